@@ -1,0 +1,106 @@
+# Dateline: `make demo` to try it, `make test` to check it. See README.md.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+WORKERS ?= $(shell echo $$(( $$(nproc) * 2 + 1 )))
+PG_URL ?= postgres://postgres@127.0.0.1:5432/dateline
+REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
+PYTEST_WORKERS ?= 2
+
+.PHONY: help install demo serve worker migrate test lint types unit unit-postgres browser-deps lock clean
+
+help:
+	@echo "make demo    - install, migrate, load demo content and serve on http://$(HOST):$(PORT)"
+	@echo "make serve   - the production server (gunicorn + whitenoise, $(WORKERS) workers)"
+	@echo "make test    - ruff, mypy, pytest on SQLite and on PostgreSQL + Redis, browser tests"
+	@echo "make lock    - re-resolve requirements.lock from pyproject.toml"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# Installs exactly what the lock file pins (hashes checked); re-runs when the lock changes.
+$(VENV)/.installed: requirements.lock | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements.lock
+	@touch $@
+
+install: $(VENV)/.installed
+
+var:
+	@mkdir -p var
+
+migrate: install var
+	$(BIN)/python manage.py migrate --noinput -v0
+
+demo: migrate
+	$(BIN)/python manage.py load_demo
+	@echo "Serving Dateline on http://$(HOST):$(PORT)/ (newsroom: http://$(HOST):$(PORT)/admin/) - Ctrl+C stops"
+	@trap 'kill 0' EXIT INT TERM; \
+	  DEBUG=$${DEBUG:-0} $(BIN)/python manage.py db_worker --interval 2 >var/worker.log 2>&1 & \
+	  DEBUG=$${DEBUG:-0} $(BIN)/python manage.py runserver --insecure $(HOST):$(PORT)
+
+# The production server. The first run writes a .env for a plain-HTTP local run (with a new
+# secret key); edit it for a real deployment (TLS, hosts, DATABASE_URL, REDIS_URL).
+.env:
+	@umask 077; { \
+	  echo "# Written by 'make serve' on first run; see .env.example for every variable."; \
+	  echo "SECRET_KEY=$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(60))')"; \
+	  echo "ALLOWED_HOSTS=127.0.0.1,localhost"; \
+	  echo "# Plain HTTP on this machine; set both to 1 behind TLS."; \
+	  echo "SECURE_SSL_REDIRECT=0"; \
+	  echo "SECURE_COOKIES=0"; \
+	} > .env
+	@echo "Wrote .env for a local production run."
+
+serve: install var .env
+	DJANGO_SETTINGS_MODULE=dateline.settings.production $(BIN)/python manage.py migrate --noinput -v0
+	DJANGO_SETTINGS_MODULE=dateline.settings.production $(BIN)/python manage.py collectstatic --noinput -v0
+	@trap 'kill 0' EXIT INT TERM; \
+	  DJANGO_SETTINGS_MODULE=dateline.settings.production $(BIN)/python manage.py db_worker --interval 2 >var/worker.log 2>&1 & \
+	  DJANGO_SETTINGS_MODULE=dateline.settings.production $(BIN)/gunicorn dateline.wsgi:application \
+	    --bind $(HOST):$(PORT) --workers $(WORKERS) --worker-tmp-dir /dev/shm --access-logfile - --log-level warning
+
+worker: install
+	$(BIN)/python manage.py db_worker
+
+# --- Checks -------------------------------------------------------------------------------------
+test: lint types unit unit-postgres
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+types: install
+	$(BIN)/mypy dateline
+
+# Debian's Chromium drives the browser tests; installed here when missing and we are root.
+browser-deps:
+	@if ! command -v chromium >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing Debian's chromium for the browser tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "chromium is missing and we are not root: browser tests will be skipped"; fi; \
+	fi
+
+# Everything on the embedded setup: SQLite, local-memory cache, browser tests.
+unit: install var browser-deps
+	env -u DATABASE_URL -u REDIS_URL $(BIN)/pytest -n $(PYTEST_WORKERS) -p no:cacheprovider
+
+# The suite again on PostgreSQL + Redis when they answer (CI and the development machines);
+# skipped with the reason when they don't.
+unit-postgres: install var
+	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(PG_URL)', connect_timeout=3).close()" 2>/dev/null; then \
+	  DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_TEST_URL) $(BIN)/pytest -n $(PYTEST_WORKERS) -p no:cacheprovider -m "not browser"; \
+	else echo "SKIPPED: PostgreSQL at $(PG_URL) does not answer; the suite ran on SQLite only."; fi
+
+lock: $(BIN)/python
+	$(BIN)/python -m pip install --quiet uv
+	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 --generate-hashes -o requirements.lock
+
+clean:
+	rm -rf var/test.sqlite3* var/test-media .mypy_cache .ruff_cache

@@ -1,0 +1,21 @@
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from dateline.demo.services import demo_load
+
+
+class Command(BaseCommand):
+    help = "Load the demo newsroom (sections, authors, articles, a user per role). Safe to run twice."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--no-users", action="store_true", help="Do not create the demo users.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        summary = demo_load(with_users=not options["no_users"])
+        self.stdout.write(
+            f"Demo content: {summary.sections} sections, {summary.authors} authors and "
+            f"{summary.articles} articles added (existing ones are kept)."
+        )
+        if summary.users:
+            self.stdout.write(self.style.SUCCESS("Newsroom login at /admin/ — users: " + ", ".join(summary.users) + f"; password: {summary.password}"))

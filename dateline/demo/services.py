@@ -1,0 +1,178 @@
+"""Load the demo newsroom: sections, authors, 30+ articles and users for every role.
+
+Idempotent: every object is found by its slug (or name) before it is created, so running it
+again adds nothing.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.files.images import ImageFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.html import escape
+from wagtail.images import get_image_model
+
+from dateline.news.models import ArticleAuthor, ArticleCorrection, ArticlePage, Author, AuthorLink, HomePage, SectionPage
+from dateline.news.services import ADMINISTRATOR, EDITOR, MODERATOR, REPORTER
+
+from . import content
+from .images import illustration, portrait
+
+
+@dataclass
+class DemoSummary:
+    sections: int = 0
+    authors: int = 0
+    articles: int = 0
+    users: list[str] = field(default_factory=list)
+    password: str = ""
+
+
+def _image(*, title: str, data: bytes) -> Any:
+    Image = get_image_model()
+    existing = Image.objects.filter(title=title).first()
+    if existing is not None:
+        return existing
+    import io
+
+    filename = title.lower().replace(" ", "-").replace(":", "")[:60] + ".jpg"
+    image = Image(title=title, description=title)
+    image.file = ImageFile(io.BytesIO(data), name=filename)
+    image.save()
+    return image
+
+
+def _paragraph(text: str) -> str:
+    """Demo paragraphs may hold <b>, <i> and <a>; anything else is escaped."""
+    if "<" in text:
+        return f"<p>{text}</p>"
+    return f"<p>{escape(text)}</p>"
+
+
+def _block(kind: str, value: Any) -> tuple[str, Any]:
+    if kind == "paragraph":
+        return ("paragraph", _paragraph(value))
+    if kind == "heading":
+        return ("heading", value)
+    if kind == "quote":
+        return ("quote", {"text": value["text"], "attribution": value.get("attribution", "")})
+    raise ValueError(f"Unknown demo block {kind!r}")
+
+
+def _ensure_sections(home: HomePage, summary: DemoSummary) -> dict[str, SectionPage]:
+    sections = {s.slug: s for s in SectionPage.objects.child_of(home).specific()}
+    for spec in content.SECTIONS:
+        if spec["slug"] in sections:
+            continue
+        section = SectionPage(title=spec["title"], slug=spec["slug"], description=spec["description"])
+        home.add_child(instance=section)
+        section.save_revision().publish(skip_permission_checks=True)
+        sections[spec["slug"]] = section
+        summary.sections += 1
+    return sections
+
+
+def _ensure_authors(summary: DemoSummary) -> dict[str, Author]:
+    authors = {a.slug: a for a in Author.objects.all()}
+    for spec in content.AUTHORS:
+        if spec["slug"] in authors:
+            continue
+        author = Author.objects.create(
+            name=spec["name"],
+            slug=spec["slug"],
+            role=spec.get("role", ""),
+            bio=spec.get("bio", ""),
+            photo=_image(title=f"Portrait: {spec['name']}", data=portrait(name=spec["name"])),
+        )
+        for order, link in enumerate(spec.get("links", [])):
+            AuthorLink.objects.create(author=author, label=link["label"], url=link["url"], sort_order=order)
+        authors[author.slug] = author
+        summary.authors += 1
+    return authors
+
+
+def _ensure_article(spec: dict[str, Any], *, section: SectionPage, authors: dict[str, Author], now: Any) -> bool:
+    if ArticlePage.objects.filter(section=section, slug=spec["slug"]).exists() or ArticlePage.objects.child_of(section).filter(slug=spec["slug"]).exists():
+        return False
+    published = now - timedelta(hours=spec["hours_ago"])
+    updated = now - timedelta(hours=spec["updated_hours_ago"]) if spec.get("updated_hours_ago") is not None else published
+    lead = spec.get("lead_image")
+    article = ArticlePage(
+        title=spec["headline"],
+        slug=spec["slug"],
+        standfirst=spec.get("standfirst", ""),
+        dateline_place=spec.get("dateline", ""),
+        language=spec.get("language", "en"),
+        body=[_block(kind, value) for kind, value in spec["body"]],
+        comment_status=ArticlePage.CommentStatus.OPEN if spec.get("comments", "open") == "open" else ArticlePage.CommentStatus.CLOSED,
+        lead_image=_image(title=f"Illustration: {spec['slug']}", data=illustration(seed=spec["slug"], palette=spec["section"])) if lead else None,
+        lead_image_caption=(lead or {}).get("caption", ""),
+        lead_image_credit=(lead or {}).get("credit", ""),
+        first_published_at=published,
+    )
+    section.add_child(instance=article)
+    for order, slug in enumerate(spec.get("authors", [])):
+        ArticleAuthor.objects.create(article=article, author=authors[slug], sort_order=order)
+    for order, entry in enumerate(spec.get("corrections", [])):
+        ArticleCorrection.objects.create(article=article, kind=entry["kind"], text=entry["text"], noted_at=now - timedelta(hours=entry["hours_ago"]), sort_order=order)
+    article.tags.add(*spec.get("tags", []))
+    article.save()
+    article.save_revision().publish(skip_permission_checks=True)
+    ArticlePage.objects.filter(pk=article.pk).update(first_published_at=published, last_published_at=updated, latest_revision_created_at=updated)
+    return True
+
+
+def _ensure_users(summary: DemoSummary) -> None:
+    User = get_user_model()
+    password_file = Path(settings.VAR_DIR) / "demo-password.txt"
+    if password_file.exists():
+        password = password_file.read_text().strip()
+    else:
+        password = secrets.token_urlsafe(12)
+        password_file.parent.mkdir(parents=True, exist_ok=True)
+        password_file.write_text(password + "\n")
+        password_file.chmod(0o600)
+    summary.password = password
+    for username, group_name, superuser in (
+        ("admin", ADMINISTRATOR, True),
+        ("editor", EDITOR, False),
+        ("reporter", REPORTER, False),
+        ("moderator", MODERATOR, False),
+    ):
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = User.objects.create_user(username=username, email=f"{username}@dateline.example", password=password, first_name=username.title(), is_staff=True, is_superuser=superuser)
+        user.groups.add(Group.objects.get(name=group_name))
+        summary.users.append(username)
+
+
+def demo_load(*, with_users: bool = True) -> DemoSummary:
+    """Load the demo newsroom; returns what was created this time (and the demo password)."""
+    summary = DemoSummary()
+    now = timezone.now()
+    with transaction.atomic():
+        home = HomePage.objects.first()
+        if home is None:
+            raise RuntimeError("There is no front page; run `manage.py migrate` first.")
+        sections = _ensure_sections(home, summary)
+        authors = _ensure_authors(summary)
+        for spec in content.ARTICLES:
+            if _ensure_article(spec, section=sections[spec["section"]], authors=authors, now=now):
+                summary.articles += 1
+        if home.lead_article_id is None:
+            lead = ArticlePage.objects.filter(slug=content.ARTICLES[0]["slug"]).first()
+            home.lead_article = lead
+            home.strapline = "News from around the world, and the conversation about it."
+            home.save_revision().publish(skip_permission_checks=True)
+        if with_users:
+            _ensure_users(summary)
+    return summary

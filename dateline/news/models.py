@@ -1,0 +1,267 @@
+"""The newsroom's content: the front page, sections, articles, authors and corrections.
+
+Page tree: Root → HomePage → SectionPage → ArticlePage, so an article's URL is
+``/<section>/<article-slug>/``. Authors are snippets with their own route on the home page
+(``/authors/<slug>/``), as are tags (``/tags/<slug>/``).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.translation import get_language_info
+from django.utils.translation import gettext_lazy as _
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from taggit.models import Tag, TaggedItemBase
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, PageChooserPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.fields import StreamField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+from wagtail.snippets.models import register_snippet
+
+from .blocks import ArticleBodyBlock
+
+# Slugs a section may not take, because the home page or the site routes them itself.
+RESERVED_SECTION_SLUGS = frozenset({"admin", "api", "authors", "media", "search", "static", "tags"})
+
+
+def language_choices() -> list[tuple[str, str]]:
+    return list(settings.DATELINE_ARTICLE_LANGUAGES)
+
+
+class HomePage(RoutablePageMixin, Page):
+    """The front page: the lead story, top stories per section and the latest news."""
+
+    lead_article = models.ForeignKey(
+        "news.ArticlePage",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("The story at the top of the front page. Leave empty for the newest article."),
+    )
+    strapline = models.CharField(max_length=200, blank=True, help_text=_("Shown under the masthead."))
+
+    content_panels = [*Page.content_panels, FieldPanel("strapline"), PageChooserPanel("lead_article", "news.ArticlePage")]
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["news.SectionPage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("front page")
+
+    def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        from .selectors import front_page
+
+        context = super().get_context(request, *args, **kwargs)
+        context["front"] = front_page(home=self)
+        return context
+
+    @path("authors/<slug:slug>/", name="author")
+    def author_view(self, request: HttpRequest, slug: str) -> HttpResponse:
+        from .selectors import author_page
+
+        listing = author_page(slug=slug, page_number=request.GET.get("page"))
+        if listing is None:
+            raise Http404
+        return self.render(request, context_overrides={"listing": listing}, template="news/author_page.html")
+
+    @path("tags/<slug:slug>/", name="tag")
+    def tag_view(self, request: HttpRequest, slug: str) -> HttpResponse:
+        from .selectors import tag_page
+
+        listing = tag_page(slug=slug, page_number=request.GET.get("page"))
+        if listing is None:
+            raise Http404
+        return self.render(request, context_overrides={"listing": listing}, template="news/tag_page.html")
+
+
+class SectionPage(Page):
+    """A section of the paper (International, Politics, …): its articles, newest first."""
+
+    description = models.CharField(max_length=300, blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("description")]
+    parent_page_types = ["news.HomePage"]
+    subpage_types = ["news.ArticlePage"]
+
+    class Meta:
+        verbose_name = _("section")
+
+    def clean(self) -> None:
+        super().clean()
+        if self.slug in RESERVED_SECTION_SLUGS:
+            raise ValidationError({"slug": _("“%(slug)s” is used by the site itself; choose another slug.") % {"slug": self.slug}})
+
+    def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        from .selectors import section_articles
+
+        context = super().get_context(request, *args, **kwargs)
+        context["listing"] = section_articles(section=self, page_number=request.GET.get("page"))
+        return context
+
+
+class Author(index.Indexed, ClusterableModel):
+    """A journalist in bylines, with a public profile page."""
+
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=120, unique=True)
+    role = models.CharField(max_length=120, blank=True, help_text=_("E.g. “Moscow correspondent”."))
+    bio = models.TextField(blank=True)
+    photo = models.ForeignKey("wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("role"), FieldPanel("bio"), FieldPanel("photo"), InlinePanel("links", label=_("Links"))]
+    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.CheckConstraint(condition=~Q(slug=""), name="author_slug_not_empty")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_url(self) -> str:
+        # The home page is each site's root, so its routes sit at the top of every site.
+        return f"/authors/{self.slug}/"
+
+
+register_snippet(Author)
+
+
+class AuthorLink(Orderable):
+    author = ParentalKey(Author, on_delete=models.CASCADE, related_name="links")
+    label = models.CharField(max_length=60)
+    url = models.URLField(max_length=500)
+
+    panels = [FieldPanel("label"), FieldPanel("url")]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class ArticleTag(TaggedItemBase):
+    content_object = ParentalKey("news.ArticlePage", on_delete=models.CASCADE, related_name="tagged_items")
+
+
+class ArticlePage(Page):
+    """A news article."""
+
+    class CommentStatus(models.TextChoices):
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
+
+    standfirst = models.CharField(max_length=400, blank=True, help_text=_("The summary under the headline."))
+    dateline_place = models.CharField(_("dateline"), max_length=80, blank=True, help_text=_("Where the story was reported from, e.g. MOSCOW."))
+    language = models.CharField(max_length=8, choices=language_choices, default="en")
+    section = models.ForeignKey(SectionPage, null=True, blank=True, editable=False, on_delete=models.SET_NULL, related_name="articles")
+    lead_image = models.ForeignKey("wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    lead_image_caption = models.CharField(max_length=300, blank=True)
+    lead_image_credit = models.CharField(max_length=120, blank=True)
+    body = StreamField(ArticleBodyBlock(), blank=True)
+    tags = ClusterTaggableManager(through=ArticleTag, blank=True)
+    comment_status = models.CharField(max_length=8, choices=CommentStatus, default=CommentStatus.OPEN)
+    comments_close_at = models.DateTimeField(null=True, blank=True, help_text=_("Comments close by themselves at this time."))
+
+    content_panels = [
+        FieldPanel("title", heading=_("Headline")),
+        FieldPanel("standfirst"),
+        MultiFieldPanel([FieldPanel("dateline_place"), FieldPanel("language"), InlinePanel("byline", label=_("Author"), min_num=1)], heading=_("Byline")),
+        MultiFieldPanel([FieldPanel("lead_image"), FieldPanel("lead_image_caption"), FieldPanel("lead_image_credit")], heading=_("Lead image")),
+        FieldPanel("body"),
+        FieldPanel("tags"),
+        InlinePanel("corrections", label=_("Correction or update"), heading=_("Corrections and updates")),
+        MultiFieldPanel([FieldPanel("comment_status"), FieldPanel("comments_close_at")], heading=_("Comments")),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("standfirst"),
+        index.SearchField("body"),
+        index.RelatedFields("tags", [index.SearchField("name")]),
+        index.FilterField("section"),
+        index.FilterField("language"),
+        index.FilterField("first_published_at"),
+    ]
+    parent_page_types = ["news.SectionPage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("article")
+        constraints = [
+            models.CheckConstraint(condition=Q(comment_status__in=["open", "closed"]), name="article_comment_status_valid"),
+            models.CheckConstraint(condition=~Q(language=""), name="article_language_not_empty"),
+        ]
+
+    def clean(self) -> None:
+        super().clean()
+        # The section follows the page's place in the tree; a move updates it (signal_handlers).
+        if self.path:
+            parent = self.get_parent()
+            self.section = parent.specific if parent is not None and isinstance(parent.specific, SectionPage) else None
+
+    @property
+    def text_direction(self) -> str:
+        return "rtl" if get_language_info(self.language).get("bidi") else "ltr"
+
+    def comments_open(self, now: datetime | None = None) -> bool:
+        """Whether readers may post on this article right now."""
+        if self.comment_status != self.CommentStatus.OPEN:
+            return False
+        return self.comments_close_at is None or (now or timezone.now()) < self.comments_close_at
+
+    @property
+    def updated_at(self) -> datetime | None:
+        """The last publication time, when it is meaningfully later than the first one."""
+        first, last = self.first_published_at, self.last_published_at
+        if first and last and (last - first).total_seconds() > 600:
+            return last
+        return None
+
+    def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        from .selectors import article_detail
+
+        context = super().get_context(request, *args, **kwargs)
+        context["detail"] = article_detail(article=self)
+        return context
+
+
+class ArticleAuthor(Orderable):
+    """One name in an article's byline."""
+
+    article = ParentalKey(ArticlePage, on_delete=models.CASCADE, related_name="byline")
+    author = models.ForeignKey(Author, on_delete=models.PROTECT, related_name="bylines")
+
+    panels = [FieldPanel("author")]
+
+    class Meta(Orderable.Meta):
+        constraints = [models.UniqueConstraint(fields=["article", "author"], name="byline_author_once")]
+
+
+class ArticleCorrection(Orderable):
+    """A dated, public entry in an article's corrections and updates log."""
+
+    class Kind(models.TextChoices):
+        CORRECTION = "correction", _("Correction")
+        UPDATE = "update", _("Update")
+
+    article = ParentalKey(ArticlePage, on_delete=models.CASCADE, related_name="corrections")
+    kind = models.CharField(max_length=16, choices=Kind, default=Kind.CORRECTION)
+    noted_at = models.DateTimeField(default=timezone.now, help_text=_("Shown to readers."))
+    text = models.TextField()
+
+    panels = [FieldPanel("kind"), FieldPanel("noted_at"), FieldPanel("text")]
+
+    class Meta(Orderable.Meta):
+        constraints = [models.CheckConstraint(condition=Q(kind__in=["correction", "update"]), name="correction_kind_valid")]
+
+
+__all__ = ["ArticleAuthor", "ArticleCorrection", "ArticlePage", "ArticleTag", "Author", "AuthorLink", "HomePage", "SectionPage", "Tag"]

@@ -1,0 +1,234 @@
+"""Settings shared by every deployment, read from the environment (django-environ).
+
+The defaults serve the embedded setup: a SQLite file under ``var/``, the local-memory cache and a
+task backend that needs no broker. ``DATABASE_URL`` and ``REDIS_URL`` move the same code onto
+PostgreSQL and Redis; ``.env.example`` lists every variable.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import environ
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+PACKAGE_DIR = BASE_DIR / "dateline"
+
+env = environ.Env()
+# The test settings ignore .env, so an operator's .env never points the tests at their data.
+if (BASE_DIR / ".env").is_file() and not env.bool("DATELINE_IGNORE_DOTENV", default=False):
+    environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+
+VAR_DIR = Path(env.str("DATELINE_VAR_DIR", default=str(BASE_DIR / "var")))
+SHARED_DATA_DIR = Path(env.str("DATELINE_SHARED_DATA", default=str(BASE_DIR.parent / "shared" / "data")))
+
+DEBUG = env.bool("DEBUG", default=False)
+SECRET_KEY = env.str("SECRET_KEY", default="")
+ALLOWED_HOSTS: list[str] = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
+CSRF_TRUSTED_ORIGINS: list[str] = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+SITE_NAME = env.str("SITE_NAME", default="Dateline")
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+
+INSTALLED_APPS = [
+    "dateline.core",
+    "dateline.news",
+    "dateline.demo",
+    "wagtail.contrib.redirects",
+    "wagtail.contrib.routable_page",
+    "wagtail.contrib.settings",
+    "wagtail.embeds",
+    "wagtail.sites",
+    "wagtail.users",
+    "wagtail.snippets",
+    "wagtail.documents",
+    "wagtail.images",
+    "wagtail.search",
+    "wagtail.admin",
+    "wagtail",
+    "modelcluster",
+    "taggit",
+    "django_filters",
+    "django_tasks",
+    "django_tasks_db",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+]
+
+ROOT_URLCONF = "dateline.urls"
+WSGI_APPLICATION = "dateline.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.debug",
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "dateline.core.context_processors.site",
+            ],
+        },
+    },
+]
+
+# --- Database -------------------------------------------------------------------------------
+SQLITE_BUSY_TIMEOUT = env.int("SQLITE_BUSY_TIMEOUT", default=10)
+
+
+def sqlite_options(timeout: int = SQLITE_BUSY_TIMEOUT) -> dict[str, Any]:
+    """Connection options for SQLite serving a website.
+
+    WAL lets readers work while one writer writes; the busy timeout makes a writer wait for the
+    lock instead of failing at once; IMMEDIATE takes the write lock at BEGIN, so two writers
+    never deadlock upgrading read locks (the writer that waits, waits at the start).
+    """
+    return {
+        "timeout": timeout,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-20000",
+    }
+
+
+DATABASES = {
+    "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'dateline.sqlite3'}"),
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"].setdefault("OPTIONS", {}).update(sqlite_options())
+else:
+    DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
+    DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Cache and sessions --------------------------------------------------------------------
+REDIS_URL = env.str("REDIS_URL", default="")
+if REDIS_URL:
+    CACHES: dict[str, dict[str, Any]] = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="dateline"),
+            "OPTIONS": {
+                "CLIENT_CLASS": "django_redis.client.DefaultClient",
+                "SOCKET_CONNECT_TIMEOUT": 1,
+                "SOCKET_TIMEOUT": 1,
+            },
+        }
+    }
+    # Sessions are read from Redis and written through to the database, so a Redis restart
+    # signs nobody out.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "dateline",
+        }
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+# --- Tasks -----------------------------------------------------------------------------------
+# "database" runs tasks in `manage.py db_worker` (started by `make demo` and `make serve`);
+# "immediate" runs them in the request, after commit.
+TASKS_BACKEND = env.str("TASKS_BACKEND", default="database")
+TASKS = {
+    "default": {
+        "BACKEND": {
+            "database": "django_tasks_db.DatabaseBackend",
+            "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+        }[TASKS_BACKEND],
+    }
+}
+
+# --- Auth ------------------------------------------------------------------------------------
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "wagtailadmin_login"
+
+# --- Internationalisation --------------------------------------------------------------------
+LANGUAGE_CODE = "en"
+TIME_ZONE = env.str("TIME_ZONE", default="UTC")
+USE_I18N = True
+USE_TZ = True
+# Languages an article may be written in; right-to-left ones get dir="rtl".
+DATELINE_ARTICLE_LANGUAGES = [
+    ("en", "English"),
+    ("ar", "Arabic"),
+    ("de", "German"),
+    ("es", "Spanish"),
+    ("fa", "Persian"),
+    ("fr", "French"),
+    ("he", "Hebrew"),
+    ("ru", "Russian"),
+    ("tr", "Turkish"),
+    ("uk", "Ukrainian"),
+    ("ur", "Urdu"),
+]
+
+# --- Static and media ------------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
+# The embedded setup has no web server in front to serve uploads; a front server takes over
+# when SERVE_MEDIA=0.
+SERVE_MEDIA = env.bool("SERVE_MEDIA", default=True)
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
+# --- Mail ------------------------------------------------------------------------------------
+vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Dateline <newsroom@dateline.example>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- Wagtail ---------------------------------------------------------------------------------
+WAGTAIL_SITE_NAME = SITE_NAME
+WAGTAILADMIN_BASE_URL = SITE_URL
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
+WAGTAIL_ENABLE_UPDATE_CHECK = False  # no third-party requests
+WAGTAILEMBEDS_RESPONSIVE_HTML = True
+WAGTAIL_WORKFLOW_REQUIRE_APPROVAL_TO_PUBLISH = False
+WAGTAIL_AUTOSAVE_INTERVAL = env.int("WAGTAIL_AUTOSAVE_INTERVAL", default=500)
+WAGTAILIMAGES_FORMAT_CONVERSIONS = {"avif": "webp", "bmp": "jpeg", "gif": "gif", "webp": "webp"}
+
+# --- Dateline --------------------------------------------------------------------------------
+DATELINE_SECTION_PAGE_SIZE = env.int("DATELINE_SECTION_PAGE_SIZE", default=20)
+DATELINE_HOME_LATEST = env.int("DATELINE_HOME_LATEST", default=12)
+DATELINE_HOME_PER_SECTION = env.int("DATELINE_HOME_PER_SECTION", default=3)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {"django.db.backends": {"level": "INFO"}, "wagtail": {"level": env.str("WAGTAIL_LOG_LEVEL", default="WARNING")}},
+}

@@ -1,0 +1,21 @@
+"""The test suite: the same settings as production code paths, with fast hashing and local mail."""
+
+import os
+
+os.environ["DATELINE_IGNORE_DOTENV"] = "1"
+os.environ.setdefault("DEBUG", "0")
+os.environ.setdefault("TASKS_BACKEND", "immediate")
+
+from .base import *  # noqa: E402, F403
+from .base import DATABASES, VAR_DIR, env  # noqa: E402
+
+SECRET_KEY = "test-only-key-0123456789abcdefghijklmnopqrstuvwxyz-ABCDEFGHIJ"  # noqa: S105
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+MEDIA_ROOT = VAR_DIR / "test-media"
+WAGTAILADMIN_BASE_URL = "http://testserver"
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A file, not :memory:, so tests see the journal mode and locking the site runs with.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+DATELINE_ALLOW_ASYNC_UNSAFE = env.bool("DJANGO_ALLOW_ASYNC_UNSAFE", default=False)
+WHITENOISE_USE_FINDERS = True

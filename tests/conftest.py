@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from dateline.news.models import HomePage, SectionPage
+
+from .factories import ArticlePageFactory, AuthorFactory, SectionPageFactory
+
+
+@pytest.fixture(autouse=True)
+def _media_root(tmp_path: Path, settings: pytest.FixtureRequest) -> Iterator[None]:
+    settings.MEDIA_ROOT = tmp_path / "media"  # type: ignore[attr-defined]
+    yield
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache() -> Iterator[None]:
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
+@pytest.fixture
+def home(db: None) -> HomePage:
+    return HomePage.objects.get()
+
+
+@pytest.fixture
+def section(home: HomePage) -> SectionPage:
+    return SectionPageFactory(parent=home, title="International", slug="international")
+
+
+@pytest.fixture
+def author_factory(db: None) -> type[AuthorFactory]:
+    return AuthorFactory
+
+
+@pytest.fixture
+def article_factory(db: None) -> type[ArticlePageFactory]:
+    return ArticlePageFactory
+
+
+@pytest.fixture
+def shared_data() -> Path:
+    """The third-party datasets beside the repository (../shared/data), or a skip."""
+    path = Path(settings.SHARED_DATA_DIR)
+    if not path.is_dir():
+        pytest.skip(f"the shared datasets are not at {path} (set DATELINE_SHARED_DATA)")
+    return path
+
+
+def chromium_path() -> str | None:
+    return shutil.which("chromium") or (os.path.exists("/usr/bin/chromium") and "/usr/bin/chromium") or None
