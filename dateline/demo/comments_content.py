@@ -1,4 +1,3 @@
-# -*- coding: utf-8 -*-
 """Demo reader conversations for the Dateline news platform.
 
 All commenters, email addresses and websites are fictional.
@@ -243,7 +242,6 @@ COMMENTS = [
         "likes": 0,
         "reports": ["spam", "spam"],
     },
-
     # ------------------------------------------------------------------ #
     # calder-town-win-northern-league-cup (published 22 hours ago)
     # ------------------------------------------------------------------ #
@@ -299,7 +297,6 @@ COMMENTS = [
         "likes": 0,
         "reports": [],
     },
-
     # ------------------------------------------------------------------ #
     # rent-cap-coalition-split (published 5 hours ago)
     # ------------------------------------------------------------------ #
@@ -355,7 +352,6 @@ COMMENTS = [
         "likes": 0,
         "reports": [],
     },
-
     # ------------------------------------------------------------------ #
     # digital-rights-bill-second-reading (published 52 hours ago)
     # ------------------------------------------------------------------ #
@@ -398,7 +394,6 @@ COMMENTS = [
         "likes": 6,
         "reports": [],
     },
-
     # ------------------------------------------------------------------ #
     # nouran-water-conference (Arabic, published 60 hours ago)
     # ------------------------------------------------------------------ #
@@ -428,7 +423,6 @@ COMMENTS = [
         "likes": 0,
         "reports": [],
     },
-
     # ------------------------------------------------------------------ #
     # harwick-ai-traffic-lights-trial (published 18 hours ago)
     # ------------------------------------------------------------------ #

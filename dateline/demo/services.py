@@ -21,10 +21,22 @@ from django.utils import timezone
 from django.utils.html import escape
 from wagtail.images import get_image_model
 
-from dateline.news.models import ArticleAuthor, ArticleCorrection, ArticlePage, Author, AuthorLink, HomePage, SectionPage
+from dateline.comments.models import Comment, CommentReport
+from dateline.comments.services import comment_counts_refresh, email_key_for, path_segment
+from dateline.comments.text import body_fingerprint
+from dateline.core.pagecache import invalidate
+from dateline.news.models import (
+    ArticleAuthor,
+    ArticleCorrection,
+    ArticlePage,
+    Author,
+    AuthorLink,
+    HomePage,
+    SectionPage,
+)
 from dateline.news.services import ADMINISTRATOR, EDITOR, MODERATOR, REPORTER
 
-from . import content
+from . import comments_content, content
 from .images import illustration, portrait
 
 
@@ -33,6 +45,7 @@ class DemoSummary:
     sections: int = 0
     authors: int = 0
     articles: int = 0
+    comments: int = 0
     users: list[str] = field(default_factory=list)
     password: str = ""
 
@@ -73,7 +86,9 @@ def _ensure_sections(home: HomePage, summary: DemoSummary) -> dict[str, SectionP
     for spec in content.SECTIONS:
         if spec["slug"] in sections:
             continue
-        section = SectionPage(title=spec["title"], slug=spec["slug"], description=spec["description"])
+        section = SectionPage(
+            title=spec["title"], slug=spec["slug"], description=spec["description"]
+        )
         home.add_child(instance=section)
         section.save_revision().publish(skip_permission_checks=True)
         sections[spec["slug"]] = section
@@ -94,17 +109,28 @@ def _ensure_authors(summary: DemoSummary) -> dict[str, Author]:
             photo=_image(title=f"Portrait: {spec['name']}", data=portrait(name=spec["name"])),
         )
         for order, link in enumerate(spec.get("links", [])):
-            AuthorLink.objects.create(author=author, label=link["label"], url=link["url"], sort_order=order)
+            AuthorLink.objects.create(
+                author=author, label=link["label"], url=link["url"], sort_order=order
+            )
         authors[author.slug] = author
         summary.authors += 1
     return authors
 
 
-def _ensure_article(spec: dict[str, Any], *, section: SectionPage, authors: dict[str, Author], now: Any) -> bool:
-    if ArticlePage.objects.filter(section=section, slug=spec["slug"]).exists() or ArticlePage.objects.child_of(section).filter(slug=spec["slug"]).exists():
+def _ensure_article(
+    spec: dict[str, Any], *, section: SectionPage, authors: dict[str, Author], now: Any
+) -> bool:
+    if (
+        ArticlePage.objects.filter(section=section, slug=spec["slug"]).exists()
+        or ArticlePage.objects.child_of(section).filter(slug=spec["slug"]).exists()
+    ):
         return False
     published = now - timedelta(hours=spec["hours_ago"])
-    updated = now - timedelta(hours=spec["updated_hours_ago"]) if spec.get("updated_hours_ago") is not None else published
+    updated = (
+        now - timedelta(hours=spec["updated_hours_ago"])
+        if spec.get("updated_hours_ago") is not None
+        else published
+    )
     lead = spec.get("lead_image")
     article = ArticlePage(
         title=spec["headline"],
@@ -113,8 +139,15 @@ def _ensure_article(spec: dict[str, Any], *, section: SectionPage, authors: dict
         dateline_place=spec.get("dateline", ""),
         language=spec.get("language", "en"),
         body=[_block(kind, value) for kind, value in spec["body"]],
-        comment_status=ArticlePage.CommentStatus.OPEN if spec.get("comments", "open") == "open" else ArticlePage.CommentStatus.CLOSED,
-        lead_image=_image(title=f"Illustration: {spec['slug']}", data=illustration(seed=spec["slug"], palette=spec["section"])) if lead else None,
+        comment_status=ArticlePage.CommentStatus.OPEN
+        if spec.get("comments", "open") == "open"
+        else ArticlePage.CommentStatus.CLOSED,
+        lead_image=_image(
+            title=f"Illustration: {spec['slug']}",
+            data=illustration(seed=spec["slug"], palette=spec["section"]),
+        )
+        if lead
+        else None,
         lead_image_caption=(lead or {}).get("caption", ""),
         lead_image_credit=(lead or {}).get("credit", ""),
         first_published_at=published,
@@ -123,12 +156,76 @@ def _ensure_article(spec: dict[str, Any], *, section: SectionPage, authors: dict
     for order, slug in enumerate(spec.get("authors", [])):
         ArticleAuthor.objects.create(article=article, author=authors[slug], sort_order=order)
     for order, entry in enumerate(spec.get("corrections", [])):
-        ArticleCorrection.objects.create(article=article, kind=entry["kind"], text=entry["text"], noted_at=now - timedelta(hours=entry["hours_ago"]), sort_order=order)
+        ArticleCorrection.objects.create(
+            article=article,
+            kind=entry["kind"],
+            text=entry["text"],
+            noted_at=now - timedelta(hours=entry["hours_ago"]),
+            sort_order=order,
+        )
     article.tags.add(*spec.get("tags", []))
     article.save()
     article.save_revision().publish(skip_permission_checks=True)
-    ArticlePage.objects.filter(pk=article.pk).update(first_published_at=published, last_published_at=updated, latest_revision_created_at=updated)
+    ArticlePage.objects.filter(pk=article.pk).update(
+        first_published_at=published, last_published_at=updated, latest_revision_created_at=updated
+    )
     return True
+
+
+def _ensure_comments(now: Any) -> int:
+    """The demo conversations; an article that has comments already is left as it is."""
+    articles = {
+        a.slug: a
+        for a in ArticlePage.objects.filter(
+            slug__in={c["article"] for c in comments_content.COMMENTS}
+        )
+    }
+    done = set(
+        Comment.objects.filter(article__in=articles.values())
+        .values_list("article_id", flat=True)
+        .distinct()
+    )
+    by_key: dict[str, Comment] = {}
+    created = 0
+    for spec in sorted(comments_content.COMMENTS, key=lambda c: -c["hours_ago"]):
+        article = articles.get(spec["article"])
+        if article is None or article.pk in done:
+            continue
+        parent = by_key.get(spec["parent"]) if spec.get("parent") else None
+        when = now - timedelta(hours=spec["hours_ago"])
+        segment = path_segment(when)
+        body = spec["body"].strip()
+        comment = Comment.objects.create(
+            article=article,
+            parent=parent,
+            path=f"{parent.path}/{segment}" if parent else segment,
+            thread=parent.thread if parent else segment,
+            depth=parent.depth + 1 if parent else 0,
+            status=spec["status"],
+            author_name=spec["name"],
+            author_email=spec["email"],
+            email_key=email_key_for(email=spec["email"], user_id=None),
+            author_url=spec.get("url", ""),
+            is_staff=spec.get("staff", False),
+            body=body,
+            body_hash=body_fingerprint(body),
+            created_at=when,
+            moderated_at=when if spec["status"] != "pending" else None,
+            moderation_reasons=[]
+            if spec["status"] == "approved"
+            else [{"code": "demo", "reason": "Held in the demo data.", "status": spec["status"]}],
+            likes_count=spec.get("likes", 0),
+            reports_count=len(spec.get("reports", [])),
+        )
+        for n, reason in enumerate(spec.get("reports", [])):
+            CommentReport.objects.create(
+                comment=comment, reason=reason, reporter=f"demo-reader-{n}"
+            )
+        by_key[spec["key"]] = comment
+        created += 1
+    for article in articles.values():
+        comment_counts_refresh(article_id=article.pk)
+    return created
 
 
 def _ensure_users(summary: DemoSummary) -> None:
@@ -150,7 +247,14 @@ def _ensure_users(summary: DemoSummary) -> None:
     ):
         user = User.objects.filter(username=username).first()
         if user is None:
-            user = User.objects.create_user(username=username, email=f"{username}@dateline.example", password=password, first_name=username.title(), is_staff=True, is_superuser=superuser)
+            user = User.objects.create_user(
+                username=username,
+                email=f"{username}@dateline.example",
+                password=password,
+                first_name=username.title(),
+                is_staff=True,
+                is_superuser=superuser,
+            )
         user.groups.add(Group.objects.get(name=group_name))
         summary.users.append(username)
 
@@ -173,6 +277,8 @@ def demo_load(*, with_users: bool = True) -> DemoSummary:
             home.lead_article = lead
             home.strapline = "News from around the world, and the conversation about it."
             home.save_revision().publish(skip_permission_checks=True)
+        summary.comments = _ensure_comments(now)
+        transaction.on_commit(lambda: invalidate(["content", "listings"]))
         if with_users:
             _ensure_users(summary)
     return summary

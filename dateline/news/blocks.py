@@ -27,7 +27,9 @@ class FigureBlock(blocks.StructBlock):
 
 
 class EmbedFigureBlock(blocks.StructBlock):
-    embed = EmbedBlock(help_text="A link to a video or post; shown as a link until a reader asks for it.")
+    embed = EmbedBlock(
+        help_text="A link to a video or post; shown as a link until a reader asks for it."
+    )
     caption = blocks.CharBlock(required=False, max_length=300)
 
     class Meta:
@@ -37,7 +39,9 @@ class EmbedFigureBlock(blocks.StructBlock):
 
 class ArticleBodyBlock(blocks.StreamBlock):
     paragraph = blocks.RichTextBlock(features=[*INLINE_FEATURES, "ol", "ul"])
-    heading = blocks.CharBlock(max_length=160, form_classname="title", template="news/blocks/heading.html")
+    heading = blocks.CharBlock(
+        max_length=160, form_classname="title", template="news/blocks/heading.html"
+    )
     quote = QuoteBlock()
     image = FigureBlock()
     embed = EmbedFigureBlock()

@@ -29,6 +29,8 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
+from dateline.core.pagecache import page_cache_depends
+
 from .blocks import ArticleBodyBlock
 
 # Slugs a section may not take, because the home page or the site routes them itself.
@@ -39,7 +41,19 @@ def language_choices() -> list[tuple[str, str]]:
     return list(settings.DATELINE_ARTICLE_LANGUAGES)
 
 
-class HomePage(RoutablePageMixin, Page):
+class CachedPageMixin:
+    """Pages served to anonymous readers from the full-page cache (dateline.core.pagecache)."""
+
+    def cache_dependencies(self) -> list[str]:
+        # Listings show every article's card and comment count.
+        return ["content", "listings"]
+
+    def serve(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        page_cache_depends(request, self.cache_dependencies())
+        return super().serve(request, *args, **kwargs)  # type: ignore[misc]
+
+
+class HomePage(CachedPageMixin, RoutablePageMixin, Page):
     """The front page: the lead story, top stories per section and the latest news."""
 
     lead_article = models.ForeignKey(
@@ -50,9 +64,15 @@ class HomePage(RoutablePageMixin, Page):
         related_name="+",
         help_text=_("The story at the top of the front page. Leave empty for the newest article."),
     )
-    strapline = models.CharField(max_length=200, blank=True, help_text=_("Shown under the masthead."))
+    strapline = models.CharField(
+        max_length=200, blank=True, help_text=_("Shown under the masthead.")
+    )
 
-    content_panels = [*Page.content_panels, FieldPanel("strapline"), PageChooserPanel("lead_article", "news.ArticlePage")]
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("strapline"),
+        PageChooserPanel("lead_article", "news.ArticlePage"),
+    ]
     parent_page_types = ["wagtailcore.Page"]
     subpage_types = ["news.SectionPage"]
     max_count = 1
@@ -74,7 +94,9 @@ class HomePage(RoutablePageMixin, Page):
         listing = author_page(slug=slug, page_number=request.GET.get("page"))
         if listing is None:
             raise Http404
-        return self.render(request, context_overrides={"listing": listing}, template="news/author_page.html")
+        return self.render(
+            request, context_overrides={"listing": listing}, template="news/author_page.html"
+        )
 
     @path("tags/<slug:slug>/", name="tag")
     def tag_view(self, request: HttpRequest, slug: str) -> HttpResponse:
@@ -83,10 +105,12 @@ class HomePage(RoutablePageMixin, Page):
         listing = tag_page(slug=slug, page_number=request.GET.get("page"))
         if listing is None:
             raise Http404
-        return self.render(request, context_overrides={"listing": listing}, template="news/tag_page.html")
+        return self.render(
+            request, context_overrides={"listing": listing}, template="news/tag_page.html"
+        )
 
 
-class SectionPage(Page):
+class SectionPage(CachedPageMixin, Page):
     """A section of the paper (International, Politics, …): its articles, newest first."""
 
     description = models.CharField(max_length=300, blank=True)
@@ -101,7 +125,12 @@ class SectionPage(Page):
     def clean(self) -> None:
         super().clean()
         if self.slug in RESERVED_SECTION_SLUGS:
-            raise ValidationError({"slug": _("“%(slug)s” is used by the site itself; choose another slug.") % {"slug": self.slug}})
+            raise ValidationError(
+                {
+                    "slug": _("“%(slug)s” is used by the site itself; choose another slug.")
+                    % {"slug": self.slug}
+                }
+            )
 
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
         from .selectors import section_articles
@@ -118,9 +147,18 @@ class Author(index.Indexed, ClusterableModel):
     slug = models.SlugField(max_length=120, unique=True)
     role = models.CharField(max_length=120, blank=True, help_text=_("E.g. “Moscow correspondent”."))
     bio = models.TextField(blank=True)
-    photo = models.ForeignKey("wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    photo = models.ForeignKey(
+        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
-    panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("role"), FieldPanel("bio"), FieldPanel("photo"), InlinePanel("links", label=_("Links"))]
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("slug"),
+        FieldPanel("role"),
+        FieldPanel("bio"),
+        FieldPanel("photo"),
+        InlinePanel("links", label=_("Links")),
+    ]
     search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
 
     class Meta:
@@ -150,37 +188,79 @@ class AuthorLink(Orderable):
 
 
 class ArticleTag(TaggedItemBase):
-    content_object = ParentalKey("news.ArticlePage", on_delete=models.CASCADE, related_name="tagged_items")
+    content_object = ParentalKey(
+        "news.ArticlePage", on_delete=models.CASCADE, related_name="tagged_items"
+    )
 
 
-class ArticlePage(Page):
+class ArticlePage(CachedPageMixin, Page):
     """A news article."""
 
     class CommentStatus(models.TextChoices):
         OPEN = "open", _("Open")
         CLOSED = "closed", _("Closed")
 
-    standfirst = models.CharField(max_length=400, blank=True, help_text=_("The summary under the headline."))
-    dateline_place = models.CharField(_("dateline"), max_length=80, blank=True, help_text=_("Where the story was reported from, e.g. MOSCOW."))
+    standfirst = models.CharField(
+        max_length=400, blank=True, help_text=_("The summary under the headline.")
+    )
+    dateline_place = models.CharField(
+        _("dateline"),
+        max_length=80,
+        blank=True,
+        help_text=_("Where the story was reported from, e.g. MOSCOW."),
+    )
     language = models.CharField(max_length=8, choices=language_choices, default="en")
-    section = models.ForeignKey(SectionPage, null=True, blank=True, editable=False, on_delete=models.SET_NULL, related_name="articles")
-    lead_image = models.ForeignKey("wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    section = models.ForeignKey(
+        SectionPage,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="articles",
+    )
+    lead_image = models.ForeignKey(
+        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     lead_image_caption = models.CharField(max_length=300, blank=True)
     lead_image_credit = models.CharField(max_length=120, blank=True)
     body = StreamField(ArticleBodyBlock(), blank=True)
     tags = ClusterTaggableManager(through=ArticleTag, blank=True)
-    comment_status = models.CharField(max_length=8, choices=CommentStatus, default=CommentStatus.OPEN)
-    comments_close_at = models.DateTimeField(null=True, blank=True, help_text=_("Comments close by themselves at this time."))
+    comment_status = models.CharField(
+        max_length=8, choices=CommentStatus, default=CommentStatus.OPEN
+    )
+    comments_close_at = models.DateTimeField(
+        null=True, blank=True, help_text=_("Comments close by themselves at this time.")
+    )
+    # Approved comments; kept by the comments app as statuses change.
+    comment_count = models.PositiveIntegerField(default=0, editable=False)
 
     content_panels = [
         FieldPanel("title", heading=_("Headline")),
         FieldPanel("standfirst"),
-        MultiFieldPanel([FieldPanel("dateline_place"), FieldPanel("language"), InlinePanel("byline", label=_("Author"), min_num=1)], heading=_("Byline")),
-        MultiFieldPanel([FieldPanel("lead_image"), FieldPanel("lead_image_caption"), FieldPanel("lead_image_credit")], heading=_("Lead image")),
+        MultiFieldPanel(
+            [
+                FieldPanel("dateline_place"),
+                FieldPanel("language"),
+                InlinePanel("byline", label=_("Author"), min_num=1),
+            ],
+            heading=_("Byline"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("lead_image"),
+                FieldPanel("lead_image_caption"),
+                FieldPanel("lead_image_credit"),
+            ],
+            heading=_("Lead image"),
+        ),
         FieldPanel("body"),
         FieldPanel("tags"),
-        InlinePanel("corrections", label=_("Correction or update"), heading=_("Corrections and updates")),
-        MultiFieldPanel([FieldPanel("comment_status"), FieldPanel("comments_close_at")], heading=_("Comments")),
+        InlinePanel(
+            "corrections", label=_("Correction or update"), heading=_("Corrections and updates")
+        ),
+        MultiFieldPanel(
+            [FieldPanel("comment_status"), FieldPanel("comments_close_at")], heading=_("Comments")
+        ),
     ]
     search_fields = [
         *Page.search_fields,
@@ -197,7 +277,10 @@ class ArticlePage(Page):
     class Meta:
         verbose_name = _("article")
         constraints = [
-            models.CheckConstraint(condition=Q(comment_status__in=["open", "closed"]), name="article_comment_status_valid"),
+            models.CheckConstraint(
+                condition=Q(comment_status__in=["open", "closed"]),
+                name="article_comment_status_valid",
+            ),
             models.CheckConstraint(condition=~Q(language=""), name="article_language_not_empty"),
         ]
 
@@ -206,7 +289,20 @@ class ArticlePage(Page):
         # The section follows the page's place in the tree; a move updates it (signal_handlers).
         if self.path:
             parent = self.get_parent()
-            self.section = parent.specific if parent is not None and isinstance(parent.specific, SectionPage) else None
+            self.section = (
+                parent.specific
+                if parent is not None and isinstance(parent.specific, SectionPage)
+                else None
+            )
+
+    def cache_dependencies(self) -> list[str]:
+        return ["content", f"article:{self.pk}"]
+
+    def with_content_json(self, content: dict[str, Any]) -> ArticlePage:
+        obj = super().with_content_json(content)
+        # Publishing an old revision must not bring back an old comment count.
+        obj.comment_count = self.comment_count
+        return obj
 
     @property
     def text_direction(self) -> str:
@@ -243,7 +339,9 @@ class ArticleAuthor(Orderable):
     panels = [FieldPanel("author")]
 
     class Meta(Orderable.Meta):
-        constraints = [models.UniqueConstraint(fields=["article", "author"], name="byline_author_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "author"], name="byline_author_once")
+        ]
 
 
 class ArticleCorrection(Orderable):
@@ -261,7 +359,21 @@ class ArticleCorrection(Orderable):
     panels = [FieldPanel("kind"), FieldPanel("noted_at"), FieldPanel("text")]
 
     class Meta(Orderable.Meta):
-        constraints = [models.CheckConstraint(condition=Q(kind__in=["correction", "update"]), name="correction_kind_valid")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=["correction", "update"]), name="correction_kind_valid"
+            )
+        ]
 
 
-__all__ = ["ArticleAuthor", "ArticleCorrection", "ArticlePage", "ArticleTag", "Author", "AuthorLink", "HomePage", "SectionPage", "Tag"]
+__all__ = [
+    "ArticleAuthor",
+    "ArticleCorrection",
+    "ArticlePage",
+    "ArticleTag",
+    "Author",
+    "AuthorLink",
+    "HomePage",
+    "SectionPage",
+    "Tag",
+]

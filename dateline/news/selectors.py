@@ -6,12 +6,21 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.core.paginator import EmptyPage, Page as PaginatorPage, PageNotAnInteger, Paginator
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.core.paginator import Page as PaginatorPage
 from django.db.models import F, Prefetch, QuerySet, Window
 from django.db.models.functions import RowNumber
 from wagtail.images import get_image_model
 
-from .models import ArticleAuthor, ArticleCorrection, ArticlePage, Author, HomePage, SectionPage, Tag
+from .models import (
+    ArticleAuthor,
+    ArticleCorrection,
+    ArticlePage,
+    Author,
+    HomePage,
+    SectionPage,
+    Tag,
+)
 
 # Renditions listings and article pages ask for; prefetched so rendering does not query.
 CARD_RENDITIONS = ["fill-400x225", "fill-800x450"]
@@ -30,13 +39,18 @@ def article_cards(*, renditions: list[str] | None = None) -> QuerySet[ArticlePag
         .select_related("section")
         .prefetch_related(
             Prefetch("lead_image", queryset=_images(renditions or CARD_RENDITIONS)),
-            Prefetch("byline", queryset=ArticleAuthor.objects.select_related("author").order_by("sort_order")),
+            Prefetch(
+                "byline",
+                queryset=ArticleAuthor.objects.select_related("author").order_by("sort_order"),
+            ),
         )
         .order_by("-first_published_at", "-pk")
     )
 
 
-def paginate(queryset: QuerySet[Any], *, page_number: str | int | None, per_page: int | None = None) -> PaginatorPage:
+def paginate(
+    queryset: QuerySet[Any], *, page_number: str | int | None, per_page: int | None = None
+) -> PaginatorPage:
     """One page of ``queryset``; a missing or malformed page number gives the first page,
     one past the end gives the last."""
     paginator = Paginator(queryset, per_page or settings.DATELINE_SECTION_PAGE_SIZE)
@@ -59,17 +73,31 @@ def front_page(*, home: HomePage) -> FrontPage:
     """The lead story (the editors' choice, or the newest), the newest few per section and the
     latest news. Four queries, whatever the size of the archive."""
     per_section = settings.DATELINE_HOME_PER_SECTION
-    latest = list(article_cards(renditions=[*CARD_RENDITIONS, "fill-1200x675"])[: settings.DATELINE_HOME_LATEST + 1])
+    latest = list(
+        article_cards(renditions=[*CARD_RENDITIONS, "fill-1200x675"])[
+            : settings.DATELINE_HOME_LATEST + 1
+        ]
+    )
     lead = None
     if home.lead_article_id:
         lead = next((a for a in latest if a.pk == home.lead_article_id), None)
         if lead is None:
-            lead = article_cards(renditions=["fill-1200x675", "fill-800x450"]).filter(pk=home.lead_article_id).first()
+            lead = (
+                article_cards(renditions=["fill-1200x675", "fill-800x450"])
+                .filter(pk=home.lead_article_id)
+                .first()
+            )
     if lead is None and latest:
         lead = latest[0]
     ranked = (
         article_cards()
-        .annotate(section_rank=Window(RowNumber(), partition_by=[F("section_id")], order_by=[F("first_published_at").desc(), F("pk").desc()]))
+        .annotate(
+            section_rank=Window(
+                RowNumber(),
+                partition_by=[F("section_id")],
+                order_by=[F("first_published_at").desc(), F("pk").desc()],
+            )
+        )
         .filter(section_rank__lte=per_section + 1)
     )
     by_section: dict[int, list[ArticlePage]] = {}
@@ -81,7 +109,9 @@ def front_page(*, home: HomePage) -> FrontPage:
     return FrontPage(
         lead=lead,
         sections=[(s, articles) for s, articles in sections if articles],
-        latest=[a for a in latest if lead is None or a.pk != lead.pk][: settings.DATELINE_HOME_LATEST],
+        latest=[a for a in latest if lead is None or a.pk != lead.pk][
+            : settings.DATELINE_HOME_LATEST
+        ],
     )
 
 
@@ -123,11 +153,15 @@ class Listing:
 
 
 def author_page(*, slug: str, page_number: str | int | None) -> Listing | None:
-    author = Author.objects.select_related("photo").prefetch_related("links").filter(slug=slug).first()
+    author = (
+        Author.objects.select_related("photo").prefetch_related("links").filter(slug=slug).first()
+    )
     if author is None:
         return None
     articles = article_cards().filter(byline__author=author)
-    return Listing(title=author.name, author=author, page=paginate(articles, page_number=page_number))
+    return Listing(
+        title=author.name, author=author, page=paginate(articles, page_number=page_number)
+    )
 
 
 def tag_page(*, slug: str, page_number: str | int | None) -> Listing | None:
@@ -136,8 +170,6 @@ def tag_page(*, slug: str, page_number: str | int | None) -> Listing | None:
         return None
     articles = article_cards().filter(tagged_items__tag=tag)
     return Listing(title=tag.name, tag=tag, page=paginate(articles, page_number=page_number))
-
-
 
 
 def article_search(*, query: str, page_number: str | int | None) -> PaginatorPage:

@@ -36,16 +36,46 @@ WORKFLOW_NAME = "Newsroom review"
 PAGE_PERMISSIONS = {
     REPORTER: ["add_page"],
     EDITOR: ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"],
-    ADMINISTRATOR: ["add_page", "change_page", "publish_page", "bulk_delete_page", "lock_page", "unlock_page"],
+    ADMINISTRATOR: [
+        "add_page",
+        "change_page",
+        "publish_page",
+        "bulk_delete_page",
+        "lock_page",
+        "unlock_page",
+    ],
 }
 COLLECTION_PERMISSIONS = {
     REPORTER: ["add_image", "choose_image", "add_document", "choose_document"],
-    EDITOR: ["add_image", "change_image", "choose_image", "add_document", "change_document", "choose_document"],
-    ADMINISTRATOR: ["add_image", "change_image", "delete_image", "choose_image", "add_document", "change_document", "delete_document", "choose_document"],
+    EDITOR: [
+        "add_image",
+        "change_image",
+        "choose_image",
+        "add_document",
+        "change_document",
+        "choose_document",
+    ],
+    ADMINISTRATOR: [
+        "add_image",
+        "change_image",
+        "delete_image",
+        "choose_image",
+        "add_document",
+        "change_document",
+        "delete_document",
+        "choose_document",
+    ],
 }
 MODEL_PERMISSIONS = {
     REPORTER: ["wagtailadmin.access_admin", "news.view_author"],
-    EDITOR: ["wagtailadmin.access_admin", "news.view_author", "news.add_author", "news.change_author", "wagtailredirects.add_redirect", "wagtailredirects.change_redirect"],
+    EDITOR: [
+        "wagtailadmin.access_admin",
+        "news.view_author",
+        "news.add_author",
+        "news.change_author",
+        "wagtailredirects.add_redirect",
+        "wagtailredirects.change_redirect",
+    ],
     MODERATOR: ["wagtailadmin.access_admin"],
     # Administrators get every model permission; see newsroom_setup.
     ADMINISTRATOR: [],
@@ -56,7 +86,9 @@ def _permissions(dotted: Iterable[str]) -> list[Permission]:
     found = []
     for name in dotted:
         app_label, codename = name.split(".")
-        perm = Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
+        perm = Permission.objects.filter(
+            content_type__app_label=app_label, codename=codename
+        ).first()
         if perm is not None:
             found.append(perm)
     return found
@@ -70,7 +102,10 @@ def newsroom_setup(*, verbose: bool = False) -> None:
     so it runs after every ``migrate``. Other apps (comments, moderation) add their own
     permissions to these groups the same way.
     """
-    groups = {name: Group.objects.get_or_create(name=name)[0] for name in (REPORTER, EDITOR, MODERATOR, ADMINISTRATOR)}
+    groups = {
+        name: Group.objects.get_or_create(name=name)[0]
+        for name in (REPORTER, EDITOR, MODERATOR, ADMINISTRATOR)
+    }
     for name, dotted in MODEL_PERMISSIONS.items():
         groups[name].permissions.add(*_permissions(dotted))
     groups[ADMINISTRATOR].permissions.add(*Permission.objects.all())
@@ -80,13 +115,21 @@ def newsroom_setup(*, verbose: bool = False) -> None:
     for name, codenames in PAGE_PERMISSIONS.items():
         if home is None:
             break
-        for perm in Permission.objects.filter(content_type__app_label="wagtailcore", codename__in=codenames):
-            GroupPagePermission.objects.get_or_create(group=groups[name], page=home, permission=perm)
+        for perm in Permission.objects.filter(
+            content_type__app_label="wagtailcore", codename__in=codenames
+        ):
+            GroupPagePermission.objects.get_or_create(
+                group=groups[name], page=home, permission=perm
+            )
     for name, codenames in COLLECTION_PERMISSIONS.items():
         if root_collection is None:
             break
-        for perm in Permission.objects.filter(codename__in=codenames, content_type__app_label__in=["wagtailimages", "wagtaildocs"]):
-            GroupCollectionPermission.objects.get_or_create(group=groups[name], collection=root_collection, permission=perm)
+        for perm in Permission.objects.filter(
+            codename__in=codenames, content_type__app_label__in=["wagtailimages", "wagtaildocs"]
+        ):
+            GroupCollectionPermission.objects.get_or_create(
+                group=groups[name], collection=root_collection, permission=perm
+            )
 
     if home is not None and not Workflow.objects.filter(name=WORKFLOW_NAME).exists():
         task, _ = GroupApprovalTask.objects.get_or_create(name="Editor review")
@@ -104,9 +147,13 @@ def article_sections_sync(*, page: Page) -> int:
     Called after a page move; returns the number of articles updated.
     """
     updated = 0
-    for article in ArticlePage.objects.filter(path__startswith=page.path).only("pk", "path", "section_id"):
+    for article in ArticlePage.objects.filter(path__startswith=page.path).only(
+        "pk", "path", "section_id"
+    ):
         parent = article.get_parent()
-        section_id = parent.pk if parent is not None and parent.specific_class is SectionPage else None
+        section_id = (
+            parent.pk if parent is not None and parent.specific_class is SectionPage else None
+        )
         if article.section_id != section_id:
             ArticlePage.objects.filter(pk=article.pk).update(section_id=section_id)
             updated += 1
@@ -116,7 +163,7 @@ def article_sections_sync(*, page: Page) -> int:
 # --- CSV import --------------------------------------------------------------------------------
 
 
-class ImportError_(Exception):  # noqa: N818 - "ImportError" is a builtin
+class ImportError_(Exception):
     """The file cannot be imported; the message names the row and the problem."""
 
 
@@ -147,26 +194,45 @@ def _read_rows(path: Path, *, limit: int | None) -> list[CsvRow]:
             missing = [c for c in REQUIRED_COLUMNS if c not in columns]
             body_column = next((c for c in BODY_COLUMNS if c in columns), None)
             if missing or body_column is None:
-                raise ImportError_(f"{path.name}: the header must name the columns category, title and body (or content); found: {', '.join(sorted(columns)) or 'nothing'}.")
+                raise ImportError_(
+                    f"{path.name}: the header must name the columns category, title and body (or content); found: {', '.join(sorted(columns)) or 'nothing'}."
+                )
             for record in reader:
                 line = reader.line_num
                 if None in record or any(v is None for v in record.values()):
-                    raise ImportError_(f"{path.name}, line {line}: the row has a different number of fields than the header.")
+                    raise ImportError_(
+                        f"{path.name}, line {line}: the row has a different number of fields than the header."
+                    )
                 section = (record.get("category") or "").strip()
                 headline = (record.get("title") or "").strip()
                 body = (record.get(body_column) or "").strip()
                 if not section or not headline or not body:
-                    raise ImportError_(f"{path.name}, line {line}: category, title and {body_column} must not be empty.")
+                    raise ImportError_(
+                        f"{path.name}, line {line}: category, title and {body_column} must not be empty."
+                    )
                 if len(headline) > 255:
-                    raise ImportError_(f"{path.name}, line {line}: the title is longer than 255 characters.")
+                    raise ImportError_(
+                        f"{path.name}, line {line}: the title is longer than 255 characters."
+                    )
                 published = None
                 if record.get("published"):
                     published = parse_datetime(record["published"].strip())
                     if published is None:
-                        raise ImportError_(f"{path.name}, line {line}: “{record['published']}” is not a date and time.")
+                        raise ImportError_(
+                            f"{path.name}, line {line}: “{record['published']}” is not a date and time."
+                        )
                     if timezone.is_naive(published):
                         published = timezone.make_aware(published, timezone.get_default_timezone())
-                rows.append(CsvRow(line, section, headline, body, (record.get("standfirst") or "").strip(), published))
+                rows.append(
+                    CsvRow(
+                        line,
+                        section,
+                        headline,
+                        body,
+                        (record.get("standfirst") or "").strip(),
+                        published,
+                    )
+                )
                 if limit is not None and len(rows) >= limit:
                     break
         except (csv.Error, UnicodeDecodeError) as exc:
@@ -175,7 +241,9 @@ def _read_rows(path: Path, *, limit: int | None) -> list[CsvRow]:
 
 
 def _paragraphs(text: str) -> list[str]:
-    return [p.strip() for p in text.replace("\r\n", "\n").split("\n\n") if p.strip()] or [text.strip()]
+    return [p.strip() for p in text.replace("\r\n", "\n").split("\n\n") if p.strip()] or [
+        text.strip()
+    ]
 
 
 @dataclass
@@ -206,7 +274,9 @@ def articles_import_csv(
     summary = ImportSummary()
     now = timezone.now()
     with transaction.atomic():
-        sections: dict[str, SectionPage] = {s.slug: s for s in SectionPage.objects.child_of(home).specific()}
+        sections: dict[str, SectionPage] = {
+            s.slug: s for s in SectionPage.objects.child_of(home).specific()
+        }
         existing = set(ArticlePage.objects.values_list("section_id", "title"))
         used_slugs = set(ArticlePage.objects.values_list("section_id", "slug"))
         for index, row in enumerate(rows):

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from wagtail.signals import post_page_move
+from django.db import transaction
+from django.db.models.signals import post_delete
+from wagtail.models import Page
+from wagtail.signals import page_published, page_unpublished, post_page_move
+
+from dateline.core.pagecache import invalidate
 
 
 def ensure_newsroom(**kwargs: Any) -> None:
@@ -19,5 +24,14 @@ def update_section_after_move(sender: Any, instance: Any, **kwargs: Any) -> None
     article_sections_sync(page=instance)
 
 
+def invalidate_page_cache(sender: Any, instance: Any, **kwargs: Any) -> None:
+    """Anything published, unpublished, moved or deleted may show on every page (navigation,
+    listings): every cached page goes stale after commit."""
+    transaction.on_commit(lambda: invalidate(["content"]))
+
+
 def connect() -> None:
     post_page_move.connect(update_section_after_move, dispatch_uid="news_section_after_move")
+    for signal in (page_published, page_unpublished, post_page_move):
+        signal.connect(invalidate_page_cache, dispatch_uid=f"news_pagecache_{id(signal)}")
+    post_delete.connect(invalidate_page_cache, sender=Page, dispatch_uid="news_pagecache_delete")

@@ -21,7 +21,9 @@ if (BASE_DIR / ".env").is_file() and not env.bool("DATELINE_IGNORE_DOTENV", defa
     environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 VAR_DIR = Path(env.str("DATELINE_VAR_DIR", default=str(BASE_DIR / "var")))
-SHARED_DATA_DIR = Path(env.str("DATELINE_SHARED_DATA", default=str(BASE_DIR.parent / "shared" / "data")))
+SHARED_DATA_DIR = Path(
+    env.str("DATELINE_SHARED_DATA", default=str(BASE_DIR.parent / "shared" / "data"))
+)
 
 DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env.str("SECRET_KEY", default="")
@@ -34,6 +36,7 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 INSTALLED_APPS = [
     "dateline.core",
     "dateline.news",
+    "dateline.comments",
     "dateline.demo",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
@@ -63,6 +66,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "dateline.core.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -136,6 +140,10 @@ if REDIS_URL:
             },
         }
     }
+    CACHES["pages"] = {
+        **CACHES["default"],
+        "KEY_PREFIX": CACHES["default"]["KEY_PREFIX"] + ":pages",
+    }
     # Sessions are read from Redis and written through to the database, so a Redis restart
     # signs nobody out.
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
@@ -144,9 +152,18 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "dateline",
-        }
+        },
+        # Shared by every worker process, so an invalidation in one is seen by all.
+        "pages": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache" / "pages"),
+            "OPTIONS": {"MAX_ENTRIES": 20_000},
+        },
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+# Serve anonymous readers from the full-page cache (dateline.core.pagecache).
+DATELINE_PAGE_CACHE = env.bool("DATELINE_PAGE_CACHE", default=True)
 
 # --- Tasks -----------------------------------------------------------------------------------
 # "database" runs tasks in `manage.py db_worker` (started by `make demo` and `make serve`);
@@ -230,5 +247,24 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}, "wagtail": {"level": env.str("WAGTAIL_LOG_LEVEL", default="WARNING")}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        "wagtail": {"level": env.str("WAGTAIL_LOG_LEVEL", default="WARNING")},
+    },
 }
+
+# --- Comments ----------------------------------------------------------------------------------
+DATELINE_COMMENT_RULES = [
+    "dateline.comments.rules.StaffAuthor",
+    "dateline.comments.rules.LinkLimit",
+    "dateline.comments.rules.FirstTimeCommenter",
+]
+# How long the author of a pending comment sees it on their own page views (seconds).
+DATELINE_OWN_COMMENTS_TTL = env.int("DATELINE_OWN_COMMENTS_TTL", default=2 * 3600)
+# Reply notifications a reader may receive per hour, and confirmation mails per address per day.
+DATELINE_REPLY_MAIL_PER_HOUR = env.int("DATELINE_REPLY_MAIL_PER_HOUR", default=6)
+DATELINE_CONFIRM_MAIL_PER_DAY = env.int("DATELINE_CONFIRM_MAIL_PER_DAY", default=3)
+# Likes and reports a network (/24 or /48) may send per hour.
+DATELINE_REACTIONS_PER_HOUR = env.int("DATELINE_REACTIONS_PER_HOUR", default=120)
+# Number of trusted reverse proxies in front of the site (X-Forwarded-For hops to skip).
+DATELINE_TRUSTED_PROXY_COUNT = env.int("DATELINE_TRUSTED_PROXY_COUNT", default=0)

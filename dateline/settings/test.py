@@ -6,8 +6,8 @@ os.environ["DATELINE_IGNORE_DOTENV"] = "1"
 os.environ.setdefault("DEBUG", "0")
 os.environ.setdefault("TASKS_BACKEND", "immediate")
 
-from .base import *  # noqa: E402, F403
-from .base import DATABASES, VAR_DIR, env  # noqa: E402
+from .base import *  # noqa: F403
+from .base import DATABASES, VAR_DIR, env
 
 SECRET_KEY = "test-only-key-0123456789abcdefghijklmnopqrstuvwxyz-ABCDEFGHIJ"  # noqa: S105
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -19,3 +19,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
 DATELINE_ALLOW_ASYNC_UNSAFE = env.bool("DJANGO_ALLOW_ASYNC_UNSAFE", default=False)
 WHITENOISE_USE_FINDERS = True
+
+if not env.str("REDIS_URL", default=""):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "dateline-test",
+        },
+        "pages": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "dateline-test-pages",
+        },
+    }

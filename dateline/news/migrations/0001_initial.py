@@ -12,151 +12,435 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('taggit', '0006_rename_taggeditem_content_type_object_id_taggit_tagg_content_8fc721_idx'),
-        ('wagtailcore', '0097_baselogentry_uuid_action_timestamp_indexes'),
-        ('wagtailimages', '0027_image_description'),
+        ("taggit", "0006_rename_taggeditem_content_type_object_id_taggit_tagg_content_8fc721_idx"),
+        ("wagtailcore", "0097_baselogentry_uuid_action_timestamp_indexes"),
+        ("wagtailimages", "0027_image_description"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SectionPage',
+            name="SectionPage",
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to='wagtailcore.page')),
-                ('description', models.CharField(blank=True, max_length=300)),
+                (
+                    "page_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to="wagtailcore.page",
+                    ),
+                ),
+                ("description", models.CharField(blank=True, max_length=300)),
             ],
             options={
-                'verbose_name': 'section',
+                "verbose_name": "section",
             },
-            bases=('wagtailcore.page',),
+            bases=("wagtailcore.page",),
         ),
         migrations.CreateModel(
-            name='ArticlePage',
+            name="ArticlePage",
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to='wagtailcore.page')),
-                ('standfirst', models.CharField(blank=True, help_text='The summary under the headline.', max_length=400)),
-                ('dateline_place', models.CharField(blank=True, help_text='Where the story was reported from, e.g. MOSCOW.', max_length=80, verbose_name='dateline')),
-                ('language', models.CharField(choices=dateline.news.models.language_choices, default='en', max_length=8)),
-                ('lead_image_caption', models.CharField(blank=True, max_length=300)),
-                ('lead_image_credit', models.CharField(blank=True, max_length=120)),
-                ('body', wagtail.fields.StreamField([('paragraph', 0), ('heading', 1), ('quote', 4), ('image', 8), ('embed', 10)], blank=True, block_lookup={0: ('wagtail.blocks.RichTextBlock', (), {'features': ['bold', 'italic', 'link', 'superscript', 'subscript', 'strikethrough', 'ol', 'ul']}), 1: ('wagtail.blocks.CharBlock', (), {'form_classname': 'title', 'max_length': 160, 'template': 'news/blocks/heading.html'}), 2: ('wagtail.blocks.TextBlock', (), {}), 3: ('wagtail.blocks.CharBlock', (), {'max_length': 200, 'required': False}), 4: ('wagtail.blocks.StructBlock', [[('text', 2), ('attribution', 3)]], {}), 5: ('wagtail.images.blocks.ImageChooserBlock', (), {}), 6: ('wagtail.blocks.CharBlock', (), {'max_length': 300, 'required': False}), 7: ('wagtail.blocks.CharBlock', (), {'max_length': 120, 'required': False}), 8: ('wagtail.blocks.StructBlock', [[('image', 5), ('caption', 6), ('credit', 7)]], {}), 9: ('wagtail.embeds.blocks.EmbedBlock', (), {'help_text': 'A link to a video or post; shown as a link until a reader asks for it.'}), 10: ('wagtail.blocks.StructBlock', [[('embed', 9), ('caption', 6)]], {})})),
-                ('comment_status', models.CharField(choices=[('open', 'Open'), ('closed', 'Closed')], default='open', max_length=8)),
-                ('comments_close_at', models.DateTimeField(blank=True, help_text='Comments close by themselves at this time.', null=True)),
-                ('lead_image', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='wagtailimages.image')),
+                (
+                    "page_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to="wagtailcore.page",
+                    ),
+                ),
+                (
+                    "standfirst",
+                    models.CharField(
+                        blank=True, help_text="The summary under the headline.", max_length=400
+                    ),
+                ),
+                (
+                    "dateline_place",
+                    models.CharField(
+                        blank=True,
+                        help_text="Where the story was reported from, e.g. MOSCOW.",
+                        max_length=80,
+                        verbose_name="dateline",
+                    ),
+                ),
+                (
+                    "language",
+                    models.CharField(
+                        choices=dateline.news.models.language_choices, default="en", max_length=8
+                    ),
+                ),
+                ("lead_image_caption", models.CharField(blank=True, max_length=300)),
+                ("lead_image_credit", models.CharField(blank=True, max_length=120)),
+                (
+                    "body",
+                    wagtail.fields.StreamField(
+                        [
+                            ("paragraph", 0),
+                            ("heading", 1),
+                            ("quote", 4),
+                            ("image", 8),
+                            ("embed", 10),
+                        ],
+                        blank=True,
+                        block_lookup={
+                            0: (
+                                "wagtail.blocks.RichTextBlock",
+                                (),
+                                {
+                                    "features": [
+                                        "bold",
+                                        "italic",
+                                        "link",
+                                        "superscript",
+                                        "subscript",
+                                        "strikethrough",
+                                        "ol",
+                                        "ul",
+                                    ]
+                                },
+                            ),
+                            1: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {
+                                    "form_classname": "title",
+                                    "max_length": 160,
+                                    "template": "news/blocks/heading.html",
+                                },
+                            ),
+                            2: ("wagtail.blocks.TextBlock", (), {}),
+                            3: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {"max_length": 200, "required": False},
+                            ),
+                            4: (
+                                "wagtail.blocks.StructBlock",
+                                [[("text", 2), ("attribution", 3)]],
+                                {},
+                            ),
+                            5: ("wagtail.images.blocks.ImageChooserBlock", (), {}),
+                            6: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {"max_length": 300, "required": False},
+                            ),
+                            7: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {"max_length": 120, "required": False},
+                            ),
+                            8: (
+                                "wagtail.blocks.StructBlock",
+                                [[("image", 5), ("caption", 6), ("credit", 7)]],
+                                {},
+                            ),
+                            9: (
+                                "wagtail.embeds.blocks.EmbedBlock",
+                                (),
+                                {
+                                    "help_text": "A link to a video or post; shown as a link until a reader asks for it."
+                                },
+                            ),
+                            10: (
+                                "wagtail.blocks.StructBlock",
+                                [[("embed", 9), ("caption", 6)]],
+                                {},
+                            ),
+                        },
+                    ),
+                ),
+                (
+                    "comment_status",
+                    models.CharField(
+                        choices=[("open", "Open"), ("closed", "Closed")],
+                        default="open",
+                        max_length=8,
+                    ),
+                ),
+                (
+                    "comments_close_at",
+                    models.DateTimeField(
+                        blank=True,
+                        help_text="Comments close by themselves at this time.",
+                        null=True,
+                    ),
+                ),
+                (
+                    "lead_image",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="wagtailimages.image",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'article',
+                "verbose_name": "article",
             },
-            bases=('wagtailcore.page',),
+            bases=("wagtailcore.page",),
         ),
         migrations.CreateModel(
-            name='ArticleTag',
+            name="ArticleTag",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('content_object', modelcluster.fields.ParentalKey(on_delete=django.db.models.deletion.CASCADE, related_name='tagged_items', to='news.articlepage')),
-                ('tag', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='%(app_label)s_%(class)s_items', to='taggit.tag')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "content_object",
+                    modelcluster.fields.ParentalKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="tagged_items",
+                        to="news.articlepage",
+                    ),
+                ),
+                (
+                    "tag",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="%(app_label)s_%(class)s_items",
+                        to="taggit.tag",
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.AddField(
-            model_name='articlepage',
-            name='tags',
-            field=modelcluster.contrib.taggit.ClusterTaggableManager(blank=True, help_text='A comma-separated list of tags.', through='news.ArticleTag', to='taggit.Tag', verbose_name='Tags'),
+            model_name="articlepage",
+            name="tags",
+            field=modelcluster.contrib.taggit.ClusterTaggableManager(
+                blank=True,
+                help_text="A comma-separated list of tags.",
+                through="news.ArticleTag",
+                to="taggit.Tag",
+                verbose_name="Tags",
+            ),
         ),
         migrations.CreateModel(
-            name='Author',
+            name="Author",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120)),
-                ('slug', models.SlugField(max_length=120, unique=True)),
-                ('role', models.CharField(blank=True, help_text='E.g. “Moscow correspondent”.', max_length=120)),
-                ('bio', models.TextField(blank=True)),
-                ('photo', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='wagtailimages.image')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120)),
+                ("slug", models.SlugField(max_length=120, unique=True)),
+                (
+                    "role",
+                    models.CharField(
+                        blank=True, help_text="E.g. “Moscow correspondent”.", max_length=120
+                    ),
+                ),
+                ("bio", models.TextField(blank=True)),
+                (
+                    "photo",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="wagtailimages.image",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
             bases=(modelsearch.index.Indexed, models.Model),
         ),
         migrations.CreateModel(
-            name='ArticleAuthor',
+            name="ArticleAuthor",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sort_order', models.IntegerField(blank=True, editable=False, null=True)),
-                ('article', modelcluster.fields.ParentalKey(on_delete=django.db.models.deletion.CASCADE, related_name='byline', to='news.articlepage')),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='bylines', to='news.author')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("sort_order", models.IntegerField(blank=True, editable=False, null=True)),
+                (
+                    "article",
+                    modelcluster.fields.ParentalKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="byline",
+                        to="news.articlepage",
+                    ),
+                ),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="bylines",
+                        to="news.author",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['sort_order'],
-                'abstract': False,
+                "ordering": ["sort_order"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='AuthorLink',
+            name="AuthorLink",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sort_order', models.IntegerField(blank=True, editable=False, null=True)),
-                ('label', models.CharField(max_length=60)),
-                ('url', models.URLField(max_length=500)),
-                ('author', modelcluster.fields.ParentalKey(on_delete=django.db.models.deletion.CASCADE, related_name='links', to='news.author')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("sort_order", models.IntegerField(blank=True, editable=False, null=True)),
+                ("label", models.CharField(max_length=60)),
+                ("url", models.URLField(max_length=500)),
+                (
+                    "author",
+                    modelcluster.fields.ParentalKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="links",
+                        to="news.author",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['sort_order'],
-                'abstract': False,
+                "ordering": ["sort_order"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='HomePage',
+            name="HomePage",
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to='wagtailcore.page')),
-                ('strapline', models.CharField(blank=True, help_text='Shown under the masthead.', max_length=200)),
-                ('lead_article', models.ForeignKey(blank=True, help_text='The story at the top of the front page. Leave empty for the newest article.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='news.articlepage')),
+                (
+                    "page_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to="wagtailcore.page",
+                    ),
+                ),
+                (
+                    "strapline",
+                    models.CharField(
+                        blank=True, help_text="Shown under the masthead.", max_length=200
+                    ),
+                ),
+                (
+                    "lead_article",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The story at the top of the front page. Leave empty for the newest article.",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="news.articlepage",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'front page',
+                "verbose_name": "front page",
             },
-            bases=(wagtail.contrib.routable_page.models.RoutablePageMixin, 'wagtailcore.page'),
+            bases=(wagtail.contrib.routable_page.models.RoutablePageMixin, "wagtailcore.page"),
         ),
         migrations.AddField(
-            model_name='articlepage',
-            name='section',
-            field=models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='articles', to='news.sectionpage'),
+            model_name="articlepage",
+            name="section",
+            field=models.ForeignKey(
+                blank=True,
+                editable=False,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="articles",
+                to="news.sectionpage",
+            ),
         ),
         migrations.CreateModel(
-            name='ArticleCorrection',
+            name="ArticleCorrection",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sort_order', models.IntegerField(blank=True, editable=False, null=True)),
-                ('kind', models.CharField(choices=[('correction', 'Correction'), ('update', 'Update')], default='correction', max_length=16)),
-                ('noted_at', models.DateTimeField(default=django.utils.timezone.now, help_text='Shown to readers.')),
-                ('text', models.TextField()),
-                ('article', modelcluster.fields.ParentalKey(on_delete=django.db.models.deletion.CASCADE, related_name='corrections', to='news.articlepage')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("sort_order", models.IntegerField(blank=True, editable=False, null=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("correction", "Correction"), ("update", "Update")],
+                        default="correction",
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "noted_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, help_text="Shown to readers."
+                    ),
+                ),
+                ("text", models.TextField()),
+                (
+                    "article",
+                    modelcluster.fields.ParentalKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="corrections",
+                        to="news.articlepage",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['sort_order'],
-                'abstract': False,
-                'constraints': [models.CheckConstraint(condition=models.Q(('kind__in', ['correction', 'update'])), name='correction_kind_valid')],
+                "ordering": ["sort_order"],
+                "abstract": False,
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("kind__in", ["correction", "update"])),
+                        name="correction_kind_valid",
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='author',
-            constraint=models.CheckConstraint(condition=models.Q(('slug', ''), _negated=True), name='author_slug_not_empty'),
+            model_name="author",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("slug", ""), _negated=True), name="author_slug_not_empty"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='articleauthor',
-            constraint=models.UniqueConstraint(fields=('article', 'author'), name='byline_author_once'),
+            model_name="articleauthor",
+            constraint=models.UniqueConstraint(
+                fields=("article", "author"), name="byline_author_once"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='articlepage',
-            constraint=models.CheckConstraint(condition=models.Q(('comment_status__in', ['open', 'closed'])), name='article_comment_status_valid'),
+            model_name="articlepage",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("comment_status__in", ["open", "closed"])),
+                name="article_comment_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='articlepage',
-            constraint=models.CheckConstraint(condition=models.Q(('language', ''), _negated=True), name='article_language_not_empty'),
+            model_name="articlepage",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("language", ""), _negated=True),
+                name="article_language_not_empty",
+            ),
         ),
     ]

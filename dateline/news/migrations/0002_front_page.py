@@ -37,7 +37,9 @@ def create_front_page(apps, schema_editor):
     root.numchild = Page.objects.filter(depth=2).count()
     root.save(update_fields=["numchild"])
     Site.objects.all().delete()
-    Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True, site_name="Dateline")
+    Site.objects.create(
+        hostname="localhost", port=80, root_page=home, is_default_site=True, site_name="Dateline"
+    )
 
     for name in ("Editors", "Moderators"):
         Group.objects.filter(name=name, user__isnull=True).delete()
@@ -47,6 +49,7 @@ def create_front_page(apps, schema_editor):
         if not workflow.workflow_pages.exists():
             workflow.delete()
     Task.objects.filter(name="Moderators approval", workflow_tasks__isnull=True).delete()
+
 
 class Migration(migrations.Migration):
     dependencies = [

@@ -6,7 +6,9 @@ from dateline.demo.services import demo_load
 
 
 class Command(BaseCommand):
-    help = "Load the demo newsroom (sections, authors, articles, a user per role). Safe to run twice."
+    help = (
+        "Load the demo newsroom (sections, authors, articles, a user per role). Safe to run twice."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--no-users", action="store_true", help="Do not create the demo users.")
@@ -15,7 +17,13 @@ class Command(BaseCommand):
         summary = demo_load(with_users=not options["no_users"])
         self.stdout.write(
             f"Demo content: {summary.sections} sections, {summary.authors} authors and "
-            f"{summary.articles} articles added (existing ones are kept)."
+            f"{summary.articles} articles and {summary.comments} comments added (existing ones are kept)."
         )
         if summary.users:
-            self.stdout.write(self.style.SUCCESS("Newsroom login at /admin/ — users: " + ", ".join(summary.users) + f"; password: {summary.password}"))
+            self.stdout.write(
+                self.style.SUCCESS(
+                    "Newsroom login at /admin/ — users: "
+                    + ", ".join(summary.users)
+                    + f"; password: {summary.password}"
+                )
+            )

@@ -19,9 +19,15 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("path", type=Path)
-        parser.add_argument("--limit", type=int, default=None, help="Import at most this many rows.")
-        parser.add_argument("--author", default=None, help="Slug of an author to put in every byline.")
-        parser.add_argument("--no-progress", action="store_true", help="Do not draw a progress bar.")
+        parser.add_argument(
+            "--limit", type=int, default=None, help="Import at most this many rows."
+        )
+        parser.add_argument(
+            "--author", default=None, help="Slug of an author to put in every byline."
+        )
+        parser.add_argument(
+            "--no-progress", action="store_true", help="Do not draw a progress bar."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         home = HomePage.objects.first()
@@ -32,7 +38,11 @@ class Command(BaseCommand):
             author = Author.objects.filter(slug=options["author"]).first()
             if author is None:
                 raise CommandError(f"No author with the slug “{options['author']}”.")
-        bar = tqdm(desc="Importing", unit=" articles", disable=options["no_progress"] or options["verbosity"] == 0)
+        bar = tqdm(
+            desc="Importing",
+            unit=" articles",
+            disable=options["no_progress"] or options["verbosity"] == 0,
+        )
         last = 0
 
         def progress(done: int) -> None:
@@ -41,7 +51,13 @@ class Command(BaseCommand):
             last = done
 
         try:
-            summary = articles_import_csv(path=options["path"], home=home, author=author, limit=options["limit"], progress=progress)
+            summary = articles_import_csv(
+                path=options["path"],
+                home=home,
+                author=author,
+                limit=options["limit"],
+                progress=progress,
+            )
         except ImportError_ as exc:
             raise CommandError(f"{exc} Nothing was imported.") from exc
         finally:

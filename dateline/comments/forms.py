@@ -1,0 +1,148 @@
+"""The "Leave a Reply" form: WordPress's field names, our limits, clear messages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+
+from .models import BODY_MAX, EMAIL_MAX, NAME_MAX, URL_MAX
+from .text import has_invalid_characters
+
+CONSENT_FIELD = "wp-comment-cookies-consent"
+UNREADABLE = "\ufffd"
+
+
+def _readable(value: str) -> None:
+    if has_invalid_characters(value):
+        raise ValidationError(
+            "Remove the control characters (such as NUL) from this field.", code="control"
+        )
+    if UNREADABLE in value:
+        raise ValidationError(
+            "Part of this text could not be read (it was not valid Unicode). Check the marked characters and try again.",
+            code="unicode",
+        )
+
+
+class CommentForm(forms.Form):
+    comment = forms.CharField(
+        label="Comment",
+        max_length=BODY_MAX,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 8, "cols": 45, "maxlength": BODY_MAX}),
+        validators=[_readable],
+        error_messages={
+            "required": "Please write a comment.",
+            "max_length": "Your comment is %(show_value)d characters long; the limit is %(limit_value)d.",
+        },
+    )
+    author = forms.CharField(
+        label="Name",
+        max_length=NAME_MAX,
+        validators=[_readable],
+        widget=forms.TextInput(attrs={"autocomplete": "name", "maxlength": NAME_MAX, "size": 30}),
+        error_messages={
+            "required": "Please give your name.",
+            "max_length": "Your name is %(show_value)d characters long; the limit is %(limit_value)d.",
+        },
+    )
+    email = forms.EmailField(
+        label="Email",
+        max_length=EMAIL_MAX,
+        widget=forms.EmailInput(
+            attrs={"autocomplete": "email", "maxlength": EMAIL_MAX, "size": 30}
+        ),
+        error_messages={
+            "required": "Please give your email address; it will not be published.",
+            "invalid": "Enter a valid email address, like name@example.com.",
+            "max_length": "The email address is %(show_value)d characters long; the limit is %(limit_value)d.",
+        },
+    )
+    url = forms.CharField(
+        label="Website",
+        max_length=URL_MAX,
+        required=False,
+        validators=[
+            URLValidator(
+                schemes=["http", "https"],
+                message="Enter a website address starting with http:// or https://.",
+            )
+        ],
+        widget=forms.URLInput(attrs={"autocomplete": "url", "maxlength": URL_MAX, "size": 30}),
+        error_messages={
+            "max_length": "The website address is %(show_value)d characters long; the limit is %(limit_value)d."
+        },
+    )
+    comment_post_ID = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    comment_parent = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+    comment_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+    subscribe = forms.BooleanField(label="Notify me of replies by email.", required=False)
+
+    def __init__(self, *args: Any, signed_in: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields[CONSENT_FIELD] = forms.BooleanField(
+            label="Save my name, email, and website in this browser for the next time I comment.",
+            required=False,
+        )
+        self.signed_in = signed_in
+        if signed_in:
+            for name in ("author", "email"):
+                self.fields[name].required = False
+
+    def clean_url(self) -> str:
+        value: str = self.cleaned_data.get("url", "").strip()
+        if value and "://" not in value:
+            raise ValidationError(
+                "Enter a website address starting with http:// or https://.", code="scheme"
+            )
+        return value
+
+    def clean_comment(self) -> str:
+        value: str = self.cleaned_data["comment"]
+        if not value.strip():
+            raise ValidationError("Please write a comment.", code="required")
+        return value
+
+    @property
+    def consent_checked(self) -> bool:
+        return bool(self.data.get(CONSENT_FIELD))
+
+    @property
+    def parent_id(self) -> int | None:
+        return self.cleaned_data.get("comment_parent") or None
+
+    def error_list(self) -> list[tuple[str, str]]:
+        """(field id, message) pairs for the summary at the top of the form."""
+        return [
+            (name, str(message)) for name, messages in self.errors.items() for message in messages
+        ]
+
+
+class ReportForm(forms.Form):
+    reason = forms.ChoiceField(
+        label="Why should a moderator look at this comment?",
+        widget=forms.RadioSelect,
+        choices=[
+            ("spam", "Spam"),
+            ("abuse", "Abuse or harassment"),
+            ("off-topic", "Off-topic"),
+            ("other", "Something else"),
+        ],
+        error_messages={"required": "Choose a reason."},
+    )
+    note = forms.CharField(
+        label="Anything to add? (optional)",
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        validators=[_readable],
+    )
+    voter = forms.CharField(widget=forms.HiddenInput, required=False, max_length=128)
+
+
+class EditForm(forms.Form):
+    comment = CommentForm.base_fields["comment"]
+    own = forms.CharField(widget=forms.HiddenInput, max_length=400)

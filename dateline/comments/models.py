@@ -1,0 +1,297 @@
+"""Reader comments: the thread under each article, likes, reports and reply subscriptions.
+
+The thread is a materialized path: each comment's ``path`` is its parent's path plus a segment
+that sorts by time, so one ``ORDER BY path`` reads a thread depth-first and posting a reply
+writes one row without renumbering anything.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Length
+from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
+from django.utils.translation import gettext_lazy as _
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+
+# Limits as WordPress has them, counted in characters.
+NAME_MAX, EMAIL_MAX, URL_MAX, BODY_MAX = 245, 100, 200, 65_525
+SEGMENT_LEN = 16
+MAX_DEPTH_LIMIT = 10
+
+
+class CommentQuerySet(models.QuerySet["Comment"]):
+    def visible(self) -> CommentQuerySet:
+        return self.filter(status=Comment.Status.APPROVED)
+
+    def for_article(self, article_id: int) -> CommentQuerySet:
+        return self.filter(article_id=article_id)
+
+
+class Comment(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Awaiting moderation")
+        APPROVED = "approved", _("Approved")
+        SPAM = "spam", _("Spam")
+        TRASH = "trash", _("Trash")
+
+    article = models.ForeignKey(
+        "news.ArticlePage", on_delete=models.CASCADE, related_name="comments"
+    )
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="replies"
+    )
+    path = models.CharField(max_length=(SEGMENT_LEN + 1) * MAX_DEPTH_LIMIT, editable=False)
+    thread = models.CharField(
+        max_length=SEGMENT_LEN, editable=False, help_text="The top-level comment's path segment."
+    )
+    depth = models.PositiveSmallIntegerField(default=0, editable=False)
+    status = models.CharField(max_length=16, choices=Status, default=Status.PENDING, db_index=True)
+
+    author_name = models.CharField(_("name"), max_length=NAME_MAX)
+    author_email = models.CharField(_("email"), max_length=EMAIL_MAX, blank=True)
+    email_key = models.CharField(
+        max_length=EMAIL_MAX + 8,
+        editable=False,
+        help_text="The normalised email (or user id) that identifies the commenter.",
+    )
+    author_url = models.CharField(_("website"), max_length=URL_MAX, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="comments",
+    )
+    is_staff = models.BooleanField(
+        default=False, help_text="Written by a member of staff; shown with a badge."
+    )
+
+    body = models.TextField(max_length=BODY_MAX)
+    body_hash = models.CharField(max_length=64, editable=False)
+    idempotency_key = models.CharField(max_length=64, blank=True, editable=False)
+
+    created_at = models.DateTimeField(db_index=True)
+    edited_at = models.DateTimeField(null=True, blank=True)
+    featured_at = models.DateTimeField(
+        null=True, blank=True, help_text="Set when an editor picks the comment."
+    )
+    moderated_at = models.DateTimeField(null=True, blank=True)
+    moderation_reasons = models.JSONField(default=list, blank=True)
+    likes_count = models.PositiveIntegerField(default=0)
+    reports_count = models.PositiveIntegerField(default=0)
+
+    ip_prefix = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text="The network (/24 or /48) the comment came from; cleared after the retention period.",
+    )
+    user_agent = models.CharField(max_length=300, blank=True)
+
+    objects = CommentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["path"]
+        indexes = [
+            models.Index(fields=["article", "depth", "status", "path"], name="comment_thread_top"),
+            models.Index(fields=["article", "thread", "path"], name="comment_thread_tree"),
+            models.Index(fields=["email_key", "status"], name="comment_commenter"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "path"], name="comment_path_unique"),
+            # A double submit or a retry never makes two comments.
+            models.UniqueConstraint(
+                fields=["article", "email_key", "body_hash"], name="comment_no_duplicate"
+            ),
+            models.UniqueConstraint(
+                fields=["article", "email_key", "idempotency_key"],
+                condition=~Q(idempotency_key=""),
+                name="comment_idempotency",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "approved", "spam", "trash"]),
+                name="comment_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(depth__lt=MAX_DEPTH_LIMIT), name="comment_depth_limit"
+            ),
+            # Lengths in characters: SQLite does not enforce max_length.
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("body"), BODY_MAX), name="comment_body_max_length"
+            ),
+            models.CheckConstraint(
+                condition=GreaterThanOrEqual(Length("body"), 1), name="comment_body_not_empty"
+            ),
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("author_name"), NAME_MAX),
+                name="comment_name_max_length",
+            ),
+            models.CheckConstraint(
+                condition=GreaterThanOrEqual(Length("author_name"), 1),
+                name="comment_name_not_empty",
+            ),
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("author_email"), EMAIL_MAX),
+                name="comment_email_max_length",
+            ),
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("author_url"), URL_MAX),
+                name="comment_url_max_length",
+            ),
+            models.CheckConstraint(
+                condition=Q(depth=0, parent__isnull=True) | Q(depth__gt=0, parent__isnull=False),
+                name="comment_depth_matches_parent",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.author_name}: {self.body[:60]}"
+
+    def get_absolute_url(self) -> str:
+        return f"/comments/{self.pk}/"
+
+    @property
+    def is_public(self) -> bool:
+        return self.status == self.Status.APPROVED
+
+
+class CommentLike(models.Model):
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="likes")
+    voter = models.CharField(max_length=64, help_text="A keyed hash of the reader's browser token.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["comment", "voter"], name="like_once_per_reader")
+        ]
+
+
+class CommentReport(models.Model):
+    class Reason(models.TextChoices):
+        SPAM = "spam", _("Spam")
+        ABUSE = "abuse", _("Abuse or harassment")
+        OFF_TOPIC = "off-topic", _("Off-topic")
+        OTHER = "other", _("Something else")
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="reports")
+    reason = models.CharField(max_length=16, choices=Reason)
+    note = models.CharField(max_length=500, blank=True)
+    reporter = models.CharField(
+        max_length=64, help_text="A keyed hash of the reader's browser token."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["comment", "reporter"], name="report_once_per_reader"),
+            models.CheckConstraint(
+                condition=Q(reason__in=["spam", "abuse", "off-topic", "other"]),
+                name="report_reason_valid",
+            ),
+        ]
+
+
+class Subscriber(models.Model):
+    """An address that asked for reply notifications. Mail goes only to confirmed ones."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for confirmation")
+        CONFIRMED = "confirmed", _("Confirmed")
+        UNSUBSCRIBED = "unsubscribed", _("Unsubscribed")
+
+    email_key = models.CharField(max_length=EMAIL_MAX, unique=True)
+    email = models.CharField(max_length=EMAIL_MAX)
+    status = models.CharField(max_length=16, choices=Status, default=Status.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "confirmed", "unsubscribed"]),
+                name="subscriber_status_valid",
+            )
+        ]
+
+
+class ReplySubscription(models.Model):
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="subscriptions")
+    subscriber = models.ForeignKey(
+        Subscriber, on_delete=models.CASCADE, related_name="subscriptions"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["comment", "subscriber"], name="subscription_once")
+        ]
+
+
+class SentMail(models.Model):
+    """Mail sent to readers, for per-recipient rate limits."""
+
+    class Kind(models.TextChoices):
+        CONFIRM = "confirm", _("Confirmation")
+        REPLY = "reply", _("Reply notification")
+
+    email_key = models.CharField(max_length=EMAIL_MAX, db_index=True)
+    kind = models.CharField(max_length=16, choices=Kind)
+    sent_at = models.DateTimeField(db_index=True)
+
+
+@register_setting(icon="comment")
+class CommentSettings(BaseSiteSetting):
+    """How the conversation works on a site; editable under Settings → Comments."""
+
+    max_depth = models.PositiveSmallIntegerField(
+        default=5,
+        help_text=_("Levels of replies shown (1–10). Deeper replies join the deepest level."),
+    )
+    page_size = models.PositiveSmallIntegerField(
+        default=50, help_text=_("Top-level comments per page.")
+    )
+    edit_window_minutes = models.PositiveSmallIntegerField(
+        default=15, help_text=_("How long readers may edit or delete their own comment.")
+    )
+    hold_first_comment = models.BooleanField(
+        default=True, help_text=_("Hold a commenter's comments until one has been approved.")
+    )
+    hold_links = models.PositiveSmallIntegerField(
+        default=2, help_text=_("Hold a comment with this many links or more (0: never).")
+    )
+    retention_days = models.PositiveSmallIntegerField(
+        default=30, help_text=_("Days to keep commenters' network and browser details.")
+    )
+
+    class Meta:
+        verbose_name = _("comments")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(max_depth__gte=1, max_depth__lte=MAX_DEPTH_LIMIT),
+                name="comment_settings_depth_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(page_size__gte=5, page_size__lte=500),
+                name="comment_settings_page_size_range",
+            ),
+        ]
+
+
+class CommentEvent(models.Model):
+    """One decision on a comment, by a person or a rule: the moderation log."""
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    rule = models.CharField(
+        max_length=64, blank=True, help_text="The rule that decided, when no person did."
+    )
+    action = models.CharField(max_length=32)
+    from_status = models.CharField(max_length=16, blank=True)
+    to_status = models.CharField(max_length=16, blank=True)
+    reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]

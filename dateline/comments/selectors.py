@@ -1,0 +1,174 @@
+"""Reads of the conversation: a page of a thread in a fixed number of queries, permalinks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from dateline.news.models import ArticlePage
+
+from .models import Comment, CommentSettings
+from .services import comment_settings_for
+
+ORDERS = {
+    "oldest": ("path",),
+    "newest": ("-path",),
+    "liked": ("-likes_count", "path"),
+}
+DEFAULT_ORDER = "oldest"
+
+
+@dataclass
+class CommentNode:
+    comment: Comment
+    children: list[CommentNode] = field(default_factory=list)
+    removed: bool = False  # shown as "removed" because approved replies hang below it
+    own: bool = False  # the viewer wrote it (it may be pending)
+
+
+@dataclass
+class ThreadPage:
+    article: ArticlePage
+    nodes: list[CommentNode]
+    picks: list[Comment]
+    order: str
+    number: int
+    num_pages: int
+    top_level_count: int
+    settings: CommentSettings
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.num_pages
+
+
+def _top_level(article_id: int, own_ids: set[int]) -> QuerySet[Comment]:
+    approved_reply = Comment.objects.filter(
+        article_id=article_id,
+        thread=OuterRef("thread"),
+        depth__gt=0,
+        status=Comment.Status.APPROVED,
+    )
+    visible = Q(status=Comment.Status.APPROVED) | Q(
+        status__in=[Comment.Status.TRASH, Comment.Status.SPAM], has_replies=True
+    )
+    if own_ids:
+        visible |= Q(pk__in=own_ids, status=Comment.Status.PENDING)
+    return (
+        Comment.objects.filter(article_id=article_id, depth=0)
+        .annotate(has_replies=Exists(approved_reply))
+        .filter(visible)
+    )
+
+
+def comment_thread_page(
+    *,
+    article: ArticlePage,
+    page_number: Any = 1,
+    order: str = DEFAULT_ORDER,
+    own_ids: set[int] | None = None,
+    site_settings: CommentSettings | None = None,
+) -> ThreadPage:
+    """One page of the article's conversation: top-level comments for the page (in ``order``),
+    each with its whole visible reply tree, oldest reply first. Four queries, whatever the size
+    of the thread: count, page of top-level comments, their replies, editors' picks."""
+    own_ids = own_ids or set()
+    order = order if order in ORDERS else DEFAULT_ORDER
+    site_settings = site_settings or comment_settings_for(article)
+    paginator = Paginator(
+        _top_level(article.pk, own_ids).order_by(*ORDERS[order]), site_settings.page_size
+    )
+    number = _page_number(page_number, paginator.num_pages)
+    top = list(paginator.page(number).object_list) if paginator.count else []
+
+    replies_visible = Q(
+        status__in=[Comment.Status.APPROVED, Comment.Status.TRASH, Comment.Status.SPAM]
+    )
+    if own_ids:
+        replies_visible |= Q(pk__in=own_ids, status=Comment.Status.PENDING)
+    replies = (
+        list(
+            Comment.objects.filter(
+                article_id=article.pk, thread__in=[c.thread for c in top], depth__gt=0
+            )
+            .filter(replies_visible)
+            .order_by("path")
+        )
+        if top
+        else []
+    )
+
+    nodes = {c.pk: CommentNode(c, own=c.pk in own_ids) for c in top}
+    roots = [nodes[c.pk] for c in top]
+    for reply in replies:
+        node = CommentNode(reply, own=reply.pk in own_ids)
+        nodes[reply.pk] = node
+        parent = nodes.get(reply.parent_id or 0)
+        if parent is not None:
+            parent.children.append(node)
+    for root in roots:
+        _prune(root)
+    picks = (
+        list(
+            Comment.objects.filter(
+                article_id=article.pk, status=Comment.Status.APPROVED, featured_at__isnull=False
+            ).order_by("-featured_at")[:5]
+        )
+        if number == 1
+        else []
+    )
+    return ThreadPage(
+        article=article,
+        nodes=roots,
+        picks=picks,
+        order=order,
+        number=number,
+        num_pages=max(paginator.num_pages, 1),
+        top_level_count=paginator.count,
+        settings=site_settings,
+    )
+
+
+def _page_number(value: Any, num_pages: int) -> int:
+    """A malformed page number gives the first page; one past the end, the last."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return 1
+    return min(max(number, 1), max(num_pages, 1))
+
+
+def _prune(node: CommentNode) -> bool:
+    """Drop removed comments with nothing visible below them; returns whether ``node`` stays."""
+    node.children = [child for child in node.children if _prune(child)]
+    status = node.comment.status
+    if status == Comment.Status.APPROVED or (node.own and status == Comment.Status.PENDING):
+        return True
+    node.removed = True
+    return bool(node.children) or node.comment.depth == 0
+
+
+def comment_permalink(*, comment: Comment, site_settings: CommentSettings | None = None) -> str:
+    """The URL of the page of the thread that shows ``comment`` (in the default order)."""
+    article = comment.article
+    site_settings = site_settings or comment_settings_for(article)
+    before = _top_level(article.pk, set()).filter(path__lt=comment.thread).count()
+    page = before // site_settings.page_size + 1
+    query = f"?cpage={page}" if page > 1 else ""
+    return f"{article.url}{query}#comment-{comment.pk}"
+
+
+def access_comment(
+    *, comment_id: int, statuses: tuple[str, ...] = (Comment.Status.APPROVED,)
+) -> Comment | None:
+    """A comment readers may act on (like, report, reply to), or None."""
+    return (
+        Comment.objects.select_related("article").filter(pk=comment_id, status__in=statuses).first()
+    )

@@ -1,0 +1,553 @@
+"""Every write on comments: posting, moderating, editing, likes, reports, subscriptions."""
+
+from __future__ import annotations
+
+import secrets
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core import signing
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.db.models import Count, F, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from wagtail.models import Site
+
+from dateline.core.net import ip_prefix
+from dateline.core.pagecache import invalidate
+from dateline.news.models import ArticlePage
+
+from .models import (
+    Comment,
+    CommentEvent,
+    CommentLike,
+    CommentReport,
+    CommentSettings,
+    ReplySubscription,
+    SentMail,
+    Subscriber,
+)
+from .rules import ScreenContext, Submission, screen
+from .text import body_fingerprint, normalise_email, normalise_text
+
+User = AbstractBaseUser | AnonymousUser
+
+
+class CommentError(Exception):
+    """A comment cannot be accepted; ``field`` names the form field it is about, if any."""
+
+    field: str | None = None
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field or self.field
+
+
+class CommentsClosed(CommentError):
+    pass
+
+
+class ParentUnavailable(CommentError):
+    field = "comment_parent"
+
+
+class NotAllowed(CommentError):
+    pass
+
+
+def comment_settings_for(article: ArticlePage) -> CommentSettings:
+    site = article.get_site()
+    if site is None:
+        return CommentSettings()
+    return CommentSettings.for_site(site)
+
+
+def email_key_for(*, email: str, user_id: int | None) -> str:
+    return f"user:{user_id}" if user_id else normalise_email(email)
+
+
+def path_segment(moment: datetime | None = None) -> str:
+    """A path segment that sorts by time: microseconds since 1970 in 13 hex digits, then 3
+    random ones against collisions."""
+    micros = int(moment.timestamp() * 1_000_000) if moment is not None else time.time_ns() // 1000
+    return f"{micros:013x}{secrets.randbelow(16**3):03x}"
+
+
+def _log(
+    comment: Comment,
+    *,
+    action: str,
+    from_status: str,
+    actor: Any = None,
+    rule: str = "",
+    reason: str = "",
+) -> None:
+    CommentEvent.objects.create(
+        comment=comment,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        rule=rule,
+        action=action,
+        from_status=from_status,
+        to_status=comment.status,
+        reason=reason,
+        created_at=timezone.now(),
+    )
+
+
+def comment_counts_refresh(*, article_id: int) -> None:
+    """Recount the article's approved comments in one statement (no lost updates)."""
+    approved = (
+        Comment.objects.filter(article_id=OuterRef("pk"), status=Comment.Status.APPROVED)
+        .values("article_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    ArticlePage.objects.filter(pk=article_id).update(
+        comment_count=Coalesce(Subquery(approved), Value(0))
+    )
+
+
+def _after_change(article_id: int, *, listings: bool) -> None:
+    deps = [f"article:{article_id}"] + (["listings"] if listings else [])
+    transaction.on_commit(lambda: invalidate(deps))
+
+
+def _effective_parent(
+    *, article: ArticlePage, parent_id: int | None, max_depth: int
+) -> Comment | None:
+    """The comment a reply attaches to: the one asked for, or its ancestor at the deepest
+    level the site allows."""
+    if parent_id is None:
+        return None
+    parent = (
+        Comment.objects.filter(pk=parent_id)
+        .only("pk", "article_id", "status", "path", "depth", "thread")
+        .first()
+    )
+    if (
+        parent is None
+        or parent.article_id != article.pk
+        or parent.status != Comment.Status.APPROVED
+    ):
+        raise ParentUnavailable(
+            "The comment you are replying to is not available any more. Your text is still here: post it as a new comment, or reply to another one."
+        )
+    if parent.depth + 1 < max_depth:
+        return parent
+    keep = max_depth - 1  # segments of the ancestor path
+    if keep <= 0:
+        return None
+    ancestor_path = "/".join(parent.path.split("/")[:keep])
+    return Comment.objects.get(article_id=article.pk, path=ancestor_path)
+
+
+@dataclass(frozen=True)
+class PostResult:
+    comment: Comment
+    created: bool
+
+
+def comment_post(*, submission: Submission) -> PostResult:
+    """Screen and store a reader's comment.
+
+    Returns the comment and whether it is new: a double submit or a retry (same article,
+    commenter and text, or the same idempotency key) returns the comment stored the first time.
+    Raises CommentsClosed, ParentUnavailable.
+    """
+    article = submission.article
+    if not article.comments_open():
+        raise CommentsClosed("Comments are closed on this article.")
+    body = normalise_text(submission.body)
+    key = email_key_for(email=submission.email, user_id=submission.user_id)
+    fingerprint = body_fingerprint(body)
+    site_settings = comment_settings_for(article)
+    now = timezone.now()
+
+    existing = _find_duplicate(
+        article_id=article.pk,
+        email_key=key,
+        fingerprint=fingerprint,
+        idempotency_key=submission.idempotency_key,
+    )
+    if existing is not None:
+        return PostResult(existing, created=False)
+
+    for attempt in range(3):
+        try:
+            with transaction.atomic():
+                parent = _effective_parent(
+                    article=article,
+                    parent_id=submission.parent_id,
+                    max_depth=site_settings.max_depth,
+                )
+                screening = screen(
+                    submission, ScreenContext(settings=site_settings, now=now, email_key=key)
+                )
+                segment = path_segment()
+                comment = Comment.objects.create(
+                    article=article,
+                    parent=parent,
+                    path=f"{parent.path}/{segment}" if parent else segment,
+                    thread=parent.thread if parent else segment,
+                    depth=parent.depth + 1 if parent else 0,
+                    status=screening.status,
+                    author_name=normalise_text(submission.name),
+                    author_email=submission.email.strip(),
+                    email_key=key,
+                    author_url=submission.url.strip(),
+                    user_id=submission.user_id,
+                    is_staff=submission.is_staff,
+                    body=body,
+                    body_hash=fingerprint,
+                    idempotency_key=submission.idempotency_key[:64],
+                    created_at=now,
+                    moderated_at=now if screening.status != Comment.Status.PENDING else None,
+                    moderation_reasons=screening.reasons,
+                    ip_prefix=ip_prefix(submission.ip),
+                    user_agent=submission.user_agent[:300],
+                )
+                deciding = screening.verdicts[-1] if screening.verdicts else None
+                _log(
+                    comment,
+                    action="posted",
+                    from_status="",
+                    rule=",".join(v.code for v in screening.verdicts),
+                    reason="; ".join(v.reason for v in screening.verdicts)
+                    or (deciding.reason if deciding else "No rule objected."),
+                )
+                if comment.status == Comment.Status.APPROVED:
+                    comment_counts_refresh(article_id=article.pk)
+                    _after_change(article.pk, listings=True)
+                    _queue_reply_notice(comment)
+                if submission.notify and submission.email:
+                    _subscribe(comment=comment, email=submission.email)
+            return PostResult(comment, created=True)
+        except IntegrityError:
+            existing = _find_duplicate(
+                article_id=article.pk,
+                email_key=key,
+                fingerprint=fingerprint,
+                idempotency_key=submission.idempotency_key,
+            )
+            if existing is not None:
+                return PostResult(existing, created=False)
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _find_duplicate(
+    *, article_id: int, email_key: str, fingerprint: str, idempotency_key: str
+) -> Comment | None:
+    qs = Comment.objects.filter(article_id=article_id, email_key=email_key)
+    found = qs.filter(body_hash=fingerprint).first()
+    if found is None and idempotency_key:
+        found = qs.filter(idempotency_key=idempotency_key[:64]).first()
+    return found
+
+
+# --- Moderation ----------------------------------------------------------------------------------
+
+MODERATION_ACTIONS = {
+    "approve": Comment.Status.APPROVED,
+    "hold": Comment.Status.PENDING,
+    "spam": Comment.Status.SPAM,
+    "trash": Comment.Status.TRASH,
+}
+
+
+def comment_moderate(
+    *, comment: Comment, action: str, actor: Any = None, reason: str = "", rule: str = ""
+) -> Comment:
+    """Approve, hold, mark as spam or trash a comment; logged, counted and cache-invalidated.
+
+    Raises KeyError for an unknown action.
+    """
+    new_status = MODERATION_ACTIONS[action]
+    with transaction.atomic():
+        old_status = Comment.objects.filter(pk=comment.pk).values_list("status", flat=True).get()
+        if old_status == new_status:
+            return comment
+        comment.status = new_status
+        comment.moderated_at = timezone.now()
+        Comment.objects.filter(pk=comment.pk).update(
+            status=new_status, moderated_at=comment.moderated_at
+        )
+        _log(comment, action=action, from_status=old_status, actor=actor, rule=rule, reason=reason)
+        if Comment.Status.APPROVED in (old_status, new_status):
+            comment_counts_refresh(article_id=comment.article_id)
+            _after_change(comment.article_id, listings=True)
+        if new_status == Comment.Status.APPROVED:
+            _queue_reply_notice(comment)
+    return comment
+
+
+def comments_moderate(
+    *, comment_ids: Iterable[int], action: str, actor: Any = None, reason: str = ""
+) -> int:
+    """Moderate several comments; returns how many changed."""
+    changed = 0
+    for comment in Comment.objects.filter(pk__in=list(comment_ids)):
+        before = comment.status
+        comment_moderate(comment=comment, action=action, actor=actor, reason=reason)
+        changed += before != comment.status
+    return changed
+
+
+def comment_feature(*, comment: Comment, featured: bool, actor: Any = None) -> Comment:
+    """Make the comment an Editor's pick (shown first), or stop it being one."""
+    with transaction.atomic():
+        comment.featured_at = timezone.now() if featured else None
+        Comment.objects.filter(pk=comment.pk).update(featured_at=comment.featured_at)
+        _log(
+            comment,
+            action="feature" if featured else "unfeature",
+            from_status=comment.status,
+            actor=actor,
+        )
+        _after_change(comment.article_id, listings=False)
+    return comment
+
+
+def article_comments_set_status(*, article: ArticlePage, status: str, actor: Any = None) -> None:
+    """Close or reopen comments on an article without publishing a new revision of it.
+
+    The live row and the latest revision both change, so a later publish keeps the choice.
+    """
+    if status not in ArticlePage.CommentStatus.values:
+        raise ValueError(status)
+    with transaction.atomic():
+        ArticlePage.objects.filter(pk=article.pk).update(comment_status=status)
+        revision = article.latest_revision
+        if revision is not None:
+            revision.content["comment_status"] = status
+            revision.save(update_fields=["content"])
+        article.comment_status = status
+        _after_change(article.pk, listings=False)
+
+
+# --- Readers editing their own comments -----------------------------------------------------------
+
+
+def edit_window_open(comment: Comment, *, now: Any = None) -> bool:
+    window = comment_settings_for(comment.article).edit_window_minutes
+    return (now or timezone.now()) <= comment.created_at + timedelta(minutes=window)
+
+
+def comment_edit_by_author(*, comment: Comment, body: str) -> Comment:
+    """Change the text of one's own comment within the edit window; it is screened again, so an
+    approved comment that now breaks a rule goes back to the queue. Raises NotAllowed."""
+    if not edit_window_open(comment) or comment.status in (
+        Comment.Status.SPAM,
+        Comment.Status.TRASH,
+    ):
+        raise NotAllowed("The time for editing this comment has passed.")
+    body = normalise_text(body)
+    article = comment.article
+    submission = Submission(
+        article=article,
+        name=comment.author_name,
+        email=comment.author_email,
+        body=body,
+        url=comment.author_url,
+        user_id=comment.user_id,
+        is_staff=comment.is_staff,
+    )
+    screening = screen(
+        submission,
+        ScreenContext(
+            settings=comment_settings_for(article), now=timezone.now(), email_key=comment.email_key
+        ),
+    )
+    with transaction.atomic():
+        old_status = comment.status
+        comment.body = body
+        comment.body_hash = body_fingerprint(body)
+        comment.edited_at = timezone.now()
+        if screening.status != Comment.Status.APPROVED and old_status == Comment.Status.APPROVED:
+            comment.status = screening.status
+            comment.moderation_reasons = screening.reasons
+        try:
+            comment.save(
+                update_fields=["body", "body_hash", "edited_at", "status", "moderation_reasons"]
+            )
+        except IntegrityError as exc:
+            raise NotAllowed(
+                "You have already posted this text on this article.", field="comment"
+            ) from exc
+        _log(
+            comment,
+            action="edited by author",
+            from_status=old_status,
+            reason="; ".join(v.reason for v in screening.verdicts),
+        )
+        if old_status != comment.status:
+            comment_counts_refresh(article_id=comment.article_id)
+        _after_change(comment.article_id, listings=old_status != comment.status)
+    return comment
+
+
+def comment_delete_by_author(*, comment: Comment) -> Comment:
+    """Remove one's own comment within the edit window. Replies to it stay visible."""
+    if not edit_window_open(comment):
+        raise NotAllowed("The time for deleting this comment has passed.")
+    return comment_moderate(comment=comment, action="trash", reason="Deleted by its author.")
+
+
+# --- Likes and reports ---------------------------------------------------------------------------
+
+
+class RateLimited(CommentError):
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+def _reaction_budget(network: str) -> None:
+    if not network:
+        return
+    key = f"reactions:{network}:{int(time.time() // 3600)}"
+    count = cache.get_or_set(key, 0, 3600)
+    if count is not None and count >= settings.DATELINE_REACTIONS_PER_HOUR:
+        raise RateLimited(
+            "Too many likes and reports from your network; try again later.",
+            retry_after=3600 - int(time.time()) % 3600,
+        )
+    try:
+        cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, 3600)
+
+
+def comment_like(*, comment: Comment, voter: str, ip: str = "") -> int:
+    """Like a comment once per reader; returns the number of likes. Raises RateLimited."""
+    if comment.status != Comment.Status.APPROVED:
+        raise NotAllowed("This comment cannot be liked.")
+    _reaction_budget(ip_prefix(ip))
+    try:
+        with transaction.atomic():
+            CommentLike.objects.create(comment=comment, voter=voter)
+            Comment.objects.filter(pk=comment.pk).update(likes_count=F("likes_count") + 1)
+            _after_change(comment.article_id, listings=False)
+    except IntegrityError:
+        pass  # liked before: still one like
+    return Comment.objects.filter(pk=comment.pk).values_list("likes_count", flat=True).get()
+
+
+def comment_report(
+    *, comment: Comment, reporter: str, reason: str, note: str = "", ip: str = ""
+) -> CommentReport:
+    """Report a comment to the moderators (once per reader). Raises RateLimited."""
+    if reason not in CommentReport.Reason.values:
+        raise CommentError("Choose a reason for the report.", field="reason")
+    _reaction_budget(ip_prefix(ip))
+    with transaction.atomic():
+        report, created = CommentReport.objects.get_or_create(
+            comment=comment,
+            reporter=reporter,
+            defaults={"reason": reason, "note": normalise_text(note)[:500]},
+        )
+        if created:
+            Comment.objects.filter(pk=comment.pk).update(reports_count=F("reports_count") + 1)
+    return report
+
+
+# --- Reply notifications ---------------------------------------------------------------------------
+
+CONFIRM_SALT, UNSUBSCRIBE_SALT = "comments.subscribe.confirm", "comments.subscribe.unsubscribe"
+
+
+def subscriber_token(subscriber: Subscriber, *, purpose: str) -> str:
+    return signing.dumps(
+        {"s": subscriber.pk, "k": subscriber.email_key}, salt=purpose, compress=True
+    )
+
+
+def subscriber_from_token(
+    token: str, *, purpose: str, max_age: int | None = None
+) -> Subscriber | None:
+    try:
+        data = signing.loads(token, salt=purpose, max_age=max_age)
+    except signing.BadSignature:
+        return None
+    return Subscriber.objects.filter(pk=data.get("s"), email_key=data.get("k")).first()
+
+
+def _subscribe(*, comment: Comment, email: str) -> None:
+    from .tasks import send_confirmation
+
+    key = normalise_email(email)
+    subscriber, _ = Subscriber.objects.get_or_create(
+        email_key=key, defaults={"email": email.strip()}
+    )
+    ReplySubscription.objects.get_or_create(comment=comment, subscriber=subscriber)
+    if subscriber.status == Subscriber.Status.UNSUBSCRIBED:
+        Subscriber.objects.filter(pk=subscriber.pk).update(status=Subscriber.Status.PENDING)
+        subscriber.status = Subscriber.Status.PENDING
+    if subscriber.status == Subscriber.Status.PENDING:
+        transaction.on_commit(lambda: send_confirmation.enqueue(subscriber.pk))
+
+
+def subscriber_confirm(*, token: str) -> Subscriber | None:
+    subscriber = subscriber_from_token(token, purpose=CONFIRM_SALT, max_age=7 * 24 * 3600)
+    if subscriber is not None and subscriber.status != Subscriber.Status.CONFIRMED:
+        subscriber.status = Subscriber.Status.CONFIRMED
+        subscriber.confirmed_at = timezone.now()
+        subscriber.save(update_fields=["status", "confirmed_at"])
+    return subscriber
+
+
+def subscriber_unsubscribe(*, token: str) -> Subscriber | None:
+    subscriber = subscriber_from_token(token, purpose=UNSUBSCRIBE_SALT)
+    if subscriber is not None:
+        subscriber.status = Subscriber.Status.UNSUBSCRIBED
+        subscriber.save(update_fields=["status"])
+    return subscriber
+
+
+def mail_budget_allows(*, email_key: str, kind: str, now: Any = None) -> bool:
+    now = now or timezone.now()
+    if kind == SentMail.Kind.REPLY:
+        limit, window = settings.DATELINE_REPLY_MAIL_PER_HOUR, timedelta(hours=1)
+    else:
+        limit, window = settings.DATELINE_CONFIRM_MAIL_PER_DAY, timedelta(days=1)
+    return (
+        SentMail.objects.filter(email_key=email_key, kind=kind, sent_at__gte=now - window).count()
+        < limit
+    )
+
+
+def mail_record(*, email_key: str, kind: str) -> None:
+    SentMail.objects.create(email_key=email_key, kind=kind, sent_at=timezone.now())
+
+
+def _queue_reply_notice(comment: Comment) -> None:
+    if comment.parent_id is None:
+        return
+    from .tasks import notify_reply
+
+    transaction.on_commit(lambda: notify_reply.enqueue(comment.pk))
+
+
+# --- Retention -------------------------------------------------------------------------------------
+
+
+def comment_metadata_purge(*, now: Any = None) -> int:
+    """Clear network prefixes and browser strings older than the retention period; returns the
+    number of comments cleared."""
+    now = now or timezone.now()
+    site = Site.objects.filter(is_default_site=True).first()
+    days = CommentSettings.for_site(site).retention_days if site is not None else 30
+    cutoff = now - timedelta(days=days)
+    return (
+        Comment.objects.filter(created_at__lt=cutoff)
+        .exclude(ip_prefix="", user_agent="")
+        .update(ip_prefix="", user_agent="")
+    )

@@ -1,0 +1,231 @@
+/* Dateline comments: progressive enhancement of the "Leave a Reply" form and the thread.
+   Everything here also works without JavaScript through plain links and form posts. */
+(function () {
+  "use strict";
+  var section = document.getElementById("comments");
+  if (!section || !window.fetch) return;
+  var articleId = section.getAttribute("data-article");
+  var form = document.getElementById("commentform");
+  var respond = document.getElementById("respond");
+  var STORE = "dateline.own";
+
+  function readCookie(name) {
+    var m = document.cookie.match(new RegExp("(?:^|; )" + name + "=([^;]*)"));
+    if (!m) return "";
+    var v = decodeURIComponent(m[1]);
+    return v.charAt(0) === '"' ? v.slice(1, -1).replace(/\\054/g, ",").replace(/\\(.)/g, "$1") : v;
+  }
+  function randomKey() {
+    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
+    return String(Date.now()) + Math.random().toString(16).slice(2);
+  }
+  function ownTokens() {
+    try { return JSON.parse(localStorage.getItem(STORE) || "[]"); } catch (e) { return []; }
+  }
+  function keepToken(token) {
+    try {
+      var list = ownTokens().filter(function (t) { return t !== token; });
+      list.unshift(token);
+      localStorage.setItem(STORE, JSON.stringify(list.slice(0, 20)));
+    } catch (e) { /* private mode: the page still works */ }
+  }
+  function voterToken() {
+    try {
+      var v = localStorage.getItem("dateline.voter");
+      if (!v) { v = randomKey(); localStorage.setItem("dateline.voter", v); }
+      return v;
+    } catch (e) { return ""; }
+  }
+  function fromHTML(html) {
+    var t = document.createElement("template");
+    t.innerHTML = html.trim();
+    return t.content.firstElementChild;
+  }
+
+  /* --- The form --------------------------------------------------------------------------- */
+  if (form) {
+    var key = form.querySelector("[name=comment_key]");
+    key.value = randomKey();
+    var fields = { author: "comment_author", email: "comment_author_email", url: "comment_author_url" };
+    var remembered = false;
+    Object.keys(fields).forEach(function (name) {
+      var input = form.querySelector("[name=" + name + "]");
+      var value = readCookie(fields[name]);
+      if (input && value && !input.value) { input.value = value; remembered = true; }
+    });
+    var consent = form.querySelector("[name='wp-comment-cookies-consent']");
+    if (consent && remembered) consent.checked = true;
+
+    var parentField = form.querySelector("[name=comment_parent]");
+    var title = document.getElementById("reply-title");
+    var cancel = document.getElementById("cancel-comment-reply-link");
+    var titleText = title.firstChild;
+    var home = document.createElement("div");
+    home.hidden = true;
+    respond.parentNode.insertBefore(home, respond);
+
+    function replyTo(commentId, name) {
+      var li = document.getElementById("comment-" + commentId);
+      if (!li) return;
+      li.querySelector(".comment-body").insertAdjacentElement("afterend", respond);
+      parentField.value = commentId;
+      titleText.nodeValue = "Leave a Reply to " + name + " ";
+      cancel.hidden = false;
+      form.querySelector("#comment").focus();
+    }
+    function resetReply() {
+      home.parentNode.insertBefore(respond, home.nextSibling);
+      parentField.value = "0";
+      titleText.nodeValue = "Leave a Reply ";
+      cancel.hidden = true;
+    }
+    section.addEventListener("click", function (event) {
+      var link = event.target.closest(".comment-reply-link");
+      if (link) {
+        event.preventDefault();
+        replyTo(link.getAttribute("data-commentid"), link.getAttribute("data-replyto"));
+      }
+    });
+    cancel.addEventListener("click", function (event) {
+      event.preventDefault();
+      resetReply();
+      var opener = document.querySelector(".comment-reply-link");
+      if (opener) opener.focus();
+    });
+
+    var status = form.querySelector(".form-status");
+    function clearErrors() {
+      form.querySelectorAll(".field-error.js").forEach(function (el) { el.remove(); });
+      form.querySelectorAll("[aria-invalid]").forEach(function (el) {
+        el.removeAttribute("aria-invalid");
+        var ids = (el.getAttribute("aria-describedby") || "").split(" ").filter(function (id) { return id && !/-error$/.test(id); });
+        if (ids.length) el.setAttribute("aria-describedby", ids.join(" ")); else el.removeAttribute("aria-describedby");
+      });
+    }
+    function showError(name, message) {
+      var input = form.querySelector("[name='" + name + "']");
+      if (!input) { status.textContent = message; return; }
+      var id = name + "-error";
+      var span = document.getElementById(id) || document.createElement("span");
+      span.id = id;
+      span.className = "field-error js";
+      span.textContent = message;
+      input.insertAdjacentElement("afterend", span);
+      input.setAttribute("aria-invalid", "true");
+      var ids = (input.getAttribute("aria-describedby") || "").split(" ").filter(Boolean);
+      if (ids.indexOf(id) < 0) ids.push(id);
+      input.setAttribute("aria-describedby", ids.join(" "));
+    }
+    function hints() {
+      var first = null;
+      ["comment", "author", "email", "url"].forEach(function (name) {
+        var input = form.querySelector("[name=" + name + "]");
+        if (input && !input.checkValidity()) {
+          showError(name, input.validationMessage);
+          first = first || input;
+        }
+      });
+      if (first) first.focus();
+      return !first;
+    }
+
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      clearErrors();
+      if (!hints()) { status.textContent = "Please correct the marked fields."; return; }
+      var button = form.querySelector("[type=submit]");
+      button.disabled = true;
+      status.textContent = "Posting your comment…";
+      fetch(form.action, { method: "POST", body: new FormData(form), headers: { Accept: "application/json" }, credentials: "same-origin" })
+        .then(function (response) {
+          return response.json().then(function (data) { return { response: response, data: data }; }, function () {
+            return { response: response, data: { ok: false, message: "The server did not answer properly. Your text is still here; please try again." } };
+          });
+        })
+        .then(function (result) {
+          var data = result.data;
+          if (!data.ok) {
+            Object.keys(data.errors || {}).forEach(function (name) { showError(name, data.errors[name].join(" ")); });
+            var retry = result.response.headers.get("Retry-After");
+            status.textContent = (data.message || "Your comment was not posted.") + (retry ? " Try again in " + retry + " seconds." : "");
+            var invalid = form.querySelector("[aria-invalid=true]");
+            (invalid || form.querySelector("#comment")).focus();
+            return;
+          }
+          keepToken(data.token);
+          insertComment(data.html, data.parent, data.id);
+          form.querySelector("#comment").value = "";
+          key.value = randomKey();
+          resetReply();
+          status.textContent = data.message;
+        })
+        .catch(function () {
+          status.textContent = "We could not reach the site. Your text is still here; please try again.";
+        })
+        .then(function () { button.disabled = false; });
+    });
+  }
+
+  function insertComment(html, parentId, id) {
+    if (document.getElementById("comment-" + id)) return;
+    var li = fromHTML(html);
+    var parent = parentId && document.getElementById("comment-" + parentId);
+    var list;
+    if (parent) {
+      list = parent.querySelector(":scope > ol.children");
+      if (!list) { list = document.createElement("ol"); list.className = "children"; parent.appendChild(list); }
+    } else {
+      list = section.querySelector(":scope > ol.comment-list");
+      if (!list) {
+        list = document.createElement("ol");
+        list.className = "comment-list";
+        section.insertBefore(list, respond && respond.parentNode === section ? respond : section.querySelector("#respond") || null);
+        var empty = section.querySelector(".no-comments-yet");
+        if (empty) empty.remove();
+      }
+    }
+    list.appendChild(li);
+    li.setAttribute("tabindex", "-1");
+    li.focus();
+  }
+
+  /* --- Likes ---------------------------------------------------------------------------------- */
+  section.addEventListener("submit", function (event) {
+    var like = event.target.closest(".comment-like");
+    if (!like) return;
+    event.preventDefault();
+    var body = new FormData(like);
+    body.append("voter", voterToken());
+    fetch(like.action, { method: "POST", body: body, headers: { Accept: "application/json" }, credentials: "same-origin" })
+      .then(function (r) { return r.json(); })
+      .then(function (data) {
+        if (data.ok) {
+          like.querySelector(".like-count").textContent = data.likes;
+          like.querySelector("button").setAttribute("aria-pressed", "true");
+        }
+      })
+      .catch(function () {});
+  });
+
+  /* --- The reader's own recent comments (pending ones, edit links) ------------------------------ */
+  var tokens = ownTokens();
+  if (tokens.length) {
+    var query = tokens.map(function (t) { return "own=" + encodeURIComponent(t); }).join("&");
+    fetch("/comments/mine/?" + query, { headers: { Accept: "application/json" }, credentials: "same-origin" })
+      .then(function (r) { return r.json(); })
+      .then(function (data) {
+        (data.comments || []).forEach(function (c) {
+          if (String(c.article) !== String(articleId)) return;
+          var existing = document.getElementById("comment-" + c.id);
+          if (existing) {
+            var fresh = fromHTML(c.html);
+            var actions = fresh.querySelector(".comment-actions");
+            if (c.editable && actions) existing.querySelector(".comment-actions").replaceWith(actions);
+          } else if (c.status === "pending") {
+            insertComment(c.html, c.parent, c.id);
+          }
+        });
+      })
+      .catch(function () {});
+  }
+})();

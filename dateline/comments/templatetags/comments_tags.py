@@ -1,0 +1,68 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.utils.safestring import SafeString
+
+from dateline.news.models import ArticlePage
+
+from ..forms import CommentForm
+from ..models import Comment
+from ..ownership import own_comment_ids
+from ..selectors import access_comment, comment_thread_page
+from ..text import avatar_svg, render_comment_body
+
+register = template.Library()
+
+
+@register.inclusion_tag("comments/section.html", takes_context=True)
+def comment_section(context: template.Context, article: ArticlePage) -> dict[str, Any]:
+    """The conversation under an article: a page of the thread and the "Leave a Reply" form."""
+    request = context["request"]
+    own = own_comment_ids(request.GET.getlist("own"))
+    thread = comment_thread_page(
+        article=article,
+        page_number=request.GET.get("cpage", 1),
+        order=request.GET.get("corder", "oldest"),
+        own_ids=set(own),
+    )
+    reply_to = None
+    replytocom = request.GET.get("replytocom", "")
+    if replytocom.isdigit():
+        candidate = access_comment(comment_id=int(replytocom))
+        reply_to = (
+            candidate if candidate is not None and candidate.article_id == article.pk else None
+        )
+    signed_in = request.user.is_authenticated
+    form = CommentForm(
+        initial={"comment_post_ID": article.pk, "comment_parent": reply_to.pk if reply_to else 0},
+        signed_in=signed_in,
+    )
+    return {
+        "request": request,
+        "user": request.user,
+        "article": article,
+        "thread": thread,
+        "form": form,
+        "reply_to": reply_to,
+        "own_tokens": own,
+        "signed_in": signed_in,
+        "max_depth": thread.settings.max_depth,
+        "comments_open": article.comments_open(),
+    }
+
+
+@register.filter
+def comment_html(comment: Comment) -> SafeString:
+    return render_comment_body(comment.body)
+
+
+@register.filter
+def comment_avatar(comment: Comment) -> SafeString:
+    return avatar_svg(comment.email_key, comment.author_name)
+
+
+@register.simple_tag
+def own_token_for(own_tokens: dict[int, str], comment: Comment) -> str:
+    return own_tokens.get(comment.pk, "") if own_tokens else ""
