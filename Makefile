@@ -42,6 +42,7 @@ demo: migrate
 	@echo "Serving Dateline on http://$(HOST):$(PORT)/ (newsroom: http://$(HOST):$(PORT)/admin/) - Ctrl+C stops"
 	@trap 'kill 0' EXIT INT TERM; \
 	  DEBUG=$${DEBUG:-0} $(BIN)/python manage.py db_worker --interval 2 >var/worker.log 2>&1 & \
+	  DEBUG=$${DEBUG:-0} $(BIN)/python manage.py run_scheduler >var/scheduler.log 2>&1 & \
 	  DEBUG=$${DEBUG:-0} $(BIN)/python manage.py runserver --insecure $(HOST):$(PORT)
 
 # The production server. The first run writes a .env for a plain-HTTP local run (with a new
@@ -62,6 +63,7 @@ serve: install var .env
 	DJANGO_SETTINGS_MODULE=dateline.settings.production $(BIN)/python manage.py collectstatic --noinput -v0
 	@trap 'kill 0' EXIT INT TERM; \
 	  DJANGO_SETTINGS_MODULE=dateline.settings.production $(BIN)/python manage.py db_worker --interval 2 >var/worker.log 2>&1 & \
+	  DJANGO_SETTINGS_MODULE=dateline.settings.production $(BIN)/python manage.py run_scheduler >var/scheduler.log 2>&1 & \
 	  DJANGO_SETTINGS_MODULE=dateline.settings.production $(BIN)/gunicorn dateline.wsgi:application \
 	    --bind $(HOST):$(PORT) --workers $(WORKERS) --worker-tmp-dir /dev/shm --access-logfile - --log-level warning
 

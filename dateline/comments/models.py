@@ -166,6 +166,9 @@ class CommentLike(models.Model):
             models.UniqueConstraint(fields=["comment", "voter"], name="like_once_per_reader")
         ]
 
+    def __str__(self) -> str:
+        return f"like of {self.comment_id}"
+
 
 class CommentReport(models.Model):
     class Reason(models.TextChoices):
@@ -191,6 +194,9 @@ class CommentReport(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.reason} report on {self.comment_id}"
+
 
 class Subscriber(models.Model):
     """An address that asked for reply notifications. Mail goes only to confirmed ones."""
@@ -214,6 +220,9 @@ class Subscriber(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"subscriber {self.pk} ({self.status})"
+
 
 class ReplySubscription(models.Model):
     comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="subscriptions")
@@ -226,6 +235,9 @@ class ReplySubscription(models.Model):
             models.UniqueConstraint(fields=["comment", "subscriber"], name="subscription_once")
         ]
 
+    def __str__(self) -> str:
+        return f"subscription to {self.comment_id}"
+
 
 class SentMail(models.Model):
     """Mail sent to readers, for per-recipient rate limits."""
@@ -237,6 +249,9 @@ class SentMail(models.Model):
     email_key = models.CharField(max_length=EMAIL_MAX, db_index=True)
     kind = models.CharField(max_length=16, choices=Kind)
     sent_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.kind} mail at {self.sent_at:%Y-%m-%d %H:%M}"
 
 
 @register_setting(icon="comment")
@@ -295,3 +310,6 @@ class CommentEvent(models.Model):
 
     class Meta:
         ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.action} on {self.comment_id}"

@@ -333,6 +333,15 @@ def article_comments_set_status(*, article: ArticlePage, status: str, actor: Any
         _after_change(article.pk, listings=False)
 
 
+def comment_staff_edited(*, comment: Comment, actor: Any = None) -> None:
+    """After staff changed a comment's text in the admin: fingerprint, log, cache."""
+    Comment.objects.filter(pk=comment.pk).update(
+        body_hash=body_fingerprint(comment.body), edited_at=timezone.now()
+    )
+    _log(comment, action="edited by staff", from_status=comment.status, actor=actor)
+    _after_change(comment.article_id, listings=False)
+
+
 # --- Readers editing their own comments -----------------------------------------------------------
 
 

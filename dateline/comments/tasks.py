@@ -75,11 +75,12 @@ def notify_reply(comment_id: int) -> int:
         .filter(pk=comment_id, status=Comment.Status.APPROVED)
         .first()
     )
-    if reply is None or reply.parent is None:
+    if reply is None or reply.parent_id is None:
         return 0
+    parent_id: int = reply.parent_id
     sent = 0
     subscribers = Subscriber.objects.filter(
-        subscriptions__comment_id=reply.parent_id, status=Subscriber.Status.CONFIRMED
+        subscriptions__comment_id=parent_id, status=Subscriber.Status.CONFIRMED
     ).exclude(email_key=reply.email_key)
     for subscriber in subscribers:
         if not mail_budget_allows(email_key=subscriber.email_key, kind=SentMail.Kind.REPLY):

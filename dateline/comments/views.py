@@ -166,9 +166,7 @@ def comment_post_view(request: HttpRequest) -> HttpResponse:
     data = form.cleaned_data
     submission = Submission(
         article=article,
-        name=(user.get_full_name() or user.get_username())
-        if user.is_authenticated
-        else data["author"],  # type: ignore[union-attr]
+        name=_display_name(user) if user.is_authenticated else data["author"],
         email=(getattr(user, "email", "") or "") if user.is_authenticated else data["email"],
         url=data.get("url", ""),
         body=data["comment"],
@@ -229,6 +227,10 @@ def comment_post_view(request: HttpRequest) -> HttpResponse:
     )
     patch_cache_control(response, private=True, no_store=True)
     return response
+
+
+def _display_name(user: Any) -> str:
+    return str(user.get_full_name() or user.get_username())
 
 
 def _remember_author(
@@ -412,7 +414,7 @@ def comment_edit_view(request: HttpRequest, comment_id: int) -> HttpResponse:
 @csrf_exempt  # proven by the signed token only its author's browser has; checked by origin
 @require_POST
 def comment_delete_view(request: HttpRequest, comment_id: int) -> HttpResponse:
-    comment, token = _own_comment(request, comment_id)
+    comment, _token = _own_comment(request, comment_id)
     if not _same_origin(request):
         return _error(
             request, "This request was sent from another site, so it was refused.", status=403

@@ -23,6 +23,7 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse
+from django.template.response import SimpleTemplateResponse
 
 log = logging.getLogger(__name__)
 
@@ -98,7 +99,7 @@ class PageCacheMiddleware:
             and not response.cookies
         ):
             response["Cache-Control"] = "public, max-age=0, must-revalidate"
-            if hasattr(response, "render") and not response.is_rendered:
+            if isinstance(response, SimpleTemplateResponse) and not response.is_rendered:
                 response.render()
             try:
                 _cache().set(
