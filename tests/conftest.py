@@ -58,3 +58,14 @@ def shared_data() -> Path:
 
 def chromium_path() -> str | None:
     return shutil.which("chromium") or (os.path.exists("/usr/bin/chromium") and "/usr/bin/chromium") or None
+
+
+@pytest.fixture(autouse=True)
+def _clear_every_cache() -> Iterator[None]:
+    """Every configured cache starts empty (the full-page cache too), so no test is served a
+    page another test rendered."""
+    from django.core.cache import caches
+
+    for alias in settings.CACHES:
+        caches[alias].clear()
+    yield

@@ -11,7 +11,7 @@ from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.panels import FieldPanel
 from wagtail.admin.ui.tables import Column
-from wagtail.admin.widgets import ListingButton, PageListingButton
+from wagtail.admin.widgets import ListingButton
 from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
@@ -121,7 +121,7 @@ def comment_listing_buttons(
 @hooks.register("register_page_listing_more_buttons")
 def article_comment_buttons(
     page: Any, user: Any, next_url: str | None = None, **kwargs: Any
-) -> Iterator[PageListingButton]:
+) -> Iterator[ListingButton]:
     specific = page.specific_deferred if hasattr(page, "specific_deferred") else page
     if isinstance(specific, ArticlePage) and specific.permissions_for_user(user).can_publish():
         label = "Close comments" if specific.comment_status == "open" else "Reopen comments"
