@@ -105,4 +105,4 @@ lock: $(BIN)/python
 	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 --generate-hashes -o requirements.lock
 
 clean:
-	rm -rf var/test.sqlite3* var/test-media .mypy_cache .ruff_cache
+	rm -rf var/test-*.sqlite3* var/test-media .mypy_cache .ruff_cache

@@ -1,5 +1,7 @@
 from django.conf import settings
+from django.templatetags.static import static
 from django.urls import include, path, re_path
+from django.views.generic import RedirectView
 from django.views.static import serve
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -13,8 +15,10 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("search/", news_views.search, name="search"),
     path("comments/", include("dateline.comments.urls")),
+    path("feeds/", include("dateline.feeds.urls")),
     path("healthz", core_views.healthz, name="healthz"),
     path("robots.txt", core_views.robots_txt, name="robots_txt"),
+    path("favicon.ico", RedirectView.as_view(url=static("dateline/favicon.svg"), permanent=True)),
 ]
 
 if settings.SERVE_MEDIA:

@@ -125,9 +125,7 @@ def article_comment_buttons(
     specific = page.specific_deferred if hasattr(page, "specific_deferred") else page
     if isinstance(specific, ArticlePage) and specific.permissions_for_user(user).can_publish():
         label = "Close comments" if specific.comment_status == "open" else "Reopen comments"
-        yield ListingButton(
-            label, reverse("comments_toggle_article", args=[page.pk]), priority=60
-        )
+        yield ListingButton(label, reverse("comments_toggle_article", args=[page.pk]), priority=60)
 
 
 class _ModerateBulkAction(SnippetBulkAction):

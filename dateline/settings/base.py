@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "dateline.core",
     "dateline.news",
     "dateline.comments",
+    "dateline.feeds",
     "dateline.demo",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
