@@ -9,6 +9,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from dateline.core import views as core_views
 from dateline.news import views as news_views
+from dateline.seo import views as seo_views
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
@@ -17,7 +18,9 @@ urlpatterns = [
     path("comments/", include("dateline.comments.urls")),
     path("feeds/", include("dateline.feeds.urls")),
     path("healthz", core_views.healthz, name="healthz"),
-    path("robots.txt", core_views.robots_txt, name="robots_txt"),
+    path("robots.txt", seo_views.robots_txt, name="robots_txt"),
+    path("sitemap.xml", seo_views.sitemap_index, name="seo_sitemap_index"),
+    path("sitemap-<slug:section>.xml", seo_views.sitemap_section, name="seo_sitemap_section"),
     path("favicon.ico", RedirectView.as_view(url=static("dateline/favicon.svg"), permanent=True)),
 ]
 

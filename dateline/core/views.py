@@ -18,9 +18,3 @@ def healthz(request: HttpRequest) -> HttpResponse:
         response["Retry-After"] = "5"
         return response
     return JsonResponse({"status": "ok"})
-
-
-@require_GET
-def robots_txt(request: HttpRequest) -> HttpResponse:
-    lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /search/", ""]
-    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")

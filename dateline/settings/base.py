@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "dateline.news",
     "dateline.comments",
     "dateline.feeds",
+    "dateline.seo",
     "dateline.demo",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
@@ -62,6 +63,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
 ]
 
 MIDDLEWARE = [
@@ -153,6 +155,12 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "dateline",
+        },
+        # Wagtail looks image renditions up here before asking the database.
+        "renditions": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "renditions",
+            "TIMEOUT": 600,
         },
         # Shared by every worker process, so an invalidation in one is seen by all.
         "pages": {

@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.conf import settings
+
+from dateline.news.models import ArticlePage
+
+from ..structured import article_structured_data, json_ld, share_image
+
+register = template.Library()
+
+
+def _base(context: template.Context) -> str:
+    request = context.get("request")
+    return f"{request.scheme}://{request.get_host()}" if request is not None else settings.SITE_URL
+
+
+@register.inclusion_tag("seo/article_meta.html", takes_context=True)
+def article_meta(context: template.Context, article: ArticlePage, detail: Any) -> dict[str, Any]:
+    base = _base(context)
+    data = article_structured_data(
+        article=article,
+        base=base,
+        byline=detail.byline,
+        tags=detail.tags,
+        corrections=detail.corrections,
+    )
+    return {
+        "article": article,
+        "jsonld": json_ld(data),
+        "url": data["url"],
+        "image": share_image(article=article, base=base),
+        "tags": detail.tags,
+        "SITE_NAME": settings.SITE_NAME,
+    }
+
+
+@register.simple_tag(takes_context=True)
+def canonical_url(context: template.Context, path: str | None = None) -> str:
+    request = context.get("request")
+    if path is None:
+        path = request.path if request is not None else "/"
+    return _base(context).rstrip("/") + path
