@@ -1,8 +1,5 @@
 from django.conf import settings
-from django.templatetags.static import static
 from django.urls import include, path, re_path
-from django.views.generic import RedirectView
-from django.views.static import serve
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
@@ -21,10 +18,10 @@ urlpatterns = [
     path("robots.txt", seo_views.robots_txt, name="robots_txt"),
     path("sitemap.xml", seo_views.sitemap_index, name="seo_sitemap_index"),
     path("sitemap-<slug:section>.xml", seo_views.sitemap_section, name="seo_sitemap_section"),
-    path("favicon.ico", RedirectView.as_view(url=static("dateline/favicon.svg"), permanent=True)),
+    path("favicon.ico", core_views.favicon, name="favicon"),
 ]
 
 if settings.SERVE_MEDIA:
-    urlpatterns += [re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})]
+    urlpatterns += [re_path(r"^media/(?P<path>.*)$", core_views.media, name="media")]
 
 urlpatterns += [path("", include(wagtail_urls))]

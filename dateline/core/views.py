@@ -1,9 +1,13 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
+from django.http.response import HttpResponseBase
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from django.views.static import serve
 
 
 @require_GET
@@ -18,3 +22,13 @@ def healthz(request: HttpRequest) -> HttpResponse:
         response["Retry-After"] = "5"
         return response
     return JsonResponse({"status": "ok"})
+
+
+@require_GET
+def favicon(request: HttpRequest) -> HttpResponse:
+    return HttpResponsePermanentRedirect(static("dateline/favicon.svg"))
+
+
+def media(request: HttpRequest, path: str) -> HttpResponseBase:
+    """Uploads, for the embedded setup without a front server (settings.SERVE_MEDIA)."""
+    return serve(request, path, document_root=str(settings.MEDIA_ROOT))
