@@ -79,22 +79,12 @@ def live_site(
     transactional_db: None,
     django_db_serialized_rollback: None,
     live_server: LiveServer,
-    settings: DjangoSettings,
-    monkeypatch: pytest.MonkeyPatch,
 ) -> LiveServer:
     """The live server on the freshly migrated site (the front page, no articles).
 
     The live server only sees committed data (transactional_db), whose teardown empties every
     table; the serialized rollback puts back what the migrations made for the next test.
     """
-    from django.urls import get_resolver
-    from django.views.static import serve
-
-    # dateline/urls.py binds /media/ to the MEDIA_ROOT of the moment it is first imported, so
-    # without this every test would be served the first test's media directory.
-    for pattern in get_resolver().url_patterns:
-        if getattr(pattern, "callback", None) is serve:
-            monkeypatch.setitem(pattern.default_args, "document_root", settings.MEDIA_ROOT)
     return live_server
 
 
