@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "dateline.core",
     "dateline.news",
     "dateline.comments",
+    "dateline.moderation",
     "dateline.feeds",
     "dateline.seo",
     "dateline.demo",
@@ -277,3 +278,7 @@ DATELINE_CONFIRM_MAIL_PER_DAY = env.int("DATELINE_CONFIRM_MAIL_PER_DAY", default
 DATELINE_REACTIONS_PER_HOUR = env.int("DATELINE_REACTIONS_PER_HOUR", default=120)
 # Number of trusted reverse proxies in front of the site (X-Forwarded-For hops to skip).
 DATELINE_TRUSTED_PROXY_COUNT = env.int("DATELINE_TRUSTED_PROXY_COUNT", default=0)
+
+# --- Moderation ----------------------------------------------------------------------------------
+# Trained spam and abusive-language models (`manage.py train_filters`); none: the rules alone.
+DATELINE_MODEL_DIR = Path(env.str("DATELINE_MODEL_DIR", default=str(VAR_DIR / "models")))
