@@ -12,7 +12,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/dateline
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
 PYTEST_WORKERS ?= 2
 
-.PHONY: help install demo serve worker migrate test lint types unit unit-postgres browser-deps lock clean
+.PHONY: help install demo serve worker migrate test lint types unit unit-postgres browser-deps node-deps lock clean
 
 help:
 	@echo "make demo    - install, migrate, load demo content and serve on http://$(HOST):$(PORT)"
@@ -82,15 +82,23 @@ types: install
 
 # Debian's Chromium drives the browser tests; installed here when missing and we are root.
 browser-deps:
-	@if ! command -v chromium >/dev/null 2>&1; then \
+	@if ! command -v chromium >/dev/null 2>&1 || ! command -v java >/dev/null 2>&1; then \
 	  if [ "$$(id -u)" = 0 ]; then \
-	    echo "Installing Debian's chromium for the browser tests"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-	  else echo "chromium is missing and we are not root: browser tests will be skipped"; fi; \
+	    echo "Installing Debian's chromium (browser tests) and a Java runtime (HTML checker)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium default-jre-headless >/dev/null; \
+	  else echo "chromium or java is missing and we are not root: those tests will be skipped"; fi; \
 	fi
 
+# The Nu HTML Checker (vnu.jar) for the HTML validity test; its install script, which would
+# download a Java runtime, is not run: the machine's Java runs it.
+node_modules/.installed: package-lock.json
+	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --ignore-scripts --silent && touch $@; \
+	else echo "npm is missing: the HTML validity test will be skipped"; fi
+
+node-deps: node_modules/.installed
+
 # Everything on the embedded setup: SQLite, local-memory cache, browser tests.
-unit: install var browser-deps
+unit: install var browser-deps node-deps
 	env -u DATABASE_URL -u REDIS_URL $(BIN)/pytest -n $(PYTEST_WORKERS) -p no:cacheprovider
 
 # The suite again on PostgreSQL + Redis when they answer (CI and the development machines);

@@ -57,7 +57,11 @@ def shared_data() -> Path:
 
 
 def chromium_path() -> str | None:
-    return shutil.which("chromium") or (os.path.exists("/usr/bin/chromium") and "/usr/bin/chromium") or None
+    return (
+        shutil.which("chromium")
+        or (os.path.exists("/usr/bin/chromium") and "/usr/bin/chromium")
+        or None
+    )
 
 
 @pytest.fixture(autouse=True)

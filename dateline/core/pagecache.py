@@ -18,12 +18,14 @@ import hashlib
 import logging
 import time
 from collections.abc import Callable, Iterable
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse
 from django.template.response import SimpleTemplateResponse
+from django.utils import timezone
 
 log = logging.getLogger(__name__)
 
@@ -61,10 +63,14 @@ def _versions(deps: Iterable[str]) -> dict[str, Any]:
     return {d: found.get(f"v:{d}", 0) for d in deps}
 
 
-def page_cache_depends(request: HttpRequest, deps: list[str]) -> None:
-    """Called by a page before it renders: what it depends on, at the versions current now."""
+def page_cache_depends(
+    request: HttpRequest, deps: list[str], *, expires_at: datetime | None = None
+) -> None:
+    """Called by a page before it renders: what it depends on, at the versions current now, and
+    the moment it changes by itself, if any (it is not kept past that)."""
     if is_cacheable_request(request):
         request._page_cache_deps = _versions(deps)  # type: ignore[attr-defined]
+        request._page_cache_expires = expires_at  # type: ignore[attr-defined]
 
 
 def invalidate(deps: Iterable[str]) -> None:
@@ -101,6 +107,10 @@ class PageCacheMiddleware:
             response["Cache-Control"] = "public, max-age=0, must-revalidate"
             if isinstance(response, SimpleTemplateResponse) and not response.is_rendered:
                 response.render()
+            expires_at = getattr(request, "_page_cache_expires", None)
+            ttl = TTL
+            if expires_at is not None:
+                ttl = max(1, min(TTL, int((expires_at - timezone.now()).total_seconds())))
             try:
                 _cache().set(
                     key,
@@ -110,7 +120,7 @@ class PageCacheMiddleware:
                         "content_type": response["Content-Type"],
                         "cache_control": response["Cache-Control"],
                     },
-                    TTL,
+                    ttl,
                 )
                 response["X-Page-Cache"] = "miss"
             except Exception:

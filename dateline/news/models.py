@@ -48,8 +48,12 @@ class CachedPageMixin:
         # Listings show every article's card and comment count.
         return ["content", "listings"]
 
+    def cache_expires_at(self) -> datetime | None:
+        """When the page changes by itself (a clock, not an edit): the cache keeps it until then."""
+        return None
+
     def serve(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        page_cache_depends(request, self.cache_dependencies())
+        page_cache_depends(request, self.cache_dependencies(), expires_at=self.cache_expires_at())
         return super().serve(request, *args, **kwargs)  # type: ignore[misc]
 
 
@@ -80,12 +84,12 @@ class HomePage(CachedPageMixin, RoutablePageMixin, Page):
     class Meta:
         verbose_name = _("front page")
 
-    def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
+    @path("", name="front")
+    def front_view(self, request: HttpRequest) -> HttpResponse:
+        # Only the front page itself builds the front page; the author and tag routes don't.
         from .selectors import front_page
 
-        context = super().get_context(request, *args, **kwargs)
-        context["front"] = front_page(home=self)
-        return context
+        return self.render(request, context_overrides={"front": front_page(home=self)})
 
     @path("authors/<slug:slug>/", name="author")
     def author_view(self, request: HttpRequest, slug: str) -> HttpResponse:
@@ -297,6 +301,12 @@ class ArticlePage(CachedPageMixin, Page):
 
     def cache_dependencies(self) -> list[str]:
         return ["content", f"article:{self.pk}"]
+
+    def cache_expires_at(self) -> datetime | None:
+        # The comment form disappears when comments close by themselves.
+        if self.comments_close_at is not None and self.comments_close_at > timezone.now():
+            return self.comments_close_at
+        return None
 
     def with_content_json(self, content: dict[str, Any]) -> ArticlePage:
         obj = super().with_content_json(content)

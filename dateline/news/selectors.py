@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -136,7 +137,11 @@ class ArticleDetail:
 
 def article_detail(*, article: ArticlePage) -> ArticleDetail:
     """What the article page shows beside its own fields. Works on a preview (unsaved) page too."""
-    byline = [entry.author for entry in article.byline.all()]
+    byline = (
+        [entry.author for entry in article.byline.select_related("author")]
+        if article.pk
+        else [entry.author for entry in article.byline.all()]
+    )
     return ArticleDetail(
         byline=byline,
         tags=list(article.tags.all()),
@@ -172,9 +177,17 @@ def tag_page(*, slug: str, page_number: str | int | None) -> Listing | None:
     return Listing(title=tag.name, tag=tag, page=paginate(articles, page_number=page_number))
 
 
+_SEARCH_NOISE = re.compile(r'["\x00-\x1f\x7f]')
+
+
+def clean_search_query(query: str) -> str:
+    """Words only: quotes and control characters would break the full-text syntax."""
+    return " ".join(_SEARCH_NOISE.sub(" ", query).split())[:200]
+
+
 def article_search(*, query: str, page_number: str | int | None) -> PaginatorPage:
     """Live articles matching ``query``, best match first, as cards (a fixed number of queries)."""
-    results = ArticlePage.objects.live().public().search(query)
+    results = ArticlePage.objects.live().public().search(clean_search_query(query))
     page = paginate(results, page_number=page_number)
     ids = [hit.pk for hit in page.object_list]
     cards = {card.pk: card for card in article_cards().filter(pk__in=ids)}

@@ -25,7 +25,14 @@ from wagtail.models import (
     WorkflowTask,
 )
 
-from .models import ArticleAuthor, ArticlePage, Author, HomePage, SectionPage
+from .models import (
+    RESERVED_SECTION_SLUGS,
+    ArticleAuthor,
+    ArticlePage,
+    Author,
+    HomePage,
+    SectionPage,
+)
 
 log = logging.getLogger(__name__)
 
@@ -206,6 +213,10 @@ def _read_rows(path: Path, *, limit: int | None) -> list[CsvRow]:
                 section = (record.get("category") or "").strip()
                 headline = (record.get("title") or "").strip()
                 body = (record.get(body_column) or "").strip()
+                if slugify(section)[:50] in RESERVED_SECTION_SLUGS:
+                    raise ImportError_(
+                        f"{path.name}, line {line}: the category “{section}” would make a section at /{slugify(section)}/, an address the site uses itself. Rename the category."
+                    )
                 if not section or not headline or not body:
                     raise ImportError_(
                         f"{path.name}, line {line}: category, title and {body_column} must not be empty."

@@ -1,0 +1,122 @@
+"""The demo newsroom: what `load_demo` creates, and that a second run creates nothing."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from bs4 import BeautifulSoup
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.db import transaction
+from django.test import override_settings
+from wagtail.images import get_image_model
+from wagtail.models import Page, Revision
+
+from dateline.demo.services import demo_load
+from dateline.news.models import ArticleCorrection, ArticlePage, Author, SectionPage, Tag
+
+# The module fixture below writes to the database. pytest-django creates the test database
+# only when a selected test asks for it, so every test here does.
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module")
+def loaded_demo(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo, loaded once for this module (it takes seconds) and rolled back at its end.
+
+    Each test runs in a savepoint inside this transaction, so what a test changes is undone
+    before the next one.
+    """
+    base = tmp_path_factory.mktemp("demo")
+    paths = {"VAR_DIR": base / "var", "MEDIA_ROOT": base / "media"}
+    with django_db_blocker.unblock(), override_settings(**paths), transaction.atomic():
+        summary = demo_load()
+        yield summary, paths
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def demo(loaded_demo, db, settings):
+    summary, paths = loaded_demo
+    # The demo's images and password file live where the module's load put them.
+    for name, value in paths.items():
+        setattr(settings, name, value)
+    return summary
+
+
+def inventory() -> dict[str, int]:
+    return {
+        "pages": Page.objects.count(),
+        "revisions": Revision.objects.count(),
+        "images": get_image_model().objects.count(),
+        "authors": Author.objects.count(),
+        "corrections": ArticleCorrection.objects.count(),
+        "tags": Tag.objects.count(),
+        "users": get_user_model().objects.count(),
+    }
+
+
+def test_demo_creates_six_sections_and_thirty_live_articles_with_corrections(demo):
+    assert SectionPage.objects.live().count() == 6
+    assert ArticlePage.objects.live().count() >= 30
+    assert ArticleCorrection.objects.exists()
+    assert ArticlePage.objects.live().filter(section=None).count() == 0
+    assert (demo.sections, demo.articles) == (6, ArticlePage.objects.count())
+
+
+def test_demo_has_the_moscow_story_in_international(client, demo):
+    article = ArticlePage.objects.get(slug="sharaa-putin-meeting-moscow")
+
+    assert article.dateline_place == "MOSCOW"
+    assert article.section.slug == "international"
+    assert article.url == "/international/sharaa-putin-meeting-moscow/"
+    response = client.get("/international/sharaa-putin-meeting-moscow/")
+    assert response.status_code == 200
+    assert "MOSCOW" in response.content.decode()
+
+
+def test_demo_arabic_articles_are_right_to_left(client, demo):
+    arabic = list(ArticlePage.objects.live().filter(language="ar"))
+    assert arabic
+
+    for article in arabic:
+        story = BeautifulSoup(client.get(article.url).content, "html.parser").select_one(
+            "article.story"
+        )
+        assert (story["lang"], story["dir"]) == ("ar", "rtl"), article.url
+
+
+def test_demo_front_page_and_every_section_render(client, demo):
+    urls = ["/", *(s.url for s in SectionPage.objects.live())]
+
+    for url in urls:
+        assert client.get(url).status_code == 200, url
+
+
+def test_loading_the_demo_twice_creates_nothing_the_second_time(demo):
+    before = inventory()
+
+    again = demo_load()
+
+    assert inventory() == before
+    assert (again.sections, again.authors, again.articles) == (0, 0, 0)
+    assert again.password == demo.password
+
+
+def test_load_demo_prints_the_login_and_keeps_the_password_in_var(demo, settings):
+    out = StringIO()
+
+    call_command("load_demo", stdout=out)
+
+    password_file = settings.VAR_DIR / "demo-password.txt"
+    password = password_file.read_text().strip()
+    output = out.getvalue()
+    assert "/admin/" in output
+    assert "users: admin, editor, reporter, moderator" in output
+    assert f"password: {password}" in output
+    assert password == demo.password
+    assert oct(password_file.stat().st_mode & 0o777) == "0o600"
+    editor = get_user_model().objects.get(username="editor")
+    assert editor.check_password(password)
+    assert editor.groups.filter(name="Editor").exists()

@@ -1,0 +1,300 @@
+"""The newsroom's roles, its review workflow, revisions, scheduled publishing and previews."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+from django.urls import reverse
+from wagtail.models import WorkflowState
+from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
+
+from dateline.news.models import ArticlePage
+from dateline.news.services import ADMINISTRATOR, EDITOR, MODERATOR, REPORTER, WORKFLOW_NAME
+
+ROLES = (REPORTER, EDITOR, MODERATOR, ADMINISTRATOR)
+
+
+@pytest.fixture
+def staff(db):
+    """One user per newsroom role, by role name, and (under None) a user with no role."""
+    users = {}
+    for role in ROLES:
+        # Not is_staff: Wagtail lets people in by their group's permissions alone.
+        user = get_user_model().objects.create_user(
+            username=role.lower(), password="not-a-real-password"
+        )
+        user.groups.add(Group.objects.get(name=role))
+        users[role] = user
+    users[None] = get_user_model().objects.create_user(
+        username="reader", password="not-a-real-password"
+    )
+    return users
+
+
+@pytest.fixture
+def draft(section, article_factory, staff):
+    """A reporter's live article, waiting for their next edit."""
+    return article_factory(
+        parent=section, title="Ferry strike ends", slug="ferry-strike", owner=staff[REPORTER]
+    )
+
+
+def edit_form_data(article: ArticlePage, *, title: str, action: str) -> dict[str, str]:
+    """What the Wagtail page editor posts for ``article``, with a new headline."""
+    byline = [{"id": str(e.pk), "author": str(e.author_id)} for e in article.byline.all()]
+    data = nested_form_data(
+        {
+            "title": title,
+            "slug": article.slug,
+            "standfirst": article.standfirst,
+            "dateline_place": article.dateline_place,
+            "language": article.language,
+            "byline": inline_formset(byline, initial=len(byline), min=1),
+            "lead_image": "",
+            "lead_image_caption": "",
+            "lead_image_credit": "",
+            "body": streamfield(
+                [
+                    ("paragraph", rich_text("<p>Crossings resume on Monday.</p>")),
+                    ("heading", "What the union won"),
+                ]
+            ),
+            "tags": "",
+            "corrections": inline_formset([]),
+            "comment_status": "open",
+            "comments_close_at": "",
+            "comments": inline_formset([]),
+            "seo_title": "",
+            "search_description": "",
+            "go_live_at": "",
+            "expire_at": "",
+        }
+    )
+    if action:
+        data[f"action-{action}"] = action
+    return data
+
+
+def form_errors(response) -> str:
+    context = response.context or {}
+    form = context.get("form")
+    return str(form.errors if form is not None else response.content[:1000])
+
+
+# --- Roles -------------------------------------------------------------------------------------
+
+
+def test_migrate_creates_the_newsroom_groups(db):
+    assert set(Group.objects.filter(name__in=ROLES).values_list("name", flat=True)) == set(ROLES)
+
+
+@pytest.mark.parametrize(
+    ("role", "can_add", "can_edit", "can_publish", "can_unpublish"),
+    [
+        (REPORTER, True, False, False, False),
+        (EDITOR, True, True, True, True),
+        (MODERATOR, False, False, False, False),
+        (ADMINISTRATOR, True, True, True, True),
+    ],
+)
+def test_what_each_role_may_do_with_articles(
+    section, article_factory, staff, role, can_add, can_edit, can_publish, can_unpublish
+):
+    # Someone else's article: a reporter may only edit their own.
+    article = article_factory(parent=section)
+    user = staff[role]
+
+    assert section.permissions_for_user(user).can_add_subpage() is can_add
+    permissions = article.permissions_for_user(user)
+    assert permissions.can_edit() is can_edit
+    assert permissions.can_publish() is can_publish
+    assert permissions.can_unpublish() is can_unpublish
+
+
+def test_a_reporter_may_edit_but_not_publish_their_own_article(draft, staff):
+    permissions = draft.permissions_for_user(staff[REPORTER])
+
+    assert permissions.can_edit()
+    assert not permissions.can_publish()
+
+
+@pytest.mark.parametrize(("role", "allowed"), [*((role, True) for role in ROLES), (None, False)])
+def test_every_newsroom_role_can_open_the_admin_and_nobody_else(client, staff, role, allowed):
+    client.force_login(staff[role])
+
+    response = client.get("/admin/")
+
+    assert (response.status_code == 200) is allowed
+
+
+def test_an_anonymous_visitor_is_sent_to_the_admin_login(client, db):
+    response = client.get("/admin/")
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("wagtailadmin_login"))
+
+
+def test_the_moderator_cannot_open_the_article_editor(client, draft, staff):
+    edit_url = reverse("wagtailadmin_pages:edit", args=[draft.pk])
+    client.force_login(staff[EDITOR])
+    assert client.get(edit_url).status_code == 200
+
+    client.force_login(staff[MODERATOR])
+    response = client.get(edit_url)
+
+    assert response.status_code in (302, 403)
+
+
+# --- Review workflow ---------------------------------------------------------------------------
+
+
+def test_the_newsroom_review_workflow_covers_the_front_page_and_its_articles(home, draft):
+    assert home.get_workflow().name == WORKFLOW_NAME
+    assert draft.get_workflow().name == WORKFLOW_NAME
+
+
+def test_a_reporters_submission_waits_for_an_editors_approval_before_it_is_published(
+    client, draft, staff
+):
+    client.force_login(staff[REPORTER])
+    edit_url = reverse("wagtailadmin_pages:edit", args=[draft.pk])
+
+    response = client.post(
+        edit_url, edit_form_data(draft, title="Ferry strike ends after nine days", action="submit")
+    )
+
+    assert response.status_code == 302, form_errors(response)
+    submitted = ArticlePage.objects.get(pk=draft.pk)
+    assert submitted.workflow_in_progress
+    assert submitted.current_workflow_state.status == WorkflowState.STATUS_IN_PROGRESS
+    assert submitted.has_unpublished_changes
+    # Readers still see the published headline.
+    assert submitted.title == "Ferry strike ends"
+    assert "Ferry strike ends after nine days" not in client.get(draft.url).content.decode()
+
+    client.force_login(staff[EDITOR])
+    task_state = submitted.current_workflow_task_state
+    response = client.post(
+        reverse("wagtailadmin_pages:workflow_action", args=[draft.pk, "approve", task_state.pk]),
+        {"comment": "Good to go."},
+    )
+
+    assert response.status_code == 302
+    published = ArticlePage.objects.get(pk=draft.pk)
+    assert published.live
+    assert not published.has_unpublished_changes
+    assert published.title == "Ferry strike ends after nine days"
+    assert not published.workflow_in_progress
+    client.logout()
+    assert "Ferry strike ends after nine days" in client.get(draft.url).content.decode()
+
+
+def test_a_reporter_cannot_publish_from_the_editor_but_an_editor_can(client, draft, staff):
+    edit_url = reverse("wagtailadmin_pages:edit", args=[draft.pk])
+    data = edit_form_data(draft, title="Ferry strike ends, union says", action="publish")
+
+    client.force_login(staff[REPORTER])
+    client.post(edit_url, data)
+    assert ArticlePage.objects.get(pk=draft.pk).title == "Ferry strike ends"
+
+    client.force_login(staff[EDITOR])
+    response = client.post(edit_url, data)
+    assert response.status_code == 302, form_errors(response)
+    assert ArticlePage.objects.get(pk=draft.pk).title == "Ferry strike ends, union says"
+
+
+def test_an_editor_can_unpublish_an_article(client, draft, staff):
+    client.force_login(staff[EDITOR])
+
+    response = client.post(reverse("wagtailadmin_pages:unpublish", args=[draft.pk]))
+
+    assert response.status_code == 302
+    assert not ArticlePage.objects.get(pk=draft.pk).live
+    client.logout()
+    assert client.get(draft.url).status_code == 404
+
+
+# --- Revisions, scheduling, preview ------------------------------------------------------------
+
+
+def test_each_publication_is_a_revision_an_editor_can_compare(client, draft, staff):
+    editor = staff[EDITOR]
+    draft.save_revision(user=editor).publish(user=editor)
+    draft.title = "Ferry strike ends after nine days"
+    draft.save_revision(user=editor).publish(user=editor)
+
+    first, second = draft.revisions.order_by("created_at", "pk")
+    assert draft.revisions.count() == 2
+
+    client.force_login(editor)
+    response = client.get(
+        reverse("wagtailadmin_pages:revisions_compare", args=[draft.pk, first.pk, second.pk])
+    )
+
+    assert response.status_code == 200
+    assert "Ferry strike ends after nine days" in response.content.decode()
+
+
+def test_a_scheduled_article_goes_live_only_when_its_time_has_come(
+    client, section, article_factory, time_machine
+):
+    time_machine.move_to(datetime(2025, 3, 1, 8, 0, tzinfo=UTC), tick=False)
+    article = article_factory(parent=section, slug="budget-day", live=False)
+    article.go_live_at = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
+    article.save_revision().publish()
+
+    article.refresh_from_db()
+    assert not article.live
+    assert article.latest_revision.approved_go_live_at == datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
+    call_command("publish_scheduled")
+    assert client.get("/international/budget-day/").status_code == 404
+
+    time_machine.move_to(datetime(2025, 3, 1, 12, 1, tzinfo=UTC), tick=False)
+    call_command("publish_scheduled")
+
+    article.refresh_from_db()
+    assert article.live
+    assert client.get("/international/budget-day/").status_code == 200
+
+
+def test_an_editor_can_preview_an_unsaved_edit(client, draft, staff):
+    client.force_login(staff[EDITOR])
+    preview_url = reverse("wagtailadmin_pages:preview_on_edit", args=[draft.pk])
+
+    response = client.post(
+        preview_url, edit_form_data(draft, title="Preview: ferries sail again", action="")
+    )
+    assert response.status_code == 200
+    assert response.json() == {"is_valid": True, "is_available": True}
+
+    response = client.get(preview_url)
+
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "Preview: ferries sail again" in content
+    assert "Crossings resume on Monday." in content
+    # The published article is untouched.
+    assert ArticlePage.objects.get(pk=draft.pk).title == "Ferry strike ends"
+
+
+def test_unpublished_changes_are_not_shown_to_readers(client, draft, staff):
+    draft.title = "A headline still in draft"
+    draft.save_revision(user=staff[REPORTER])
+
+    assert "A headline still in draft" not in client.get(draft.url).content.decode()
+    assert ArticlePage.objects.get(pk=draft.pk).has_unpublished_changes
+
+
+def test_publishing_keeps_the_first_publication_time(draft, staff, time_machine):
+    first = draft.first_published_at
+    time_machine.move_to(first + timedelta(hours=3), tick=False)
+
+    draft.save_revision(user=staff[EDITOR]).publish(user=staff[EDITOR])
+
+    draft.refresh_from_db()
+    assert draft.first_published_at == first
+    assert draft.last_published_at == first + timedelta(hours=3)
