@@ -14,6 +14,7 @@ urlpatterns = [
     path("search/", news_views.search, name="search"),
     path("comments/", include("dateline.comments.urls")),
     path("feeds/", include("dateline.feeds.urls")),
+    path("api/v1/", include("dateline.api.urls")),
     path("healthz", core_views.healthz, name="healthz"),
     path("robots.txt", seo_views.robots_txt, name="robots_txt"),
     path("sitemap.xml", seo_views.sitemap_index, name="seo_sitemap_index"),
@@ -25,3 +26,8 @@ if settings.SERVE_MEDIA:
     urlpatterns += [re_path(r"^media/(?P<path>.*)$", core_views.media, name="media")]
 
 urlpatterns += [path("", include(wagtail_urls))]
+
+handler400 = "dateline.core.views.bad_request"
+handler403 = "dateline.core.views.permission_denied"
+handler404 = "dateline.core.views.page_not_found"
+handler500 = "dateline.core.views.server_error"

@@ -9,6 +9,9 @@ def grant_comment_permissions(**kwargs: Any) -> None:
     """Moderators, editors and administrators may moderate comments (additive, idempotent)."""
     from django.contrib.auth.models import Group, Permission
 
+    from dateline.news.signal_handlers import ensure_permissions
+
+    ensure_permissions()
     codenames = ["view_comment", "change_comment"]
     perms = list(
         Permission.objects.filter(content_type__app_label="comments", codename__in=codenames)

@@ -1,5 +1,7 @@
 from django.urls import path
 
+import dateline.core.converters  # noqa: F401 - registers <id:…>
+
 from . import views
 
 app_name = "comments"
@@ -7,11 +9,11 @@ app_name = "comments"
 urlpatterns = [
     path("post/", views.comment_post_view, name="post"),
     path("mine/", views.own_comments_view, name="mine"),
-    path("<int:comment_id>/", views.comment_permalink_view, name="permalink"),
-    path("<int:comment_id>/like/", views.comment_like_view, name="like"),
-    path("<int:comment_id>/report/", views.comment_report_view, name="report"),
-    path("<int:comment_id>/edit/", views.comment_edit_view, name="edit"),
-    path("<int:comment_id>/delete/", views.comment_delete_view, name="delete"),
+    path("<id:comment_id>/", views.comment_permalink_view, name="permalink"),
+    path("<id:comment_id>/like/", views.comment_like_view, name="like"),
+    path("<id:comment_id>/report/", views.comment_report_view, name="report"),
+    path("<id:comment_id>/edit/", views.comment_edit_view, name="edit"),
+    path("<id:comment_id>/delete/", views.comment_delete_view, name="delete"),
     path("confirm/<str:token>/", views.subscription_confirm_view, name="confirm"),
     path("unsubscribe/<str:token>/", views.unsubscribe_view, name="unsubscribe"),
 ]

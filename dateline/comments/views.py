@@ -8,9 +8,8 @@ anonymous form carries no CSRF token and what protects it instead.
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
-from django.conf import settings
 from django.db import DatabaseError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.middleware.csrf import CsrfViewMiddleware
@@ -20,7 +19,7 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from dateline.core.net import client_ip, ip_prefix
+from dateline.core.net import client_ip, ip_prefix, same_origin
 from dateline.news.models import ArticlePage
 
 from .forms import CONSENT_FIELD, CommentForm, EditForm, ReportForm
@@ -56,27 +55,12 @@ def _wants_json(request: HttpRequest) -> bool:
     return "application/json" in request.headers.get("Accept", "")
 
 
-def _same_origin(request: HttpRequest) -> bool:
-    """The POST comes from a page of this site (browsers send Origin with every form POST)."""
-    origin = request.headers.get("Origin")
-    if origin is None:
-        referer = request.headers.get("Referer")
-        if not referer:
-            return False
-        parts = urlsplit(referer)
-        origin = f"{parts.scheme}://{parts.netloc}"
-    if origin == "null":
-        return False
-    allowed = {f"{request.scheme}://{request.get_host()}", *settings.CSRF_TRUSTED_ORIGINS}
-    return origin in allowed
-
-
 def _forgery_check(request: HttpRequest) -> HttpResponse | None:
     """Signed-in readers: Django's CSRF token. Anonymous readers (who may have the page from the
     shared cache, without a token): the request must come from this site."""
     if request.user.is_authenticated:
         return CsrfViewMiddleware(lambda r: HttpResponse()).process_view(request, None, (), {})  # type: ignore[arg-type]
-    if not _same_origin(request):
+    if not same_origin(request):
         return _error(
             request,
             "This form was sent from another site, so it was refused. Please post from the article page.",
@@ -304,7 +288,7 @@ def _voter(request: HttpRequest, purpose: str) -> str:
 @csrf_exempt  # anonymous action on cached pages; checked by origin
 @require_POST
 def comment_like_view(request: HttpRequest, comment_id: int) -> HttpResponse:
-    if not _same_origin(request):
+    if not same_origin(request):
         return _error(
             request, "This like was sent from another site, so it was refused.", status=403
         )
@@ -328,7 +312,7 @@ def comment_report_view(request: HttpRequest, comment_id: int) -> HttpResponse:
         raise Http404
     form = ReportForm(request.POST or None)
     if request.method == "POST":
-        if not _same_origin(request):
+        if not same_origin(request):
             return _error(
                 request, "This report was sent from another site, so it was refused.", status=403
             )
@@ -387,7 +371,7 @@ def comment_edit_view(request: HttpRequest, comment_id: int) -> HttpResponse:
     form = EditForm(request.POST or None, initial={"comment": comment.body, "own": token})
     status = 200
     if request.method == "POST":
-        if not _same_origin(request):
+        if not same_origin(request):
             return _error(
                 request, "This edit was sent from another site, so it was refused.", status=403
             )
@@ -415,7 +399,7 @@ def comment_edit_view(request: HttpRequest, comment_id: int) -> HttpResponse:
 @require_POST
 def comment_delete_view(request: HttpRequest, comment_id: int) -> HttpResponse:
     comment, _token = _own_comment(request, comment_id)
-    if not _same_origin(request):
+    if not same_origin(request):
         return _error(
             request, "This request was sent from another site, so it was refused.", status=403
         )

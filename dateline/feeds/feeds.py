@@ -14,9 +14,9 @@ from django.utils.feedgenerator import Enclosure, SyndicationFeed
 from dateline.comments.models import Comment
 from dateline.comments.text import render_comment_body
 from dateline.news.models import ArticleCorrection, ArticlePage, Author, SectionPage, Tag
+from dateline.news.rendering import absolute, body_html
 from dateline.news.selectors import article_cards
 
-from .content import absolute, body_html
 from .generators import FullAtomFeed, FullRssFeed
 
 ITEMS = 20
@@ -162,9 +162,10 @@ class ArticleFeed(Feed):
         return [Enclosure(absolute(self.base, rendition.url), str(length), mime)]
 
     def item_extra_kwargs(self, item: ArticlePage) -> dict[str, Any]:
-        item._feed_corrections = list(item.corrections.all())
         extra: dict[str, Any] = {
-            "content_html": body_html(item, base=self.base),
+            "content_html": body_html(
+                item, base=self.base, corrections=list(item.corrections.all())
+            ),
             "creators": [entry.author.name for entry in item.byline.all()],
         }
         enclosures = self.item_enclosures(item)

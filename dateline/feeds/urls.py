@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from django.urls import path, register_converter
 from django.views.decorators.http import condition
 
+import dateline.core.converters  # noqa: F401 - registers <id:…>
 from dateline.comments.models import Comment
 from dateline.news.models import ArticlePage
 
@@ -66,12 +67,12 @@ comments_rss, comments_atom = CommentFeed(), AtomCommentFeed()
 
 urlpatterns = [
     path(
-        "rss/comments/<int:article_id>/",
+        "rss/comments/<id:article_id>/",
         _conditional(comments_rss, _comments_state),
         name="comments_rss",
     ),
     path(
-        "atom/comments/<int:article_id>/",
+        "atom/comments/<id:article_id>/",
         _conditional(comments_atom, _comments_state),
         name="comments_atom",
     ),

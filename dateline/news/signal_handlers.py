@@ -12,9 +12,20 @@ from wagtail.signals import page_published, page_unpublished, post_page_move
 from dateline.core.pagecache import invalidate
 
 
+def ensure_permissions() -> None:
+    """Create every app's permissions now. Our post_migrate receivers are connected before
+    django.contrib.auth's, so on a new database they would otherwise run before it."""
+    from django.apps import apps
+    from django.contrib.auth.management import create_permissions
+
+    for app_config in apps.get_app_configs():
+        create_permissions(app_config, verbosity=0)
+
+
 def ensure_newsroom(**kwargs: Any) -> None:
     from .services import newsroom_setup
 
+    ensure_permissions()
     newsroom_setup(verbose=kwargs.get("verbosity", 1) > 1)
 
 

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "dateline.moderation",
     "dateline.feeds",
     "dateline.seo",
+    "dateline.api",
     "dateline.demo",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
@@ -56,6 +57,10 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "django_filters",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_tasks",
     "django_tasks_db",
     "django.contrib.auth",
@@ -69,6 +74,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.http.ConditionalGetMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "dateline.core.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -282,3 +288,30 @@ DATELINE_TRUSTED_PROXY_COUNT = env.int("DATELINE_TRUSTED_PROXY_COUNT", default=0
 # --- Moderation ----------------------------------------------------------------------------------
 # Trained spam and abusive-language models (`manage.py train_filters`); none: the rules alone.
 DATELINE_MODEL_DIR = Path(env.str("DATELINE_MODEL_DIR", default=str(VAR_DIR / "models")))
+
+# --- API ---------------------------------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [],  # public endpoints; staff views name their own
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Dateline API",
+    "DESCRIPTION": "Articles, sections, authors, tags and the conversation. No email address is ever part of a response.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "PREPROCESSING_HOOKS": ["dateline.api.schema.only_public_api"],
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+}
+CSRF_FAILURE_VIEW = "dateline.core.views.csrf_failure"

@@ -1,4 +1,4 @@
-"""An article's body as self-contained HTML for feed readers: absolute links and image URLs."""
+"""An article's body as self-contained HTML for feed readers and the API: absolute links and images."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ def absolute(base: str, url: str) -> str:
     return url if url.startswith(("http://", "https://")) else base.rstrip("/") + url
 
 
-def body_html(article: Any, *, base: str) -> str:
+def body_html(article: Any, *, base: str, corrections: list[Any] | None = None) -> str:
     parts: list[str] = []
     if article.standfirst:
         parts.append(format_html("<p><strong>{}</strong></p>", article.standfirst))
@@ -52,12 +52,12 @@ def body_html(article: Any, *, base: str) -> str:
                 parts.append(
                     format_html('<p><a href="{}">{}</a></p>', url, value.get("caption") or url)
                 )
-    if getattr(article, "_feed_corrections", None):
+    if corrections:
         parts.append(
             "<h2>Corrections and updates</h2><ul>"
             + "".join(
                 f"<li>{escape(c.get_kind_display())}, {c.noted_at:%d %B %Y}: {escape(c.text)}</li>"
-                for c in article._feed_corrections
+                for c in corrections
             )
             + "</ul>"
         )

@@ -1,0 +1,335 @@
+"""The versioned read API and comment creation. Each view parses input, calls one selector or
+service, responds. Comments are created by the same service as the form, under the same rules."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import DatabaseError
+from django.db.models import QuerySet
+from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    inline_serializer,
+)
+from rest_framework import generics, permissions, serializers, status
+from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from dateline.comments.models import Comment
+from dateline.comments.ownership import own_token
+from dateline.comments.rules import Submission
+from dateline.comments.services import (
+    MODERATION_ACTIONS,
+    CommentsClosed,
+    ParentUnavailable,
+    comment_moderate,
+    comment_post,
+)
+from dateline.core.net import client_ip, same_origin
+from dateline.news.models import ArticlePage, Author, SectionPage, Tag
+from dateline.news.selectors import article_cards, section_menu
+
+from . import serializers as s
+
+ERROR = inline_serializer("Error", {"detail": serializers.CharField()})
+VALIDATION = OpenApiResponse(
+    OpenApiTypes.OBJECT, description="The input was refused; the fields with their messages."
+)
+
+
+class Pages(PageNumberPagination):
+    page_size = 20
+    page_size_query_param = "page_size"
+    max_page_size = 100
+
+    def get_page_size(self, request: Request) -> int:
+        """A page_size that is not a whole number from 1 to 100 is refused, not ignored."""
+        values = request.query_params.getlist(self.page_size_query_param)
+        if not values:
+            return self.page_size
+        if (
+            len(values) > 1
+            or not values[0].isdigit()
+            or not 1 <= int(values[0]) <= self.max_page_size
+        ):
+            raise ValidationError(
+                {self.page_size_query_param: [f"A whole number from 1 to {self.max_page_size}."]}
+            )
+        return int(values[0])
+
+
+class PublicCacheMixin:
+    """Anonymous reads may be kept by caches for a minute; anything else is private."""
+
+    def finalize_response(
+        self, request: Request, response: Response, *args: Any, **kwargs: Any
+    ) -> Response:
+        response = super().finalize_response(request, response, *args, **kwargs)  # type: ignore[misc]
+        if (
+            request.method in ("GET", "HEAD")
+            and response.status_code == 200
+            and not request.user.is_authenticated
+        ):
+            response["Cache-Control"] = "public, max-age=60"
+        else:
+            response["Cache-Control"] = "private, no-store"
+        return response
+
+
+class ReadOnly(PublicCacheMixin, generics.GenericAPIView):
+    permission_classes = [permissions.AllowAny]
+    pagination_class: type[Pages] | None = Pages
+
+
+NOT_FOUND = {400: VALIDATION, 404: ERROR}
+
+
+@extend_schema(
+    parameters=[
+        OpenApiParameter("section", str, description="A section's slug."),
+        OpenApiParameter("tag", str, description="A tag's slug."),
+        OpenApiParameter("author", str, description="An author's slug."),
+    ],
+    responses={200: s.ArticleSerializer(many=True), **NOT_FOUND},
+)
+class ArticleList(ReadOnly, generics.ListAPIView):
+    """Published articles, newest first."""
+
+    serializer_class = s.ArticleSerializer
+
+    def get_queryset(self) -> QuerySet[ArticlePage]:
+        qs = article_cards()
+        params = self.request.query_params
+        if params.get("section"):
+            qs = qs.filter(section__slug=params["section"])
+        if params.get("tag"):
+            qs = qs.filter(tagged_items__tag__slug=params["tag"])
+        if params.get("author"):
+            qs = qs.filter(byline__author__slug=params["author"])
+        return qs
+
+
+@extend_schema(responses={200: s.ArticleDetailSerializer, **NOT_FOUND})
+class ArticleDetail(ReadOnly, generics.RetrieveAPIView):
+    """One published article with its body, tags and corrections."""
+
+    serializer_class = s.ArticleDetailSerializer
+
+    def get_queryset(self) -> QuerySet[ArticlePage]:
+        return article_cards().prefetch_related("tags", "corrections")
+
+
+@extend_schema(responses={200: s.SectionSerializer(many=True), **NOT_FOUND})
+class SectionList(ReadOnly, generics.ListAPIView):
+    serializer_class = s.SectionSerializer
+    pagination_class = None
+
+    def get_queryset(self) -> Any:
+        return section_menu()
+
+
+@extend_schema(responses={200: s.SectionSerializer, **NOT_FOUND})
+class SectionDetail(ReadOnly, generics.RetrieveAPIView):
+    serializer_class = s.SectionSerializer
+    lookup_field = "slug"
+
+    def get_queryset(self) -> Any:
+        return SectionPage.objects.live().public()
+
+
+@extend_schema(responses={200: s.AuthorSerializer(many=True), **NOT_FOUND})
+class AuthorList(ReadOnly, generics.ListAPIView):
+    serializer_class = s.AuthorSerializer
+    queryset = Author.objects.order_by("name")
+
+
+@extend_schema(responses={200: s.AuthorSerializer, **NOT_FOUND})
+class AuthorDetail(ReadOnly, generics.RetrieveAPIView):
+    serializer_class = s.AuthorSerializer
+    queryset = Author.objects.all()
+    lookup_field = "slug"
+
+
+@extend_schema(responses={200: s.TagSerializer(many=True), **NOT_FOUND})
+class TagList(ReadOnly, generics.ListAPIView):
+    """Tags of published articles."""
+
+    serializer_class = s.TagSerializer
+
+    def get_queryset(self) -> Any:
+        live = ArticlePage.objects.live().public().values("pk")
+        return (
+            Tag.objects.filter(news_articletag_items__content_object__in=live)
+            .distinct()
+            .order_by("name")
+        )
+
+
+def _article(pk: int) -> ArticlePage:
+    article = ArticlePage.objects.live().public().filter(pk=pk).first()
+    if article is None:
+        raise Http404
+    return article
+
+
+class ArticleComments(PublicCacheMixin, generics.GenericAPIView):
+    """An article's approved comments in thread order; and posting a new one."""
+
+    pagination_class = Pages
+    serializer_class = s.CommentSerializer
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(responses={200: s.CommentSerializer(many=True), **NOT_FOUND})
+    def get(self, request: Request, pk: int) -> Response:
+        article = _article(pk)
+        comments = Comment.objects.filter(article=article, status=Comment.Status.APPROVED).order_by(
+            "path"
+        )
+        page = self.paginate_queryset(comments)
+        return self.get_paginated_response(s.CommentSerializer(page, many=True).data)
+
+    @extend_schema(
+        request=s.CommentCreateSerializer,
+        responses={
+            201: s.CommentCreatedSerializer,
+            200: s.CommentCreatedSerializer,
+            400: VALIDATION,
+            403: ERROR,
+            404: ERROR,
+            503: ERROR,
+        },
+        description="Post a comment, screened by the same rules as the form. A retry with the same text or idempotency key answers 200 with the comment stored the first time.",
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        if request.headers.get("Origin") is not None and not same_origin(request._request):
+            raise PermissionDenied("Comments cannot be posted from another site.")
+        article = _article(pk)
+        data = s.CommentCreateSerializer(
+            data=request.data, context={"request": request, "article": article}
+        )
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        user = request.user
+        submission = Submission(
+            article=article,
+            name=str(user.get_full_name() or user.get_username())
+            if user.is_authenticated
+            else values["author"],
+            email=str(getattr(user, "email", "") or "")
+            if user.is_authenticated
+            else values["email"],
+            url=values.get("url", ""),
+            body=values["comment"],
+            parent_id=values.get("parent") or None,
+            user_id=user.pk if user.is_authenticated else None,
+            is_staff=bool(getattr(user, "is_staff", False)),
+            ip=client_ip(request._request),
+            user_agent=request.headers.get("User-Agent", ""),
+            idempotency_key=values.get("idempotency_key", ""),
+            notify=values.get("subscribe", False),
+        )
+        try:
+            result = comment_post(submission=submission)
+        except CommentsClosed as exc:
+            raise PermissionDenied(exc.message) from exc
+        except ParentUnavailable as exc:
+            return Response({"parent": [exc.message]}, status=status.HTTP_400_BAD_REQUEST)
+        except DatabaseError:
+            return Response(
+                {
+                    "detail": "The comment could not be saved just now; nothing was stored. Try again shortly."
+                },
+                status=503,
+                headers={"Retry-After": "10"},
+            )
+        comment = result.comment
+        body = {
+            **s.CommentSerializer(comment).data,
+            "status": comment.status,
+            "token": own_token(comment.pk),
+        }
+        return Response(
+            body, status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK
+        )
+
+
+@extend_schema(responses={200: s.CommentSerializer, **NOT_FOUND})
+class CommentDetail(ReadOnly, generics.RetrieveAPIView):
+    serializer_class = s.CommentSerializer
+    queryset = Comment.objects.filter(status=Comment.Status.APPROVED, article__live=True)
+
+
+# --- Staff ---------------------------------------------------------------------------------------
+
+
+class CanModerate(permissions.BasePermission):
+    def has_permission(self, request: Request, view: Any) -> bool:
+        return bool(
+            request.user
+            and request.user.is_authenticated
+            and request.user.has_perm("comments.change_comment")
+        )
+
+
+class StaffView(PublicCacheMixin):
+    # Token, or a session with Django's CSRF check (DRF enforces it for SessionAuthentication).
+    authentication_classes = [TokenAuthentication, SessionAuthentication]
+    permission_classes = [CanModerate]
+
+
+@extend_schema(
+    parameters=[OpenApiParameter("status", str, enum=["pending", "approved", "spam", "trash"])],
+    responses={200: s.ModeratedCommentSerializer(many=True), 401: ERROR, 403: ERROR},
+)
+class ModerationQueue(StaffView, generics.ListAPIView):
+    """Comments by status, oldest first (staff)."""
+
+    serializer_class = s.ModeratedCommentSerializer
+    pagination_class = Pages
+
+    def get_queryset(self) -> QuerySet[Comment]:
+        wanted = self.request.query_params.get("status", "pending")
+        if wanted not in Comment.Status.values:
+            raise ValidationError({"status": [f"One of {', '.join(Comment.Status.values)}."]})
+        return Comment.objects.filter(status=wanted).order_by("created_at", "pk")
+
+
+class ModerateComment(StaffView, APIView):
+    @extend_schema(
+        request=s.ModerationSerializer,
+        responses={
+            200: s.ModeratedCommentSerializer,
+            400: ERROR,
+            401: ERROR,
+            403: ERROR,
+            404: ERROR,
+        },
+    )
+    def post(self, request: Request, pk: int, action: str) -> Response:
+        """Approve, hold, mark as spam or trash a comment (staff)."""
+        if action not in MODERATION_ACTIONS:
+            return Response(
+                {"detail": f"Unknown action; use one of {', '.join(MODERATION_ACTIONS)}."},
+                status=400,
+            )
+        comment = Comment.objects.filter(pk=pk).first()
+        if comment is None:
+            raise Http404
+        reason = s.ModerationSerializer(data=request.data)
+        reason.is_valid(raise_exception=True)
+        comment_moderate(
+            comment=comment,
+            action=action,
+            actor=request.user,
+            reason=reason.validated_data.get("reason", ""),
+        )
+        comment.refresh_from_db()
+        return Response(s.ModeratedCommentSerializer(comment).data)
