@@ -3,6 +3,7 @@ service, responds. Comments are created by the same service as the form, under t
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.db import DatabaseError
@@ -39,6 +40,7 @@ from dateline.news.selectors import article_cards, section_menu
 
 from . import serializers as s
 
+_DIGITS = re.compile(r"[0-9]{1,10}")
 ERROR = inline_serializer("Error", {"detail": serializers.CharField()})
 VALIDATION = OpenApiResponse(
     OpenApiTypes.OBJECT, description="The input was refused; the fields with their messages."
@@ -50,20 +52,23 @@ class Pages(PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 100
 
-    def get_page_size(self, request: Request) -> int:
-        """A page_size that is not a whole number from 1 to 100 is refused, not ignored."""
-        values = request.query_params.getlist(self.page_size_query_param)
+    def _number(self, request: Request, name: str, high: int) -> int | None:
+        """A query parameter that must be one whole number from 1 to ``high``, or absent."""
+        values = request.query_params.getlist(name)
         if not values:
-            return self.page_size
-        if (
-            len(values) > 1
-            or not values[0].isdigit()
-            or not 1 <= int(values[0]) <= self.max_page_size
-        ):
-            raise ValidationError(
-                {self.page_size_query_param: [f"A whole number from 1 to {self.max_page_size}."]}
-            )
+            return None
+        if len(values) > 1 or not _DIGITS.fullmatch(values[0]) or not 1 <= int(values[0]) <= high:
+            raise ValidationError({name: [f"A whole number from 1 to {high}."]})
         return int(values[0])
+
+    def get_page_size(self, request: Request) -> int:
+        return (
+            self._number(request, self.page_size_query_param, self.max_page_size) or self.page_size
+        )
+
+    def paginate_queryset(self, queryset: Any, request: Request, view: Any = None) -> Any:
+        self._number(request, self.page_query_param, 10**9)  # malformed: 400, past the end: 404
+        return super().paginate_queryset(queryset, request, view)
 
 
 class PublicCacheMixin:
