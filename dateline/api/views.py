@@ -259,7 +259,7 @@ class ArticleComments(PublicCacheMixin, generics.GenericAPIView):
         body = {
             **s.CommentSerializer(comment).data,
             "status": comment.status,
-            "token": own_token(comment.pk),
+            "token": own_token(comment.pk) if result.authored_here else None,
         }
         return Response(
             body, status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK

@@ -42,6 +42,11 @@ class Comment(models.Model):
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="replies"
     )
+    # The comment the reader answered. Usually the parent; higher up the tree when the site's
+    # depth limit attached the reply to an ancestor. Notifications go to its author.
+    in_reply_to = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     path = models.CharField(max_length=(SEGMENT_LEN + 1) * MAX_DEPTH_LIMIT, editable=False)
     thread = models.CharField(
         max_length=SEGMENT_LEN, editable=False, help_text="The top-level comment's path segment."

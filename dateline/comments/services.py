@@ -152,6 +152,12 @@ def _effective_parent(
 class PostResult:
     comment: Comment
     created: bool
+    # The same browser retried (its idempotency key matches): it may have the edit token again.
+    retried: bool = False
+
+    @property
+    def authored_here(self) -> bool:
+        return self.created or self.retried
 
 
 def comment_post(*, submission: Submission) -> PostResult:
@@ -177,7 +183,7 @@ def comment_post(*, submission: Submission) -> PostResult:
         idempotency_key=submission.idempotency_key,
     )
     if existing is not None:
-        return PostResult(existing, created=False)
+        return _duplicate(existing, submission)
 
     for attempt in range(3):
         try:
@@ -194,6 +200,7 @@ def comment_post(*, submission: Submission) -> PostResult:
                 comment = Comment.objects.create(
                     article=article,
                     parent=parent,
+                    in_reply_to_id=submission.parent_id,
                     path=f"{parent.path}/{segment}" if parent else segment,
                     thread=parent.thread if parent else segment,
                     depth=parent.depth + 1 if parent else 0,
@@ -237,10 +244,34 @@ def comment_post(*, submission: Submission) -> PostResult:
                 idempotency_key=submission.idempotency_key,
             )
             if existing is not None:
-                return PostResult(existing, created=False)
+                return _duplicate(existing, submission)
             if attempt == 2:
                 raise
     raise AssertionError("unreachable")
+
+
+RETRY_WINDOW = timedelta(minutes=10)
+
+
+def _duplicate(existing: Comment, submission: Submission) -> PostResult:
+    """Someone posted what is already there. Only the browser that sent it first counts as its
+    author (and gets its edit token again): the same signed-in user, the same idempotency key
+    (the page's script makes one per form), or, for a form without a key (no JavaScript), the
+    same network and browser within a few minutes: a double click. Repeating another person's
+    email and text gains nothing."""
+    if submission.user_id is not None or existing.user_id is not None:
+        return PostResult(existing, created=False, retried=submission.user_id == existing.user_id)
+    key = submission.idempotency_key[:64]
+    if key or existing.idempotency_key:
+        return PostResult(
+            existing, created=False, retried=bool(key) and key == existing.idempotency_key
+        )
+    double_click = (
+        timezone.now() - existing.created_at <= RETRY_WINDOW
+        and existing.ip_prefix == ip_prefix(submission.ip)
+        and existing.user_agent == submission.user_agent[:300]
+    )
+    return PostResult(existing, created=False, retried=double_click)
 
 
 def _find_duplicate(
@@ -538,7 +569,7 @@ def mail_record(*, email_key: str, kind: str) -> None:
 
 
 def _queue_reply_notice(comment: Comment) -> None:
-    if comment.parent_id is None:
+    if comment.in_reply_to_id is None and comment.parent_id is None:
         return
     from .tasks import notify_reply
 

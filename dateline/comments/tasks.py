@@ -71,13 +71,14 @@ def send_confirmation(subscriber_id: int) -> bool:
 def notify_reply(comment_id: int) -> int:
     """Tell the confirmed subscribers of the parent comment about an approved reply."""
     reply = (
-        Comment.objects.select_related("article", "parent")
+        Comment.objects.select_related("article")
         .filter(pk=comment_id, status=Comment.Status.APPROVED)
         .first()
     )
-    if reply is None or reply.parent_id is None:
+    answered = (reply.in_reply_to_id or reply.parent_id) if reply is not None else None
+    if reply is None or answered is None:
         return 0
-    parent_id: int = reply.parent_id
+    parent_id: int = answered
     sent = 0
     subscribers = Subscriber.objects.filter(
         subscriptions__comment_id=parent_id, status=Subscriber.Status.CONFIRMED

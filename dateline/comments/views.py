@@ -11,7 +11,14 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.db import DatabaseError
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+    JsonResponse,
+    QueryDict,
+)
 from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -144,7 +151,7 @@ def comment_post_view(request: HttpRequest) -> HttpResponse:
     if article is None:
         return _error(request, "The article you are commenting on cannot be found.", status=404)
     user = request.user
-    form = CommentForm(request.POST, signed_in=user.is_authenticated)
+    form = CommentForm(_posted_data(request), signed_in=user.is_authenticated)
     if not form.is_valid():
         return _form_failed(request, form, article, status=400)
     data = form.cleaned_data
@@ -180,6 +187,10 @@ def comment_post_view(request: HttpRequest) -> HttpResponse:
             message="We could not save your comment just now. Nothing was lost: your text is below. Please try again in a few seconds.",
         )
     comment = result.comment
+    if not result.authored_here:
+        # The same text from the same address, but not from this browser: no edit rights, and
+        # nothing about a comment that is not public.
+        return _already_posted(request, comment)
     token = own_token(comment.pk)
     if _wants_json(request):
         node = CommentNode(comment, own=True)
@@ -209,6 +220,40 @@ def comment_post_view(request: HttpRequest) -> HttpResponse:
     _remember_author(
         response, consent=data.get(CONSENT_FIELD, False), request=request, submission=submission
     )
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+def _posted_data(request: HttpRequest) -> QueryDict:
+    """The form fields. A body that is not UTF-8 is decoded with replacement characters, so the
+    form says what it could not read (instead of Django reading it as Latin-1 and storing
+    garbled text)."""
+    if request.content_type == "application/x-www-form-urlencoded":
+        try:
+            request.body.decode("utf-8")
+        except UnicodeDecodeError:
+            return QueryDict(request.body.decode("utf-8", "replace"))
+    return request.POST
+
+
+def _already_posted(request: HttpRequest, comment: Comment) -> HttpResponse:
+    message = "This comment has already been posted."
+    public = comment.status == Comment.Status.APPROVED
+    if _wants_json(request):
+        response: HttpResponse = JsonResponse(
+            {
+                "ok": True,
+                "duplicate": True,
+                "message": message,
+                "id": comment.pk if public else None,
+                "status": comment.status if public else None,
+            }
+        )
+    else:
+        response = HttpResponseRedirect(
+            comment_permalink(comment=comment) if public else f"{comment.article.url}#comments",
+            status=303,
+        )
     patch_cache_control(response, private=True, no_store=True)
     return response
 

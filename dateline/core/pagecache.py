@@ -26,6 +26,7 @@ from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse
 from django.template.response import SimpleTemplateResponse
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +50,14 @@ def is_cacheable_request(request: HttpRequest) -> bool:
     ):
         return False
     return set(request.GET.keys()) <= VARIANT_PARAMS
+
+
+def _is_personal(request: HttpRequest) -> bool:
+    return (
+        "own" in request.GET
+        or settings.SESSION_COOKIE_NAME in request.COOKIES
+        or any(c in request.COOKIES for c in PERSONAL_COOKIES)
+    )
 
 
 def _key(request: HttpRequest) -> str:
@@ -85,7 +94,16 @@ class PageCacheMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not is_cacheable_request(request):
-            return self.get_response(request)
+            response = self.get_response(request)
+            if (
+                request.method in ("GET", "HEAD")
+                and _is_personal(request)
+                and "Cache-Control" not in response
+            ):
+                # A reader's own view (their pending comment, their session): never in a shared
+                # cache, ours or one in front of the site.
+                patch_cache_control(response, private=True, no_store=True)
+            return response
         key = _key(request)
         try:
             entry = _cache().get(key)

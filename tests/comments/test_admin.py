@@ -1,0 +1,231 @@
+"""Moderating in the Wagtail admin: the Comments listing, approve / spam / trash, editors'
+picks, closing comments on an article. Each goes through the same services as the site."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.test import Client
+from django.urls import reverse
+
+from dateline.comments.models import Comment, CommentEvent
+from dateline.news.models import ArticlePage
+
+from .conftest import comment_ids_on, soup
+
+LISTING = "wagtailsnippets_comments_comment:list"
+
+
+@pytest.fixture
+def held(article, comment_factory) -> Comment:
+    return comment_factory(
+        article=article,
+        status=Comment.Status.PENDING,
+        author_name="Held Reader",
+        moderation_reasons=[
+            {"code": "first_comment", "reason": "Held: first comment from this address."}
+        ],
+    )
+
+
+def test_fresh_database_lets_the_newsroom_groups_moderate_comments(client, held):
+    user = get_user_model().objects.create_user(username="fresh-moderator", is_staff=True)
+    user.groups.add(Group.objects.get(name="Moderator"))
+    client.force_login(user)
+
+    listing = client.get(reverse(LISTING))
+
+    assert user.has_perm("comments.change_comment")
+    assert (
+        Group.objects.get(name="Administrator")
+        .permissions.filter(content_type__app_label="comments", codename="delete_comment")
+        .exists()
+    )
+    assert listing.status_code == 200
+
+
+def refused(response) -> bool:
+    """Wagtail answers a PermissionDenied in the admin with a redirect to the dashboard."""
+    return response.status_code == 403 or (
+        response.status_code == 302 and response["Location"] == reverse("wagtailadmin_home")
+    )
+
+
+def count(article: ArticlePage) -> int:
+    article.refresh_from_db()
+    return article.comment_count
+
+
+def test_moderator_sees_the_comments_listing_with_why_each_was_held(client, moderator, held):
+    client.force_login(moderator)
+
+    response = client.get(reverse(LISTING))
+
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "Held Reader" in text
+    assert "Held: first comment from this address." in text
+    assert reverse("comments_moderate", args=[held.pk, "approve"]) in text
+
+
+def test_reader_without_the_permission_cannot_see_the_listing(client, reporter, held):
+    client.force_login(reporter)
+
+    response = client.get(reverse(LISTING))
+
+    assert refused(response)
+    assert "Held Reader" not in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("action", "status", "counted"),
+    [
+        ("approve", "approved", 1),
+        ("spam", "spam", 0),
+        ("trash", "trash", 0),
+        ("hold", "pending", 0),
+    ],
+)
+def test_moderator_moderates_from_the_admin_and_the_count_follows(
+    client, moderator, held, article, action, status, counted, django_capture_on_commit_callbacks
+):
+    client.force_login(moderator)
+    if action == "hold":
+        Comment.objects.filter(pk=held.pk).update(status="approved")
+
+    confirm = client.get(reverse("comments_moderate", args=[held.pk, action]))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("comments_moderate", args=[held.pk, action]))
+
+    assert confirm.status_code == 200
+    assert response.status_code == 302
+    assert response["Location"] == reverse(LISTING)
+    held.refresh_from_db()
+    assert held.status == status
+    assert count(article) == counted
+    event = CommentEvent.objects.get(comment=held, action=action)
+    assert event.actor == moderator
+
+
+def test_approved_then_trashed_in_the_admin_shows_then_leaves_the_page(
+    client, moderator, held, article, django_capture_on_commit_callbacks
+):
+    reader = Client()
+    client.force_login(moderator)
+    assert comment_ids_on(reader.get(article.url)) == []
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("comments_moderate", args=[held.pk, "approve"]))
+    shown = reader.get(article.url)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("comments_moderate", args=[held.pk, "trash"]))
+    gone = reader.get(article.url)
+
+    assert comment_ids_on(shown) == [held.pk]
+    assert comment_ids_on(gone) == []
+
+
+@pytest.mark.parametrize("who", ["reporter", "anonymous"])
+def test_moderation_without_the_permission_is_refused(client, reporter, held, article, who):
+    if who == "reporter":
+        client.force_login(reporter)
+
+    response = client.post(reverse("comments_moderate", args=[held.pk, "approve"]))
+
+    if who == "anonymous":
+        assert response.status_code == 302
+        assert "/login/" in response["Location"]
+    else:
+        assert refused(response)
+    held.refresh_from_db()
+    assert held.status == Comment.Status.PENDING
+    assert count(article) == 0
+
+
+def test_unknown_action_is_refused(client, moderator, held):
+    client.force_login(moderator)
+
+    response = client.post(reverse("comments_moderate", args=[held.pk, "delete"]))
+
+    assert refused(response)
+    assert Comment.objects.filter(pk=held.pk).exists()
+
+
+def test_featured_comment_shows_under_editors_picks(
+    client, moderator, article, comment_factory, django_capture_on_commit_callbacks
+):
+    pick = comment_factory(article=article, body="The clearest account of the vote so far.")
+    other = comment_factory(article=article, body="An ordinary remark.")
+    reader = Client()
+    assert soup(reader.get(article.url)).select_one(".editors-picks") is None
+    client.force_login(moderator)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("comments_moderate", args=[pick.pk, "feature"]))
+    page = soup(reader.get(article.url))
+
+    assert response.status_code == 302
+    picks = page.select_one(".editors-picks")
+    assert picks.find("h3").get_text() == "Editors’ picks"
+    assert "The clearest account of the vote so far." in picks.get_text()
+    assert other.body not in picks.get_text()
+    assert (
+        "Editor’s pick"
+        in page.find(id=f"comment-{pick.pk}").select_one(".comment-author").get_text()
+    )
+
+
+# --- Closing comments on an article ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("who", ["editor", "moderator", "reporter"])
+def test_editor_closes_comments_and_the_article_shows_its_thread_as_closed(
+    client, article, comment_factory, who, request, django_capture_on_commit_callbacks
+):
+    user = request.getfixturevalue(who)
+    existing = comment_factory(article=article)
+    reader = Client()
+    assert soup(reader.get(article.url)).find(id="commentform") is not None
+    client.force_login(user)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("comments_toggle_article", args=[article.pk]))
+    article.refresh_from_db()
+    page = soup(reader.get(article.url))
+
+    if who != "editor":
+        assert refused(response)
+        assert article.comment_status == "open"
+        assert page.find(id="commentform") is not None
+        return
+    assert response.status_code == 302
+    assert not refused(response)
+    assert article.comment_status == "closed"
+    assert page.find(id="commentform") is None
+    assert page.select_one(".comments-closed").get_text() == "Comments are closed."
+    assert page.find(id=f"comment-{existing.pk}") is not None
+    assert page.select_one(f"#comment-{existing.pk} .comment-reply-link") is None
+
+
+def test_reopening_comments_takes_a_second_toggle(client, editor, article):
+    client.force_login(editor)
+    url = reverse("comments_toggle_article", args=[article.pk])
+
+    client.post(url)
+    article.refresh_from_db()
+    assert not article.comments_open()
+    client.post(url)
+    article.refresh_from_db()
+    assert article.comments_open()
+
+
+def test_closing_survives_publishing_the_latest_revision(client, editor, article):
+    article.save_revision().publish()
+    client.force_login(editor)
+
+    client.post(reverse("comments_toggle_article", args=[article.pk]))
+    ArticlePage.objects.get(pk=article.pk).latest_revision.publish()
+
+    article.refresh_from_db()
+    assert article.comment_status == "closed"

@@ -1,0 +1,195 @@
+"""Readers edit or delete their own comment for a while, proven by the signed token their
+browser kept; nobody else can."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from urllib.parse import quote
+
+import pytest
+import time_machine
+from django.test import Client
+from django.utils import timezone
+
+from dateline.comments.models import Comment
+from dateline.comments.services import comment_moderate
+
+from .conftest import ORIGIN, own_token_from, soup, textarea_text
+
+TEXT = "The vote is on Tuesday."
+FIXED = "The vote is on Thursday, not Tuesday."
+
+
+@pytest.fixture
+def mine(post_comment):
+    """A comment the test client posted, and the token from its redirect."""
+    response = post_comment(comment=TEXT)
+    return Comment.objects.get(), own_token_from(response["Location"])
+
+
+def edit_url(comment: Comment, token: str) -> str:
+    return f"/comments/{comment.pk}/edit/?own={quote(token)}"
+
+
+def test_author_can_open_the_edit_form_with_the_token(client, mine):
+    comment, token = mine
+
+    response = client.get(edit_url(comment, token))
+
+    assert response.status_code == 200
+    assert textarea_text(response) == TEXT
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_author_edit_changes_the_text_and_marks_it_edited(client, mine):
+    comment, token = mine
+
+    response = client.post(
+        f"/comments/{comment.pk}/edit/", {"comment": FIXED, "own": token}, HTTP_ORIGIN=ORIGIN
+    )
+
+    assert response.status_code == 303
+    comment.refresh_from_db()
+    assert comment.body == FIXED
+    assert comment.edited_at is not None
+    shown = soup(client.get(response["Location"])).find(id=f"comment-{comment.pk}")
+    assert FIXED in shown.get_text()
+    assert shown.select_one(".comment-edited").get_text() == "Edited"
+
+
+def test_editing_an_approved_comment_into_a_link_list_sends_it_back_to_moderation(
+    client, mine, article
+):
+    comment, token = mine
+    comment_moderate(comment=comment, action="approve")
+
+    client.post(
+        f"/comments/{comment.pk}/edit/",
+        {"comment": "Buy now https://a.example.com https://b.example.com", "own": token},
+        HTTP_ORIGIN=ORIGIN,
+    )
+
+    comment.refresh_from_db()
+    article.refresh_from_db()
+    assert comment.status == Comment.Status.PENDING
+    assert "links" in [r["code"] for r in comment.moderation_reasons]
+    assert article.comment_count == 0
+
+
+@pytest.mark.parametrize(
+    ("minutes_later", "allowed"), [(14, True), (16, False)], ids=["in-window", "too-late"]
+)
+def test_edit_is_refused_after_the_edit_window(client, mine, minutes_later, allowed):
+    comment, token = mine
+
+    with time_machine.travel(timezone.now() + timedelta(minutes=minutes_later)):
+        form = client.get(edit_url(comment, token))
+        response = client.post(
+            f"/comments/{comment.pk}/edit/", {"comment": FIXED, "own": token}, HTTP_ORIGIN=ORIGIN
+        )
+
+    comment.refresh_from_db()
+    if allowed:
+        assert response.status_code == 303
+        assert comment.body == FIXED
+    else:
+        assert "The time for editing this comment has passed." in form.content.decode()
+        assert response.status_code == 400
+        assert "has passed" in response.content.decode()
+        assert comment.body == TEXT
+
+
+def test_edit_window_follows_the_site_setting(client, mine, site_settings):
+    comment, token = mine
+    site_settings(edit_window_minutes=60)
+
+    with time_machine.travel(timezone.now() + timedelta(minutes=45)):
+        response = client.post(
+            f"/comments/{comment.pk}/edit/", {"comment": FIXED, "own": token}, HTTP_ORIGIN=ORIGIN
+        )
+
+    assert response.status_code == 303
+
+
+@pytest.mark.parametrize("kind", ["missing", "forged", "another-comment"])
+def test_edit_with_a_wrong_token_is_a_404(client, mine, post_comment, kind):
+    comment, token = mine
+    other_token = own_token_from(post_comment(comment="Another one.")["Location"])
+    wrong = {"missing": "", "forged": token[:-4] + "abcd", "another-comment": other_token}[kind]
+
+    form = client.get(edit_url(comment, wrong))
+    change = client.post(
+        f"/comments/{comment.pk}/edit/", {"comment": FIXED, "own": wrong}, HTTP_ORIGIN=ORIGIN
+    )
+    delete = client.post(f"/comments/{comment.pk}/delete/", {"own": wrong}, HTTP_ORIGIN=ORIGIN)
+
+    assert (form.status_code, change.status_code, delete.status_code) == (404, 404, 404)
+    comment.refresh_from_db()
+    assert (comment.body, comment.status) == (TEXT, Comment.Status.PENDING)
+
+
+def test_edit_from_another_site_is_refused(client, mine):
+    comment, token = mine
+
+    response = client.post(
+        f"/comments/{comment.pk}/edit/",
+        {"comment": FIXED, "own": token},
+        HTTP_ORIGIN="https://evil.example",
+    )
+
+    assert response.status_code == 403
+    comment.refresh_from_db()
+    assert comment.body == TEXT
+
+
+def test_author_delete_trashes_the_comment_and_its_replies_stay_visible(
+    client, mine, comment_factory, article
+):
+    comment, token = mine
+    comment_moderate(comment=comment, action="approve")
+    answer = comment_factory(parent=comment, body="A reply that stays.")
+
+    response = client.post(f"/comments/{comment.pk}/delete/", {"own": token}, HTTP_ORIGIN=ORIGIN)
+
+    assert response.status_code == 303
+    comment.refresh_from_db()
+    assert comment.status == Comment.Status.TRASH
+    page = soup(client.get(article.url))
+    removed = page.find(id=f"comment-{comment.pk}")
+    assert "This comment was removed." in removed.get_text()
+    assert TEXT not in removed.get_text()
+    assert removed.find(id=f"comment-{answer.pk}") is not None
+
+
+def test_author_delete_is_refused_after_the_edit_window(client, mine):
+    comment, token = mine
+
+    with time_machine.travel(timezone.now() + timedelta(minutes=16)):
+        response = client.post(
+            f"/comments/{comment.pk}/delete/", {"own": token}, HTTP_ORIGIN=ORIGIN
+        )
+
+    assert response.status_code == 403
+    comment.refresh_from_db()
+    assert comment.status == Comment.Status.PENDING
+
+
+def test_repeating_someone_elses_email_and_text_gives_no_power_over_their_comment(
+    post_comment, article
+):
+    victim = post_comment(comment=TEXT, email="ada@example.org", comment_key="ada-tab-1")
+    comment = Comment.objects.get()
+    assert own_token_from(victim["Location"])
+    intruder = Client()
+
+    copy = post_comment(
+        client=intruder, comment=TEXT, email="ada@example.org", comment_key="someone-else"
+    )
+    token = own_token_from(copy["Location"]) if "own=" in copy["Location"] else ""
+    attempt = intruder.post(
+        f"/comments/{comment.pk}/edit/", {"comment": "Defaced.", "own": token}, HTTP_ORIGIN=ORIGIN
+    )
+
+    assert attempt.status_code == 404
+    comment.refresh_from_db()
+    assert comment.body == TEXT

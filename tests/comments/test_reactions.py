@@ -1,0 +1,157 @@
+"""Likes and reports: one per reader, from this site only, and limited per network."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+import time_machine
+
+from dateline.comments.models import Comment, CommentReport
+
+from .conftest import ORIGIN, soup
+
+
+@pytest.fixture
+def liked(article, comment_factory) -> Comment:
+    return comment_factory(article=article)
+
+
+def like(client, comment: Comment, voter: str = "", **headers):
+    headers = {"HTTP_ORIGIN": ORIGIN, **headers}
+    data = {"voter": voter} if voter else {}
+    return client.post(
+        f"/comments/{comment.pk}/like/", data, HTTP_ACCEPT="application/json", **headers
+    )
+
+
+def likes(comment: Comment) -> int:
+    comment.refresh_from_db()
+    return comment.likes_count
+
+
+def test_a_reader_likes_a_comment_once(client, liked):
+    first = like(client, liked, voter="browser-a")
+    again = like(client, liked, voter="browser-a")
+    other = like(client, liked, voter="browser-b")
+
+    assert [r.json()["likes"] for r in (first, again, other)] == [1, 1, 2]
+    assert likes(liked) == 2
+    assert liked.likes.count() == 2
+
+
+def test_without_a_voter_token_the_network_and_browser_count_as_one_reader(client, liked):
+    like(client, liked, HTTP_USER_AGENT="Firefox")
+    like(client, liked, HTTP_USER_AGENT="Firefox")
+    like(client, liked, HTTP_USER_AGENT="Chromium")
+
+    assert likes(liked) == 2
+
+
+def test_like_without_javascript_goes_back_to_the_comment(client, liked, article):
+    response = client.post(f"/comments/{liked.pk}/like/", HTTP_ORIGIN=ORIGIN)
+
+    assert response.status_code == 303
+    assert response["Location"] == f"{article.url}#comment-{liked.pk}"
+
+
+@pytest.mark.parametrize(
+    ("origin", "expected"), [(ORIGIN, 200), ("https://evil.example", 403), (None, 403)]
+)
+def test_like_must_come_from_this_site(client, liked, origin, expected):
+    headers = {"HTTP_ORIGIN": origin} if origin else {}
+
+    response = client.post(
+        f"/comments/{liked.pk}/like/", {"voter": "v"}, HTTP_ACCEPT="application/json", **headers
+    )
+
+    assert response.status_code == expected
+    assert likes(liked) == (1 if expected == 200 else 0)
+
+
+@pytest.mark.parametrize("status", [Comment.Status.PENDING, Comment.Status.TRASH])
+def test_only_published_comments_can_be_liked(client, article, comment_factory, status):
+    hidden = comment_factory(article=article, status=status)
+
+    assert like(client, hidden, voter="v").status_code == 404
+    assert likes(hidden) == 0
+
+
+@time_machine.travel(datetime(2026, 3, 4, 10, 20, tzinfo=UTC), tick=False)
+def test_fourth_like_in_an_hour_from_one_network_is_refused(client, liked, settings):
+    settings.DATELINE_REACTIONS_PER_HOUR = 3
+
+    allowed = [like(client, liked, voter=f"v{n}", REMOTE_ADDR=f"198.51.100.{n}") for n in range(3)]
+    refused = like(client, liked, voter="v3", REMOTE_ADDR="198.51.100.200")
+    elsewhere = like(client, liked, voter="v4", REMOTE_ADDR="192.0.2.1")
+
+    assert [r.status_code for r in allowed] == [200, 200, 200]
+    assert refused.status_code == 429
+    assert 0 < int(refused["Retry-After"]) <= 3600
+    assert elsewhere.status_code == 200
+    assert likes(liked) == 4
+
+
+def test_like_budget_comes_back_the_next_hour(client, liked, settings):
+    settings.DATELINE_REACTIONS_PER_HOUR = 1
+    with time_machine.travel(datetime(2026, 3, 4, 10, 59, tzinfo=UTC), tick=False):
+        assert like(client, liked, voter="a").status_code == 200
+        assert like(client, liked, voter="b").status_code == 429
+    with time_machine.travel(datetime(2026, 3, 4, 11, 1, tzinfo=UTC), tick=False):
+        assert like(client, liked, voter="b").status_code == 200
+
+
+# --- Reports --------------------------------------------------------------------------------------
+
+
+def report(client, comment: Comment, reason: str, voter: str = "r1", origin: str = ORIGIN):
+    return client.post(
+        f"/comments/{comment.pk}/report/",
+        {"reason": reason, "note": "Please look.", "voter": voter},
+        HTTP_ORIGIN=origin,
+    )
+
+
+def test_report_page_shows_the_reasons(client, liked):
+    page = soup(client.get(f"/comments/{liked.pk}/report/"))
+
+    values = [radio["value"] for radio in page.select('input[name="reason"]')]
+    assert values == ["spam", "abuse", "off-topic", "other"]
+
+
+@pytest.mark.parametrize("reason", ["spam", "abuse", "off-topic", "other"])
+def test_report_stores_its_reason(client, liked, reason):
+    response = report(client, liked, reason)
+
+    assert response.status_code == 200
+    assert "A moderator will look at this comment." in response.content.decode()
+    stored = CommentReport.objects.get()
+    assert (stored.comment, stored.reason, stored.note) == (liked, reason, "Please look.")
+    liked.refresh_from_db()
+    assert liked.reports_count == 1
+
+
+@pytest.mark.parametrize("reason", ["", "because", "SPAM"])
+def test_report_with_an_invalid_reason_is_a_400(client, liked, reason):
+    response = report(client, liked, reason)
+
+    assert response.status_code == 400
+    assert "Choose a" in response.content.decode() or "valid choice" in response.content.decode()
+    assert not CommentReport.objects.exists()
+
+
+def test_a_reader_reports_a_comment_once(client, liked):
+    report(client, liked, "spam", voter="r1")
+    report(client, liked, "abuse", voter="r1")
+    report(client, liked, "abuse", voter="r2")
+
+    liked.refresh_from_db()
+    assert liked.reports_count == 2
+    assert sorted(liked.reports.values_list("reason", flat=True)) == ["abuse", "spam"]
+
+
+def test_cross_site_report_is_refused(client, liked):
+    response = report(client, liked, "spam", origin="https://evil.example")
+
+    assert response.status_code == 403
+    assert not CommentReport.objects.exists()

@@ -1,0 +1,163 @@
+"""How a comment looks: the Markdown subset, the sanitizer, links, avatars, badges."""
+
+from __future__ import annotations
+
+import pytest
+
+from dateline.comments.models import Comment
+
+from .conftest import soup
+
+
+@pytest.fixture
+def no_page_cache(settings):
+    settings.DATELINE_PAGE_CACHE = False
+
+
+def shown(client, article, comment: Comment):
+    """The rendered comment (its <li>) on the article page."""
+    item = soup(client.get(article.url)).find(id=f"comment-{comment.pk}")
+    assert item is not None, f"comment {comment.pk} is not on the page"
+    return item
+
+
+def content(client, article, comment: Comment):
+    return shown(client, article, comment).select_one(".comment-content")
+
+
+def test_markdown_subset_is_rendered(client, article, comment_factory):
+    comment = comment_factory(
+        article=article,
+        body=(
+            "*Really* a **big** change.\n\n"
+            "> The wall will be 2 m higher.\n\n"
+            "See [the plan](https://harbour.example.org/plan) and run `make wall`."
+        ),
+    )
+
+    html = content(client, article, comment)
+
+    assert html.find("em").get_text() == "Really"
+    assert html.find("strong").get_text() == "big"
+    assert "The wall will be 2 m higher." in html.find("blockquote").get_text()
+    assert html.find("a", href="https://harbour.example.org/plan").get_text() == "the plan"
+    assert html.find("code").get_text() == "make wall"
+
+
+def test_raw_html_and_script_links_are_neutralised(client, article, comment_factory):
+    comment = comment_factory(
+        article=article,
+        body=(
+            '<script>alert("x")</script> <img src=x onerror=alert(1)> '
+            '[click](javascript:alert(1)) <a href="javascript:alert(2)">two</a> '
+            "# Not a heading"
+        ),
+    )
+
+    html = content(client, article, comment)
+
+    assert html.find("script") is None
+    assert html.find("img") is None
+    assert html.find("h1") is None
+    assert not [a for a in html.find_all("a") if "javascript" in a.get("href", "")]
+    assert not [name for tag in html.find_all(True) for name in tag.attrs if name.startswith("on")]
+    assert '<script>alert("x")</script>' in html.get_text()  # shown as the text it was
+
+
+def test_links_in_comments_are_nofollow_ugc_noopener(client, article, comment_factory):
+    comment = comment_factory(
+        article=article,
+        body="[the plan](https://harbour.example.org/plan) and www.tides.example.com",
+    )
+
+    links = content(client, article, comment).find_all("a")
+
+    assert [a["href"] for a in links] == [
+        "https://harbour.example.org/plan",
+        "http://www.tides.example.com",
+    ]
+    for link in links:
+        assert set(link["rel"]) == {"nofollow", "ugc", "noopener"}
+
+
+def test_author_name_links_to_the_website_with_nofollow_ugc_noopener(
+    client, article, comment_factory
+):
+    with_site = comment_factory(article=article, author_url="https://ada.example.org")
+    without = comment_factory(article=article, author_url="")
+
+    link = shown(client, article, with_site).select_one(".comment-author a")
+    plain = shown(client, article, without).select_one(".comment-author")
+
+    assert link["href"] == "https://ada.example.org"
+    assert set(link["rel"]) == {"nofollow", "ugc", "noopener"}
+    assert plain.find("a") is None
+
+
+def test_author_name_is_escaped(client, article, comment_factory):
+    comment = comment_factory(article=article, author_name="<b>Bold</b> & co")
+
+    author = shown(client, article, comment).select_one(".comment-author")
+
+    assert author.find("b") is None
+    assert author.get_text(strip=True) == "<b>Bold</b> & co"
+
+
+def avatar(client, article, comment: Comment) -> str:
+    svg = shown(client, article, comment).select_one(".comment-meta svg.avatar")
+    assert svg is not None
+    assert svg.find("image") is None and "href" not in str(svg)  # drawn inline, nothing fetched
+    return str(svg)
+
+
+def test_avatar_is_an_inline_svg_that_follows_the_email(
+    client, article, comment_factory, no_page_cache
+):
+    ada = comment_factory(article=article, author_email="ada@example.org")
+    ada_again = comment_factory(article=article, author_email="Ada@Example.org ")
+    bea = comment_factory(article=article, author_email="bea@example.org")
+
+    assert avatar(client, article, ada) == avatar(client, article, ada_again)
+    assert avatar(client, article, ada) != avatar(client, article, bea)
+
+
+def test_avatar_changes_with_the_server_secret(
+    client, article, comment_factory, settings, no_page_cache
+):
+    comment = comment_factory(article=article, author_email="ada@example.org")
+    before = avatar(client, article, comment)
+
+    settings.SECRET_KEY = "another-test-only-key-9876543210zyxwvutsrqponmlkjihgfedcba"
+    after = avatar(client, article, comment)
+
+    assert before != after
+
+
+def test_staff_comment_carries_a_badge_and_others_do_not(client, article, comment_factory):
+    staff = comment_factory(article=article, is_staff=True)
+    reader = comment_factory(article=article)
+
+    assert shown(client, article, staff).select_one(".comment-author .badge").get_text() == "Staff"
+    assert shown(client, article, reader).select_one(".comment-author .badge") is None
+
+
+def test_edited_comment_says_so(client, article, comment_factory, no_page_cache):
+    edited = comment_factory(article=article)
+    Comment.objects.filter(pk=edited.pk).update(edited_at=edited.created_at)
+    untouched = comment_factory(article=article)
+
+    assert "Edited" in shown(client, article, edited).select_one(".comment-meta").get_text()
+    assert "Edited" not in shown(client, article, untouched).select_one(".comment-meta").get_text()
+
+
+def test_comment_count_shows_in_the_header_and_the_listings(client, article, comment_factory):
+    comment_factory(article=article)
+    comment_factory(article=article)
+    comment_factory(article=article, status=Comment.Status.PENDING)
+
+    page = soup(client.get(article.url))
+    section = soup(client.get(article.get_parent().url))
+
+    assert page.select_one(".story__comment-count").get_text(strip=True) == "2 comments"
+    assert page.select_one("#comments-title").get_text(strip=True) == "2 comments"
+    assert section.select_one(".card__comments").get_text(strip=True) == "2 comments"
