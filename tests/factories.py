@@ -10,7 +10,14 @@ import wagtail_factories
 from django.utils import timezone
 from django.utils.text import slugify
 
-from dateline.news.models import ArticleAuthor, ArticleCorrection, ArticlePage, Author, HomePage, SectionPage
+from dateline.news.models import (
+    ArticleAuthor,
+    ArticleCorrection,
+    ArticlePage,
+    Author,
+    HomePage,
+    SectionPage,
+)
 
 
 class AuthorFactory(factory.django.DjangoModelFactory):
@@ -48,7 +55,13 @@ class ArticlePageFactory(wagtail_factories.PageFactory):
     slug = factory.LazyAttribute(lambda o: slugify(o.title))
     standfirst = "What happened, and why it matters."
     dateline_place = "LONDON"
-    body = factory.LazyFunction(lambda: [("paragraph", "<p>The first paragraph says what happened.</p>"), ("heading", "Background"), ("paragraph", "<p>More detail follows.</p>")])
+    body = factory.LazyFunction(
+        lambda: [
+            ("paragraph", "<p>The first paragraph says what happened.</p>"),
+            ("heading", "Background"),
+            ("paragraph", "<p>More detail follows.</p>"),
+        ]
+    )
     first_published_at = factory.Sequence(lambda n: timezone.now() - timedelta(minutes=10_000 - n))
     last_published_at = factory.LazyAttribute(lambda o: o.first_published_at)
     live = True

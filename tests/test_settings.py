@@ -17,17 +17,44 @@ STRONG_KEY = "k" * 10 + "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOP"
 
 
 def run_python(code: str, **env: str) -> subprocess.CompletedProcess[str]:
-    base = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_SETTINGS_MODULE", "TASKS_BACKEND", "DEBUG"}}
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if k
+        not in {
+            "DATABASE_URL",
+            "REDIS_URL",
+            "SECRET_KEY",
+            "ALLOWED_HOSTS",
+            "DJANGO_SETTINGS_MODULE",
+            "TASKS_BACKEND",
+            "DEBUG",
+        }
+    }
     base.update({"DATELINE_IGNORE_DOTENV": "1", **env})
-    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=base, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=base,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
-def test_embedded_sqlite_uses_wal_a_busy_timeout_and_immediate_transactions(tmp_path, django_db_blocker):
+def test_embedded_sqlite_uses_wal_a_busy_timeout_and_immediate_transactions(
+    tmp_path, django_db_blocker
+):
     from dateline.settings.base import sqlite_options
 
     django_db_blocker.unblock()
     options = sqlite_options()
-    db_settings = {**settings.DATABASES["default"], "ENGINE": "django.db.backends.sqlite3", "NAME": str(tmp_path / "probe.sqlite3"), "OPTIONS": options}
+    db_settings = {
+        **settings.DATABASES["default"],
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": str(tmp_path / "probe.sqlite3"),
+        "OPTIONS": options,
+    }
     writer = DatabaseWrapper(db_settings, alias="probe")
     writer.ensure_connection()
     try:
@@ -64,14 +91,26 @@ def test_the_default_database_is_the_sqlite_file_under_var():
 
 def test_database_url_and_redis_url_move_the_site_to_postgresql_and_redis():
     code = "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='dateline.settings.dev'; django.setup(); from django.conf import settings as s; print(s.DATABASES['default']['ENGINE'], s.CACHES['default']['BACKEND'], s.SESSION_ENGINE)"
-    out = run_python(code, DATABASE_URL="postgres://postgres@127.0.0.1:5432/dateline", REDIS_URL="redis://127.0.0.1:6379/0")
+    out = run_python(
+        code,
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/dateline",
+        REDIS_URL="redis://127.0.0.1:6379/0",
+    )
     assert out.returncode == 0, out.stderr
-    assert out.stdout.split() == ["django.db.backends.postgresql", "django_redis.cache.RedisCache", "django.contrib.sessions.backends.cached_db"]
+    assert out.stdout.split() == [
+        "django.db.backends.postgresql",
+        "django_redis.cache.RedisCache",
+        "django.contrib.sessions.backends.cached_db",
+    ]
 
 
 @pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS"])
 def test_production_settings_fail_fast_on_a_missing_secret(missing):
-    env = {"DJANGO_SETTINGS_MODULE": "dateline.settings.production", "SECRET_KEY": STRONG_KEY, "ALLOWED_HOSTS": "news.example.com"}
+    env = {
+        "DJANGO_SETTINGS_MODULE": "dateline.settings.production",
+        "SECRET_KEY": STRONG_KEY,
+        "ALLOWED_HOSTS": "news.example.com",
+    }
     del env[missing]
     out = run_python("import django; django.setup()", **env)
     assert out.returncode != 0
@@ -81,8 +120,21 @@ def test_production_settings_fail_fast_on_a_missing_secret(missing):
 
 def test_production_settings_pass_check_deploy_with_no_issues():
     base = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
-    env = {**base, "DATELINE_IGNORE_DOTENV": "1", "DJANGO_SETTINGS_MODULE": "dateline.settings.production", "SECRET_KEY": STRONG_KEY, "ALLOWED_HOSTS": "news.example.com"}
-    out = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "DEBUG"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    env = {
+        **base,
+        "DATELINE_IGNORE_DOTENV": "1",
+        "DJANGO_SETTINGS_MODULE": "dateline.settings.production",
+        "SECRET_KEY": STRONG_KEY,
+        "ALLOWED_HOSTS": "news.example.com",
+    }
+    out = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "DEBUG"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert out.returncode == 0, out.stdout + out.stderr
     assert "System check identified no issues (0 silenced)." in out.stdout
 
@@ -90,7 +142,9 @@ def test_production_settings_pass_check_deploy_with_no_issues():
 @pytest.mark.redis
 def test_the_cache_is_redis_when_redis_url_is_set():
     if not settings.REDIS_URL:
-        pytest.skip("REDIS_URL is not set: this run is the embedded setup (make unit-postgres runs it with Redis)")
+        pytest.skip(
+            "REDIS_URL is not set: this run is the embedded setup (make unit-postgres runs it with Redis)"
+        )
     from django.core.cache import cache
 
     cache.set("dateline-probe", "ok", 5)
@@ -101,7 +155,9 @@ def test_the_cache_is_redis_when_redis_url_is_set():
 @pytest.mark.postgres
 def test_the_database_is_postgresql_when_database_url_says_so(db):
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
-        pytest.skip("DATABASE_URL is not PostgreSQL: this run is the embedded setup (make unit-postgres runs it on PostgreSQL)")
+        pytest.skip(
+            "DATABASE_URL is not PostgreSQL: this run is the embedded setup (make unit-postgres runs it on PostgreSQL)"
+        )
     from django.db import connection
 
     assert connection.vendor == "postgresql"
