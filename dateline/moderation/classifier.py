@@ -29,7 +29,7 @@ import tempfile
 import threading
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -103,10 +103,13 @@ def plain_text(text: str) -> str:
     return _SPACE.sub(" ", text).strip()
 
 
+def _host(url: str) -> str:
+    url = re.sub(r"^(?:https?://)?(?:www\.|m\.)?", "", url, flags=re.I)
+    return re.split(r"[/?#]", url, maxsplit=1)[0].lower()
+
+
 def _url_token(match: re.Match[str]) -> str:
-    host = re.sub(r"^(?:https?://)?(?:www\.)?", "", match.group(0), flags=re.I)
-    host = re.split(r"[/?#]", host, maxsplit=1)[0].lower()
-    return f" urltoken dom_{re.sub(r'[^a-z0-9]', '_', host)} "
+    return f" urltoken dom_{re.sub(r'[^a-z0-9]', '_', _host(match.group(0)))} "
 
 
 def normalize_text(text: str) -> str:
@@ -133,19 +136,14 @@ SIGNAL_NAMES = (
 )
 
 
-def _host(url: str) -> str:
-    return re.split(r"[/?#]", re.sub(r"^(?:https?://)?(?:www\.|m\.)?", "", url, flags=re.I), maxsplit=1)[0].lower()
-
-
 def rule_signals(text: str, trusted_hosts: Sequence[str] = ()) -> list[float]:
     """The cheap rule signals of one text, each scaled to 0–1 (naive Bayes needs them ≥ 0).
     Links to ``trusted_hosts`` (and their subdomains) do not count as external links."""
     text = plain_text(text)
     urls = _URL.findall(text)
+    hosts = [_host(url) for url in urls]
     external = sum(
-        1
-        for url in urls
-        if not any(_host(url) == h or _host(url).endswith("." + h) for h in trusted_hosts)
+        1 for h in hosts if not any(h == t or h.endswith(f".{t}") for t in trusted_hosts)
     )
     letters = [c for c in text if c.isalpha()]
     capitals = sum(c.isupper() for c in letters) / len(letters) if letters else 0.0
@@ -447,6 +445,7 @@ class TextScorer:
         try:
             with os.fdopen(fd, "wb") as fh:
                 joblib.dump(payload, fh, compress=3)
+            os.chmod(tmp, 0o644)  # mkstemp makes 0600; the web server may be another user
             os.replace(tmp, path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
@@ -498,6 +497,16 @@ def model_path(kind: str) -> Path:
     if kind not in KINDS:
         raise ValueError(f"unknown kind {kind!r}; expected one of {', '.join(KINDS)}")
     return model_dir() / f"{kind}.joblib"
+
+
+def site_config(kind: str) -> ScorerConfig:
+    """The configuration for training the site's ``kind`` model: links to the site itself
+    (``settings.SITE_URL``) are trusted, not external."""
+    config = CONFIGS[kind]
+    host = _host(getattr(settings, "SITE_URL", "") or "").split(":")[0]
+    if host and host not in config.trusted_hosts:
+        config = replace(config, trusted_hosts=(*config.trusted_hosts, host))
+    return config
 
 
 _cache: dict[str, tuple[Path, int, TextScorer]] = {}
@@ -646,7 +655,9 @@ def retrain_from_comments(kind: str = "spam", *, save: bool = True) -> TextScore
     texts += decided_texts
     labels += decided_labels
     sources.append(f"{len(decided_texts)} moderated comments")
-    scorer = TextScorer.train(texts, labels, kind=kind, source=" + ".join(sources))
+    scorer = TextScorer.train(
+        texts, labels, kind=kind, config=site_config(kind), source=" + ".join(sources)
+    )
     if save:
         scorer.save(model_path(kind))
     return scorer

@@ -274,6 +274,9 @@ DATELINE_COMMENT_RULES = [
     "dateline.comments.rules.StaffAuthor",
     "dateline.comments.rules.LinkLimit",
     "dateline.comments.rules.FirstTimeCommenter",
+    # Trained filters (manage.py train_filters); each says nothing while no model is trained.
+    "dateline.moderation.scoring.SpamScore",
+    "dateline.moderation.scoring.AbusiveLanguage",
 ]
 # How long the author of a pending comment sees it on their own page views (seconds).
 DATELINE_OWN_COMMENTS_TTL = env.int("DATELINE_OWN_COMMENTS_TTL", default=2 * 3600)
@@ -288,6 +291,8 @@ DATELINE_TRUSTED_PROXY_COUNT = env.int("DATELINE_TRUSTED_PROXY_COUNT", default=0
 # --- Moderation ----------------------------------------------------------------------------------
 # Trained spam and abusive-language models (`manage.py train_filters`); none: the rules alone.
 DATELINE_MODEL_DIR = Path(env.str("DATELINE_MODEL_DIR", default=str(VAR_DIR / "models")))
+# Optional operator data the scheduled retraining starts from, per kind (see docs/moderation.md).
+DATELINE_MODERATION_TRAINING_CSV: dict[str, Any] = {}
 
 # --- API ---------------------------------------------------------------------------------------
 REST_FRAMEWORK = {

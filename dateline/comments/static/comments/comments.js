@@ -153,7 +153,7 @@
             return;
           }
           keepToken(data.token);
-          insertComment(data.html, data.parent, data.id);
+          insertComment(data.html, data.parent, data.id, true);
           form.querySelector("#comment").value = "";
           key.value = randomKey();
           resetReply();
@@ -166,7 +166,7 @@
     });
   }
 
-  function insertComment(html, parentId, id) {
+  function insertComment(html, parentId, id, focus) {
     if (document.getElementById("comment-" + id)) return;
     var li = fromHTML(html);
     var parent = parentId && document.getElementById("comment-" + parentId);
@@ -185,8 +185,11 @@
       }
     }
     list.appendChild(li);
-    li.setAttribute("tabindex", "-1");
-    li.focus();
+    if (focus) {
+      // Only right after the reader posted: a later visit must not move focus or scroll.
+      li.setAttribute("tabindex", "-1");
+      li.focus();
+    }
   }
 
   /* --- Likes ---------------------------------------------------------------------------------- */

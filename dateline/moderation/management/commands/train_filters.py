@@ -26,6 +26,7 @@ from dateline.moderation.classifier import (
     TrainingDataError,
     model_dir,
     read_labelled_csv,
+    site_config,
 )
 
 DEFAULTS = {
@@ -107,6 +108,7 @@ class Command(BaseCommand):
                     texts,
                     labels,
                     kind=kind,
+                    config=site_config(kind),
                     groups=groups,
                     source=", ".join(str(p) for p in source.paths),
                     n_jobs=options["jobs"],
@@ -124,7 +126,7 @@ class Command(BaseCommand):
             paths = sorted(folder.glob(default["pattern"]))
             if not paths:
                 raise CommandError(
-                    f"No --{kind}-csv given and no {default['what']} at "
+                    f"No --{kind}-csv given, and {default['what']} is not at "
                     f"{folder / default['pattern']}. Pass --{kind}-csv PATH (with "
                     f"--{kind}-text-column and --{kind}-label-column), or set "
                     "DATELINE_SHARED_DATA to the folder holding the shared datasets."

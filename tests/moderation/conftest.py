@@ -1,0 +1,50 @@
+"""Fixtures for the learned filters: labelled examples we wrote ourselves and models trained
+on them once per test session (a second or two)."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from dateline.moderation.classifier import TextScorer, clear_scorer_cache
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SPAM_CSV = FIXTURES / "spam_small.csv"
+ABUSE_CSV = FIXTURES / "abuse_small.csv"
+
+
+def read_fixture(path: Path) -> tuple[list[str], list[int]]:
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    return [r["text"] for r in rows], [int(r["label"]) for r in rows]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_scorer_cache() -> Iterator[None]:
+    clear_scorer_cache()
+    yield
+    clear_scorer_cache()
+
+
+@pytest.fixture(scope="session")
+def spam_scorer() -> TextScorer:
+    return TextScorer.train(*read_fixture(SPAM_CSV), kind="spam")
+
+
+@pytest.fixture(scope="session")
+def abuse_scorer() -> TextScorer:
+    return TextScorer.train(*read_fixture(ABUSE_CSV), kind="abuse")
+
+
+@pytest.fixture(scope="session")
+def trained_model_dir(
+    tmp_path_factory: pytest.TempPathFactory, spam_scorer: TextScorer, abuse_scorer: TextScorer
+) -> Path:
+    """A model directory holding spam.joblib and abuse.joblib trained on the fixtures."""
+    path = tmp_path_factory.mktemp("models")
+    spam_scorer.save(path / "spam.joblib")
+    abuse_scorer.save(path / "abuse.joblib")
+    return path

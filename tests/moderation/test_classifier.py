@@ -1,0 +1,112 @@
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from sklearn.metrics import roc_auc_score
+
+from dateline.moderation.classifier import (
+    CsvSource,
+    TextScorer,
+    TrainingDataError,
+    get_scorer,
+    read_labelled_csv,
+)
+
+CRYPTO_SPAM = (
+    "Turn 100 into 5000 in a week with this crypto bot!!! Join now https://moon-profit.xyz"
+)
+OPINION = "I think the council was right to delay the vote until the budget figures are published."
+
+
+def test_spam_scorer_ranks_a_crypto_link_above_a_reader_opinion(spam_scorer: TextScorer) -> None:
+    spam, ham = spam_scorer.score([CRYPTO_SPAM, OPINION])
+    assert spam > ham
+    assert spam > 0.5 > ham
+
+
+def test_abuse_scorer_ranks_an_insult_above_a_polite_disagreement(abuse_scorer: TextScorer) -> None:
+    insult, polite = abuse_scorer.score(
+        ["You are a clueless idiot, shut up.", "I respectfully disagree with the columnist."]
+    )
+    assert insult > polite
+
+
+def test_scores_are_probabilities_one_per_text(spam_scorer: TextScorer) -> None:
+    scores = spam_scorer.score(["", "hello", OPINION, CRYPTO_SPAM])
+    assert len(scores) == 4
+    assert all(0.0 <= s <= 1.0 for s in scores)
+    assert spam_scorer.score([]) == []
+
+
+def test_training_stores_thresholds_and_metadata(spam_scorer: TextScorer) -> None:
+    meta = spam_scorer.metadata
+    assert meta["kind"] == "spam"
+    assert meta["n_samples"] == 89
+    assert meta["sklearn_version"]
+    assert meta["trained_at"].endswith("+00:00")
+    assert 0.0 <= spam_scorer.thresholds.low <= spam_scorer.thresholds.high <= 1.0
+
+
+def test_saved_model_gives_the_same_scores_after_loading(
+    spam_scorer: TextScorer, tmp_path: Path
+) -> None:
+    texts = [CRYPTO_SPAM, OPINION, "", "ümlaut <b>tags</b> &amp; entities"]
+    path = spam_scorer.save(tmp_path / "nested" / "spam.joblib")
+    loaded = TextScorer.load(path)
+    assert loaded.score(texts) == spam_scorer.score(texts)
+    assert loaded.metadata == spam_scorer.metadata
+    assert [p.name for p in path.parent.iterdir()] == ["spam.joblib"]  # no temporary left
+    assert path.stat().st_mode & 0o777 == 0o644  # readable by the web server's user
+
+
+def test_loading_a_file_that_is_not_a_model_fails_clearly(tmp_path: Path) -> None:
+    import joblib
+
+    joblib.dump({"something": "else"}, tmp_path / "spam.joblib")
+    with pytest.raises(ValueError, match="not a Dateline model file"):
+        TextScorer.load(tmp_path / "spam.joblib")
+
+
+def test_training_needs_both_classes() -> None:
+    with pytest.raises(TrainingDataError, match="two examples of each class"):
+        TextScorer.train(["buy now", "cheap pills", "free money"], [1, 1, 1], kind="spam")
+
+
+def test_get_scorer_returns_none_without_a_model_file(settings, tmp_path: Path) -> None:
+    settings.DATELINE_MODEL_DIR = tmp_path
+    assert get_scorer("spam") is None
+    assert get_scorer("abuse") is None
+
+
+def test_get_scorer_loads_once_and_picks_up_a_retrained_file(
+    settings, tmp_path: Path, trained_model_dir: Path, spam_scorer: TextScorer
+) -> None:
+    settings.DATELINE_MODEL_DIR = tmp_path
+    spam_scorer.save(tmp_path / "spam.joblib")
+    first = get_scorer("spam")
+    assert first is not None
+    assert get_scorer("spam") is first
+    spam_scorer.save(tmp_path / "spam.joblib")
+    stat = (tmp_path / "spam.joblib").stat()
+    os.utime(tmp_path / "spam.joblib", ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
+    second = get_scorer("spam")
+    assert second is not None and second is not first
+
+
+def test_get_scorer_survives_a_broken_model_file(settings, tmp_path: Path) -> None:
+    settings.DATELINE_MODEL_DIR = tmp_path
+    (tmp_path / "spam.joblib").write_bytes(b"not a pickle")
+    assert get_scorer("spam") is None
+
+
+def test_youtube_model_trained_on_one_video_ranks_another_well(shared_data: Path) -> None:
+    folder = shared_data / "youtube-spam-collection"
+
+    def video(name: str) -> tuple[list[str], list[int]]:
+        return read_labelled_csv(CsvSource((folder / name,), "CONTENT", "CLASS", frozenset({"1"})))
+
+    scorer = TextScorer.train(*video("Youtube01-Psy.csv"), kind="spam")
+    texts, labels = video("Youtube02-KatyPerry.csv")
+    assert roc_auc_score(labels, scorer.score(texts)) > 0.9
