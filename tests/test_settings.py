@@ -29,6 +29,8 @@ def run_python(code: str, **env: str) -> subprocess.CompletedProcess[str]:
             "DJANGO_SETTINGS_MODULE",
             "TASKS_BACKEND",
             "DEBUG",
+            # Set by the browser tests' conftest when they share this worker.
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
         }
     }
     base.update({"DATELINE_IGNORE_DOTENV": "1", **env})
@@ -119,7 +121,11 @@ def test_production_settings_fail_fast_on_a_missing_secret(missing):
 
 
 def test_production_settings_pass_check_deploy_with_no_issues():
-    base = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
     env = {
         **base,
         "DATELINE_IGNORE_DOTENV": "1",
