@@ -30,6 +30,9 @@ class CommentQuerySet(models.QuerySet["Comment"]):
 
 
 class Comment(models.Model):
+    # Wagtail's reference index would queue a task on every save; nothing links to these.
+    wagtail_reference_index_ignore = True
+
     class Status(models.TextChoices):
         PENDING = "pending", _("Awaiting moderation")
         APPROVED = "approved", _("Approved")
@@ -162,6 +165,9 @@ class Comment(models.Model):
 
 
 class CommentLike(models.Model):
+    # Wagtail's reference index would queue a task on every save; nothing links to these.
+    wagtail_reference_index_ignore = True
+
     comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="likes")
     voter = models.CharField(max_length=64, help_text="A keyed hash of the reader's browser token.")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -176,6 +182,9 @@ class CommentLike(models.Model):
 
 
 class CommentReport(models.Model):
+    # Wagtail's reference index would queue a task on every save; nothing links to these.
+    wagtail_reference_index_ignore = True
+
     class Reason(models.TextChoices):
         SPAM = "spam", _("Spam")
         ABUSE = "abuse", _("Abuse or harassment")
@@ -206,6 +215,9 @@ class CommentReport(models.Model):
 class Subscriber(models.Model):
     """An address that asked for reply notifications. Mail goes only to confirmed ones."""
 
+    # Wagtail's reference index would queue a task on every save; nothing links to these.
+    wagtail_reference_index_ignore = True
+
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting for confirmation")
         CONFIRMED = "confirmed", _("Confirmed")
@@ -230,6 +242,9 @@ class Subscriber(models.Model):
 
 
 class ReplySubscription(models.Model):
+    # Wagtail's reference index would queue a task on every save; nothing links to these.
+    wagtail_reference_index_ignore = True
+
     comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="subscriptions")
     subscriber = models.ForeignKey(
         Subscriber, on_delete=models.CASCADE, related_name="subscriptions"
@@ -246,6 +261,9 @@ class ReplySubscription(models.Model):
 
 class SentMail(models.Model):
     """Mail sent to readers, for per-recipient rate limits."""
+
+    # Wagtail's reference index would queue a task on every save; nothing links to these.
+    wagtail_reference_index_ignore = True
 
     class Kind(models.TextChoices):
         CONFIRM = "confirm", _("Confirmation")
@@ -299,6 +317,9 @@ class CommentSettings(BaseSiteSetting):
 
 class CommentEvent(models.Model):
     """One decision on a comment, by a person or a rule: the moderation log."""
+
+    # Wagtail's reference index would queue a task on every save; nothing links to these.
+    wagtail_reference_index_ignore = True
 
     comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(

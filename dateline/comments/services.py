@@ -14,7 +14,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core import signing
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, OuterRef, Subquery, Value
+from django.db.models import Count, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from wagtail.models import Site
@@ -62,11 +62,24 @@ class NotAllowed(CommentError):
     pass
 
 
+SETTINGS_CACHE_SECONDS = 60
+
+
 def comment_settings_for(article: ArticlePage) -> CommentSettings:
+    """The comment settings of the article's site, from the cache (cleared when they are saved)."""
     site = article.get_site()
     if site is None:
         return CommentSettings()
-    return CommentSettings.for_site(site)
+    key = f"comment-settings:{site.pk}"
+    found = cache.get(key)
+    if found is None:
+        found = CommentSettings.for_site(site)
+        cache.set(key, found, SETTINGS_CACHE_SECONDS)
+    return found
+
+
+def comment_settings_changed(*, site_id: int) -> None:
+    cache.delete(f"comment-settings:{site_id}")
 
 
 def email_key_for(*, email: str, user_id: int | None) -> str:
@@ -277,11 +290,14 @@ def _duplicate(existing: Comment, submission: Submission) -> PostResult:
 def _find_duplicate(
     *, article_id: int, email_key: str, fingerprint: str, idempotency_key: str
 ) -> Comment | None:
-    qs = Comment.objects.filter(article_id=article_id, email_key=email_key)
-    found = qs.filter(body_hash=fingerprint).first()
-    if found is None and idempotency_key:
-        found = qs.filter(idempotency_key=idempotency_key[:64]).first()
-    return found
+    match = Q(body_hash=fingerprint)
+    if idempotency_key:
+        match |= Q(idempotency_key=idempotency_key[:64])
+    # One query; the same text wins over the same key when both match.
+    candidates = list(Comment.objects.filter(match, article_id=article_id, email_key=email_key)[:2])
+    return next(
+        (c for c in candidates if c.body_hash == fingerprint), candidates[0] if candidates else None
+    )
 
 
 # --- Moderation ----------------------------------------------------------------------------------

@@ -22,5 +22,15 @@ def grant_comment_permissions(**kwargs: Any) -> None:
             group.permissions.add(*perms)
 
 
+def settings_saved(sender: Any, instance: Any, **kwargs: Any) -> None:
+    from .services import comment_settings_changed
+
+    comment_settings_changed(site_id=instance.site_id)
+
+
 def connect() -> None:
-    """Comments react to nothing yet; the page cache follows publishing in dateline.news."""
+    from django.db.models.signals import post_save
+
+    from .models import CommentSettings
+
+    post_save.connect(settings_saved, sender=CommentSettings, dispatch_uid="comment_settings_saved")
