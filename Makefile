@@ -9,6 +9,8 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= $(shell echo $$(( $$(nproc) * 2 + 1 )))
 PG_URL ?= postgres://postgres@127.0.0.1:5432/dateline
+# The server, asked through its maintenance database (the test run creates test_dateline).
+PG_PROBE ?= postgres://postgres@127.0.0.1:5432/postgres
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
 PYTEST_WORKERS ?= 2
 
@@ -104,9 +106,9 @@ unit: install var browser-deps node-deps
 # The suite again on PostgreSQL + Redis when they answer (CI and the development machines);
 # skipped with the reason when they don't.
 unit-postgres: install var
-	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(PG_URL)', connect_timeout=3).close()" 2>/dev/null; then \
+	@if $(BIN)/python -c "import psycopg; psycopg.connect('$(PG_PROBE)', connect_timeout=3).close()" 2>/dev/null; then \
 	  DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_TEST_URL) $(BIN)/pytest -n $(PYTEST_WORKERS) -p no:cacheprovider -m "not browser"; \
-	else echo "SKIPPED: PostgreSQL at $(PG_URL) does not answer; the suite ran on SQLite only."; fi
+	else echo "SKIPPED: no PostgreSQL server answers at $(PG_PROBE); the suite ran on SQLite only."; fi
 
 lock: $(BIN)/python
 	$(BIN)/python -m pip install --quiet uv
