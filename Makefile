@@ -11,7 +11,7 @@ WORKERS ?= $(shell echo $$(( $$(nproc) * 2 + 1 )))
 PG_URL ?= postgres://postgres@127.0.0.1:5432/dateline
 # The server, asked through its maintenance database (the test run creates test_dateline).
 PG_PROBE ?= postgres://postgres@127.0.0.1:5432/postgres
-REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
+REDIS_TEST_URL ?= redis://127.0.0.1:6379/15  # the test settings use 15, 14, … per xdist worker
 PYTEST_WORKERS ?= 2
 
 .PHONY: help install demo serve worker migrate test lint types unit unit-postgres browser-deps node-deps lock clean

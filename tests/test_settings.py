@@ -155,7 +155,9 @@ def test_the_cache_is_redis_when_redis_url_is_set():
 
     cache.set("dateline-probe", "ok", 5)
     assert cache.get("dateline-probe") == "ok"
-    assert type(cache).__name__ == "RedisCache"
+    from django.core.cache import caches
+
+    assert type(caches["default"]).__name__ == "RedisCache"
 
 
 @pytest.mark.postgres

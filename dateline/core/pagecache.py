@@ -107,7 +107,16 @@ class PageCacheMiddleware:
         key = _key(request)
         try:
             entry = _cache().get(key)
-            if entry is not None and _versions(entry["versions"]) == entry["versions"]:
+            expired = (
+                entry is not None
+                and entry.get("expires") is not None
+                and time.time() >= entry["expires"]
+            )
+            if (
+                entry is not None
+                and not expired
+                and _versions(entry["versions"]) == entry["versions"]
+            ):
                 response = HttpResponse(entry["body"], content_type=entry["content_type"])
                 response["Cache-Control"] = entry["cache_control"]
                 response["X-Page-Cache"] = "hit"
@@ -137,6 +146,8 @@ class PageCacheMiddleware:
                         "body": response.content,
                         "content_type": response["Content-Type"],
                         "cache_control": response["Cache-Control"],
+                        # Checked on every hit: a cache's own expiry may run on another clock.
+                        "expires": expires_at.timestamp() if expires_at is not None else None,
                     },
                     ttl,
                 )

@@ -3,6 +3,16 @@
 import os
 
 os.environ["DATELINE_IGNORE_DOTENV"] = "1"
+if os.environ.get("REDIS_URL"):
+    # One Redis database per pytest-xdist worker: a test's cache.clear() (FLUSHDB) must not
+    # empty another worker's cache in the middle of its test.
+    _worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+    _base = (
+        os.environ["REDIS_URL"].rsplit("/", 1)[0]
+        if os.environ["REDIS_URL"].count("/") > 2
+        else os.environ["REDIS_URL"]
+    )
+    os.environ["REDIS_URL"] = f"{_base}/{15 - (_worker % 8)}"
 os.environ.setdefault("DEBUG", "0")
 os.environ.setdefault("TASKS_BACKEND", "immediate")
 
