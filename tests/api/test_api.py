@@ -4,8 +4,8 @@ schemathesis run against the OpenAPI document it publishes."""
 from __future__ import annotations
 
 import hashlib
-import re
 import json
+import re
 
 import pytest
 import schemathesis
