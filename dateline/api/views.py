@@ -26,7 +26,6 @@ from rest_framework.views import APIView
 
 from dateline.comments.models import Comment
 from dateline.comments.ownership import own_token
-from dateline.comments.rules import Submission
 from dateline.comments.services import (
     MODERATION_ACTIONS,
     CommentsClosed,
@@ -34,7 +33,8 @@ from dateline.comments.services import (
     comment_moderate,
     comment_post,
 )
-from dateline.core.net import client_ip, same_origin
+from dateline.comments.submissions import submission_from_request
+from dateline.core.net import same_origin
 from dateline.news.models import ArticlePage, Author, SectionPage, Tag
 from dateline.news.selectors import article_cards, section_menu
 
@@ -223,21 +223,15 @@ class ArticleComments(PublicCacheMixin, generics.GenericAPIView):
         data.is_valid(raise_exception=True)
         values = data.validated_data
         user = request.user
-        submission = Submission(
+        submission = submission_from_request(
+            request._request,
+            user=user,
             article=article,
-            name=str(user.get_full_name() or user.get_username())
-            if user.is_authenticated
-            else values["author"],
-            email=str(getattr(user, "email", "") or "")
-            if user.is_authenticated
-            else values["email"],
+            name=values.get("author", ""),
+            email=values.get("email", ""),
             url=values.get("url", ""),
             body=values["comment"],
             parent_id=values.get("parent") or None,
-            user_id=user.pk if user.is_authenticated else None,
-            is_staff=bool(getattr(user, "is_staff", False)),
-            ip=client_ip(request._request),
-            user_agent=request.headers.get("User-Agent", ""),
             idempotency_key=values.get("idempotency_key", ""),
             notify=values.get("subscribe", False),
         )

@@ -105,6 +105,13 @@ class Comment(models.Model):
             models.Index(fields=["article", "depth", "status", "path"], name="comment_thread_top"),
             models.Index(fields=["article", "thread", "path"], name="comment_thread_tree"),
             models.Index(fields=["email_key", "status"], name="comment_commenter"),
+            # "Has this thread approved replies?" and "the replies of these threads".
+            models.Index(fields=["article", "thread", "depth"], name="comment_thread_depth"),
+            models.Index(
+                fields=["article", "featured_at"],
+                condition=Q(featured_at__isnull=False),
+                name="comment_picks",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(fields=["article", "path"], name="comment_path_unique"),

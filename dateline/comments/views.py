@@ -52,6 +52,7 @@ from .services import (
     subscriber_from_token,
     subscriber_unsubscribe,
 )
+from .submissions import submission_from_request
 from .text import reader_key
 
 AUTHOR_COOKIES = ("comment_author", "comment_author_email", "comment_author_url")
@@ -155,17 +156,15 @@ def comment_post_view(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _form_failed(request, form, article, status=400)
     data = form.cleaned_data
-    submission = Submission(
+    submission = submission_from_request(
+        request,
+        user=user,
         article=article,
-        name=_display_name(user) if user.is_authenticated else data["author"],
-        email=(getattr(user, "email", "") or "") if user.is_authenticated else data["email"],
+        name=data.get("author", ""),
+        email=data.get("email", ""),
         url=data.get("url", ""),
         body=data["comment"],
         parent_id=form.parent_id,
-        user_id=user.pk if user.is_authenticated else None,
-        is_staff=bool(getattr(user, "is_staff", False)),
-        ip=client_ip(request),
-        user_agent=request.headers.get("User-Agent", ""),
         idempotency_key=data.get("comment_key", ""),
         notify=data.get("subscribe", False),
     )
@@ -256,10 +255,6 @@ def _already_posted(request: HttpRequest, comment: Comment) -> HttpResponse:
         )
     patch_cache_control(response, private=True, no_store=True)
     return response
-
-
-def _display_name(user: Any) -> str:
-    return str(user.get_full_name() or user.get_username())
 
 
 def _remember_author(

@@ -6,13 +6,15 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
+from dateline.core.db import database_analyze
+
 
 class Command(BaseCommand):
     """The periodic jobs of a one-machine install, for operators without cron: scheduled
     publishing every minute, the comment-metadata purge every day. With cron, run the two
     commands from it instead (see docs/operations.md)."""
 
-    help = "Run scheduled publishing every minute and the daily purge, until stopped."
+    help = "Run scheduled publishing every minute, the daily purge and statistics update, until stopped."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--once", action="store_true", help="Run every job once and stop.")
@@ -23,6 +25,7 @@ class Command(BaseCommand):
             call_command("publish_scheduled", verbosity=0)
             if time.monotonic() - last_purge > 24 * 3600 or last_purge == 0.0:
                 call_command("purge_comment_metadata", verbosity=0)
+                database_analyze()
                 last_purge = time.monotonic()
             if options["once"]:
                 return
