@@ -24,28 +24,38 @@ ENCLOSURE_SPEC = "fill-1200x675"
 
 
 class Scope:
-    """What a feed covers: its title, page, and articles."""
+    """What a feed covers (title, page, articles), and the request's base URL and path.
+
+    The feed classes are shared by every request, so anything taken from a request travels on
+    this object (and on each item), never on the feed instance.
+    """
 
     def __init__(
         self, *, title: str, link: str, description: str, articles: QuerySet[ArticlePage]
     ) -> None:
         self.title, self.link, self.description, self.articles = title, link, description, articles
+        self.base, self.path = "", ""
+
+
+def _base(request: HttpRequest) -> str:
+    return f"{request.scheme}://{request.get_host()}" if request.get_host() else settings.SITE_URL
+
+
+def _item_base(item: ArticlePage) -> str:
+    return str(getattr(item, "_feed_base", settings.SITE_URL))
 
 
 class ArticleFeed(Feed):
     feed_type: type[SyndicationFeed] = FullRssFeed
     kind = "rss"
 
-    def __call__(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-        self.base = (
-            settings.SITE_URL
-            if not request.get_host()
-            else f"{request.scheme}://{request.get_host()}"
-        )
-        return super().__call__(request, *args, **kwargs)
-
     # --- the scope -----------------------------------------------------------------------
     def get_object(self, request: HttpRequest, scope: str = "site", slug: str = "") -> Scope:
+        found = self._scope(scope, slug)
+        found.base, found.path = _base(request), request.get_full_path()
+        return found
+
+    def _scope(self, scope: str, slug: str) -> Scope:
         articles = article_cards(renditions=[ENCLOSURE_SPEC]).prefetch_related(
             "tags", Prefetch("corrections", queryset=ArticleCorrection.objects.order_by("noted_at"))
         )
@@ -98,17 +108,16 @@ class ArticleFeed(Feed):
     subtitle = description
 
     def feed_url(self, obj: Scope) -> str:
-        return self._request_path
-
-    def get_feed(self, obj: Scope, request: HttpRequest) -> Any:
-        self._request_path = request.get_full_path()
-        return super().get_feed(obj, request)
+        return obj.path
 
     def feed_copyright(self, obj: Scope) -> str:
         return f"© {settings.SITE_NAME}"
 
     def items(self, obj: Scope) -> list[ArticlePage]:
-        return list(obj.articles[:ITEMS])
+        articles = list(obj.articles[:ITEMS])
+        for article in articles:
+            article._feed_base = obj.base
+        return articles
 
     # --- each article ----------------------------------------------------------------------
     def item_title(self, item: ArticlePage) -> str:
@@ -121,7 +130,7 @@ class ArticleFeed(Feed):
         return item.get_url() or "/"
 
     def item_guid(self, item: ArticlePage) -> str:
-        return absolute(self.base, item.get_url() or "/")
+        return absolute(_item_base(item), item.get_url() or "/")
 
     item_guid_is_permalink = True
 
@@ -137,7 +146,7 @@ class ArticleFeed(Feed):
 
     def item_author_link(self, item: ArticlePage) -> str | None:
         entries = list(item.byline.all())
-        return absolute(self.base, entries[0].author.get_url()) if entries else None
+        return absolute(_item_base(item), entries[0].author.get_url()) if entries else None
 
     def item_categories(self, item: ArticlePage) -> list[str]:
         return ([item.section.title] if item.section else []) + [
@@ -159,12 +168,12 @@ class ArticleFeed(Feed):
             if rendition.file.name.endswith(".png")
             else "image/jpeg"
         )
-        return [Enclosure(absolute(self.base, rendition.url), str(length), mime)]
+        return [Enclosure(absolute(_item_base(item), rendition.url), str(length), mime)]
 
     def item_extra_kwargs(self, item: ArticlePage) -> dict[str, Any]:
         extra: dict[str, Any] = {
             "content_html": body_html(
-                item, base=self.base, corrections=list(item.corrections.all())
+                item, base=_item_base(item), corrections=list(item.corrections.all())
             ),
             "creators": [entry.author.name for entry in item.byline.all()],
         }
@@ -185,14 +194,11 @@ class CommentFeed(Feed):
 
     feed_type: type[SyndicationFeed] = FullRssFeed
 
-    def __call__(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-        self._request_path = request.get_full_path()
-        return super().__call__(request, *args, **kwargs)
-
     def get_object(self, request: HttpRequest, article_id: int) -> ArticlePage:
         article = ArticlePage.objects.live().public().filter(pk=article_id).first()
         if article is None:
             raise Http404
+        article._feed_path = request.get_full_path()
         return article
 
     def title(self, obj: ArticlePage) -> str:
@@ -207,7 +213,7 @@ class CommentFeed(Feed):
     subtitle = description
 
     def feed_url(self, obj: ArticlePage) -> str:
-        return self._request_path
+        return str(obj._feed_path)
 
     def items(self, obj: ArticlePage) -> list[Comment]:
         return list(
@@ -217,11 +223,7 @@ class CommentFeed(Feed):
         )
 
     def item_title(self, item: Comment) -> str:
-        return (
-            f"{item.author_name} on “{item.article.title}”"
-            if hasattr(item, "_article_cache")
-            else f"Comment by {item.author_name}"
-        )
+        return f"Comment by {item.author_name}"
 
     def item_description(self, item: Comment) -> str:
         return str(render_comment_body(item.body))
