@@ -18,6 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
+from .wordlists import validate_domain_list, validate_word_list
+
 # Limits as WordPress has them, counted in characters.
 NAME_MAX, EMAIL_MAX, URL_MAX, BODY_MAX = 245, 100, 200, 65_525
 SEGMENT_LEN = 16
@@ -313,6 +315,68 @@ class CommentSettings(BaseSiteSetting):
     retention_days = models.PositiveSmallIntegerField(
         default=30, help_text=_("Days to keep commenters' network and browser details.")
     )
+    # --- Rules (docs/moderation.md, "Rules"); sections and articles may override some. ----------
+    premoderate = models.BooleanField(
+        default=False,
+        help_text=_(
+            "Pre-moderation: hold every comment for a moderator (WordPress: “Comment must be manually approved”)."
+        ),
+    )
+    require_name_email = models.BooleanField(
+        default=True, help_text=_("Readers who are not signed in must give a name and an email.")
+    )
+    signed_in_only = models.BooleanField(
+        default=False, help_text=_("Only signed-in users may comment.")
+    )
+    close_after_days = models.PositiveSmallIntegerField(
+        default=0, help_text=_("Close comments on articles older than this many days (0: never).")
+    )
+    trust_after_approved = models.PositiveSmallIntegerField(
+        default=1,
+        help_text=_(
+            "With “hold first comment”: publish a commenter's comments at once after this many of theirs were approved (WordPress: 1, Coral: 2)."
+        ),
+    )
+    rejected_share = models.PositiveSmallIntegerField(
+        default=30,
+        help_text=_(
+            "Hold every comment of a commenter when at least this percentage of their recent moderated comments were rejected (0: never)."
+        ),
+    )
+    rejected_window_days = models.PositiveSmallIntegerField(
+        default=7, help_text=_("Days of a commenter's history the rejected share looks at.")
+    )
+    repeat_window_hours = models.PositiveSmallIntegerField(
+        default=24,
+        help_text=_(
+            "Hold the same text from the same commenter on another article within this many hours (0: never)."
+        ),
+    )
+    max_length = models.PositiveIntegerField(
+        default=BODY_MAX, help_text=_("The longest comment, in characters.")
+    )
+    moderation_words = models.TextField(
+        blank=True,
+        validators=[validate_word_list],
+        help_text=_(
+            "Hold a comment containing any of these: one word or phrase per line, whole words, any case and accents; casin* for a word's start, /regex/ for a pattern."
+        ),
+    )
+    disallowed_words = models.TextField(
+        blank=True,
+        validators=[validate_word_list],
+        help_text=_("Mark a comment containing any of these as spam (same format)."),
+    )
+    blocked_link_domains = models.TextField(
+        blank=True,
+        validators=[validate_domain_list],
+        help_text=_(
+            "Mark a comment linking to any of these domains (one per line; subdomains included) as spam."
+        ),
+    )
+    hold_disposable_email = models.BooleanField(
+        default=True, help_text=_("Hold comments from disposable (throwaway) email addresses.")
+    )
     reports_to_review = models.PositiveSmallIntegerField(
         default=3,
         help_text=_("Reader reports that send an approved comment to the Reported queue."),
@@ -332,6 +396,13 @@ class CommentSettings(BaseSiteSetting):
             models.CheckConstraint(
                 condition=Q(page_size__gte=5, page_size__lte=500),
                 name="comment_settings_page_size_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(max_length__gte=1, max_length__lte=BODY_MAX),
+                name="comment_settings_max_length_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(rejected_share__lte=100), name="comment_settings_rejected_share_range"
             ),
         ]
 
@@ -503,3 +574,15 @@ class DeskBulkJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} on {self.total} comments"
+
+
+class RateCounter(models.Model):
+    """A rate-limit counter when there is no Redis: one row per key and time window, counted
+    with one atomic upsert (dateline.comments.ratelimit); expired rows are purged daily."""
+
+    key = models.CharField(max_length=200, unique=True)
+    count = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.count}"
