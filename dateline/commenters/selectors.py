@@ -1,0 +1,96 @@
+"""Reads about one commenter: everything stored under their address, as they may download it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from dateline.comments.models import Comment, CommentEvent, SentMail, Subscriber
+from dateline.comments.text import normalise_email
+
+from .models import PrivacyRequest
+
+
+def commenter_comments(*, email: str) -> QuerySet[Comment]:
+    """Comments written under this address, signed in or not."""
+    key = normalise_email(email)
+    return Comment.objects.filter(Q(email_key=key) | Q(author_email__iexact=email.strip()))
+
+
+def _iso(value: Any) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def commenter_export(*, email: str, requester_key: str = "") -> dict[str, Any]:
+    """Everything we hold about the address, in a fixed number of queries."""
+    key = normalise_email(email)
+    comments = list(
+        commenter_comments(email=email).select_related("article").order_by("created_at", "pk")
+    )
+    events: dict[int, list[dict[str, Any]]] = {}
+    for event in CommentEvent.objects.filter(comment__in=[c.pk for c in comments]).order_by(
+        "created_at", "pk"
+    ):
+        events.setdefault(event.comment_id, []).append(
+            {
+                "at": _iso(event.created_at),
+                "action": event.action,
+                "from": event.from_status,
+                "to": event.to_status,
+                "by": "rule" if event.rule else "moderator" if event.actor_id else "you",
+                "reason": event.reason,
+            }
+        )
+    subscriber = Subscriber.objects.filter(email_key=key).first()
+    site = settings.SITE_URL.rstrip("/")
+    return {
+        "generated_at": _iso(timezone.now()),
+        "site": site,
+        "email": email.strip(),
+        "comments": [
+            {
+                "id": c.pk,
+                "url": f"{site}/comments/{c.pk}/",
+                "article": {"title": c.article.title, "url": c.article.get_full_url()},
+                "status": c.status,
+                "in_reply_to": c.in_reply_to_id or c.parent_id,
+                "name": c.author_name,
+                "email": c.author_email,
+                "website": c.author_url,
+                "body": c.body,
+                "created_at": _iso(c.created_at),
+                "edited_at": _iso(c.edited_at),
+                "likes": c.likes_count,
+                "reports": c.reports_count,
+                "network": c.ip_prefix,
+                "browser": c.user_agent,
+                "moderation": events.get(c.pk, []),
+            }
+            for c in comments
+        ],
+        "reply_notifications": None
+        if subscriber is None
+        else {
+            "status": subscriber.status,
+            "since": _iso(subscriber.created_at),
+            "confirmed_at": _iso(subscriber.confirmed_at),
+            "comments": list(subscriber.subscriptions.values_list("comment_id", flat=True)),
+        },
+        "mail_sent": [
+            {"kind": kind, "at": _iso(at)}
+            for kind, at in SentMail.objects.filter(email_key=key)
+            .order_by("sent_at")
+            .values_list("kind", "sent_at")
+        ],
+        "requests": [
+            {"kind": kind, "status": status, "at": _iso(at)}
+            for kind, status, at in PrivacyRequest.objects.filter(requester_key=requester_key)
+            .order_by("requested_at")
+            .values_list("kind", "status", "requested_at")
+        ]
+        if requester_key
+        else [],
+    }

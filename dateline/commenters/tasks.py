@@ -1,0 +1,164 @@
+"""Mail for commenters and moderators, sent from the task queue after commit."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import EmailMessage
+from django.db.models import Min, Q
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django_tasks import task
+
+from dateline.comments.models import Comment, Subscriber
+from dateline.comments.services import (
+    UNSUBSCRIBE_SALT,
+    mail_budget_allows,
+    mail_record,
+    subscriber_token,
+)
+
+from .models import PrivacyRequest
+from .services import _settings, digest_token, privacy_request_token
+
+
+def _absolute(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path
+
+
+@task()
+def send_privacy_link(request_id: int) -> bool:
+    """The link that proves the person asking owns the address. Only the request's id travels
+    through the queue, so the address never sits in the task table."""
+    request = PrivacyRequest.objects.filter(
+        pk=request_id, status=PrivacyRequest.Status.PENDING
+    ).first()
+    if request is None or not request.email:
+        return False
+    link = _absolute(f"/privacy/confirm/{privacy_request_token(request)}/")
+    what = "a copy of" if request.kind == PrivacyRequest.Kind.EXPORT else "the erasure of"
+    body = render_to_string(
+        "commenters/mail/request.txt",
+        {"link": link, "what": what, "request": request, "SITE_NAME": settings.SITE_NAME},
+    )
+    EmailMessage(
+        subject=f"Confirm your request to {settings.SITE_NAME}",
+        body=body,
+        to=[request.email],
+        headers={"Auto-Submitted": "auto-generated"},
+    ).send()
+    return True
+
+
+@task()
+def send_outcome_notice(comment_id: int, to_status: str, reason: str = "") -> bool:
+    """Tell a commenter what became of a held comment, if their address is confirmed."""
+    comment = Comment.objects.select_related("article").filter(pk=comment_id).first()
+    if comment is None or comment.status != to_status:
+        return False
+    subscriber = Subscriber.objects.filter(
+        email_key=comment.email_key, status=Subscriber.Status.CONFIRMED
+    ).first()
+    if subscriber is None or not mail_budget_allows(email_key=subscriber.email_key, kind="outcome"):
+        return False
+    unsubscribe = _absolute(
+        f"/comments/unsubscribe/{subscriber_token(subscriber, purpose=UNSUBSCRIBE_SALT)}/"
+    )
+    approved = to_status == Comment.Status.APPROVED
+    body = render_to_string(
+        "commenters/mail/outcome.txt",
+        {
+            "comment": comment,
+            "approved": approved,
+            "reason": reason,
+            "comment_url": _absolute(comment.get_absolute_url()),
+            "article_url": comment.article.get_full_url(),
+            "unsubscribe_url": unsubscribe,
+            "SITE_NAME": settings.SITE_NAME,
+        },
+    )
+    EmailMessage(
+        subject=(
+            f"Your comment on “{comment.article.title}” is published"
+            if approved
+            else f"Your comment on “{comment.article.title}” was not published"
+        ),
+        body=body,
+        to=[subscriber.email],
+        headers={
+            "List-Unsubscribe": f"<{unsubscribe}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            "Auto-Submitted": "auto-generated",
+        },
+    ).send()
+    mail_record(email_key=subscriber.email_key, kind="outcome")
+    return True
+
+
+def moderators_for_digest() -> list[object]:
+    """Active users with an address who may moderate and have not turned the digest off."""
+    users = (
+        get_user_model()
+        .objects.with_perm("comments.change_comment", include_superusers=True)
+        .filter(is_active=True)
+        .exclude(email="")
+        .exclude(digest_preference__digest=False)
+        .order_by("pk")
+    )
+    return list(users)
+
+
+def queue_summary() -> dict[str, object]:
+    pending = Comment.objects.filter(status=Comment.Status.PENDING)
+    stats = pending.aggregate(oldest=Min("created_at"))
+    waiting_target = timezone.now() - timedelta(hours=settings.DATELINE_MODERATION_TARGET_HOURS)
+    return {
+        "pending": pending.count(),
+        "overdue": pending.filter(created_at__lt=waiting_target).count(),
+        "oldest": stats["oldest"],
+        "reported": Comment.objects.filter(
+            Q(status=Comment.Status.APPROVED) & Q(reports_count__gt=0)
+        ).count(),
+        "target_hours": settings.DATELINE_MODERATION_TARGET_HOURS,
+    }
+
+
+@task()
+def send_moderator_digest() -> int:
+    """Once a day: what waits in the queues, to every moderator who wants to know."""
+    if not _settings().moderator_digest:
+        return 0
+    summary = queue_summary()
+    if not summary["pending"] and not summary["reported"]:
+        return 0
+    sent = 0
+    for user in moderators_for_digest():
+        unsubscribe = _absolute(f"/privacy/digest-off/{digest_token(user.pk)}/")  # type: ignore[attr-defined]
+        body = render_to_string(
+            "commenters/mail/digest.txt",
+            {
+                **summary,
+                "user": user,
+                "desk_url": _absolute("/admin/comments/"),
+                "unsubscribe_url": unsubscribe,
+                "SITE_NAME": settings.SITE_NAME,
+            },
+        )
+        EmailMessage(
+            subject=(
+                f"1 comment waits for moderation on {settings.SITE_NAME}"
+                if summary["pending"] == 1
+                else f"{summary['pending']} comments wait for moderation on {settings.SITE_NAME}"
+            ),
+            body=body,
+            to=[user.email],  # type: ignore[attr-defined]
+            headers={
+                "List-Unsubscribe": f"<{unsubscribe}>",
+                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+                "Auto-Submitted": "auto-generated",
+            },
+        ).send()
+        sent += 1
+    return sent
