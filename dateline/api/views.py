@@ -24,10 +24,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from dateline.comments.desk_selectors import access_comment_for_moderator, moderatable_comments
 from dateline.comments.models import Comment
 from dateline.comments.ownership import own_token
+from dateline.comments.guards import CommentRateLimited
 from dateline.comments.services import (
     MODERATION_ACTIONS,
+    CommentRefused,
     CommentsClosed,
     ParentUnavailable,
     comment_moderate,
@@ -209,9 +212,10 @@ class ArticleComments(PublicCacheMixin, generics.GenericAPIView):
             400: VALIDATION,
             403: ERROR,
             404: ERROR,
+            429: ERROR,
             503: ERROR,
         },
-        description="Post a comment, screened by the same rules as the form. A retry with the same text or idempotency key answers 200 with the comment stored the first time.",
+        description="Post a comment, screened by the same rules as the form. A retry with the same text or idempotency key answers 200 with the comment stored the first time. Too many comments answer 429 with Retry-After (seconds).",
     )
     def post(self, request: Request, pk: int) -> Response:
         if request.headers.get("Origin") is not None and not same_origin(request._request):
@@ -237,7 +241,17 @@ class ArticleComments(PublicCacheMixin, generics.GenericAPIView):
         )
         try:
             result = comment_post(submission=submission)
+        except CommentRateLimited as exc:
+            return Response(
+                {"detail": exc.message, "retry_after": exc.retry_after},
+                status=status.HTTP_429_TOO_MANY_REQUESTS,
+                headers={"Retry-After": str(exc.retry_after)},
+            )
         except CommentsClosed as exc:
+            raise PermissionDenied(exc.message) from exc
+        except CommentRefused as exc:
+            if exc.field:
+                return Response({exc.field: [exc.message]}, status=status.HTTP_400_BAD_REQUEST)
             raise PermissionDenied(exc.message) from exc
         except ParentUnavailable as exc:
             return Response({"parent": [exc.message]}, status=status.HTTP_400_BAD_REQUEST)
@@ -252,7 +266,8 @@ class ArticleComments(PublicCacheMixin, generics.GenericAPIView):
         comment = result.comment
         body = {
             **s.CommentSerializer(comment).data,
-            "status": comment.status,
+            # Spam reads as pending to its author (as on the form): a robot learns nothing.
+            "status": comment.status if comment.status == Comment.Status.APPROVED else "pending",
             "token": own_token(comment.pk) if result.authored_here else None,
         }
         return Response(
@@ -298,7 +313,12 @@ class ModerationQueue(StaffView, generics.ListAPIView):
         wanted = self.request.query_params.get("status", "pending")
         if wanted not in Comment.Status.values:
             raise ValidationError({"status": [f"One of {', '.join(Comment.Status.values)}."]})
-        return Comment.objects.filter(status=wanted).order_by("created_at", "pk")
+        # A moderator limited to sections sees only their sections' comments.
+        return (
+            moderatable_comments(user=self.request.user)
+            .filter(status=wanted)
+            .order_by("created_at", "pk")
+        )
 
 
 class ModerateComment(StaffView, APIView):
@@ -319,7 +339,8 @@ class ModerateComment(StaffView, APIView):
                 {"detail": f"Unknown action; use one of {', '.join(MODERATION_ACTIONS)}."},
                 status=400,
             )
-        comment = Comment.objects.filter(pk=pk).first()
+        # 404 for comments outside the moderator's sections too: don't reveal which ids exist.
+        comment = access_comment_for_moderator(user=request.user, comment_id=pk)
         if comment is None:
             raise Http404
         reason = s.ModerationSerializer(data=request.data)

@@ -2,24 +2,60 @@
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
+import django_filters
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.db.models import Q, QuerySet, TextField
+from django.db.models.functions import Cast
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
+from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
+from wagtail.admin.views.generic.base import BaseListingView
+from wagtail.models import Site
 
-from dateline.news.models import ArticlePage
+from dateline.news.models import ArticlePage, SectionPage
 
-from .models import Comment
+from .desk import (
+    CHUNK_SIZE,
+    INLINE_LIMIT,
+    DeskError,
+    desk_ban,
+    desk_bulk_start,
+    desk_decide,
+    desk_edit,
+    desk_feature,
+    desk_reply,
+)
+from .desk_selectors import (
+    QUEUES,
+    access_comment_for_moderator,
+    can_moderate,
+    desk_cards,
+    desk_counts,
+    desk_queryset,
+    desk_queue,
+    desk_sections,
+    desk_workload,
+    reason_codes,
+)
+from .models import BODY_MAX, EMAIL_MAX, Comment, CommentSettings, DeskBulkJob
 from .services import (
     MODERATION_ACTIONS,
+    CommentError,
     article_comments_set_status,
     comment_feature,
     comment_moderate,
 )
+from .text import normalise_email
 
 ACTION_LABELS = {
     "approve": "Approve",
@@ -90,4 +126,410 @@ def toggle_article_comments(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "comments/admin/toggle_article.html",
         {"article": article, "closing": closing, "next": _next(request, "")},
+    )
+
+
+# --- The desk ------------------------------------------------------------------------------------
+
+DESK_ACTION_LABELS = {
+    "approve": "Approve",
+    "hold": "Hold",
+    "spam": "Mark as spam",
+    "trash": "Trash",
+    "restore": "Restore",
+}
+CARD_ACTIONS = {**DESK_ACTION_LABELS, "feature": "Feature", "unfeature": "Unfeature"}
+# The actions each queue offers on its cards, with their keyboard shortcut.
+SHORTCUTS = {"approve": "a", "hold": "h", "spam": "s", "trash": "t", "restore": "u"}
+
+
+def _desk_user(request: HttpRequest) -> Any:
+    if not can_moderate(request.user):
+        raise PermissionDenied
+    return request.user
+
+
+def _comment_or_404(request: HttpRequest, pk: int) -> Comment:
+    # 404, not 403, for comments outside the moderator's sections: don't reveal which ids exist.
+    comment = access_comment_for_moderator(user=_desk_user(request), comment_id=pk)
+    if comment is None:
+        raise Http404
+    return comment
+
+
+def _desk_url(queue: str = "pending") -> str:
+    return reverse("comments_desk", args=[queue])
+
+
+def _positive_int(value: Any, *, default: int | None, high: int) -> int | None:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return default
+    return number if 1 <= number <= high else default
+
+
+class DeskFilterSet(WagtailFilterSet):
+    section = django_filters.ModelChoiceFilter(
+        field_name="article__section",
+        label="Section",
+        queryset=lambda request: _sections_for(request),
+    )
+    article = django_filters.NumberFilter(
+        field_name="article_id", label="Article (id)", min_value=1, max_value=2**31 - 1
+    )
+    commenter = django_filters.CharFilter(
+        label="Commenter (email or name)", method="filter_commenter", max_length=EMAIL_MAX + 8
+    )
+    reason = django_filters.ChoiceFilter(
+        label="Why held", method="filter_reason", choices=reason_codes, empty_label="Any reason"
+    )
+    created = django_filters.DateFromToRangeFilter(
+        field_name="created_at", label="Posted", widget=DateRangePickerWidget
+    )
+
+    class Meta:
+        model = Comment
+        fields: list[str] = []
+
+    def filter_commenter(self, queryset: QuerySet[Comment], name: str, value: str) -> Any:
+        value = value.strip()
+        if not value:
+            return queryset
+        key = normalise_email(value) if "@" in value else value
+        return queryset.filter(
+            Q(email_key=key) | Q(email_key=value) | Q(author_name__icontains=value)
+        )
+
+    def filter_reason(self, queryset: QuerySet[Comment], name: str, value: str) -> Any:
+        # JSON containment is not available on SQLite: match the stored JSON text, which both
+        # SQLite and PostgreSQL print as "code": "…".
+        needle = json.dumps({"code": value})[1:-1]
+        return queryset.annotate(reasons_text=Cast("moderation_reasons", TextField())).filter(
+            reasons_text__contains=needle
+        )
+
+
+def _sections_for(request: Any) -> QuerySet[SectionPage]:
+    sections = desk_sections(user=request.user) if request is not None else None
+    found = SectionPage.objects.order_by("title")
+    return found if sections is None else found.filter(pk__in=sections)
+
+
+class DeskView(BaseListingView):
+    """A queue of comment cards, oldest first, with filters, actions and bulk actions."""
+
+    template_name = "comments/admin/desk.html"
+    results_template_name = "comments/admin/desk_results.html"
+    filterset_class = DeskFilterSet
+    paginate_by = 20
+    default_ordering = "created_at"
+    header_icon = "comment"
+    page_title = "Comment desk"
+    index_url_name = "comments_desk"
+    index_results_url_name = "comments_desk_results"
+    verbose_name_plural = "comments"
+
+    def setup(self, request: HttpRequest, *args: Any, **kwargs: Any) -> None:
+        super().setup(request, *args, **kwargs)
+        self.queue = kwargs.get("queue", "pending")
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        _desk_user(request)
+        if self.queue not in QUEUES:
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_page_subtitle(self) -> str:
+        return QUEUES[self.queue][0]
+
+    def get_breadcrumbs_items(self) -> list[dict[str, Any]]:
+        return [
+            *self.breadcrumbs_items,
+            {"url": _desk_url(), "label": "Comment desk"},
+            {"url": "", "label": QUEUES[self.queue][0]},
+        ]
+
+    def get_index_url(self) -> str:
+        return reverse(self.index_url_name, args=[self.queue])
+
+    def get_index_results_url(self) -> str:
+        return reverse(self.index_results_url_name, args=[self.queue])
+
+    def get_valid_orderings(self) -> list[str]:
+        return ["created_at", "-created_at"]
+
+    def order_queryset(self, queryset: Any) -> Any:
+        return queryset.order_by(self.ordering, "pk" if self.ordering == "created_at" else "-pk")
+
+    def get_base_queryset(self) -> QuerySet[Comment]:
+        return desk_queryset(desk_queue(user=self.request.user, queue=self.queue))
+
+    def filter_queryset(self, queryset: Any) -> Any:
+        if self.filters is not None and not self.filters.is_valid():
+            for name, errors in self.filters.errors.items():
+                label = self.filters.filters[name].label if name in self.filters.filters else name
+                messages.error(self.request, f"{label}: {' '.join(errors)} This filter is ignored.")
+            valid = {k: v for k, v in self.filters.form.cleaned_data.items()}
+            for name, value in valid.items():
+                queryset = self.filters.filters[name].filter(queryset, value)
+            return queryset
+        return super().filter_queryset(queryset)
+
+    def get_context_data(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(*args, **kwargs)
+        cards = desk_cards(comments=list(context["object_list"]))
+        query = self.request.GET.copy()
+        query.pop("_w_filter_fragment", None)
+        here = self.get_index_url() + (f"?{query.urlencode()}" if query else "")
+        for index, card in enumerate(cards):
+            neighbour = cards[index + 1] if index + 1 < len(cards) else cards[index - 1]
+            card.next_url = here + (
+                f"#card-{neighbour.comment.pk}" if neighbour is not card else ""
+            )  # type: ignore[attr-defined]
+        counts = desk_counts(user=self.request.user)
+        context.update(
+            cards=cards,
+            queue=self.queue,
+            queues=[(key, label, counts[key]) for key, (label, _) in QUEUES.items()],
+            here=here,
+            filter_query=query.urlencode(),
+            card_actions=_card_actions(self.queue),
+            shortcuts=SHORTCUTS,
+            matching=context["paginator"].count if context.get("paginator") else len(cards),
+            newest_url=self._ordered("-created_at"),
+            oldest_url=self._ordered("created_at"),
+            inline_limit=INLINE_LIMIT,
+        )
+        return context
+
+    def _ordered(self, ordering: str) -> str:
+        query = self.request.GET.copy()
+        for name in ("_w_filter_fragment", "p"):
+            query.pop(name, None)
+        query["ordering"] = ordering
+        return f"{self.get_index_url()}?{query.urlencode()}"
+
+
+def _card_actions(queue: str) -> list[tuple[str, str, str]]:
+    if queue in ("spam", "trash"):
+        names = ["restore", "approve", "spam" if queue == "trash" else "trash"]
+    elif queue == "reported":
+        names = ["approve", "hold", "spam", "trash"]
+    else:
+        names = ["approve", "hold", "spam", "trash"]
+    return [(name, DESK_ACTION_LABELS[name], SHORTCUTS.get(name, "")) for name in names]
+
+
+@require_POST
+def desk_act(request: HttpRequest, pk: int) -> HttpResponse:
+    """One decision from a card (a plain POST form: works without JavaScript)."""
+    comment = _comment_or_404(request, pk)
+    action = request.POST.get("action", "")
+    back = _next(request, _desk_url())
+    if action not in CARD_ACTIONS:
+        messages.error(request, "Unknown action; nothing was changed.")
+        return HttpResponseRedirect(back)
+    if action in ("feature", "unfeature"):
+        desk_feature(comment=comment, featured=action == "feature", actor=request.user)
+    else:
+        desk_decide(
+            comment=comment,
+            action=action,
+            actor=request.user,
+            reason=request.POST.get("reason", ""),
+        )
+    messages.success(request, f"{CARD_ACTIONS[action]}: comment by {comment.author_name}.")
+    return HttpResponseRedirect(back)
+
+
+class EditForm(forms.Form):
+    body = forms.CharField(
+        label="Comment", widget=forms.Textarea(attrs={"rows": 8}), max_length=BODY_MAX
+    )
+    reason = forms.CharField(label="Why (kept in the log)", required=False, max_length=500)
+
+
+@require_http_methods(["GET", "POST"])
+def desk_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    comment = _comment_or_404(request, pk)
+    back = _next(request, _desk_url())
+    form = EditForm(request.POST or None, initial={"body": comment.body})
+    if request.method == "POST" and form.is_valid():
+        try:
+            desk_edit(
+                comment=comment,
+                body=form.cleaned_data["body"],
+                actor=request.user,
+                reason=form.cleaned_data["reason"],
+            )
+        except DeskError as exc:
+            form.add_error("body", exc.message)
+        else:
+            messages.success(request, f"Edited: comment by {comment.author_name}.")
+            return HttpResponseRedirect(back)
+    return TemplateResponse(
+        request,
+        "comments/admin/desk_edit.html",
+        {"comment": comment, "form": form, "next": back, "revisions": comment.revisions.all()},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+def desk_reply_view(request: HttpRequest, pk: int) -> HttpResponse:
+    parent = _comment_or_404(request, pk)
+    back = _next(request, _desk_url())
+    try:
+        result = desk_reply(parent=parent, body=request.POST.get("body", ""), actor=request.user)
+    except CommentError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            format_html(
+                "Replied to {}. <a href='{}'>See it on the page</a>.",
+                parent.author_name,
+                result.comment.get_absolute_url(),
+            ),
+        )
+    return HttpResponseRedirect(back)
+
+
+class BanForm(forms.Form):
+    by_email = forms.BooleanField(label="Ban this email address", required=False, initial=True)
+    by_network = forms.BooleanField(label="Ban this network", required=False)
+    days = forms.TypedChoiceField(
+        label="For",
+        coerce=int,
+        choices=[
+            (1, "1 day"),
+            (7, "7 days"),
+            (30, "30 days"),
+            (365, "a year"),
+            (0, "until lifted"),
+        ],
+        initial=7,
+    )
+    reason = forms.CharField(label="Reason (shown in the log)", max_length=300)
+
+
+@require_http_methods(["GET", "POST"])
+def desk_ban_view(request: HttpRequest, pk: int) -> HttpResponse:
+    comment = _comment_or_404(request, pk)
+    back = _next(request, _desk_url())
+    form = BanForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            ban = desk_ban(
+                actor=request.user,
+                reason=data["reason"],
+                email_key=comment.email_key if data["by_email"] else "",
+                ip_prefix=comment.ip_prefix if data["by_network"] else "",
+                days=data["days"] or None,
+                comment=comment,
+            )
+        except DeskError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, f"Banned: {ban}.")
+            return HttpResponseRedirect(back)
+    return TemplateResponse(
+        request,
+        "comments/admin/desk_ban.html",
+        {"comment": comment, "form": form, "next": back},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+def desk_bulk_view(request: HttpRequest) -> HttpResponse:
+    """A decision on the ticked comments, or on every comment matching the queue and filters."""
+    user = _desk_user(request)
+    queue = request.POST.get("queue", "pending")
+    if queue not in QUEUES:
+        queue = "pending"
+    back = _next(request, _desk_url(queue))
+    action = request.POST.get("action", "")
+    if action not in DESK_ACTION_LABELS:
+        messages.error(request, "Choose what to do with the comments.")
+        return HttpResponseRedirect(back)
+    if request.POST.get("scope") == "all":
+        filters = DeskFilterSet(data=QueryDict(request.POST.get("filters", "")), request=request)
+        if not filters.is_valid():
+            messages.error(request, "The filter is not valid any more; nothing was changed.")
+            return HttpResponseRedirect(back)
+        matching = filters.filter_queryset(desk_queue(user=user, queue=queue))
+        ids = list(matching.values_list("pk", flat=True))
+        description = (
+            f"{DESK_ACTION_LABELS[action]}: all {len(ids):,} matching in {QUEUES[queue][0]}"
+        )
+    else:
+        ids = sorted(
+            {
+                n
+                for n in (
+                    _positive_int(v, default=None, high=2**31 - 1)
+                    for v in request.POST.getlist("ids")
+                )
+                if n
+            }
+        )
+        description = f"{DESK_ACTION_LABELS[action]}: {len(ids):,} selected"
+    if not ids:
+        messages.warning(request, "No comments were selected; nothing was changed.")
+        return HttpResponseRedirect(back)
+    outcome = desk_bulk_start(
+        comment_ids=ids,
+        action=action,
+        actor=user,
+        reason=request.POST.get("reason", ""),
+        description=description,
+    )
+    if isinstance(outcome, DeskBulkJob):
+        return HttpResponseRedirect(reverse("comments_desk_job", args=[outcome.pk]))
+    messages.success(
+        request, f"{description}: {outcome.changed:,} changed in {outcome.chunks} step(s)."
+    )
+    return HttpResponseRedirect(back)
+
+
+def desk_job_view(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _desk_user(request)
+    job = get_object_or_404(DeskBulkJob, pk=pk)
+    if job.created_by_id != user.pk and not user.is_superuser:
+        raise Http404
+    running = job.state in (DeskBulkJob.State.QUEUED, DeskBulkJob.State.RUNNING)
+    return TemplateResponse(
+        request,
+        "comments/admin/desk_job.html",
+        {
+            "job": job,
+            "running": running,
+            "percent": round(100 * job.done / job.total) if job.total else 100,
+            "desk_url": _desk_url(),
+            "chunk_size": CHUNK_SIZE,
+        },
+    )
+
+
+def desk_workload_view(request: HttpRequest) -> HttpResponse:
+    user = _desk_user(request)
+    site = Site.find_for_request(request) or Site.objects.filter(is_default_site=True).first()
+    target = CommentSettings.for_site(site).decision_target_hours if site else 24
+    days = _positive_int(request.GET.get("days"), default=14, high=90) or 14
+    workload = desk_workload(user=user, target_hours=target, days=days)
+    peak = max([n for _, n in workload.queue_sizes] + [1])
+    most = max([max(per_day, default=0) for _, per_day, _ in workload.decisions] + [1])
+    return TemplateResponse(
+        request,
+        "comments/admin/desk_workload.html",
+        {
+            "workload": workload,
+            "days": days,
+            "bars": [(d, n, round(100 * n / peak)) for d, n in workload.queue_sizes],
+            "most": most,
+            "desk_url": _desk_url(),
+        },
     )

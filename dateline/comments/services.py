@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import logging
 import secrets
 import time
 from collections.abc import Iterable
@@ -33,10 +35,14 @@ from .models import (
     SentMail,
     Subscriber,
 )
-from .rules import ScreenContext, Submission, screen
+from .guards import rate_verdict
+from .policy import Policy, policy_for
+from .rules import CLOSED, REFUSE, ScreenContext, Submission, screen
 from .text import body_fingerprint, normalise_email, normalise_text
 
 User = AbstractBaseUser | AnonymousUser
+log = logging.getLogger(__name__)
+ANONYMOUS_NAME = "Anonymous"
 
 
 class CommentError(Exception):
@@ -62,6 +68,10 @@ class NotAllowed(CommentError):
     pass
 
 
+class CommentRefused(CommentError):
+    """A rule refused the comment (signed-in only, too long, …); nothing was stored."""
+
+
 SETTINGS_CACHE_SECONDS = 60
 
 
@@ -71,11 +81,24 @@ def comment_settings_for(article: ArticlePage) -> CommentSettings:
     if site is None:
         return CommentSettings()
     key = f"comment-settings:{site.pk}"
-    found = cache.get(key)
+    try:
+        found = cache.get(key)
+    except Exception:  # a cache that is down (Redis) must not stop comments: ask the database
+        log.warning("cache unavailable for the comment settings", exc_info=True)
+        return CommentSettings.for_site(site)
     if found is None:
         found = CommentSettings.for_site(site)
-        cache.set(key, found, SETTINGS_CACHE_SECONDS)
+        try:
+            cache.set(key, found, SETTINGS_CACHE_SECONDS)
+        except Exception:
+            log.warning("cache unavailable for the comment settings", exc_info=True)
     return found
+
+
+def comment_policy_for(article: ArticlePage) -> Policy:
+    """The rules in force on ``article``: the site's settings with its section's and its own
+    overrides (remembered on the article for the rest of the request)."""
+    return policy_for(article, comment_settings_for(article))
 
 
 def comment_settings_changed(*, site_id: int) -> None:
@@ -178,7 +201,9 @@ def comment_post(*, submission: Submission) -> PostResult:
 
     Returns the comment and whether it is new: a double submit or a retry (same article,
     commenter and text, or the same idempotency key) returns the comment stored the first time.
-    Raises CommentsClosed, ParentUnavailable.
+    Raises CommentsClosed, ParentUnavailable, CommentRefused (a rule refused it) and
+    guards.CommentRateLimited. The rules run before the write transaction, so the database's
+    write lock is not held while they (and the learned filters) work.
     """
     article = submission.article
     if not article.comments_open():
@@ -198,6 +223,26 @@ def comment_post(*, submission: Submission) -> PostResult:
     if existing is not None:
         return _duplicate(existing, submission)
 
+    if submission.check_rate:
+        limited = rate_verdict(email_key=key, ip=submission.ip)  # raises CommentRateLimited
+        if limited is not None:
+            submission = dataclasses.replace(submission, guards=(*submission.guards, limited))
+    screening = screen(
+        submission,
+        ScreenContext(
+            settings=site_settings,
+            now=now,
+            email_key=key,
+            policy=policy_for(article, site_settings),
+            fingerprint=fingerprint,
+        ),
+    )
+    if screening.status == REFUSE:
+        refusal = screening.verdicts[-1]
+        if refusal.code == CLOSED:
+            raise CommentsClosed(refusal.reason)
+        raise CommentRefused(refusal.reason, field=refusal.field)
+
     for attempt in range(3):
         try:
             with transaction.atomic():
@@ -205,9 +250,6 @@ def comment_post(*, submission: Submission) -> PostResult:
                     article=article,
                     parent_id=submission.parent_id,
                     max_depth=site_settings.max_depth,
-                )
-                screening = screen(
-                    submission, ScreenContext(settings=site_settings, now=now, email_key=key)
                 )
                 segment = path_segment()
                 comment = Comment.objects.create(
@@ -218,7 +260,7 @@ def comment_post(*, submission: Submission) -> PostResult:
                     thread=parent.thread if parent else segment,
                     depth=parent.depth + 1 if parent else 0,
                     status=screening.status,
-                    author_name=normalise_text(submission.name),
+                    author_name=normalise_text(submission.name) or ANONYMOUS_NAME,
                     author_email=submission.email.strip(),
                     email_key=key,
                     author_url=submission.url.strip(),
@@ -319,15 +361,23 @@ def comment_moderate(
     """
     new_status = MODERATION_ACTIONS[action]
     with transaction.atomic():
-        old_status = Comment.objects.filter(pk=comment.pk).values_list("status", flat=True).get()
-        if old_status == new_status:
+        old_status, reported_at = (
+            Comment.objects.filter(pk=comment.pk).values_list("status", "reported_at").get()
+        )
+        # A decision on a reported comment clears the flag, even when it keeps the comment.
+        if old_status == new_status and reported_at is None:
             return comment
         comment.status = new_status
         comment.moderated_at = timezone.now()
+        comment.reported_at = None
         Comment.objects.filter(pk=comment.pk).update(
-            status=new_status, moderated_at=comment.moderated_at
+            status=new_status, moderated_at=comment.moderated_at, reported_at=None
         )
+        if old_status == new_status and not reason:
+            reason = "Reports reviewed: the comment stays."
         _log(comment, action=action, from_status=old_status, actor=actor, rule=rule, reason=reason)
+        if old_status == new_status:
+            return comment
         if Comment.Status.APPROVED in (old_status, new_status):
             comment_counts_refresh(article_id=comment.article_id)
             _after_change(comment.article_id, listings=True)
@@ -419,9 +469,16 @@ def comment_edit_by_author(*, comment: Comment, body: str) -> Comment:
     screening = screen(
         submission,
         ScreenContext(
-            settings=comment_settings_for(article), now=timezone.now(), email_key=comment.email_key
+            settings=comment_settings_for(article),
+            now=timezone.now(),
+            email_key=comment.email_key,
+            policy=comment_policy_for(article),
+            fingerprint=body_fingerprint(body),
         ),
     )
+    if screening.status == REFUSE:
+        refusal = screening.verdicts[-1]
+        raise NotAllowed(refusal.reason, field="comment" if refusal.field else None)
     with transaction.atomic():
         old_status = comment.status
         comment.body = body
@@ -512,7 +569,36 @@ def comment_report(
         )
         if created:
             Comment.objects.filter(pk=comment.pk).update(reports_count=F("reports_count") + 1)
+            _flag_if_reported(comment)
     return report
+
+
+def _flag_if_reported(comment: Comment) -> None:
+    """Send an approved comment to the desk's Reported queue once enough readers reported it
+    since the last moderator's decision (CommentSettings.reports_to_review)."""
+    threshold = comment_settings_for(comment.article).reports_to_review
+    current = Comment.objects.filter(pk=comment.pk).values("status", "reported_at", "moderated_at")
+    row = current.get()
+    if row["status"] != Comment.Status.APPROVED or row["reported_at"] is not None or not threshold:
+        return
+    since = CommentReport.objects.filter(comment_id=comment.pk)
+    if row["moderated_at"] is not None:
+        since = since.filter(created_at__gt=row["moderated_at"])
+    reports = since.count()
+    if reports < threshold:
+        return
+    comment.reported_at = timezone.now()
+    Comment.objects.filter(pk=comment.pk, reported_at__isnull=True).update(
+        reported_at=comment.reported_at
+    )
+    comment.status = row["status"]
+    _log(
+        comment,
+        action="reported",
+        from_status=row["status"],
+        rule="reader_reports",
+        reason=f"{reports} reader reports (the limit is {threshold}).",
+    )
 
 
 # --- Reply notifications ---------------------------------------------------------------------------

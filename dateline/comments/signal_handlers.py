@@ -12,7 +12,14 @@ def grant_comment_permissions(**kwargs: Any) -> None:
     from dateline.news.signal_handlers import ensure_permissions
 
     ensure_permissions()
-    codenames = ["view_comment", "change_comment"]
+    codenames = [
+        "view_comment",
+        "change_comment",
+        # The desk's bans: moderators keep repeat offenders out.
+        "view_commentban",
+        "add_commentban",
+        "change_commentban",
+    ]
     perms = list(
         Permission.objects.filter(content_type__app_label="comments", codename__in=codenames)
     )

@@ -5,11 +5,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from django.urls import path, reverse
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.urls import path, reverse, reverse_lazy
 from django.utils.html import format_html
+from django.views.generic import RedirectView
 from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 from wagtail.admin.panels import FieldPanel
+from wagtail.admin.ui.components import Component
+from wagtail.admin.ui.sidebar import LinkMenuItem as LinkMenuItemComponent
+from wagtail.admin.ui.sidebar import SubMenuItem as SubMenuItemComponent
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.widgets import ListingButton
 from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
@@ -19,8 +25,10 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 from dateline.news.models import ArticlePage
 
 from . import admin_views
-from .models import Comment
-from .services import comment_staff_edited, comments_moderate
+from .desk import desk_bulk
+from .desk_selectors import QUEUES, can_moderate, desk_counts, moderatable_comments
+from .models import Comment, CommentBan, DeskAssignment
+from .services import comment_staff_edited
 
 
 class CommentFilterSet(WagtailFilterSet):
@@ -41,11 +49,14 @@ class ReasonsColumn(Column):
 
 
 class CommentViewSet(SnippetViewSet):
+    """Every comment as a table (the desk's "All comments" link); editing goes to the desk's
+    edit form, which keeps the original text."""
+
     model = Comment
     icon = "comment"
     menu_label = "Comments"
     menu_order = 250
-    add_to_admin_menu = True
+    add_to_admin_menu = False
     list_display = [
         "author_name",
         ExcerptColumn("body", label="Comment"),
@@ -76,15 +87,205 @@ class CommentViewSet(SnippetViewSet):
     ]
 
     def get_queryset(self, request: Any) -> Any:
-        return Comment.objects.select_related("article")
+        return moderatable_comments(user=request.user).select_related("article")
+
+    @property
+    def edit_view(self) -> Any:
+        def redirect_to_desk(request: Any, pk: Any) -> HttpResponse:
+            return HttpResponseRedirect(reverse("comments_desk_edit", args=[pk]))
+
+        return redirect_to_desk
 
 
 register_snippet(CommentViewSet)
 
 
+class CommentBanViewSet(SnippetViewSet):
+    model = CommentBan
+    icon = "cross"
+    menu_label = "Commenter bans"
+    add_to_admin_menu = False
+    list_display = ["email_key", "ip_prefix", "reason", "expires_at", "lifted_at", "created_at"]
+    search_fields = ["email_key", "ip_prefix", "reason"]
+    search_backend_name = None
+    panels = [
+        FieldPanel("email_key"),
+        FieldPanel("ip_prefix"),
+        FieldPanel("reason"),
+        FieldPanel("expires_at"),
+        FieldPanel("lifted_at"),
+    ]
+
+
+class DeskAssignmentViewSet(SnippetViewSet):
+    model = DeskAssignment
+    icon = "group"
+    menu_label = "Desk assignments"
+    add_to_admin_menu = False
+    list_display = ["user", "group", "section"]
+    panels = [FieldPanel("user"), FieldPanel("group"), FieldPanel("section")]
+
+    def get_queryset(self, request: Any) -> Any:
+        return DeskAssignment.objects.select_related("user", "group", "section")
+
+
+register_snippet(CommentBanViewSet)
+register_snippet(DeskAssignmentViewSet)
+
+
+# --- The desk in the menu and on the dashboard -----------------------------------------------------
+
+
+class DeskMenuItem(MenuItem):
+    """A queue in the menu, its label carrying the (briefly cached) number of comments in it."""
+
+    def __init__(self, queue: str, **kwargs: Any) -> None:
+        self.queue = queue
+        super().__init__(QUEUES[queue][0], reverse_lazy("comments_desk", args=[queue]), **kwargs)
+
+    def is_shown(self, request: Any) -> bool:
+        return can_moderate(request.user)
+
+    def render_component(self, request: Any) -> Any:
+        count = desk_counts(user=request.user)[self.queue]
+        return LinkMenuItemComponent(
+            self.name,
+            f"{self.label} ({count:,})",
+            self.url,
+            icon_name=self.icon_name,
+            classname=self.classname,
+            attrs=self.attrs,
+        )
+
+
+class DeskSubmenu(SubmenuMenuItem):
+    def render_component(self, request: Any) -> Any:
+        counts = desk_counts(user=request.user)
+        waiting = counts["pending"] + counts["reported"]
+        return SubMenuItemComponent(
+            self.name,
+            f"{self.label} ({waiting:,})" if waiting else self.label,
+            self.menu.render_component(request),
+            icon_name=self.icon_name,
+            classname=self.classname,
+            attrs=self.attrs,
+        )
+
+
+class PermittedMenuItem(MenuItem):
+    def __init__(self, *args: Any, permission: str, **kwargs: Any) -> None:
+        self.permission = permission
+        super().__init__(*args, **kwargs)
+
+    def is_shown(self, request: Any) -> bool:
+        return bool(request.user.has_perm(self.permission))
+
+
+@hooks.register("register_admin_menu_item")
+def desk_menu() -> MenuItem:
+    items: list[MenuItem] = [
+        DeskMenuItem(queue, icon_name="comment", order=10 * n)
+        for n, queue in enumerate(QUEUES, start=1)
+    ]
+    items += [
+        PermittedMenuItem(
+            "Workload",
+            reverse_lazy("comments_desk_workload"),
+            icon_name="time",
+            order=100,
+            permission="comments.change_comment",
+        ),
+        PermittedMenuItem(
+            "All comments (table)",
+            reverse_lazy("wagtailsnippets_comments_comment:list"),
+            icon_name="list-ul",
+            order=110,
+            permission="comments.change_comment",
+        ),
+        PermittedMenuItem(
+            "Commenter bans",
+            reverse_lazy("wagtailsnippets_comments_commentban:list"),
+            icon_name="cross",
+            order=120,
+            permission="comments.view_commentban",
+        ),
+        PermittedMenuItem(
+            "Desk assignments",
+            reverse_lazy("wagtailsnippets_comments_deskassignment:list"),
+            icon_name="group",
+            order=130,
+            permission="comments.change_deskassignment",
+        ),
+    ]
+    return DeskSubmenu(
+        "Comment desk", Menu(items=items), icon_name="comment", order=250, name="comment-desk"
+    )
+
+
+class DeskPanel(Component):
+    name = "comment_desk"
+    template_name = "comments/admin/desk_panel.html"
+    order = 50
+
+    class Media:
+        css = {"all": ["comments/desk.css"]}
+
+    def get_context_data(self, parent_context: Any) -> dict[str, Any]:
+        request = parent_context["request"]
+        counts = desk_counts(user=request.user)
+        return {
+            "queues": [
+                (key, label, counts[key], reverse("comments_desk", args=[key]))
+                for key, (label, _) in QUEUES.items()
+            ],
+            "workload_url": reverse("comments_desk_workload"),
+        }
+
+
+@hooks.register("construct_homepage_panels")
+def desk_panel(request: Any, panels: list[Any]) -> None:
+    if can_moderate(request.user):
+        panels.append(DeskPanel())
+
+
 @hooks.register("register_admin_urls")
 def comment_admin_urls() -> list[Any]:
     return [
+        path(
+            "comments/desk/",
+            RedirectView.as_view(pattern_name="comments_desk", permanent=False),
+            {"queue": "pending"},
+            name="comments_desk_home",
+        ),
+        path("comments/desk/bulk/", admin_views.desk_bulk_view, name="comments_desk_bulk"),
+        path("comments/desk/jobs/<int:pk>/", admin_views.desk_job_view, name="comments_desk_job"),
+        path(
+            "comments/desk/workload/",
+            admin_views.desk_workload_view,
+            name="comments_desk_workload",
+        ),
+        path("comments/desk/comment/<int:pk>/", admin_views.desk_act, name="comments_desk_act"),
+        path(
+            "comments/desk/comment/<int:pk>/edit/",
+            admin_views.desk_edit_view,
+            name="comments_desk_edit",
+        ),
+        path(
+            "comments/desk/comment/<int:pk>/reply/",
+            admin_views.desk_reply_view,
+            name="comments_desk_reply",
+        ),
+        path(
+            "comments/desk/comment/<int:pk>/ban/",
+            admin_views.desk_ban_view,
+            name="comments_desk_ban",
+        ),
+        path("comments/desk/<str:queue>/", admin_views.DeskView.as_view(), name="comments_desk"),
+        path(
+            "comments/desk/<str:queue>/results/",
+            admin_views.DeskView.as_view(results_only=True),
+            name="comments_desk_results",
+        ),
         path(
             "comments/<int:pk>/<str:action>/",
             admin_views.moderate_comment,
@@ -139,11 +340,17 @@ class _ModerateBulkAction(SnippetBulkAction):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return {**super().get_context_data(**kwargs), "action_label": self.display_name}
 
+    def get_queryset(self, model: Any, object_ids: Any) -> Any:  # type: ignore[override]
+        # Only comments the moderator may act on (their sections); the rest are not found.
+        found = moderatable_comments(user=self.request.user).filter(pk__in=object_ids)
+        if not found:
+            raise Http404
+        return found
+
     @classmethod
     def execute_action(cls, objects: Any, user: Any = None, **kwargs: Any) -> tuple[int, int]:
-        return comments_moderate(
-            comment_ids=[o.pk for o in objects], action=cls.moderation, actor=user
-        ), 0
+        result = desk_bulk(comment_ids=[o.pk for o in objects], action=cls.moderation, actor=user)
+        return result.changed, 0
 
     def get_success_message(self, num_parent_objects: int, num_child_objects: int) -> str:
         return format_html("{}: {} comment(s).", self.display_name, num_parent_objects)

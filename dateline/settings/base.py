@@ -37,10 +37,12 @@ INSTALLED_APPS = [
     "dateline.core",
     "dateline.news",
     "dateline.comments",
+    "dateline.commenters",
     "dateline.moderation",
     "dateline.feeds",
     "dateline.seo",
     "dateline.api",
+    "dateline.portability",
     "dateline.demo",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
@@ -271,9 +273,24 @@ LOGGING = {
 }
 
 # --- Comments ----------------------------------------------------------------------------------
+# In this order (docs/moderation.md, "Rules"): refusals first, then spam, then holds.
 DATELINE_COMMENT_RULES = [
     "dateline.comments.rules.StaffAuthor",
+    # Bans made at the moderators' desk: straight to spam, with "Banned until …".
+    "dateline.comments.bans.BannedCommenter",
+    "dateline.comments.rules.SignedInOnly",
+    "dateline.comments.rules.RequireNameEmail",
+    "dateline.comments.rules.MaxLength",
+    "dateline.comments.rules.CloseOldArticles",
+    "dateline.comments.rules.ModerationHours",
+    "dateline.comments.rules.DisallowedWords",
+    "dateline.comments.rules.BlockedLinkDomains",
+    "dateline.comments.rules.ModerationWords",
+    "dateline.comments.rules.DisposableEmail",
     "dateline.comments.rules.LinkLimit",
+    "dateline.comments.rules.RepeatPost",
+    "dateline.comments.rules.RecentlyRejected",
+    "dateline.comments.rules.PreModeration",
     "dateline.comments.rules.FirstTimeCommenter",
     # Trained filters (manage.py train_filters); each says nothing while no model is trained.
     "dateline.moderation.scoring.SpamScore",
@@ -284,6 +301,21 @@ DATELINE_OWN_COMMENTS_TTL = env.int("DATELINE_OWN_COMMENTS_TTL", default=2 * 360
 # Reply notifications a reader may receive per hour, and confirmation mails per address per day.
 DATELINE_REPLY_MAIL_PER_HOUR = env.int("DATELINE_REPLY_MAIL_PER_HOUR", default=6)
 DATELINE_CONFIRM_MAIL_PER_DAY = env.int("DATELINE_CONFIRM_MAIL_PER_DAY", default=3)
+# Export/erasure links mailed to one address per day (commenters' rights, /privacy/).
+DATELINE_PRIVACY_REQUESTS_PER_DAY = env.int("DATELINE_PRIVACY_REQUESTS_PER_DAY", default=3)
+# A comment waiting longer than this is overdue (moderator digest).
+DATELINE_MODERATION_TARGET_HOURS = env.int("DATELINE_MODERATION_TARGET_HOURS", default=4)
+# Section and article overrides of the site's comment settings (dateline.comments.policy).
+DATELINE_COMMENT_POLICY_OVERRIDES = "dateline.moderation.policy.with_overrides"
+# Anti-spam guards (docs/moderation.md, "Anti-spam"): a form sent back sooner than this is held;
+# one older than this comes back to be sent again (longer than the page cache keeps a page).
+DATELINE_COMMENT_MIN_SECONDS = env.int("DATELINE_COMMENT_MIN_SECONDS", default=3)
+DATELINE_COMMENT_FORM_MAX_AGE = env.int("DATELINE_COMMENT_FORM_MAX_AGE", default=48 * 3600)
+# (comments, seconds) per commenter (email or account) and per network (/24 or /48).
+DATELINE_COMMENT_RATE_LIMITS: dict[str, list[tuple[int, int]]] = {
+    "commenter": [(1, 15), (20, 3600)],
+    "network": [(60, 3600)],
+}
 # Likes and reports a network (/24 or /48) may send per hour.
 DATELINE_REACTIONS_PER_HOUR = env.int("DATELINE_REACTIONS_PER_HOUR", default=120)
 # Number of trusted reverse proxies in front of the site (X-Forwarded-For hops to skip).

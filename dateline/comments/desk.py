@@ -1,0 +1,386 @@
+"""Writes from the moderators' desk: decisions on one comment or on thousands (in short chunks),
+restoring, staff edits that keep the original, staff replies, bans.
+
+Every decision is a CommentEvent (who, when, from → to, why), which is also what the learning
+spam filter reads (``moderation.classifier.comment_decisions`` trains on the statuses
+moderators leave). Permission checks live in the views and in :mod:`desk_selectors`; the
+bulk functions re-check them for every chunk, because a job may run long after it was asked for.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Count, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django_tasks import task
+
+from dateline.core.pagecache import invalidate
+from dateline.news.models import ArticlePage
+
+from .desk_selectors import desk_counts_changed, moderatable_comments, previous_statuses
+from .models import Comment, CommentBan, CommentEvent, CommentRevision, DeskBulkJob
+from .rules import Submission
+from .services import (
+    MODERATION_ACTIONS,
+    CommentError,
+    PostResult,
+    comment_feature,
+    comment_moderate,
+    comment_post,
+)
+from .text import body_fingerprint, normalise_text
+
+CHUNK_SIZE = 500
+# Selections up to this size are decided during the request; larger ones become a job.
+INLINE_LIMIT = 1000
+DESK_ACTIONS = ("approve", "hold", "spam", "trash", "restore")
+STATUS_ACTION = {status: action for action, status in MODERATION_ACTIONS.items()}
+
+
+class DeskError(CommentError):
+    pass
+
+
+# --- One comment ---------------------------------------------------------------------------------
+
+
+def desk_decide(*, comment: Comment, action: str, actor: Any, reason: str = "") -> Comment:
+    """Approve, hold, mark as spam, trash or restore one comment (the caller checked access).
+
+    Raises KeyError for an unknown action."""
+    if action == "restore":
+        desk_bulk_chunk(comment_ids=[comment.pk], action=action, actor=actor, reason=reason)
+        comment.refresh_from_db()
+        return comment
+    comment = comment_moderate(
+        comment=comment, action=action, actor=actor, reason=normalise_text(reason)[:500]
+    )
+    desk_counts_changed()
+    return comment
+
+
+def desk_feature(*, comment: Comment, featured: bool, actor: Any) -> Comment:
+    return comment_feature(comment=comment, featured=featured, actor=actor)
+
+
+def desk_edit(*, comment: Comment, body: str, actor: Any, reason: str = "") -> Comment:
+    """Change a comment's text as staff. The text before the change is kept as a
+    CommentRevision, the change is logged, and the public page marks the comment "Edited".
+
+    Raises DeskError for an empty text or one the commenter already posted on the article."""
+    body = normalise_text(body)
+    if not body:
+        raise DeskError("The comment cannot be empty.", field="body")
+    if body == comment.body:
+        return comment
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            CommentRevision.objects.create(
+                comment=comment, body=comment.body, edited_by=actor, created_at=now
+            )
+            comment.body = body
+            comment.body_hash = body_fingerprint(body)
+            comment.edited_at = now
+            comment.save(update_fields=["body", "body_hash", "edited_at"])
+            CommentEvent.objects.create(
+                comment=comment,
+                actor=actor,
+                action="edited by staff",
+                from_status=comment.status,
+                to_status=comment.status,
+                reason=normalise_text(reason)[:500] or "Text changed; the original is kept.",
+                created_at=now,
+            )
+            article_id = comment.article_id
+            transaction.on_commit(lambda: invalidate([f"article:{article_id}"]))
+    except IntegrityError as exc:
+        raise DeskError(
+            "The commenter has already posted this text on this article.", field="body"
+        ) from exc
+    return comment
+
+
+def desk_reply(*, parent: Comment, body: str, actor: Any) -> PostResult:
+    """Reply as staff, through the same service as every reader (the staff rule publishes it).
+    A reply to a held comment approves that comment first: a reply needs a published parent.
+
+    Raises DeskError for an empty reply, and the services' CommentError subclasses."""
+    if not normalise_text(body):
+        raise DeskError("Write a reply first.", field="body")
+    if parent.status == Comment.Status.PENDING:
+        comment_moderate(
+            comment=parent, action="approve", actor=actor, reason="Approved with a staff reply."
+        )
+        desk_counts_changed()
+    name = (actor.get_full_name() or actor.get_username()).strip()
+    return comment_post(
+        submission=Submission(
+            article=parent.article,
+            name=name,
+            email=actor.email or "",
+            body=body,
+            parent_id=parent.pk,
+            user_id=actor.pk,
+            is_staff=True,
+        )
+    )
+
+
+# --- Bans ----------------------------------------------------------------------------------------
+
+
+def desk_ban(
+    *,
+    actor: Any,
+    reason: str,
+    email_key: str = "",
+    ip_prefix: str = "",
+    days: int | None = None,
+    comment: Comment | None = None,
+) -> CommentBan:
+    """Keep a commenter out, by their email key, their network or both, for ``days`` days (None:
+    until lifted). Their new comments go to spam with "Banned until …" (rule ``bans.BannedCommenter``).
+
+    Raises DeskError when neither key nor network is given or the reason is empty."""
+    reason = normalise_text(reason)[:300]
+    if not email_key and not ip_prefix:
+        raise DeskError("Ban by email, by network, or both.")
+    if not reason:
+        raise DeskError("Give a reason; the commenter's next comment is logged with it.")
+    now = timezone.now()
+    with transaction.atomic():
+        ban = CommentBan.objects.create(
+            email_key=email_key,
+            ip_prefix=ip_prefix,
+            reason=reason,
+            expires_at=now + timedelta(days=days) if days else None,
+            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+            created_at=now,
+        )
+        if comment is not None:
+            until = f"until {ban.expires_at:%Y-%m-%d %H:%M}" if ban.expires_at else "until lifted"
+            CommentEvent.objects.create(
+                comment=comment,
+                actor=ban.created_by,
+                action="ban",
+                from_status=comment.status,
+                to_status=comment.status,
+                reason=f"Commenter banned {until}: {reason}",
+                created_at=now,
+            )
+    return ban
+
+
+def desk_ban_lift(*, ban: CommentBan) -> CommentBan:
+    if ban.lifted_at is None:
+        ban.lifted_at = timezone.now()
+        ban.save(update_fields=["lifted_at"])
+    return ban
+
+
+# --- Many comments -------------------------------------------------------------------------------
+
+
+@dataclass
+class BulkResult:
+    changed: int = 0
+    seen: int = 0  # comments the actor may moderate, among those processed
+    processed: int = 0
+    chunks: int = 0
+    longest_transaction: float = 0.0  # seconds
+
+
+def _recount(article_ids: set[int]) -> None:
+    approved = (
+        Comment.objects.filter(article_id=OuterRef("pk"), status=Comment.Status.APPROVED)
+        .order_by()
+        .values("article_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    ArticlePage.objects.filter(pk__in=article_ids).update(
+        comment_count=Coalesce(Subquery(approved), Value(0))
+    )
+
+
+def desk_bulk_chunk(
+    *, comment_ids: Sequence[int], action: str, actor: Any, reason: str = ""
+) -> BulkResult:
+    """Decide on up to one chunk of comments in one short transaction: a few statements
+    whatever the chunk's size. Comments ``actor`` may not moderate are skipped.
+
+    Raises KeyError for an unknown action."""
+    if action not in DESK_ACTIONS:
+        raise KeyError(action)
+    reason = normalise_text(reason)[:500]
+    started = time.perf_counter()
+    with transaction.atomic():
+        rows = list(
+            moderatable_comments(user=actor)
+            .filter(pk__in=list(comment_ids))
+            .order_by()
+            .values_list("pk", "status", "reported_at", "article_id", "parent_id", "in_reply_to_id")
+        )
+        current = {pk: status for pk, status, *_ in rows}
+        if action == "restore":
+            restorable = [pk for pk, status in current.items() if status in ("spam", "trash")]
+            targets = previous_statuses(comment_ids=restorable, current=current)
+        else:
+            status = MODERATION_ACTIONS[action]
+            targets = {
+                pk: status
+                for pk, old, reported_at, *_ in rows
+                if old != status or reported_at is not None
+            }
+        now = timezone.now()
+        by_target: dict[str, list[int]] = {}
+        for pk, target in targets.items():
+            by_target.setdefault(target, []).append(pk)
+        for target, ids in by_target.items():
+            Comment.objects.filter(pk__in=ids).update(
+                status=target, moderated_at=now, reported_at=None
+            )
+        CommentEvent.objects.bulk_create(
+            CommentEvent(
+                comment_id=pk,
+                actor=actor if getattr(actor, "is_authenticated", False) else None,
+                action=action if action == "restore" else STATUS_ACTION[target],
+                from_status=current[pk],
+                to_status=target,
+                reason=reason
+                or ("Reports reviewed: the comment stays." if current[pk] == target else ""),
+                created_at=now,
+            )
+            for pk, target in targets.items()
+        )
+        touched = {
+            article_id
+            for pk, old, _, article_id, *_ in rows
+            if pk in targets and Comment.Status.APPROVED in (old, targets[pk])
+        }
+        if touched:
+            _recount(touched)
+        replies = [
+            pk
+            for pk, old, _, _, parent_id, in_reply_to_id in rows
+            if targets.get(pk) == Comment.Status.APPROVED
+            and old != Comment.Status.APPROVED
+            and (parent_id or in_reply_to_id)
+        ]
+        deps = [f"article:{a}" for a in {row[3] for row in rows if row[0] in targets}]
+        if touched:
+            deps.append("listings")
+        if deps:
+            transaction.on_commit(lambda: invalidate(deps))
+        if replies:
+            transaction.on_commit(lambda: _notify(replies))
+    elapsed = time.perf_counter() - started
+    changed = sum(1 for pk, target in targets.items() if target != current[pk])
+    desk_counts_changed()
+    return BulkResult(
+        changed=changed,
+        seen=len(rows),
+        processed=len(comment_ids),
+        chunks=1,
+        longest_transaction=elapsed,
+    )
+
+
+def _notify(comment_ids: list[int]) -> None:
+    from .tasks import notify_reply
+
+    for pk in comment_ids:
+        notify_reply.enqueue(pk)
+
+
+def desk_bulk(
+    *,
+    comment_ids: Sequence[int],
+    action: str,
+    actor: Any,
+    reason: str = "",
+    chunk_size: int = CHUNK_SIZE,
+    after_chunk: Callable[[BulkResult], None] | None = None,
+) -> BulkResult:
+    """Decide on many comments, ``chunk_size`` per transaction, so the database's write lock is
+    held only briefly and readers' comments get in between chunks. ``after_chunk`` is called
+    with the running totals after each committed chunk.
+
+    Raises KeyError for an unknown action."""
+    total = BulkResult()
+    ids = list(comment_ids)
+    for start in range(0, len(ids), chunk_size):
+        part = desk_bulk_chunk(
+            comment_ids=ids[start : start + chunk_size], action=action, actor=actor, reason=reason
+        )
+        total.changed += part.changed
+        total.seen += part.seen
+        total.processed += part.processed
+        total.chunks += 1
+        total.longest_transaction = max(total.longest_transaction, part.longest_transaction)
+        if after_chunk is not None:
+            after_chunk(total)
+    return total
+
+
+def desk_bulk_start(
+    *, comment_ids: Sequence[int], action: str, actor: Any, reason: str = "", description: str = ""
+) -> DeskBulkJob | BulkResult:
+    """Decide now when the selection is small, else queue a job (a django-tasks task) whose
+    progress the desk shows. Raises KeyError for an unknown action."""
+    if action not in DESK_ACTIONS:
+        raise KeyError(action)
+    ids = list(comment_ids)
+    if len(ids) <= INLINE_LIMIT:
+        return desk_bulk(comment_ids=ids, action=action, actor=actor, reason=reason)
+    job = DeskBulkJob.objects.create(
+        action=action,
+        comment_ids=ids,
+        reason=normalise_text(reason)[:500],
+        description=description[:300],
+        total=len(ids),
+        created_by=actor,
+    )
+    transaction.on_commit(lambda: desk_bulk_job_run.enqueue(job.pk))
+    return job
+
+
+def desk_bulk_job_process(*, job_id: int, now: Callable[[], datetime] = timezone.now) -> None:
+    """Run a queued job chunk by chunk, saving its progress after each."""
+    job = DeskBulkJob.objects.select_related("created_by").get(pk=job_id)
+    if job.state in (DeskBulkJob.State.DONE, DeskBulkJob.State.RUNNING):
+        return
+    DeskBulkJob.objects.filter(pk=job.pk).update(state=DeskBulkJob.State.RUNNING)
+
+    def progress(total: BulkResult) -> None:
+        DeskBulkJob.objects.filter(pk=job.pk).update(done=total.processed, changed=total.changed)
+
+    try:
+        desk_bulk(
+            comment_ids=job.comment_ids,
+            action=job.action,
+            actor=job.created_by,
+            reason=job.reason,
+            after_chunk=progress,
+        )
+    except Exception:
+        DeskBulkJob.objects.filter(pk=job.pk).update(
+            state=DeskBulkJob.State.FAILED, finished_at=now()
+        )
+        raise
+    DeskBulkJob.objects.filter(pk=job.pk).update(
+        state=DeskBulkJob.State.DONE, done=job.total, finished_at=now()
+    )
+
+
+@task()
+def desk_bulk_job_run(job_id: int) -> None:
+    desk_bulk_job_process(job_id=job_id)
