@@ -9,6 +9,7 @@ from rest_framework import serializers
 
 from dateline.comments.forms import CommentForm
 from dateline.comments.models import BODY_MAX, EMAIL_MAX, NAME_MAX, URL_MAX, Comment
+from dateline.comments.services import comment_policy_for
 from dateline.news.models import ArticlePage, Author, SectionPage, Tag
 from dateline.news.rendering import absolute, body_html
 
@@ -145,6 +146,7 @@ class CommentCreateSerializer(serializers.Serializer[Any]):
                 "comment_key": attrs.get("idempotency_key", ""),
             },
             signed_in=signed_in,
+            require_identity=comment_policy_for(article).require_name_email,
         )
         if not form.is_valid():
             names = {"comment_parent": "parent", "comment_key": "idempotency_key"}

@@ -8,6 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
+from .guards import HONEYPOT_FIELD, STAMP_FIELD, form_stamp
 from .models import BODY_MAX, EMAIL_MAX, NAME_MAX, URL_MAX
 from .text import has_invalid_characters
 
@@ -81,16 +82,27 @@ class CommentForm(forms.Form):
     comment_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
     subscribe = forms.BooleanField(label="Notify me of replies by email.", required=False)
 
-    def __init__(self, *args: Any, signed_in: bool = False, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, signed_in: bool = False, require_identity: bool = True, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields[CONSENT_FIELD] = forms.BooleanField(
             label="Save my name, email, and website in this browser for the next time I comment.",
             required=False,
         )
+        # Anti-spam (guards.py): the field people never see, and when the form was shown.
+        self.fields[HONEYPOT_FIELD] = forms.CharField(required=False, strip=False)
+        self.fields[STAMP_FIELD] = forms.CharField(required=False)
         self.signed_in = signed_in
-        if signed_in:
+        self.require_identity = require_identity
+        if signed_in or not require_identity:
             for name in ("author", "email"):
                 self.fields[name].required = False
+
+    @property
+    def fresh_stamp(self) -> str:
+        """A new signed timestamp for the rendered form (also after a failed post)."""
+        return form_stamp()
 
     def clean_url(self) -> str:
         value: str = self.cleaned_data.get("url", "").strip()

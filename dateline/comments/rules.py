@@ -3,26 +3,36 @@
 Each rule is a small class with one ``check()`` and class-level options; the rule set is the
 list in ``settings.DATELINE_COMMENT_RULES``, run in that order. A rule returns a
 :class:`Verdict` with a reason a moderator can read, or ``None`` when it has nothing to say.
-The strongest verdict wins (spam over hold over approve); every reason is kept.
+The strongest verdict wins (refuse over spam over hold over approve); every reason is kept.
+A refusal (``REFUSE``) stores nothing: the service raises and the reader gets the form back
+with their text and the reason. The order and every rule: docs/moderation.md, "Rules".
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any, ClassVar
+from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.db.models import Count, Q
 from django.utils.module_loading import import_string
+
+from .policy import Policy
+from .wordlists import compiled, compiled_domains, domain_in
 
 if TYPE_CHECKING:
     from dateline.news.models import ArticlePage
 
     from .models import CommentSettings
 
-APPROVE, HOLD, SPAM = "approved", "pending", "spam"
-_STRENGTH = {APPROVE: 0, HOLD: 1, SPAM: 2}
+APPROVE, HOLD, SPAM, REFUSE = "approved", "pending", "spam", "refused"
+_STRENGTH = {APPROVE: 0, HOLD: 1, SPAM: 2, REFUSE: 3}
+# The code of a refusal that means "comments are closed" (403, not a form error).
+CLOSED = "closed"
 
 
 @dataclass(frozen=True)
@@ -41,6 +51,10 @@ class Submission:
     user_agent: str = ""
     idempotency_key: str = ""
     notify: bool = False
+    # Verdicts of the request-path guards (honeypot, form timing, rate limiter), screened first.
+    guards: tuple[Verdict, ...] = ()
+    # Count the comment against the rate limits (the service does, after its duplicate check).
+    check_rate: bool = False
 
 
 @dataclass(frozen=True)
@@ -49,6 +63,7 @@ class Verdict:
     code: str
     reason: str
     final: bool = False  # stop running further rules
+    field: str | None = None  # a refusal about one form field
 
 
 @dataclass
@@ -57,6 +72,17 @@ class ScreenContext:
     now: datetime
     email_key: str
     extra: dict[str, Any] = field(default_factory=dict)
+    policy: Policy | None = None
+    fingerprint: str = ""
+
+    @property
+    def rules(self) -> Policy:
+        """The policy in force (the site's settings alone when the caller gave none)."""
+        if self.policy is None:
+            self.policy = (
+                Policy.from_settings(self.settings) if self.settings is not None else Policy()
+            )
+        return self.policy
 
 
 @dataclass
@@ -104,45 +130,345 @@ class LinkLimit(Rule):
     max_links: ClassVar[int | None] = None  # None: the site's setting
 
     def check(self, submission: Submission, context: ScreenContext) -> Verdict | None:
-        limit = self.max_links if self.max_links is not None else context.settings.hold_links
+        limit = self.max_links if self.max_links is not None else context.rules.hold_links
         links = count_links(submission.body)
         if limit and links >= limit:
-            return Verdict(HOLD, self.code, f"Held: {links} links (the limit is {limit}).")
+            return Verdict(
+                HOLD,
+                self.code,
+                f"Held: {links} links (the limit is {limit}{context.rules.source('hold_links')}).",
+            )
+        return None
+
+
+# --- Who may comment, and when (refusals: nothing is stored) -----------------------------------
+
+
+class SignedInOnly(Rule):
+    """Only signed-in users may comment (WordPress: "Users must be registered and logged in")."""
+
+    code = "signed_in_only"
+
+    def check(self, submission: Submission, context: ScreenContext) -> Verdict | None:
+        if context.rules.signed_in_only and submission.user_id is None:
+            return Verdict(
+                REFUSE,
+                self.code,
+                "Only signed-in readers can comment here. Sign in, then post your text again.",
+            )
+        return None
+
+
+class RequireNameEmail(Rule):
+    """Readers who are not signed in give a name and an email (WordPress's default)."""
+
+    code = "name_email"
+
+    def check(self, submission: Submission, context: ScreenContext) -> Verdict | None:
+        if not context.rules.require_name_email or submission.user_id is not None:
+            return None
+        if not submission.name.strip():
+            return Verdict(REFUSE, self.code, "Please give your name.", field="author")
+        if not submission.email.strip():
+            return Verdict(
+                REFUSE,
+                self.code,
+                "Please give your email address; it will not be published.",
+                field="email",
+            )
+        return None
+
+
+class MaxLength(Rule):
+    """The site's longest comment."""
+
+    code = "max_length"
+
+    def check(self, submission: Submission, context: ScreenContext) -> Verdict | None:
+        limit = context.rules.max_length
+        length = len(submission.body)
+        if limit and length > limit:
+            return Verdict(
+                REFUSE,
+                self.code,
+                f"Your comment is {length} characters long; the limit here is {limit}. Shorten it and post again.",
+                field="comment",
+            )
+        return None
+
+
+class CloseOldArticles(Rule):
+    """Close comments on articles older than N days (WordPress: "Automatically close comments")."""
+
+    code = CLOSED
+
+    def check(self, submission: Submission, context: ScreenContext) -> Verdict | None:
+        policy = context.rules
+        if policy.closed_by_age(submission.article, context.now):
+            return Verdict(
+                REFUSE,
+                self.code,
+                f"Comments close {policy.close_after_days} days after an article is published.",
+            )
+        return None
+
+
+class ModerationHours(Rule):
+    """Outside a section's staffed hours: hold every comment, or take none (the section says)."""
+
+    code = "moderation_hours"
+
+    def check(self, submission: Submission, context: ScreenContext) -> Verdict | None:
+        hours = context.rules.hours
+        if hours is None or hours.staffed(context.now):
+            return None
+        if hours.outside == "close":
+            return Verdict(REFUSE, CLOSED, hours.closed_message(context.now))
+        return Verdict(HOLD, self.code, f"Held: outside the desk's hours. {hours.notice()}")
+
+
+# --- What the comment says ----------------------------------------------------------------------
+
+
+def _word_verdict(
+    submission: Submission, text: str, *, status: str, code: str, label: str
+) -> Verdict | None:
+    words = compiled(text)
+    if not words:
+        return None
+    for value in (submission.body, submission.name, submission.url):
+        entry = words.first_match(value)
+        if entry is not None:
+            verb = "Spam" if status == SPAM else "Held"
+            return Verdict(status, code, f"{verb}: word “{entry}” on the {label} list.")
+    return None
+
+
+class DisallowedWords(Rule):
+    """A word or phrase on the disallowed list (in the text, name or website) → spam."""
+
+    code = "disallowed_words"
+
+    def check(self, submission: Submission, context: ScreenContext) -> Verdict | None:
+        return _word_verdict(
+            submission,
+            context.rules.disallowed_words,
+            status=SPAM,
+            code=self.code,
+            label="disallowed",
+        )
+
+
+class ModerationWords(Rule):
+    """A word or phrase on the moderation (suspect) list → held."""
+
+    code = "moderation_words"
+
+    def check(self, submission: Submission, context: ScreenContext) -> Verdict | None:
+        return _word_verdict(
+            submission,
+            context.rules.moderation_words,
+            status=HOLD,
+            code=self.code,
+            label="suspect",
+        )
+
+
+def link_hosts(text: str) -> list[str]:
+    """The host names the links in ``text`` point at, lower case."""
+    hosts = []
+    for link in _LINK.findall(text):
+        url = link if "://" in link else f"http://{link}"
+        try:
+            host = urlsplit(url).hostname
+        except ValueError:
+            continue
+        if host:
+            hosts.append(host.rstrip("."))
+    return hosts
+
+
+class BlockedLinkDomains(Rule):
+    """A link (in the text or the website field) to a domain on the site's blocklist → spam."""
+
+    code = "blocked_domain"
+
+    def check(self, submission: Submission, context: ScreenContext) -> Verdict | None:
+        blocked = compiled_domains(context.rules.blocked_link_domains)
+        if not blocked:
+            return None
+        for host in link_hosts(f"{submission.body} {submission.url}"):
+            try:
+                host = host.encode("idna").decode("ascii")
+            except UnicodeError:
+                pass
+            domain = domain_in(host, blocked)
+            if domain is not None:
+                return Verdict(SPAM, self.code, f"Spam: links to {domain}, a blocked domain.")
+        return None
+
+
+class DisposableEmail(Rule):
+    """An address at a throwaway mail service (the maintained disposable-email-domains list) →
+    held."""
+
+    code = "disposable_email"
+
+    def check(self, submission: Submission, context: ScreenContext) -> Verdict | None:
+        if not context.rules.hold_disposable_email or submission.user_id is not None:
+            return None
+        from disposable_email_domains import blocklist
+
+        host = submission.email.rpartition("@")[2].strip().lower()
+        domain = domain_in(host, blocklist) if host else None
+        if domain is not None:
+            return Verdict(HOLD, self.code, f"Held: disposable email address ({domain}).")
+        return None
+
+
+# --- Who the commenter is: one query for their history ------------------------------------------
+
+
+@dataclass(frozen=True)
+class History:
+    approved: int
+    recent_decided: int
+    recent_rejected: int
+    repeats: int
+
+
+def commenter_history(submission: Submission, context: ScreenContext) -> History:
+    """The commenter's approved comments, recent decisions and recent copies of this text on
+    other articles, counted in one query (by the ``comment_commenter`` index) and kept for
+    the other rules."""
+    found = context.extra.get("history")
+    if found is not None:
+        return found  # type: ignore[no-any-return]
+    from .models import Comment
+
+    policy = context.rules
+    recent = Q(created_at__gte=context.now - timedelta(days=policy.rejected_window_days))
+    decided = Q(status__in=[Comment.Status.APPROVED, Comment.Status.SPAM, Comment.Status.TRASH])
+    rejected = Q(status__in=[Comment.Status.SPAM, Comment.Status.TRASH])
+    repeat = (
+        Q(body_hash=context.fingerprint)
+        & Q(created_at__gte=context.now - timedelta(hours=policy.repeat_window_hours))
+        & ~Q(article_id=submission.article.pk)
+        if context.fingerprint and policy.repeat_window_hours
+        else Q(pk__in=[])
+    )
+    counts = Comment.objects.filter(email_key=context.email_key).aggregate(
+        approved=Count("pk", filter=Q(status=Comment.Status.APPROVED)),
+        recent_decided=Count("pk", filter=recent & decided),
+        recent_rejected=Count("pk", filter=recent & rejected),
+        repeats=Count("pk", filter=repeat),
+    )
+    history = History(**{k: int(v or 0) for k, v in counts.items()})
+    context.extra["history"] = history
+    return history
+
+
+class RepeatPost(Rule):
+    """The same text from the same commenter on another article within the window → held."""
+
+    code = "repeat_post"
+
+    def check(self, submission: Submission, context: ScreenContext) -> Verdict | None:
+        hours = context.rules.repeat_window_hours
+        if not hours or not context.email_key:
+            return None
+        if commenter_history(submission, context).repeats:
+            return Verdict(
+                HOLD,
+                self.code,
+                f"Held: the same text was posted on another article in the last {hours} hours.",
+            )
+        return None
+
+
+class RecentlyRejected(Rule):
+    """Coral's "recent history": a commenter most of whose recent comments moderators rejected
+    goes back to pre-moderation."""
+
+    code = "recently_rejected"
+    min_decided: ClassVar[int] = 3  # fewer decisions say too little
+
+    def check(self, submission: Submission, context: ScreenContext) -> Verdict | None:
+        policy = context.rules
+        if not policy.rejected_share or not context.email_key:
+            return None
+        history = commenter_history(submission, context)
+        if history.recent_decided < self.min_decided:
+            return None
+        share = 100 * history.recent_rejected / history.recent_decided
+        if share >= policy.rejected_share:
+            return Verdict(
+                HOLD,
+                self.code,
+                f"Held: {history.recent_rejected} of this commenter's {history.recent_decided} comments in the last {policy.rejected_window_days} days were rejected (limit {policy.rejected_share}%).",
+            )
+        return None
+
+
+class PreModeration(Rule):
+    """Hold everything for a moderator (WordPress: "Comment must be manually approved"; Coral:
+    pre-moderation), for the site, a section or an article."""
+
+    code = "premoderation"
+
+    def check(self, submission: Submission, context: ScreenContext) -> Verdict | None:
+        if context.rules.premoderate:
+            return Verdict(
+                HOLD, self.code, f"Held: pre-moderation{context.rules.source('premoderate')}."
+            )
         return None
 
 
 class FirstTimeCommenter(Rule):
-    """Hold a commenter until one of their comments has been approved (WordPress's default)."""
+    """Hold a commenter until N of their comments have been approved (WordPress: 1, the
+    default; Coral: 2, set ``trust_after_approved``)."""
 
     code = "first_comment"
 
     def check(self, submission: Submission, context: ScreenContext) -> Verdict | None:
-        from .models import Comment
-
-        if not context.settings.hold_first_comment:
+        policy = context.rules
+        if not policy.hold_first_comment:
             return None
-        if Comment.objects.filter(
-            email_key=context.email_key, status=Comment.Status.APPROVED
-        ).exists():
+        needed = max(1, policy.trust_after_approved)
+        approved = commenter_history(submission, context).approved if context.email_key else 0
+        if approved >= needed:
             return Verdict(APPROVE, "known_commenter", "Approved before: published at once.")
-        return Verdict(HOLD, self.code, "Held: first comment from this address.")
+        if needed == 1:
+            return Verdict(HOLD, self.code, "Held: first comment from this address.")
+        return Verdict(
+            HOLD,
+            self.code,
+            f"Held: new commenter ({approved} of {needed} comments approved so far).",
+        )
+
+
+@lru_cache(maxsize=8)
+def _rules(paths: tuple[str, ...]) -> tuple[Rule, ...]:
+    return tuple(import_string(path)() for path in paths)
 
 
 def load_rules() -> list[Rule]:
-    return [import_string(path)() for path in settings.DATELINE_COMMENT_RULES]
+    """The configured rules, imported once per list (rules keep no state between comments)."""
+    return list(_rules(tuple(settings.DATELINE_COMMENT_RULES)))
 
 
 def screen(
     submission: Submission, context: ScreenContext, rules: list[Rule] | None = None
 ) -> Screening:
     """Run every rule; the strongest verdict decides. No rule with an opinion means approve."""
-    verdicts: list[Verdict] = []
-    for rule in rules if rules is not None else load_rules():
-        verdict = rule.check(submission, context)
-        if verdict is None:
-            continue
-        verdicts.append(verdict)
-        if verdict.final:
-            break
+    verdicts: list[Verdict] = list(submission.guards)
+    if not any(v.final for v in verdicts):
+        for rule in rules if rules is not None else load_rules():
+            verdict = rule.check(submission, context)
+            if verdict is None:
+                continue
+            verdicts.append(verdict)
+            if verdict.final or verdict.status == REFUSE:
+                break
     status = max((v.status for v in verdicts), key=_STRENGTH.__getitem__, default=APPROVE)
     return Screening(status=status, verdicts=verdicts)

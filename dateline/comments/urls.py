@@ -9,6 +9,7 @@ app_name = "comments"
 urlpatterns = [
     path("post/", views.comment_post_view, name="post"),
     path("mine/", views.own_comments_view, name="mine"),
+    path("stamp/", views.comment_stamp_view, name="stamp"),
     path("<id:comment_id>/", views.comment_permalink_view, name="permalink"),
     path("<id:comment_id>/like/", views.comment_like_view, name="like"),
     path("<id:comment_id>/report/", views.comment_report_view, name="report"),

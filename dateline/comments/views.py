@@ -30,6 +30,7 @@ from dateline.core.net import client_ip, ip_prefix, same_origin
 from dateline.news.models import ArticlePage
 
 from .forms import CONSENT_FIELD, CommentForm, EditForm, ReportForm
+from .guards import EXPIRED_MESSAGE, CommentRateLimited, FormExpired, form_stamp
 from .models import Comment
 from .ownership import own_comment_id, own_comment_ids, own_token
 from .rules import Submission
@@ -38,6 +39,7 @@ from .services import (
     CONFIRM_SALT,
     UNSUBSCRIBE_SALT,
     CommentError,
+    CommentRefused,
     CommentsClosed,
     NotAllowed,
     ParentUnavailable,
@@ -45,6 +47,7 @@ from .services import (
     comment_delete_by_author,
     comment_edit_by_author,
     comment_like,
+    comment_policy_for,
     comment_post,
     comment_report,
     edit_window_open,
@@ -117,6 +120,8 @@ def _form_failed(
                 "ok": False,
                 "message": message or "Please correct the marked fields.",
                 "errors": {name: [str(e) for e in errors] for name, errors in form.errors.items()},
+                # A new signed timestamp, so the page's script can send the form again.
+                "stamp": form_stamp(),
             },
             status=status,
         )
@@ -129,7 +134,13 @@ def _form_failed(
         response = render(
             request,
             "comments/post_failed.html",
-            {"form": form, "article": article, "message": message, "reply_to": reply_to},
+            {
+                "form": form,
+                "article": article,
+                "message": message,
+                "reply_to": reply_to,
+                "policy": comment_policy_for(article),
+            },
             status=status,
         )
     if retry_after:
@@ -152,26 +163,43 @@ def comment_post_view(request: HttpRequest) -> HttpResponse:
     if article is None:
         return _error(request, "The article you are commenting on cannot be found.", status=404)
     user = request.user
-    form = CommentForm(_posted_data(request), signed_in=user.is_authenticated)
+    form = CommentForm(
+        _posted_data(request),
+        signed_in=user.is_authenticated,
+        require_identity=comment_policy_for(article).require_name_email,
+    )
     if not form.is_valid():
         return _form_failed(request, form, article, status=400)
     data = form.cleaned_data
-    submission = submission_from_request(
-        request,
-        user=user,
-        article=article,
-        name=data.get("author", ""),
-        email=data.get("email", ""),
-        url=data.get("url", ""),
-        body=data["comment"],
-        parent_id=form.parent_id,
-        idempotency_key=data.get("comment_key", ""),
-        notify=data.get("subscribe", False),
-    )
     try:
+        submission = submission_from_request(
+            request,
+            user=user,
+            article=article,
+            name=data.get("author", ""),
+            email=data.get("email", ""),
+            url=data.get("url", ""),
+            body=data["comment"],
+            parent_id=form.parent_id,
+            idempotency_key=data.get("comment_key", ""),
+            notify=data.get("subscribe", False),
+            form=form.data,
+        )
         result = comment_post(submission=submission)
+    except FormExpired:
+        return _form_failed(request, form, article, status=400, message=EXPIRED_MESSAGE)
+    except CommentRateLimited as exc:
+        return _form_failed(
+            request, form, article, status=429, message=exc.message, retry_after=exc.retry_after
+        )
     except CommentsClosed as exc:
         return _form_failed(request, form, article, status=403, message=exc.message)
+    except CommentRefused as exc:
+        if exc.field:
+            form.add_error(exc.field, exc.message)
+        return _form_failed(
+            request, form, article, status=400 if exc.field else 403, message=exc.message
+        )
     except ParentUnavailable as exc:
         form.add_error("comment_parent", exc.message)
         return _form_failed(request, form, article, status=400, message=exc.message)
@@ -202,13 +230,15 @@ def comment_post_view(request: HttpRequest) -> HttpResponse:
             {
                 "ok": True,
                 "id": comment.pk,
-                "status": comment.status,
+                # Spam is "awaiting moderation" to its author, as WordPress has it: a robot
+                # learns nothing from the answer.
+                "status": public_status(comment),
                 "parent": comment.parent_id,
                 "token": token,
                 "html": html,
-                "message": "Your comment is awaiting moderation."
-                if comment.status == Comment.Status.PENDING
-                else "Your comment is published.",
+                "message": "Your comment is published."
+                if comment.status == Comment.Status.APPROVED
+                else "Your comment is awaiting moderation.",
             },
             status=201 if result.created else 200,
         )
@@ -219,6 +249,24 @@ def comment_post_view(request: HttpRequest) -> HttpResponse:
     _remember_author(
         response, consent=data.get(CONSENT_FIELD, False), request=request, submission=submission
     )
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+def public_status(comment: Comment) -> str:
+    """The status its author is told: approved or pending (never "spam")."""
+    return (
+        Comment.Status.APPROVED
+        if comment.status == Comment.Status.APPROVED
+        else Comment.Status.PENDING
+    )
+
+
+@require_GET
+def comment_stamp_view(request: HttpRequest) -> HttpResponse:
+    """A fresh signed timestamp for a form shown from the page cache (the page's script asks
+    when the reader starts writing), so "sent too fast" and "expired" count from then."""
+    response = JsonResponse({"stamp": form_stamp()})
     patch_cache_control(response, private=True, no_store=True)
     return response
 

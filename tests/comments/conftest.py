@@ -4,6 +4,7 @@ submissions for the services, and an HTTP poster that behaves like a browser on 
 from __future__ import annotations
 
 import itertools
+import time
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -17,6 +18,7 @@ from django.utils import timezone
 from wagtail.models import Site
 
 from dateline.comments.models import Comment, CommentSettings
+from dateline.comments.guards import form_stamp
 from dateline.comments.rules import Submission
 from dateline.comments.services import comment_counts_refresh, email_key_for
 from dateline.comments.text import body_fingerprint
@@ -123,8 +125,14 @@ def submission_factory(article: ArticlePage) -> Callable[..., Submission]:
     return make
 
 
+def shown_stamp(seconds_ago: float = 60) -> str:
+    """The form's signed timestamp, as if the form was shown ``seconds_ago``."""
+    return form_stamp(now=time.time() - seconds_ago)
+
+
 def form_data(article: ArticlePage, **fields: Any) -> dict[str, Any]:
     data: dict[str, Any] = {
+        "comment_stamp": shown_stamp(),
         "comment": f"The sea wall plan leaves the north beach out ({next(_bodies)}).",
         "author": "Ada Reader",
         "email": "ada@example.org",

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.utils import timezone
 from django.utils.safestring import SafeString
 
 from dateline.news.models import ArticlePage
@@ -11,6 +12,7 @@ from ..forms import CommentForm
 from ..models import Comment
 from ..ownership import own_comment_ids
 from ..selectors import access_comment, comment_thread_page
+from ..services import comment_policy_for
 from ..text import avatar_svg, render_comment_body
 
 register = template.Library()
@@ -35,9 +37,11 @@ def comment_section(context: template.Context, article: ArticlePage) -> dict[str
             candidate if candidate is not None and candidate.article_id == article.pk else None
         )
     signed_in = request.user.is_authenticated
+    policy = comment_policy_for(article)
     form = CommentForm(
         initial={"comment_post_ID": article.pk, "comment_parent": reply_to.pk if reply_to else 0},
         signed_in=signed_in,
+        require_identity=policy.require_name_email,
     )
     return {
         "request": request,
@@ -49,7 +53,9 @@ def comment_section(context: template.Context, article: ArticlePage) -> dict[str
         "own_tokens": own,
         "signed_in": signed_in,
         "max_depth": thread.settings.max_depth,
-        "comments_open": article.comments_open(),
+        "comments_open": article.comments_open() and not policy.closed_by_age(article, timezone.now()),
+        "policy": policy,
+        "sign_in_first": policy.signed_in_only and not signed_in,
     }
 
 

@@ -1,0 +1,127 @@
+"""Fixed-window counters for rate limits: in Redis when the default cache is Redis (one
+MULTI/EXEC of INCR + EXPIREAT per counter), otherwise in the database (one atomic
+``INSERT … ON CONFLICT DO UPDATE … RETURNING`` for all counters).
+
+``hit()`` counts one attempt against each limit and says how long to wait when one is over.
+When Redis is configured but cannot be reached it raises :class:`LimiterUnavailable`; the caller
+decides what that means (comments: accepted and held).
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from django.core.cache import cache
+from django.db import connection
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+
+from .models import RateCounter
+
+log = logging.getLogger(__name__)
+
+
+class LimiterUnavailable(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class Limit:
+    scope: str  # "commenter", "network"
+    count: int  # attempts allowed per window
+    seconds: int  # window length
+
+    def describe(self) -> str:
+        window = (
+            f"{self.seconds} seconds"
+            if self.seconds < 120
+            else f"{self.seconds // 60} minutes"
+            if self.seconds < 7200
+            else f"{self.seconds // 3600} hours"
+        )
+        noun = "comment" if self.count == 1 else "comments"
+        return f"{self.count} {noun} per {window}"
+
+
+@dataclass(frozen=True)
+class Over:
+    limit: Limit
+    retry_after: int  # seconds until its window ends
+
+
+def _ident(value: str) -> str:
+    # Keys never hold an address or an email in clear.
+    return salted_hmac("dateline.ratelimit", value).hexdigest()[:24]
+
+
+def _uses_redis() -> bool:
+    return type(cache).__module__.startswith("django_redis")
+
+
+def hit(counters: list[tuple[Limit, str]], *, now: float | None = None) -> Over | None:
+    """Count one attempt for each (limit, identity); the first limit now exceeded, or None.
+
+    Raises LimiterUnavailable when Redis is configured and down."""
+    counters = [(limit, who) for limit, who in counters if who and limit.count > 0]
+    if not counters:
+        return None
+    moment = time.time() if now is None else now
+    keyed = []
+    for limit, who in counters:
+        start = int(moment // limit.seconds) * limit.seconds
+        key = f"rl:{limit.scope}:{limit.count}/{limit.seconds}:{_ident(who)}:{start}"
+        keyed.append((limit, key, start + limit.seconds))
+    counts = _redis_hit(keyed) if _uses_redis() else _database_hit(keyed)
+    for (limit, _key, ends), count in zip(keyed, counts, strict=True):
+        if count > limit.count:
+            return Over(limit, max(1, math.ceil(ends - moment)))
+    return None
+
+
+def _redis_hit(keyed: list[tuple[Limit, str, int]]) -> list[int]:
+    from redis.exceptions import RedisError
+
+    try:
+        from django_redis import get_redis_connection
+
+        client = get_redis_connection("default")
+        pipe = client.pipeline(transaction=True)
+        for _limit, key, ends in keyed:
+            full = cache.make_key(key)
+            pipe.incr(full)
+            pipe.expireat(full, ends + 1)
+        results = pipe.execute()
+    except (RedisError, OSError) as exc:
+        raise LimiterUnavailable(str(exc)) from exc
+    except Exception as exc:  # django-redis wraps connection errors in its own exceptions
+        if type(exc).__module__.startswith(("django_redis", "redis")):
+            raise LimiterUnavailable(str(exc)) from exc
+        raise
+    return [int(results[i * 2]) for i in range(len(keyed))]
+
+
+def _database_hit(keyed: list[tuple[Limit, str, int]]) -> list[int]:
+    table = connection.ops.quote_name(RateCounter._meta.db_table)
+    rows = ", ".join(["(%s, 1, %s)"] * len(keyed))
+    params: list[object] = []
+    for _limit, key, ends in keyed:
+        params += [key, connection.ops.adapt_datetimefield_value(datetime.fromtimestamp(ends, tz=UTC))]
+    sql = (
+        f'INSERT INTO {table} ("key", "count", "expires_at") VALUES {rows} '
+        f'ON CONFLICT ("key") DO UPDATE SET "count" = {table}."count" + 1 '
+        'RETURNING "key", "count"'
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        found = dict(cursor.fetchall())
+    return [int(found[key]) for _limit, key, _ends in keyed]
+
+
+def counters_purge(*, now: datetime | None = None) -> int:
+    """Delete the database counters whose window has ended; returns how many."""
+    deleted, _ = RateCounter.objects.filter(expires_at__lt=now or timezone.now()).delete()
+    return deleted
