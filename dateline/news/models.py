@@ -237,6 +237,19 @@ class ArticlePage(CachedPageMixin, Page):
     )
     # Approved comments; kept by the comments app as statuses change.
     comment_count = models.PositiveIntegerField(default=0, editable=False)
+    translation_of = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="translations",
+        help_text=_(
+            "If this article is a translation, the original article. Readers' browsers and "
+            "search engines are then told about every language version."
+        ),
+    )
+    # The body as plain text, kept by save(): search snippets are cut from it.
+    body_text = models.TextField(blank=True, default="", editable=False)
 
     content_panels = [
         FieldPanel("title", heading=_("Headline")),
@@ -245,6 +258,7 @@ class ArticlePage(CachedPageMixin, Page):
             [
                 FieldPanel("dateline_place"),
                 FieldPanel("language"),
+                PageChooserPanel("translation_of", "news.ArticlePage"),
                 InlinePanel("byline", label=_("Author"), min_num=1),
             ],
             heading=_("Byline"),
@@ -269,7 +283,9 @@ class ArticlePage(CachedPageMixin, Page):
     search_fields = [
         *Page.search_fields,
         index.SearchField("standfirst"),
-        index.SearchField("body"),
+        index.SearchField("body_text"),
+        index.SearchField("search_byline"),
+        index.SearchField("search_normalised"),
         index.RelatedFields("tags", [index.SearchField("name")]),
         index.FilterField("section"),
         index.FilterField("language"),
@@ -290,6 +306,18 @@ class ArticlePage(CachedPageMixin, Page):
 
     def clean(self) -> None:
         super().clean()
+        if self.translation_of_id is not None:
+            original = self.translation_of
+            if self.pk is not None and self.translation_of_id == self.pk:
+                raise ValidationError({"translation_of": _("An article can't translate itself.")})
+            if original is not None and original.translation_of_id is not None:
+                raise ValidationError(
+                    {"translation_of": _("Choose the original article, not another translation.")}
+                )
+            if original is not None and original.language == self.language:
+                raise ValidationError(
+                    {"translation_of": _("A translation is in a different language.")}
+                )
         # The section follows the page's place in the tree; a move updates it (signal_handlers).
         if self.path:
             parent = self.get_parent()
@@ -298,6 +326,28 @@ class ArticlePage(CachedPageMixin, Page):
                 if parent is not None and isinstance(parent.specific, SectionPage)
                 else None
             )
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        from .search import plain_text
+
+        self.body_text = plain_text(self.body)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "body" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "body_text"}
+        super().save(*args, **kwargs)
+
+    def search_byline(self) -> str:
+        """Authors' names, for the search index."""
+        return " ".join(entry.author.name for entry in self.byline.all() if entry.author_id)
+
+    def search_normalised(self) -> str:
+        """Arabic words in their normalised form (search.normalise_arabic), for the index."""
+        from .search import has_arabic, normalise_arabic
+
+        if self.language != "ar" and not has_arabic(self.title + self.standfirst):
+            return ""
+        tags = " ".join(tag.name for tag in self.tags.all())
+        return normalise_arabic(" ".join([self.title, self.standfirst, self.body_text, tags]))
 
     def cache_dependencies(self) -> list[str]:
         return ["content", f"article:{self.pk}"]
@@ -376,6 +426,43 @@ class ArticleCorrection(Orderable):
         ]
 
 
+class RelatedArticle(models.Model):
+    """One entry of an article's "related coverage" list, computed when articles are published
+    (services.article_related_refresh), so the article page reads it with one indexed query."""
+
+    article = models.ForeignKey(ArticlePage, on_delete=models.CASCADE, related_name="related_links")
+    related = models.ForeignKey(ArticlePage, on_delete=models.CASCADE, related_name="related_from")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["article", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "related"], name="related_article_once"),
+            models.CheckConstraint(
+                condition=~Q(article=models.F("related")), name="related_article_not_itself"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.article_id} → {self.related_id}"
+
+
+class SearchTerm(models.Model):
+    """A word from published headlines, tags, sections and bylines: the vocabulary that "did you
+    mean" suggestions are chosen from. Words are folded as the search index folds them."""
+
+    word = models.CharField(max_length=60, unique=True)
+    initial = models.CharField(max_length=1)
+    length = models.PositiveSmallIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["initial", "length"], name="search_term_initial_length")]
+        constraints = [models.CheckConstraint(condition=~Q(word=""), name="search_term_not_empty")]
+
+    def __str__(self) -> str:
+        return self.word
+
+
 __all__ = [
     "ArticleAuthor",
     "ArticleCorrection",
@@ -384,6 +471,8 @@ __all__ = [
     "Author",
     "AuthorLink",
     "HomePage",
+    "RelatedArticle",
+    "SearchTerm",
     "SectionPage",
     "Tag",
 ]

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.core.paginator import Page as PaginatorPage
-from django.db.models import F, Prefetch, QuerySet, Window
+from django.db.models import F, Prefetch, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
+from django.utils.safestring import SafeString
 from wagtail.images import get_image_model
 
 from .models import (
@@ -19,9 +19,12 @@ from .models import (
     ArticlePage,
     Author,
     HomePage,
+    SearchTerm,
     SectionPage,
     Tag,
 )
+from .search import Term, highlight, highlight_matches, parse_query, suggest
+from .search_backend import SearchFilters, search_ids
 
 # Renditions listings and article pages ask for; prefetched so rendering does not query.
 CARD_RENDITIONS = ["fill-400x225", "fill-800x450"]
@@ -133,19 +136,64 @@ class ArticleDetail:
     byline: list[Author]
     tags: list[Tag]
     corrections: list[ArticleCorrection]
+    # Related coverage, newest first (computed on publish: related.py).
+    related: list[ArticlePage] = field(default_factory=list)
+    # Every live, public language version of the story, this one included, original first;
+    # empty when the article has no translations.
+    translations: list[ArticlePage] = field(default_factory=list)
+
+
+def article_related(*, article: ArticlePage) -> list[ArticlePage]:
+    """The stored related coverage that is still live and public, newest first (two queries)."""
+    return list(
+        ArticlePage.objects.live()
+        .public()
+        .filter(related_from__article_id=article.pk)
+        .select_related("section")
+        .defer("body", "body_text")
+        .order_by("-first_published_at", "-pk")
+    )
+
+
+def article_translations(*, article: ArticlePage) -> list[ArticlePage]:
+    """Live, public language versions of ``article``'s story, the original first (two queries).
+
+    Empty unless there are at least two, and unless ``article`` itself is one of them."""
+    original_id = article.translation_of_id or article.pk
+    versions = list(
+        ArticlePage.objects.live()
+        .public()
+        .filter(Q(pk=original_id) | Q(translation_of_id=original_id))
+        .defer("body", "body_text")
+        .order_by("pk")
+    )
+    versions.sort(key=lambda v: (v.translation_of_id is not None, v.language, v.pk))
+    # One version per language: the original, then the oldest translation.
+    by_language: dict[str, ArticlePage] = {}
+    for version in versions:
+        by_language.setdefault(version.language, version)
+    if article.pk not in {v.pk for v in by_language.values()}:
+        return []
+    versions = list(by_language.values())
+    if len(versions) < 2 or article.pk not in {v.pk for v in versions}:
+        return []
+    return versions
 
 
 def article_detail(*, article: ArticlePage) -> ArticleDetail:
     """What the article page shows beside its own fields. Works on a preview (unsaved) page too."""
-    byline = (
-        [entry.author for entry in article.byline.select_related("author")]
-        if article.pk
-        else [entry.author for entry in article.byline.all()]
-    )
+    if not article.pk:
+        return ArticleDetail(
+            byline=[entry.author for entry in article.byline.all()],
+            tags=list(article.tags.all()),
+            corrections=sorted(article.corrections.all(), key=lambda c: c.noted_at),
+        )
     return ArticleDetail(
-        byline=byline,
+        byline=[entry.author for entry in article.byline.select_related("author")],
         tags=list(article.tags.all()),
         corrections=sorted(article.corrections.all(), key=lambda c: c.noted_at),
+        related=article_related(article=article),
+        translations=article_translations(article=article),
     )
 
 
@@ -177,19 +225,107 @@ def tag_page(*, slug: str, page_number: str | int | None) -> Listing | None:
     return Listing(title=tag.name, tag=tag, page=paginate(articles, page_number=page_number))
 
 
-_SEARCH_NOISE = re.compile(r'["\x00-\x1f\x7f]')
+# --- Site search -----------------------------------------------------------------------------
 
 
-def clean_search_query(query: str) -> str:
-    """Words only: quotes and control characters would break the full-text syntax."""
-    return " ".join(_SEARCH_NOISE.sub(" ", query).split())[:200]
+@dataclass
+class SearchHit:
+    article: ArticlePage
+    snippet: SafeString
 
 
-def article_search(*, query: str, page_number: str | int | None) -> PaginatorPage:
-    """Live articles matching ``query``, best match first, as cards (a fixed number of queries)."""
-    results = ArticlePage.objects.live().public().search(clean_search_query(query))
-    page = paginate(results, page_number=page_number)
-    ids = [hit.pk for hit in page.object_list]
-    cards = {card.pk: card for card in article_cards().filter(pk__in=ids)}
-    page.object_list = [cards[pk] for pk in ids if pk in cards]
-    return page
+@dataclass
+class SearchResults:
+    """One page of search results. ``count`` stops at SEARCH_COUNT_CAP (``count_capped``)."""
+
+    terms: list[Term]
+    hits: list[SearchHit]
+    number: int
+    per_page: int
+    count: int
+    count_capped: bool
+    suggestion: str | None = None
+
+    @property
+    def num_pages(self) -> int:
+        return max(1, -(-self.count // self.per_page))
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.num_pages
+
+    @property
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    @property
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+    @property
+    def start_index(self) -> int:
+        return (self.number - 1) * self.per_page + 1 if self.hits else 0
+
+
+def search_suggestion(*, terms: list[Term]) -> str | None:
+    """ "Did you mean": the query with unknown words replaced by close vocabulary words."""
+    if not terms:
+        return None
+    lengths = {len(term.forms[-1]) for term in terms}
+    initials = {term.forms[-1][:1] for term in terms}
+    rows = SearchTerm.objects.filter(
+        initial__in=initials, length__gte=min(lengths) - 2, length__lte=max(lengths) + 2
+    ).values_list("initial", "word")
+    vocabulary: dict[str, list[str]] = {}
+    for initial, word in rows:
+        vocabulary.setdefault(initial, []).append(word)
+    return suggest(terms, vocabulary)
+
+
+def article_search(
+    *,
+    query: str,
+    filters: SearchFilters | None = None,
+    page_number: str | int | None = None,
+    per_page: int | None = None,
+) -> SearchResults:
+    """Live, public articles matching every word of ``query`` (headline, standfirst, body,
+    tags, authors; Arabic normalised), best match or newest first, with highlighted snippets.
+
+    A fixed number of queries per page whatever the archive's size: the count (capped), the
+    page of ids, the cards with their byline and images; a suggestion lookup when nothing
+    matched. Any text is accepted: nothing of it reaches the database as syntax.
+    """
+    filters = filters or SearchFilters()
+    per_page = per_page or settings.DATELINE_SECTION_PAGE_SIZE
+    terms = parse_query(query)
+    if not terms:
+        return SearchResults(
+            terms=[], hits=[], number=1, per_page=per_page, count=0, count_capped=False
+        )
+    ids, number, count, capped = search_ids(
+        terms=terms, filters=filters, page_number=page_number, per_page=per_page
+    )
+    cards = (
+        {card.pk: card for card in article_cards().defer("body").filter(pk__in=ids)} if ids else {}
+    )
+    hits = []
+    for pk in ids:
+        card = cards.get(pk)
+        if card is None:
+            continue
+        text = card.body_text if highlight_matches(card.body_text, terms) else card.standfirst
+        hits.append(SearchHit(article=card, snippet=highlight(text or card.body_text, terms)))
+    return SearchResults(
+        terms=terms,
+        hits=hits,
+        number=number,
+        per_page=per_page,
+        count=count,
+        count_capped=capped,
+        suggestion=search_suggestion(terms=terms) if count == 0 else None,
+    )

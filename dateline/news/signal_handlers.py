@@ -41,8 +41,23 @@ def invalidate_page_cache(sender: Any, instance: Any, **kwargs: Any) -> None:
     transaction.on_commit(lambda: invalidate(["content"]))
 
 
+def refresh_related(sender: Any, instance: Any, **kwargs: Any) -> None:
+    """An article published, unpublished or moved changes the related coverage of others."""
+    from .models import ArticlePage
+    from .tasks import article_changed
+
+    if (
+        isinstance(instance, ArticlePage)
+        or getattr(instance, "specific_class", None) is ArticlePage
+    ):
+        pk = instance.pk
+        transaction.on_commit(lambda: article_changed.enqueue(pk))
+
+
 def connect() -> None:
     post_page_move.connect(update_section_after_move, dispatch_uid="news_section_after_move")
     for signal in (page_published, page_unpublished, post_page_move):
         signal.connect(invalidate_page_cache, dispatch_uid=f"news_pagecache_{id(signal)}")
     post_delete.connect(invalidate_page_cache, sender=Page, dispatch_uid="news_pagecache_delete")
+    for signal in (page_published, page_unpublished, post_page_move):
+        signal.connect(refresh_related, dispatch_uid=f"news_related_{id(signal)}")

@@ -43,3 +43,14 @@ def canonical_url(context: template.Context, path: str | None = None) -> str:
     if path is None:
         path = request.path if request is not None else "/"
     return _base(context).rstrip("/") + path
+
+
+@register.inclusion_tag("seo/hreflang.html", takes_context=True)
+def hreflang_links(context: template.Context, detail: Any) -> dict[str, Any]:
+    """<link rel="alternate" hreflang> for every language version of the story, this one
+    included, and x-default for the original (the first of ``detail.translations``)."""
+    request = context.get("request")
+    versions = getattr(detail, "translations", None) or []
+    links = [(v.language, v.get_full_url(request)) for v in versions]
+    links = [(language, url) for language, url in links if url]
+    return {"links": links, "default": links[0][1] if links else None}
