@@ -1,0 +1,210 @@
+"""Benchmark a desk bulk action on SQLite: moderating 10,000 comments in chunks while a reader
+keeps posting.
+
+    .venv/bin/python bench/moderation_bulk_bench.py [--comments 10000] [--chunk 500]
+        [--action approve] [--out bench/out/moderation_bulk.json] [--no-doc]
+
+Builds a throw-away site in a temporary directory (its own SQLite file in WAL mode, the
+project's connection options: BEGIN IMMEDIATE, 10 s busy timeout), one article with
+``--comments`` held comments from distinct commenters, then runs the desk's ``desk_bulk`` on
+all of them, ``--chunk`` per transaction. Meanwhile a second thread (its own connection) posts a
+reader's comment through ``comment_post`` every 50 ms and times each post. Prints and records:
+total time, number of chunks, the longest single transaction, and the reader's slowest post
+during the run. Writes JSON to --out and the figures into docs/performance.md ("Moderation bulk
+actions" section) unless --no-doc.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+DOC = REPO / "docs" / "performance.md"
+BEGIN, END = "<!-- moderation_bulk:begin -->", "<!-- moderation_bulk:end -->"
+
+
+def setup_django(directory: Path) -> None:
+    os.environ["DJANGO_SETTINGS_MODULE"] = "dateline.settings.dev"
+    os.environ["DATABASE_URL"] = f"sqlite:///{directory / 'bench.sqlite3'}"
+    os.environ["TASKS_BACKEND"] = "immediate"
+    os.environ.setdefault("DEBUG", "false")
+    os.environ["DATELINE_VAR_DIR"] = str(directory)
+    import logging
+
+    import django
+
+    django.setup()
+    logging.getLogger("django_tasks").setLevel(logging.WARNING)
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def build(comments: int) -> tuple[object, list[int], object]:
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+    from django.utils import timezone
+
+    from dateline.comments.models import Comment
+    from dateline.news.models import ArticlePage, HomePage, SectionPage
+
+    home = HomePage.objects.get()
+    section = home.add_child(instance=SectionPage(title="Bench", slug="bench"))
+    article = section.add_child(
+        instance=ArticlePage(
+            title="Bench article", slug="bench-article", first_published_at=timezone.now()
+        )
+    )
+    now = timezone.now()
+    rows = []
+    for i in range(comments):
+        rows.append(
+            Comment(
+                article=article,
+                path=f"{i:016x}",
+                thread=f"{i:016x}",
+                status=Comment.Status.PENDING,
+                author_name=f"Reader {i}",
+                author_email=f"reader{i}@example.org",
+                email_key=f"reader{i}@example.org",
+                body=f"A held remark, number {i}, about the bench article.",
+                body_hash=f"bench-{i}",
+                created_at=now,
+            )
+        )
+    created = Comment.objects.bulk_create(rows, batch_size=2000)
+    moderator = get_user_model().objects.create_user(username="bench-moderator", is_staff=True)
+    moderator.groups.add(Group.objects.get(name="Moderator"))
+    return article, [c.pk for c in created], moderator
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
+    parser.add_argument("--comments", type=int, default=10_000)
+    parser.add_argument("--chunk", type=int, default=500)
+    parser.add_argument("--action", default="approve", choices=["approve", "spam", "trash"])
+    parser.add_argument("--out", type=Path, default=REPO / "bench" / "out" / "moderation_bulk.json")
+    parser.add_argument("--no-doc", action="store_true")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="dateline-bulk-") as tmp:
+        setup_django(Path(tmp))
+        from django.db import connection
+
+        from dateline.comments.desk import desk_bulk
+        from dateline.comments.models import Comment
+        from dateline.comments.rules import Submission
+        from dateline.comments.services import comment_post
+
+        article, ids, moderator = build(args.comments)
+        connection.close()
+
+        stop = threading.Event()
+        posts: list[float] = []
+        errors: list[str] = []
+
+        ready = threading.Event()
+
+        def reader() -> None:
+            n = 0
+            while not stop.is_set():
+                if n == 1:
+                    posts.clear()  # the first post warms up the rules and the connection
+                    ready.set()
+                started = time.perf_counter()
+                try:
+                    comment_post(
+                        submission=Submission(
+                            article=article,  # type: ignore[arg-type]
+                            name="Busy Reader",
+                            email=f"busy{n}@example.org",
+                            body=f"Posted while the desk works ({n}).",
+                            ip="203.0.113.5",
+                        )
+                    )
+                    posts.append(time.perf_counter() - started)
+                except Exception as exc:  # recorded: a failure is a finding
+                    errors.append(repr(exc))
+                n += 1
+                time.sleep(0.05)
+            connection.close()
+
+        chunk_times: list[float] = []
+        thread = threading.Thread(target=reader)
+        thread.start()
+        ready.wait(timeout=60)
+        started = time.perf_counter()
+        result = desk_bulk(
+            comment_ids=ids,
+            action=args.action,
+            actor=moderator,
+            chunk_size=args.chunk,
+            after_chunk=lambda total: chunk_times.append(total.longest_transaction),
+        )
+        total = time.perf_counter() - started
+        stop.set()
+        thread.join()
+        decided = Comment.objects.filter(pk__in=ids).exclude(status="pending").count()
+
+    figures = {
+        "when": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "comments": args.comments,
+        "chunk": args.chunk,
+        "action": args.action,
+        "decided": decided,
+        "changed": result.changed,
+        "chunks": result.chunks,
+        "total_seconds": round(total, 3),
+        "longest_transaction_seconds": round(result.longest_transaction, 3),
+        "per_1000_seconds": round(total / args.comments * 1000, 3),
+        "reader_posts": len(posts),
+        "reader_post_median_ms": round(statistics.median(posts) * 1000, 1) if posts else None,
+        "reader_post_max_ms": round(max(posts) * 1000, 1) if posts else None,
+        "reader_errors": len(errors),
+        "cpus": os.cpu_count(),
+        "python": sys.version.split()[0],
+    }
+    print(json.dumps(figures, indent=2))
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(figures, indent=2) + "\n")
+    if errors:
+        print("reader errors:", *errors[:5], sep="\n  ")
+    if not args.no_doc:
+        write_doc(figures)
+
+
+def write_doc(f: dict[str, object]) -> None:
+    block = f"""{BEGIN}
+Measured by `bench/moderation_bulk_bench.py` on {f["when"]} (Python {f["python"]}, {f["cpus"]} CPUs shared with other work; SQLite in WAL mode with the project's options).
+
+| | |
+|---|---:|
+| comments moderated ({f["action"]}) | {f["comments"]:,} |
+| chunk size (comments per transaction) | {f["chunk"]} |
+| transactions | {f["chunks"]} |
+| total time | {f["total_seconds"]} s |
+| longest single transaction | {f["longest_transaction_seconds"]} s |
+| reader posts during the run (one every 50 ms) | {f["reader_posts"]} ({f["reader_errors"]} failed) |
+| reader post, median / slowest | {f["reader_post_median_ms"]} ms / {f["reader_post_max_ms"]} ms |
+{END}"""
+    text = DOC.read_text()
+    if BEGIN in text:
+        text = re.sub(re.escape(BEGIN) + ".*?" + re.escape(END), lambda _: block, text, flags=re.S)
+    DOC.write_text(text)
+
+
+if __name__ == "__main__":
+    main()
