@@ -1,5 +1,5 @@
 """Fixed-window counters for rate limits: in Redis when the default cache is Redis (one
-MULTI/EXEC of INCR + EXPIREAT per counter), otherwise in the database (one atomic
+MULTI/EXEC of INCR + EXPIRE per counter), otherwise in the database (one atomic
 ``INSERT … ON CONFLICT DO UPDATE … RETURNING`` for all counters).
 
 ``hit()`` counts one attempt against each limit and says how long to wait when one is over.
@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import connection
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -59,7 +59,7 @@ def _ident(value: str) -> str:
 
 
 def _uses_redis() -> bool:
-    return type(cache).__module__.startswith("django_redis")
+    return type(caches["default"]).__module__.startswith("django_redis")
 
 
 def hit(counters: list[tuple[Limit, str]], *, now: float | None = None) -> Over | None:
@@ -75,14 +75,14 @@ def hit(counters: list[tuple[Limit, str]], *, now: float | None = None) -> Over 
         start = int(moment // limit.seconds) * limit.seconds
         key = f"rl:{limit.scope}:{limit.count}/{limit.seconds}:{_ident(who)}:{start}"
         keyed.append((limit, key, start + limit.seconds))
-    counts = _redis_hit(keyed) if _uses_redis() else _database_hit(keyed)
+    counts = _redis_hit(keyed, moment) if _uses_redis() else _database_hit(keyed)
     for (limit, _key, ends), count in zip(keyed, counts, strict=True):
         if count > limit.count:
             return Over(limit, max(1, math.ceil(ends - moment)))
     return None
 
 
-def _redis_hit(keyed: list[tuple[Limit, str, int]]) -> list[int]:
+def _redis_hit(keyed: list[tuple[Limit, str, int]], moment: float) -> list[int]:
     from redis.exceptions import RedisError
 
     try:
@@ -93,7 +93,8 @@ def _redis_hit(keyed: list[tuple[Limit, str, int]]) -> list[int]:
         for _limit, key, ends in keyed:
             full = cache.make_key(key)
             pipe.incr(full)
-            pipe.expireat(full, ends + 1)
+            # Relative, so a Redis clock that differs from ours still ends the window on time.
+            pipe.expire(full, max(1, math.ceil(ends - moment)) + 1)
         results = pipe.execute()
     except (RedisError, OSError) as exc:
         raise LimiterUnavailable(str(exc)) from exc

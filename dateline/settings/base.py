@@ -150,9 +150,14 @@ if REDIS_URL:
                 "CLIENT_CLASS": "django_redis.client.DefaultClient",
                 "SOCKET_CONNECT_TIMEOUT": 1,
                 "SOCKET_TIMEOUT": 1,
+                # Redis down: the cache reads as empty (logged) instead of a 500 on every page
+                # (Wagtail reads its site roots from it). The comment rate limiter talks to
+                # Redis itself and holds comments while it is down (docs/moderation.md).
+                "IGNORE_EXCEPTIONS": True,
             },
         }
     }
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
     CACHES["pages"] = {
         **CACHES["default"],
         "KEY_PREFIX": CACHES["default"]["KEY_PREFIX"] + ":pages",
