@@ -249,9 +249,17 @@ class _BodyBuilder:
             if index:
                 self.flush()
             lines = [_squash(line) for line in part.split("\n")]
-            joined = "<br/>".join(escape(line, quote=False) for line in lines if line.strip())
-            if joined:
-                self.inline.append(joined)
+            kept = [line.strip() for line in lines if line.strip()]
+            if not kept:
+                if self.inline and part:
+                    self.inline.append(" ")  # the space between two inline elements
+                continue
+            joined = "<br/>".join(escape(line, quote=False) for line in kept)
+            if lines[0][:1] == " " or not lines[0]:
+                joined = " " + joined
+            if lines[-1][-1:] == " " or not lines[-1]:
+                joined += " "
+            self.inline.append(joined)
 
     def container(self, element: Any) -> None:
         self.top_text(element.text)

@@ -1,0 +1,288 @@
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import CommandError, call_command
+from PIL import Image as PILImage
+from wagtail.images import get_image_model
+from wagtail.models import Page
+
+from dateline.comments.models import BODY_MAX, Comment
+from dateline.news.models import ArticlePage, HomePage, SectionPage
+from dateline.portability.html import comment_text_from_html, html_to_blocks
+from dateline.portability.models import ImportedObject
+from dateline.portability.parsing import ExportFileError
+from dateline.portability.services import wxr_import
+
+from .conftest import WXR_HEAD, WXR_TAIL, write_wxr, wxr_comment, wxr_item
+
+pytestmark = pytest.mark.django_db
+
+
+def _state() -> tuple[int, int, int, int]:
+    return (
+        Page.objects.count(),
+        Comment.objects.count(),
+        ImportedObject.objects.count(),
+        get_image_model().objects.count(),
+    )
+
+
+FIRST_ITEM = WXR_HEAD.count("\n") + 1  # the line the first item starts on
+ITEM_LINES = wxr_item(post_id=1).count("\n")
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "words"),
+    [
+        # Cut off in the middle of the second item's <guid>.
+        (
+            WXR_HEAD + wxr_item(post_id=1) + wxr_item(post_id=2)[:200],
+            FIRST_ITEM + ITEM_LINES + 4,
+            "Premature end of data",
+        ),
+        (
+            WXR_HEAD + wxr_item(post_id=1).replace("<wp:post_id>1</wp:post_id>", "") + WXR_TAIL,
+            FIRST_ITEM,
+            "no <wp:post_id>",
+        ),
+        (
+            WXR_HEAD
+            + wxr_item(post_id=1, comments=wxr_comment(comment_id=5, date="yesterday"))
+            + WXR_TAIL,
+            FIRST_ITEM + ITEM_LINES - 1,
+            "is not a WordPress comment date",
+        ),
+        (
+            WXR_HEAD + wxr_item(post_id=1) + wxr_item(post_id=1) + WXR_TAIL,
+            FIRST_ITEM + ITEM_LINES,
+            "appears twice",
+        ),
+        (WXR_HEAD + "<item><title>x</item>" + WXR_TAIL, FIRST_ITEM, "tag mismatch"),
+    ],
+)
+def test_a_malformed_file_names_the_line_and_writes_nothing(
+    tmp_path: Path, home: HomePage, text: str, line: int, words: str
+) -> None:
+    # A good post first, so a failure after it would show if anything were written early.
+    path = tmp_path / "broken.xml"
+    path.write_text(text, encoding="utf-8")
+    before = _state()
+    with pytest.raises(ExportFileError) as failure:
+        wxr_import(path=path, home=home)
+    assert f"broken.xml, line {line}" in str(failure.value)
+    assert words in str(failure.value)
+    assert _state() == before
+
+
+def test_the_command_reports_the_line_and_imports_nothing(tmp_path: Path, home: HomePage) -> None:
+    path = tmp_path / "cut.xml"
+    path.write_text(WXR_HEAD + wxr_item(post_id=1)[:300], encoding="utf-8")
+    with pytest.raises(CommandError, match=r"(?s)cut\.xml, line \d+: .*Nothing was imported"):
+        call_command("import_wxr", str(path), "--no-progress")
+    assert not ArticlePage.objects.exists()
+
+
+def test_entities_are_not_expanded(tmp_path: Path, home: HomePage) -> None:
+    path = tmp_path / "laughs.xml"
+    path.write_text(
+        '<?xml version="1.0"?>\n<!DOCTYPE rss [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">'
+        '<!ENTITY secret SYSTEM "file:///etc/passwd">]>\n'
+        + WXR_HEAD.split("\n", 1)[1]
+        + wxr_item(post_id=1, title="&b;&secret;")
+        + WXR_TAIL,
+        encoding="utf-8",
+    )
+    try:
+        wxr_import(path=path, home=home)
+    except ExportFileError:
+        return  # refusing the file is fine too
+    article = ArticlePage.objects.get()
+    assert "aaaa" not in article.title and "root:" not in article.title
+
+
+def test_statuses_dates_and_comments_of_a_small_export(
+    tmp_path: Path, home: HomePage, client: Any
+) -> None:
+    comments = (
+        wxr_comment(
+            comment_id=10,
+            date="2021-03-04 10:00:00",
+            body='First!\n\nSecond paragraph with <a href="https://port.example/">a link</a>.',
+        )
+        + wxr_comment(
+            comment_id=11, parent=10, date="2021-03-04 11:00:00", approved="0", body="A reply"
+        )
+        + wxr_comment(
+            comment_id=12, parent=99, date="2021-03-04 12:00:00", approved="spam", body="Orphan"
+        )
+        + wxr_comment(
+            comment_id=13, date="2021-03-04 09:00:00", approved="trash", body="x" * (BODY_MAX + 50)
+        )
+        + wxr_comment(comment_id=14, kind="pingback", body="[…] a pingback […]")
+    )
+    path = write_wxr(
+        tmp_path / "gazette.xml",
+        wxr_item(post_id=1, comments=comments),
+        wxr_item(
+            post_id=2,
+            title="Plans for a new pier",
+            slug="new-pier",
+            status="draft",
+            date="0000-00-00 00:00:00",
+        ),
+        wxr_item(
+            post_id=3,
+            title="The regatta",
+            slug="regatta",
+            status="future",
+            date="2999-06-01 12:00:00",
+        ),
+        wxr_item(post_id=4, title="About us", slug="about", post_type="page"),
+        wxr_item(post_id=5, title="Media column", slug="media-column", category="media"),
+    )
+    summary = wxr_import(path=path, home=home)
+
+    published = ArticlePage.objects.get(slug="a-ferry-runs-late")
+    assert (
+        published.live and published.first_published_at.isoformat() == "2021-03-04T09:15:00+00:00"
+    )
+    assert [b.block_type for b in published.body] == ["paragraph"]
+    assert published.byline.get().author.name == "Mara Quill"
+    assert list(published.tags.names()) == ["Ferries"]
+    draft = ArticlePage.objects.get(slug="new-pier")
+    assert not draft.live and draft.first_published_at is None
+    scheduled = ArticlePage.objects.get(slug="regatta")
+    assert not scheduled.live and scheduled.go_live_at.year == 2999
+    assert not ArticlePage.objects.filter(slug="about").exists()
+    # "media" is an address the site uses itself.
+    assert SectionPage.objects.filter(slug="media-section").exists()
+    assert not SectionPage.objects.filter(slug="media").exists()
+    assert any("/media/" in note for note in summary.notes)
+
+    by_source = {
+        sid: Comment.objects.get(pk=pk)
+        for sid, pk in ImportedObject.objects.filter(kind="comment").values_list(
+            "source_id", "object_id"
+        )
+    }
+    assert set(by_source) == {"10", "11", "12", "13"}
+    first, reply, orphan, long = (by_source[k] for k in ("10", "11", "12", "13"))
+    assert first.body == "First!\n\nSecond paragraph with [a link](https://port.example/)."
+    assert (reply.parent_id, reply.status, reply.depth) == (first.pk, "pending", 1)
+    assert reply.path.startswith(first.path + "/")
+    assert (orphan.parent_id, orphan.depth, orphan.status) == (None, 0, "spam")
+    assert len(long.body) == BODY_MAX and long.status == "trash"
+    # Threads sort by date: the earlier trashed comment comes first.
+    assert long.path < first.path
+    assert summary.counts["orphan comments made top-level"] == 1
+    assert summary.counts["comment bodies shortened to fit"] == 1
+    assert summary.skipped["pingbacks"] == 1
+    published.refresh_from_db()
+    assert published.comment_count == 1
+    assert first.author_email == "reader@mail.example"
+
+    # The address is stored, never shown: not on the page, not in the summary.
+    response = client.get(published.url)
+    assert response.status_code == 200
+    assert b"First!" in response.content
+    assert b"reader@mail.example" not in response.content
+    assert not any("@" in line for line in summary.lines())
+    # Old addresses.
+    assert client.get("/2021/03/04/a-ferry-runs-late/")["Location"].endswith(published.url)
+    assert client.get("/?p=1")["Location"].endswith(published.url)
+
+
+def test_dry_run_writes_nothing(tmp_path: Path, home: HomePage) -> None:
+    path = write_wxr(tmp_path / "g.xml", wxr_item(post_id=1, comments=wxr_comment(comment_id=1)))
+    before = _state()
+    summary = wxr_import(path=path, home=home, dry_run=True)
+    assert summary.created["articles"] == 1 and summary.created["comments"] == 1
+    assert _state() == before
+    call_command("import_wxr", str(path), "--dry-run", "--no-progress", stdout=io.StringIO())
+    assert _state() == before
+
+
+def _png(path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    PILImage.new("RGB", (40, 30), "teal").save(path)
+    return path
+
+
+def test_featured_and_body_images_come_from_the_media_directory_only(
+    tmp_path: Path, home: HomePage
+) -> None:
+    media = tmp_path / "uploads"
+    _png(media / "2021" / "03" / "harbour.png")
+    _png(tmp_path / "outside.png")
+    attachment = wxr_item(
+        post_id=50, title="Harbour at dawn", slug="harbour", post_type="attachment"
+    ).replace(
+        "</item>",
+        "<wp:attachment_url>https://gazette.example/wp-content/uploads/2021/03/harbour.png</wp:attachment_url></item>",
+    )
+    body = (
+        '<p>Before.</p><figure><img src="https://gazette.example/wp-content/uploads/2021/03/harbour-300x200.png" alt="x"/>'
+        "<figcaption>The harbour at dawn</figcaption></figure>"
+        '<p><img src="https://elsewhere.example/hotlinked.png"/></p>'
+        '<img src="https://gazette.example/../../outside.png"/>'
+    )
+    item = wxr_item(
+        post_id=1,
+        content=body,
+        extra="<wp:postmeta><wp:meta_key>_thumbnail_id</wp:meta_key><wp:meta_value>50</wp:meta_value></wp:postmeta>",
+    )
+    path = write_wxr(tmp_path / "g.xml", item, attachment)
+
+    summary = wxr_import(path=path, home=home, media_dir=media)
+
+    article = ArticlePage.objects.get()
+    assert article.lead_image is not None and article.lead_image.title == "Harbour at dawn"
+    images = [b.value for b in article.body if b.block_type == "image"]
+    assert len(images) == 1
+    assert images[0]["image"].pk == article.lead_image.pk  # one image for one attachment
+    assert images[0]["caption"] == "The harbour at dawn"
+    assert get_image_model().objects.count() == 1
+    assert summary.counts["images in bodies left out (file not available)"] == 2
+
+    # Without a media directory nothing is fetched and the article still imports.
+    ArticlePage.objects.all().delete()
+    ImportedObject.objects.all().delete()
+    get_image_model().objects.all().delete()
+    wxr_import(path=path, home=home)
+    assert ArticlePage.objects.get().lead_image is None
+
+
+def test_body_blocks_keep_paragraphs_headings_quotes_lists() -> None:
+    html = (
+        "Classic text first line\nsecond line\n\nNext paragraph with <strong>bold</strong> and "
+        '<a href="javascript:alert(1)">bad</a> <a href="https://ok.example/">good</a>.'
+        '<!-- wp:heading --><h2 class="x">A heading</h2><!-- /wp:heading -->'
+        "<blockquote><p>To be quoted.</p><cite>Someone</cite></blockquote>"
+        "<ul><li>One</li><li>Two<ol><li>Two a</li></ol></li></ul>"
+        '<script>alert(1)</script><p onclick="x()">Last <span style="color:red">word</span></p>'
+    )
+    result = html_to_blocks(html, image_for=lambda src, alt: None)
+    assert result.blocks == [
+        ("paragraph", "<p>Classic text first line<br/>second line</p>"),
+        (
+            "paragraph",
+            '<p>Next paragraph with <b>bold</b> and bad <a href="https://ok.example/">good</a>.</p>',
+        ),
+        ("heading", "A heading"),
+        ("quote", {"text": "To be quoted.", "attribution": "Someone"}),
+        ("paragraph", "<ul><li>One</li><li>Two<ol><li>Two a</li></ol></li></ul>"),
+        ("paragraph", "<p>Last word</p>"),
+    ]
+    assert result.dropped["script"] == 1
+
+
+def test_comment_html_becomes_our_text() -> None:
+    assert comment_text_from_html(
+        "<p>Hi <em>there</em></p><p>Line<br>two</p><script>x</script>"
+    ) == ("Hi *there*\n\nLine\ntwo")
+    assert comment_text_from_html('<a href="javascript:x">click</a>') == "click"
+    assert comment_text_from_html("<blockquote>quoted</blockquote>reply") == "> quoted\n\nreply"
