@@ -286,7 +286,7 @@ class DeskView(BaseListingView):
             neighbour = cards[index + 1] if index + 1 < len(cards) else cards[index - 1]
             card.next_url = here + (
                 f"#card-{neighbour.comment.pk}" if neighbour is not card else ""
-            )  # type: ignore[attr-defined]
+            )
         counts = desk_counts(user=self.request.user)
         context.update(
             cards=cards,

@@ -41,7 +41,9 @@ CHUNK_SIZE = 500
 # Selections up to this size are decided during the request; larger ones become a job.
 INLINE_LIMIT = 1000
 DESK_ACTIONS = ("approve", "hold", "spam", "trash", "restore")
-STATUS_ACTION = {status: action for action, status in MODERATION_ACTIONS.items()}
+STATUS_ACTION: dict[str, str] = {
+    str(status): action for action, status in MODERATION_ACTIONS.items()
+}
 
 
 class DeskError(CommentError):

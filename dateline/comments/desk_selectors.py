@@ -39,9 +39,9 @@ def desk_sections(*, user: Any) -> frozenset[int] | None:
 
     Assignments are the user's own plus their groups'. Kept on the user object for the request.
     """
-    cached = getattr(user, "_desk_sections", False)
-    if cached is not False:
-        return cached  # type: ignore[no-any-return]
+    if hasattr(user, "_desk_sections"):
+        cached: frozenset[int] | None = user._desk_sections
+        return cached
     if not getattr(user, "is_authenticated", False) or user.is_superuser:
         found: frozenset[int] | None = None
     else:
@@ -113,7 +113,8 @@ def desk_counts(*, user: Any) -> dict[str, int]:
             **{name: Count("pk", filter=condition) for name, (_, condition) in QUEUES.items()}
         )
         cache.set(key, found, COUNTS_SECONDS)
-    return found  # type: ignore[no-any-return]
+    counts: dict[str, int] = found
+    return counts
 
 
 # --- Cards ---------------------------------------------------------------------------------------
@@ -140,6 +141,7 @@ class Card:
     events: list[CommentEvent]
     history: History
     bans: list[CommentBan] = field(default_factory=list)
+    next_url: str = ""  # where the desk returns after an action on this card
 
 
 def desk_queryset(queryset: QuerySet[Comment]) -> QuerySet[Comment]:

@@ -340,7 +340,7 @@ class _ModerateBulkAction(SnippetBulkAction):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return {**super().get_context_data(**kwargs), "action_label": self.display_name}
 
-    def get_queryset(self, model: Any, object_ids: Any) -> Any:  # type: ignore[override]
+    def get_queryset(self, model: Any, object_ids: Any) -> Any:
         # Only comments the moderator may act on (their sections); the rest are not found.
         found = moderatable_comments(user=self.request.user).filter(pk__in=object_ids)
         if not found:

@@ -54,8 +54,9 @@
 
   function addHelp() {
     // Wagtail's "?" dialog lists the admin's shortcuts; the desk's join them.
-    var table = document.querySelector('#keyboard-shortcuts-dialog table');
-    if (!table || table.querySelector('#keyboard-shortcut-group-desk')) return;
+    var table = shortcutsTable();
+    if (!table) return false;
+    if (table.querySelector('#keyboard-shortcut-group-desk')) return true;
     var body = document.createElement('tbody');
     body.id = 'keyboard-shortcut-group-desk';
     body.className = 'w-w-full';
@@ -81,7 +82,21 @@
       row.appendChild(key);
       body.appendChild(row);
     });
-    table.insertBefore(body, table.firstChild.nextSibling);
+    table.insertBefore(body, table.querySelector('tbody'));
+    return true;
+  }
+
+  function shortcutsTable() {
+    // Wagtail keeps its dialogs in <template> elements until its scripts move them into the
+    // page, which may happen before or after this script runs.
+    var live = document.querySelector('#keyboard-shortcuts-dialog table');
+    if (live) return live;
+    var templates = document.querySelectorAll('template');
+    for (var i = 0; i < templates.length; i += 1) {
+      var found = templates[i].content.querySelector('#keyboard-shortcuts-dialog table');
+      if (found) return found;
+    }
+    return null;
   }
 
   function openHelp() {
@@ -124,7 +139,12 @@
   });
 
   function start() {
-    addHelp();
+    if (!addHelp()) {
+      var observer = new MutationObserver(function () {
+        if (addHelp()) observer.disconnect();
+      });
+      observer.observe(document.body, { childList: true, subtree: true });
+    }
     var help = document.querySelector('[data-desk-help]');
     if (help) {
       help.hidden = false;
