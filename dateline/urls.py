@@ -13,6 +13,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("search/", news_views.search, name="search"),
     path("comments/", include("dateline.comments.urls")),
+    path("privacy/", include("dateline.commenters.urls")),
     path("feeds/", include("dateline.feeds.urls")),
     path("api/v1/", include("dateline.api.urls")),
     path("healthz", core_views.healthz, name="healthz"),
