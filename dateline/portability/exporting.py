@@ -240,10 +240,12 @@ class _Writer:
         _add(item, "wp:post_type", "post")
         _add(item, "wp:post_password", "")
         _add(item, "wp:is_sticky", 0)
-        if article.section is not None:
-            category = _add(item, "category", article.section.title, cdata=True)
+        parent = article.get_parent()
+        section = parent.specific if parent is not None else None
+        if isinstance(section, SectionPage):
+            category = _add(item, "category", section.title, cdata=True)
             category.set("domain", "category")
-            category.set("nicename", article.section.slug)
+            category.set("nicename", section.slug)
         for tag in content.tags.all():
             element = _add(item, "category", tag.name, cdata=True)
             element.set("domain", "post_tag")
@@ -313,7 +315,6 @@ def wxr_export(*, path: Path, progress: Callable[[int, int], None] | None = None
     total = ArticlePage.objects.count()
     with etree.xmlfile(str(path), encoding="utf-8") as xf:
         xf.write_declaration()
-        xf.write("\n")
         with xf.element("rss", nsmap=NSMAP, version="2.0"):
             xf.write("\n")
             with xf.element("channel"):
@@ -324,7 +325,7 @@ def wxr_export(*, path: Path, progress: Callable[[int, int], None] | None = None
                 writer.terms()
                 articles = (
                     ArticlePage.objects.order_by("path")
-                    .select_related("section", "lead_image")
+                    .select_related("lead_image")
                     .iterator(chunk_size=200)
                 )
                 for done, article in enumerate(articles, start=1):
