@@ -53,7 +53,6 @@ from .services import (
     CommentError,
     article_comments_set_status,
     comment_feature,
-    comment_moderate,
 )
 from .text import normalise_email
 
@@ -78,13 +77,11 @@ def _next(request: HttpRequest, default: str) -> str:
 def moderate_comment(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if action not in ACTION_LABELS:
         raise PermissionDenied
-    if not request.user.has_perm("comments.change_comment"):
-        raise PermissionDenied
-    comment = get_object_or_404(Comment.objects.select_related("article"), pk=pk)
+    comment = _comment_or_404(request, pk)  # only the moderator's sections
     listing = reverse("wagtailsnippets_comments_comment:list")
     if request.method == "POST":
         if action in MODERATION_ACTIONS:
-            comment_moderate(
+            desk_decide(
                 comment=comment,
                 action=action,
                 actor=request.user,

@@ -229,3 +229,31 @@ def test_closing_survives_publishing_the_latest_revision(client, editor, article
 
     article.refresh_from_db()
     assert article.comment_status == "closed"
+
+
+def test_moderator_limited_to_a_section_cannot_use_the_table_for_other_sections(
+    client, moderator, section, home, article_factory, comment_factory
+):
+    from dateline.comments.models import DeskAssignment
+    from tests.factories import SectionPageFactory
+
+    politics = SectionPageFactory(parent=home, title="Politics", slug="politics")
+    DeskAssignment.objects.create(user=moderator, section=section)
+    mine = comment_factory(
+        article=article_factory(parent=section, title="Mine", slug="mine"), status="pending"
+    )
+    other = comment_factory(
+        article=article_factory(parent=politics, title="Other", slug="other"), status="pending"
+    )
+    client.force_login(moderator)
+
+    listing = client.get(reverse(LISTING)).content.decode()
+    allowed = client.post(reverse("comments_moderate", args=[mine.pk, "approve"]))
+    denied = client.post(reverse("comments_moderate", args=[other.pk, "approve"]))
+
+    assert mine.body in listing
+    assert other.body not in listing
+    assert allowed.status_code == 302
+    assert denied.status_code == 404
+    other.refresh_from_db()
+    assert other.status == Comment.Status.PENDING
