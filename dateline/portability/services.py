@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlparse
+from urllib.parse import parse_qsl, unquote, urlparse
 
 from django.core.files.images import ImageFile
 from django.db import transaction
@@ -358,6 +358,7 @@ class _WxrWriter:
 
     def tags_import(self) -> None:
         known = _mapped(self.source, Kind.TAG)
+        created: set[int] = set()
         for slug, name in self.index.tags.items():
             tag = Tag.objects.filter(pk=known.get(slug)).first()
             if tag is not None:
@@ -372,6 +373,9 @@ class _WxrWriter:
                 if tag is None:
                     tag = Tag.objects.create(name=name, slug=tag_slug)
                     self.summary.created["tags"] += 1
+                    created.add(tag.pk)
+                elif tag.pk in created:
+                    self.summary.counts["tag slugs sharing a name with another (one tag)"] += 1
                 else:
                     self.summary.existing["tags"] += 1
                 _remember(self.source, Kind.TAG, slug, tag)
@@ -511,7 +515,13 @@ class _WxrWriter:
         root = self.blog.path.rstrip("/")
         urls.append(f"{root}/?p={item.post_id}")
         guid = urlparse(item.guid)
-        if guid.scheme in ("http", "https") and guid.netloc == self.blog.netloc:
+        guid_ids = {v for k, v in parse_qsl(guid.query) if k in ("p", "page_id")}
+        # A guid naming another post's id was minted on another site; that id is not ours.
+        if (
+            guid.scheme in ("http", "https")
+            and guid.netloc == self.blog.netloc
+            and guid_ids <= {item.post_id}
+        ):
             urls.append(item.guid)
         paths = []
         for url in urls:

@@ -69,6 +69,7 @@ def expected_from_file(path: Path) -> dict[str, Any]:
             "password": item.findtext(f"{wp}post_password") or "",
             "date": item.findtext(f"{wp}post_date_gmt"),
             "title": (item.findtext("title") or "").strip(),
+            "link": item.findtext("link"),
             "section": own_categories[0] if own_categories else "uncategorized",
             "tags": own_tags,
         }
@@ -118,6 +119,7 @@ def test_theme_unit_test_export_is_imported_whole(theme_file: Path, home: HomePa
     assert summary.created["comments"] == len(expected["comments"])
     assert summary.skipped["page items"] == 21
     assert summary.skipped["pingbacks"] == 2 and summary.skipped["trackbacks"] == 2
+    assert summary.skipped["redirects already taken"] == 0
 
     articles = _mapping("post")
     comment_pks = _mapping("comment")
@@ -149,6 +151,12 @@ def test_theme_unit_test_export_is_imported_whole(theme_file: Path, home: HomePa
         assert article.get_parent().slug == facts["section"]
         assert article.section is not None and article.section.slug == facts["section"]
         assert article.title == (facts["title"] or "Untitled")
+        # Every old address of the post leads to the article.
+        for old in (facts["link"], f"/?p={post_id}"):
+            assert (
+                Redirect.objects.get(old_path=Redirect.normalise_path(old)).redirect_page_id
+                == article.pk
+            )
         if facts["status"] == "publish" and not facts["password"]:
             assert article.live
             assert article.first_published_at == _aware(facts["date"])
@@ -202,3 +210,16 @@ def test_a_second_run_changes_nothing(theme_file: Path, home: HomePage) -> None:
     assert snapshot() == before
     assert not again.created
     assert again.existing["articles"] == ArticlePage.objects.count()
+
+
+def test_the_ten_level_thread_renders_in_order(
+    theme_file: Path, home: HomePage, client: Any
+) -> None:
+    wxr_import(path=theme_file, home=home)
+    article = ArticlePage.objects.get(slug="template-comments")
+    response = client.get(article.url)
+    assert response.status_code == 200
+    html = response.content.decode()
+    positions = [html.find(f"Comment Depth {n:02d}") for n in range(1, 11)]
+    assert -1 not in positions
+    assert positions == sorted(positions)
