@@ -35,6 +35,7 @@ from .services import (
     comment_moderate,
     comment_post,
 )
+from .signals import comments_moderated
 from .text import body_fingerprint, normalise_text
 
 CHUNK_SIZE = 500
@@ -284,6 +285,14 @@ def desk_bulk_chunk(
             transaction.on_commit(lambda: invalidate(deps))
         if replies:
             transaction.on_commit(lambda: _notify(replies))
+        for target, ids in by_target.items():
+            comments_moderated.send(
+                sender=Comment,
+                held_ids=[pk for pk in ids if current[pk] == Comment.Status.PENDING],
+                to_status=target,
+                actor=actor,
+                reason=reason,
+            )
     elapsed = time.perf_counter() - started
     changed = sum(1 for pk, target in targets.items() if target != current[pk])
     desk_counts_changed()

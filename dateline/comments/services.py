@@ -25,6 +25,7 @@ from dateline.core.net import ip_prefix
 from dateline.core.pagecache import invalidate
 from dateline.news.models import ArticlePage
 
+from .guards import rate_verdict
 from .models import (
     Comment,
     CommentEvent,
@@ -35,9 +36,9 @@ from .models import (
     SentMail,
     Subscriber,
 )
-from .guards import rate_verdict
 from .policy import Policy, policy_for
 from .rules import CLOSED, REFUSE, ScreenContext, Submission, screen
+from .signals import comments_moderated
 from .text import body_fingerprint, normalise_email, normalise_text
 
 User = AbstractBaseUser | AnonymousUser
@@ -378,6 +379,13 @@ def comment_moderate(
         _log(comment, action=action, from_status=old_status, actor=actor, rule=rule, reason=reason)
         if old_status == new_status:
             return comment
+        comments_moderated.send(
+            sender=Comment,
+            held_ids=[comment.pk] if old_status == Comment.Status.PENDING else [],
+            to_status=new_status,
+            actor=actor if getattr(actor, "is_authenticated", False) else None,
+            reason=reason,
+        )
         if Comment.Status.APPROVED in (old_status, new_status):
             comment_counts_refresh(article_id=comment.article_id)
             _after_change(comment.article_id, listings=True)
