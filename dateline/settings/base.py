@@ -331,6 +331,8 @@ DATELINE_TRUSTED_PROXY_COUNT = env.int("DATELINE_TRUSTED_PROXY_COUNT", default=0
 DATELINE_MODEL_DIR = Path(env.str("DATELINE_MODEL_DIR", default=str(VAR_DIR / "models")))
 # Optional operator data the scheduled retraining starts from, per kind (see docs/moderation.md).
 DATELINE_MODERATION_TRAINING_CSV: dict[str, Any] = {}
+# run_scheduler queues the retraining from moderators' decisions once a night, after this hour.
+DATELINE_RETRAIN_HOUR = env.int("DATELINE_RETRAIN_HOUR", default=3)
 
 # --- API ---------------------------------------------------------------------------------------
 REST_FRAMEWORK = {

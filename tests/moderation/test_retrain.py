@@ -82,3 +82,59 @@ def test_retraining_without_enough_decisions_keeps_the_old_model(
     with pytest.raises(TrainingDataError):
         retrain_from_comments("spam")
     assert (tmp_path / "spam.joblib").read_bytes() == before
+
+
+# --- The nightly task -------------------------------------------------------------------------
+
+
+def test_nightly_task_retrains_from_decisions_and_swaps_the_file(
+    settings: Any, tmp_path: Path, moderated: None, spam_scorer: TextScorer
+) -> None:
+    from dateline.moderation.tasks import retrain_filters
+
+    settings.DATELINE_MODEL_DIR = tmp_path
+    spam_scorer.save(tmp_path / "spam.joblib")
+    before = get_scorer("spam")
+    assert before is not None and "moderated comments" not in before.metadata["source"]
+    old_inode = (tmp_path / "spam.joblib").stat().st_ino
+
+    result = retrain_filters.enqueue()  # the test settings run tasks at once
+
+    outcome = result.return_value
+    assert outcome["spam"] == "retrained on 30 examples"
+    assert outcome["abuse"].startswith("kept the old model")  # no confirmed abuse yet
+    assert (tmp_path / "spam.joblib").stat().st_ino != old_inode  # a new file renamed in place
+    after = get_scorer("spam")  # the web process sees the new model on its next comment
+    assert after is not None and "30 moderated comments" in after.metadata["source"]
+    assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_a_failed_save_leaves_the_old_model_whole(
+    settings: Any, tmp_path: Path, moderated: None, spam_scorer: TextScorer, monkeypatch: Any
+) -> None:
+    import joblib
+
+    from dateline.moderation.tasks import retrain_filters
+
+    settings.DATELINE_MODEL_DIR = tmp_path
+    spam_scorer.save(tmp_path / "spam.joblib")
+    old = (tmp_path / "spam.joblib").read_bytes()
+
+    def disk_full(*args: Any, **kwargs: Any) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(joblib, "dump", disk_full)
+    with pytest.raises(OSError, match="No space"):
+        retrain_filters.call()
+
+    assert (tmp_path / "spam.joblib").read_bytes() == old
+    assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_scheduler_queues_the_retraining(settings: Any, tmp_path: Path, moderated: None) -> None:
+    from django.core.management import call_command
+
+    settings.DATELINE_MODEL_DIR = tmp_path
+    call_command("run_scheduler", "--once", verbosity=0)
+
+    assert (tmp_path / "spam.joblib").exists()  # the immediate backend trained at once

@@ -3,15 +3,18 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils import timezone
 
 from dateline.core.db import database_analyze
 
 
 class Command(BaseCommand):
     """The periodic jobs of a one-machine install, for operators without cron: scheduled
-    publishing every minute, the comment-metadata purge every day. With cron, run the two
+    publishing every minute, the comment-metadata purge every day, the learned filters'
+    retraining every night (queued for the db_worker). With cron, run the two
     commands from it instead (see docs/operations.md)."""
 
     help = "Run scheduled publishing every minute, the daily purge and statistics update, until stopped."
@@ -21,12 +24,20 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         last_purge = 0.0
+        last_retrain = None
         while True:
             call_command("publish_scheduled", verbosity=0)
             if time.monotonic() - last_purge > 24 * 3600 or last_purge == 0.0:
                 call_command("purge_comment_metadata", verbosity=0)
                 database_analyze()
                 last_purge = time.monotonic()
+            # Nightly, after DATELINE_RETRAIN_HOUR (site time): queue the filters' retraining.
+            now = timezone.localtime()
+            if (options["once"] or now.hour >= settings.DATELINE_RETRAIN_HOUR) and (
+                last_retrain != now.date()
+            ):
+                call_command("retrain_filters", verbosity=0)
+                last_retrain = now.date()
             if options["once"]:
                 return
             time.sleep(60)

@@ -1,0 +1,73 @@
+"""The site's models: where they live and the per-process cache that reloads a retrained file."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import replace
+from pathlib import Path
+
+from django.conf import settings
+
+from .features import _host
+from .model import CONFIGS, KINDS, ScorerConfig, TextScorer
+
+logger = logging.getLogger("dateline.moderation.classifier")
+
+# --- The site's models ----------------------------------------------------------------------
+
+
+def model_dir() -> Path:
+    return Path(getattr(settings, "DATELINE_MODEL_DIR", Path(settings.VAR_DIR) / "models"))
+
+
+def model_path(kind: str) -> Path:
+    if kind not in KINDS:
+        raise ValueError(f"unknown kind {kind!r}; expected one of {', '.join(KINDS)}")
+    return model_dir() / f"{kind}.joblib"
+
+
+def site_config(kind: str) -> ScorerConfig:
+    """The configuration for training the site's ``kind`` model: links to the site itself
+    (``settings.SITE_URL``) are trusted, not external."""
+    config = CONFIGS[kind]
+    host = _host(getattr(settings, "SITE_URL", "") or "").split(":")[0]
+    if host and host not in config.trusted_hosts:
+        config = replace(config, trusted_hosts=(*config.trusted_hosts, host))
+    return config
+
+
+_cache: dict[str, tuple[Path, int, TextScorer]] = {}
+_cache_lock = threading.Lock()
+
+
+def get_scorer(kind: str) -> TextScorer | None:
+    """The site's trained scorer for ``kind`` ("spam" or "abuse"), or ``None`` when there is no
+    model file (or it cannot be read: logged, the site carries on without it).
+
+    Loaded on first use and kept per process; a file replaced by retraining is picked up on the
+    next call (its modification time changed)."""
+    path = model_path(kind)
+    try:
+        mtime = path.stat().st_mtime_ns
+    except FileNotFoundError:
+        _cache.pop(kind, None)
+        return None
+    cached = _cache.get(kind)
+    if cached and cached[0] == path and cached[1] == mtime:
+        return cached[2]
+    with _cache_lock:
+        cached = _cache.get(kind)
+        if cached and cached[0] == path and cached[1] == mtime:
+            return cached[2]
+        try:
+            scorer = TextScorer.load(path)
+        except Exception:
+            logger.exception("could not load the %s model from %s", kind, path)
+            return None
+        _cache[kind] = (path, mtime, scorer)
+        return scorer
+
+
+def clear_scorer_cache() -> None:
+    _cache.clear()
