@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage
-from django.db.models import Min, Q
+from django.db.models import Count, Min, Q
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
+from wagtail.models import Site
 
-from dateline.comments.models import Comment, Subscriber
+from dateline.comments.desk_selectors import moderatable_comments
+from dateline.comments.models import Comment, CommentSettings, Subscriber
 from dateline.comments.services import (
     UNSUBSCRIBE_SALT,
     mail_budget_allows,
@@ -110,18 +114,22 @@ def moderators_for_digest() -> list[object]:
     return list(users)
 
 
-def queue_summary() -> dict[str, object]:
-    pending = Comment.objects.filter(status=Comment.Status.PENDING)
-    stats = pending.aggregate(oldest=Min("created_at"))
-    waiting_target = timezone.now() - timedelta(hours=settings.DATELINE_MODERATION_TARGET_HOURS)
+def queue_summary(*, user: Any, target_hours: int) -> dict[str, object]:
+    """What waits in the queues this moderator works (only their sections when limited)."""
+    mine = moderatable_comments(user=user)
+    pending = mine.filter(status=Comment.Status.PENDING)
+    overdue_since = timezone.now() - timedelta(hours=target_hours)
+    stats = pending.aggregate(
+        waiting=Count("pk"),
+        oldest=Min("created_at"),
+        overdue=Count("pk", filter=Q(created_at__lt=overdue_since)),
+    )
     return {
-        "pending": pending.count(),
-        "overdue": pending.filter(created_at__lt=waiting_target).count(),
+        "pending": stats["waiting"],
+        "overdue": stats["overdue"],
         "oldest": stats["oldest"],
-        "reported": Comment.objects.filter(
-            Q(status=Comment.Status.APPROVED) & Q(reports_count__gt=0)
-        ).count(),
-        "target_hours": settings.DATELINE_MODERATION_TARGET_HOURS,
+        "reported": mine.filter(reported_at__isnull=False).count(),
+        "target_hours": target_hours,
     }
 
 
@@ -130,18 +138,20 @@ def send_moderator_digest() -> int:
     """Once a day: what waits in the queues, to every moderator who wants to know."""
     if not _settings().moderator_digest:
         return 0
-    summary = queue_summary()
-    if not summary["pending"] and not summary["reported"]:
-        return 0
+    site = Site.objects.filter(is_default_site=True).first()
+    target_hours = CommentSettings.for_site(site).decision_target_hours if site else 24
     sent = 0
     for user in moderators_for_digest():
+        summary = queue_summary(user=user, target_hours=target_hours)
+        if not summary["pending"] and not summary["reported"]:
+            continue
         unsubscribe = _absolute(f"/privacy/digest-off/{digest_token(user.pk)}/")  # type: ignore[attr-defined]
         body = render_to_string(
             "commenters/mail/digest.txt",
             {
                 **summary,
                 "user": user,
-                "desk_url": _absolute("/admin/comments/"),
+                "desk_url": _absolute(reverse("comments_desk", args=["pending"])),
                 "unsubscribe_url": unsubscribe,
                 "SITE_NAME": settings.SITE_NAME,
             },

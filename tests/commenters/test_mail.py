@@ -156,3 +156,23 @@ def test_bulk_decisions_send_notices_too(
     (message,) = mail.outbox
     assert f"“{held.article.title}”" in message.subject
     assert "Off-topic thread cleanup." in message.body
+
+
+def test_a_section_moderator_hears_only_of_their_section(
+    held: Comment, article: Any, home: Any, article_factory: Any, comment_factory: Any
+) -> None:
+    from dateline.comments.models import DeskAssignment
+    from tests.factories import SectionPageFactory
+
+    sport = SectionPageFactory(parent=home, title="Sport", slug="sport")
+    match = article_factory(parent=sport, title="Late goal settles the derby", slug="derby")
+    comment_factory(article=match, status=Comment.Status.PENDING)
+    comment_factory(article=match, status=Comment.Status.PENDING)
+    sports_desk = _user("sportsdesk", "Moderator")
+    DeskAssignment.objects.create(user=sports_desk, section=sport)
+    _user("chief", "Administrator")
+
+    assert send_moderator_digest.call() == 2
+    by_address = {m.to[0]: m for m in mail.outbox}
+    assert by_address["sportsdesk@newsroom.example"].subject.startswith("2 comments wait")
+    assert by_address["chief@newsroom.example"].subject.startswith("3 comments wait")
