@@ -388,6 +388,44 @@ ARTICLES = [
         "corrections": [],
         "comments": "open",
     },
+    {
+        "section": "international",
+        "slug": "nouran-water-conference-english",
+        "translation_of": "nouran-water-conference",
+        "headline": "Regional conference in Nouran looks for ways to cope with water shortages",
+        "standfirst": "Engineers, researchers and council officials met in the coastal city of Nouran to plan joint work on desalination and on using less water, as dry seasons grow longer.",
+        "dateline": "NOURAN",
+        "authors": ["yusuf-haddad"],
+        "tags": ["Climate", "Water", "Arab world"],
+        "hours_ago": 59,
+        "updated_hours_ago": None,
+        "language": "en",
+        "lead_image": {
+            "caption": "Solar panels powering a pilot desalination plant on the Nouran shore.",
+            "credit": "Illustration: Dateline",
+        },
+        "body": [
+            (
+                "paragraph",
+                "A three-day regional conference opened in the coastal city of Nouran on Monday, bringing together engineers, researchers, municipal staff and farmers' associations to agree on a shared approach to shrinking water supplies. It follows a harsh summer in which reservoirs across the region fell to their lowest levels in more than twenty years, forcing several towns to ration water district by district.",
+            ),
+            (
+                "paragraph",
+                "The first day was given over to desalinating seawater with solar power. A team from Nouran University presented a small pilot plant that produces enough each day for about three thousand households, at a lower cost than expected. Several participants warned, however, that the very salty brine left behind could harm sea life unless it is treated carefully.",
+            ),
+            ("heading", "Farmers at the centre of the debate"),
+            (
+                "paragraph",
+                "Farmers' representatives asked for priority to go to replacing old irrigation networks, saying that open channels and worn-out pipes lose large amounts of water. Some proposed low-interest loans so that smallholders can switch to drip irrigation without carrying the cost alone.",
+            ),
+            (
+                "paragraph",
+                "The conference is expected to close with a set of recommendations for the participating governments, including a proposal for an open regional database of groundwater levels. The organisers hope the recommendations become working programmes within two years rather than staying on paper, as happened after earlier meetings.",
+            ),
+        ],
+        "corrections": [],
+        "comments": "open",
+    },
     # ------------------------------------------------------------------ #
     # POLITICS
     # ------------------------------------------------------------------ #

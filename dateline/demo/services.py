@@ -34,6 +34,7 @@ from dateline.news.models import (
     HomePage,
     SectionPage,
 )
+from dateline.news.related import articles_related_rebuild, search_terms_rebuild
 from dateline.news.services import ADMINISTRATOR, EDITOR, MODERATOR, REPORTER
 
 from . import comments_content, content
@@ -151,6 +152,10 @@ def _ensure_article(
         lead_image_caption=(lead or {}).get("caption", ""),
         lead_image_credit=(lead or {}).get("credit", ""),
         first_published_at=published,
+        # The original is listed earlier in content.ARTICLES, so it exists by now.
+        translation_of=ArticlePage.objects.filter(slug=spec["translation_of"]).first()
+        if spec.get("translation_of")
+        else None,
     )
     section.add_child(instance=article)
     for order, slug in enumerate(spec.get("authors", [])):
@@ -279,6 +284,10 @@ def demo_load(*, with_users: bool = True) -> DemoSummary:
             home.save_revision().publish(skip_permission_checks=True)
         summary.comments = _ensure_comments(now)
         transaction.on_commit(lambda: invalidate(["content", "listings"]))
+        # Every article is in place now: choose each one's related coverage, fill the
+        # vocabulary of search suggestions.
+        transaction.on_commit(articles_related_rebuild)
+        transaction.on_commit(search_terms_rebuild)
         if with_users:
             _ensure_users(summary)
     return summary

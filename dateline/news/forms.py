@@ -50,12 +50,8 @@ class SearchForm(forms.Form):
         author_field = self.fields["author"]
         assert isinstance(section_field, forms.ChoiceField)
         assert isinstance(author_field, forms.ChoiceField)
-        section_field.choices = [("", _("All sections"))] + [
-            (s.slug, s.title) for s in sections
-        ]
-        author_field.choices = [("", _("All authors"))] + [
-            (a.slug, a.name) for a in authors
-        ]
+        section_field.choices = [("", _("All sections"))] + [(s.slug, s.title) for s in sections]
+        author_field.choices = [("", _("All authors"))] + [(a.slug, a.name) for a in authors]
         self.fields["q"].widget.input_type = "search"
         self.fields["q"].widget.attrs["maxlength"] = str(MAX_QUERY_LENGTH)
 

@@ -114,3 +114,12 @@ def search_terms_rebuild() -> int:
     for article in queryset.iterator(chunk_size=500):
         added += search_terms_add(texts=article_search_terms(article=article))
     return added
+
+
+def articles_related_rebuild() -> int:
+    """Recompute every live article's related coverage (after a bulk load); returns the count."""
+    count = 0
+    for article in ArticlePage.objects.live().iterator(chunk_size=200):
+        article_related_refresh(article=article)
+        count += 1
+    return count

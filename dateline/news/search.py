@@ -77,6 +77,73 @@ def normalise_arabic(text: str) -> str:
     return " ".join(word for word in words if word)
 
 
+# Words too common to narrow a search; left out of a query that has other words.
+STOPWORDS = frozenset(
+    [
+        "a",
+        "about",
+        "after",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "been",
+        "but",
+        "by",
+        "for",
+        "from",
+        "had",
+        "has",
+        "have",
+        "he",
+        "her",
+        "his",
+        "how",
+        "i",
+        "if",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "more",
+        "not",
+        "of",
+        "on",
+        "or",
+        "our",
+        "over",
+        "says",
+        "she",
+        "than",
+        "that",
+        "the",
+        "their",
+        "them",
+        "there",
+        "these",
+        "they",
+        "this",
+        "to",
+        "up",
+        "was",
+        "we",
+        "were",
+        "what",
+        "when",
+        "which",
+        "who",
+        "will",
+        "with",
+        "would",
+        "you",
+        "your",
+    ]
+)
+
+
 @dataclass(frozen=True)
 class Term:
     """One word of the reader's query and the forms the index may hold it under."""
@@ -105,9 +172,10 @@ def parse_query(raw: str) -> list[Term]:
         if has_arabic(word):
             forms = [f for f in dict.fromkeys([lowered, normalise_arabic_word(lowered)]) if f]
         terms.append(Term(text=word, forms=tuple(forms)))
-        if len(terms) == MAX_TERMS:
+        if len(terms) == MAX_TERMS * 2:
             break
-    return terms
+    meaningful = [term for term in terms if term.forms[0] not in STOPWORDS]
+    return (meaningful or terms)[:MAX_TERMS]
 
 
 def clean_search_query(query: str) -> str:

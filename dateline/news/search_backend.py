@@ -19,6 +19,9 @@ from django.utils import timezone
 from .models import ArticleAuthor, ArticlePage, Author, SectionPage
 from .search import Term
 
+# The SQL below is assembled from table names, column names and integers of our own (S608);
+# every value from a reader is a query parameter.
+
 # Results are counted up to this many; beyond it the page says "more than 1,000".
 SEARCH_COUNT_CAP = 1000
 
@@ -60,58 +63,104 @@ def _fts_sqlite_match(terms: list[Term]) -> str:
     return "{title body} : (" + " AND ".join(groups) + ")"
 
 
-def _search_sql(
-    *, vendor: str, terms: list[Term], filters: SearchFilters, restricted_paths: list[str]
-) -> tuple[str, str, list[Any], list[Any]]:
-    """FROM/WHERE of a search over Wagtail's own index tables, its ORDER BY, and the
-    parameters of each. Joins from the matching index entries to the articles, so the cost
-    follows the number of matches, not the size of the archive."""
+# Up to this many matches a search is exact: every match is joined, filtered and ordered.
+EXACT_LIMIT = 2000
+# Beyond it, only this many candidates are taken from the full-text index (the best by score,
+# or the most recently indexed for "newest first"), then joined, filtered and ordered.
+CANDIDATES = 2000
+
+
+@dataclass
+class _Sql:
+    """Pieces of one search statement over Wagtail's index tables."""
+
+    match_count: str  # SELECT COUNT(*) of the full-text matches alone
+    match_params: list[Any]
+    from_where: str  # FROM … WHERE … down to the articles, with the filters
+    params: list[Any]
+    order: str
+
+
+def _tables() -> tuple[str, str, int]:
     from django.contrib.contenttypes.models import ContentType
     from modelsearch.conf import get_app_config
 
-    entries = get_app_config().get_model("IndexEntry")._meta.db_table
-    content_type = ContentType.objects.get_for_model(ArticlePage).pk
+    config = get_app_config()
+    entries = config.get_model("IndexEntry")._meta.db_table
+    fts = (
+        config.get_model("SQLiteFTSIndexEntry")._meta.db_table
+        if connection.vendor == "sqlite"
+        else ""
+    )
+    return entries, fts, ContentType.objects.get_for_model(ArticlePage).pk
+
+
+def _search_sql(
+    *,
+    terms: list[Term],
+    filters: SearchFilters,
+    restricted_paths: list[str],
+    candidates: int | None,
+) -> _Sql:
+    """The statements of a search over Wagtail's own index tables (SQLite FTS5 or PostgreSQL
+    tsvector columns). With ``candidates``, only that many full-text matches are joined."""
+    entries, fts, content_type = _tables()
     page, article = "wagtailcore_page", ArticlePage._meta.db_table
+    recent = filters.sort == "recent"
     where: list[str] = []
     params: list[Any] = []
-    order_params: list[Any] = []
-    if vendor == "sqlite":
-        fts = get_app_config().get_model("SQLiteFTSIndexEntry")._meta.db_table
+    if connection.vendor == "sqlite":
+        match = _fts_sqlite_match(terms)
+        # bm25 weights follow the FTS table's columns: autocomplete, body, title.
+        score = f"bm25({fts}, 0.0, 1.0, 4.0)"
+        limit = ""
+        if candidates:
+            # Recently indexed first: entries are created when an article is first published.
+            limit = f" ORDER BY {'rowid DESC' if recent else 'score'} LIMIT {int(candidates)}"
         from_ = (
-            f"{fts} JOIN {entries} e ON e.id = {fts}.rowid "
+            f"(SELECT rowid AS rid, {score} AS score FROM {fts} WHERE {fts} MATCH %s{limit}) c "  # noqa: S608
+            f"JOIN {entries} e ON e.id = c.rid "
             f"JOIN {page} p ON p.id = CAST(e.object_id AS INTEGER) "
             f"JOIN {article} a ON a.page_ptr_id = p.id"
         )
-        where.append(f"{fts} MATCH %s")
-        params.append(_fts_sqlite_match(terms))
-        # bm25 weights follow the FTS table's columns: autocomplete, body, title.
-        relevance = f"bm25({fts}, 0.0, 1.0, 4.0)"
+        params.append(match)
+        relevance = "c.score"
+        match_count = f"SELECT COUNT(*) FROM {fts} WHERE {fts} MATCH %s"  # noqa: S608
+        match_params: list[Any] = [match]
     else:
         from wagtail.search.backends import get_search_backend
 
         config = getattr(get_search_backend(), "config", None)
-
-        def tsquery(form: str) -> str:
-            if config:
-                params.append(config)
-                return "plainto_tsquery(%s::regconfig, %s)"
-            return "plainto_tsquery(%s)"
-
+        query_params: list[Any] = []
         parts = []
         for term in terms:
             pieces = []
             for form in term.forms:
-                pieces.append(tsquery(form))
-                params.append(form)
+                if config:
+                    pieces.append("plainto_tsquery(%s::regconfig, %s)")
+                    query_params.extend([config, form])
+                else:
+                    pieces.append("plainto_tsquery(%s)")
+                    query_params.append(form)
             parts.append("(" + " || ".join(pieces) + ")")
-        query_sql = " && ".join(parts)
+        tsquery = " && ".join(parts)
+        matches = (
+            f"SELECT m.id AS rid FROM {entries} m, (SELECT {tsquery} AS q) mq "  # noqa: S608
+            "WHERE m.content_type_id = %s AND (m.title @@ mq.q OR m.body @@ mq.q)"
+        )
+        if candidates:
+            # Ranking reads every matching vector: take the most recently indexed ones.
+            matches += f" ORDER BY m.id DESC LIMIT {int(candidates)}"
         from_ = (
-            f"{entries} e CROSS JOIN (SELECT {query_sql} AS q) tsq "
+            f"({matches}) c JOIN {entries} e ON e.id = c.rid "
+            f"CROSS JOIN (SELECT {tsquery} AS q) tsq "
             f"JOIN {page} p ON p.id = CAST(e.object_id AS INTEGER) "
             f"JOIN {article} a ON a.page_ptr_id = p.id"
         )
-        where.append("(e.title @@ tsq.q OR e.body @@ tsq.q)")
+        params.extend([*query_params, content_type, *query_params])
         relevance = "-(4 * ts_rank(e.title, tsq.q) + ts_rank(e.body, tsq.q))"
+        match_count = f"SELECT COUNT(*) FROM ({matches.split(' ORDER BY')[0]} LIMIT %s) n"  # noqa: S608
+        match_params = [*query_params, content_type, EXACT_LIMIT + 1]
     where.append("e.content_type_id = %s")
     params.append(content_type)
     where.append("p.live = %s")
@@ -123,10 +172,10 @@ def _search_sql(
         where.append("a.section_id = %s")
         params.append(filters.section.pk)
     if filters.author is not None:
+        # Only table names are formatted in; values are parameters.
         where.append(
-            # Only table names are formatted in; values are parameters.
-            f"EXISTS (SELECT 1 FROM {ArticleAuthor._meta.db_table} b "  # noqa: S608
-            "WHERE b.article_id = p.id AND b.author_id = %s)"
+            f"p.id IN (SELECT b.article_id FROM {ArticleAuthor._meta.db_table} b "  # noqa: S608
+            "WHERE b.author_id = %s)"
         )
         params.append(filters.author.pk)
     if filters.date_from is not None:
@@ -137,23 +186,41 @@ def _search_sql(
         params.append(_day_start(filters.date_to + timedelta(days=1)))
     order = (
         "p.first_published_at DESC, p.id DESC"
-        if filters.sort == "recent"
+        if recent
         else f"{relevance}, p.first_published_at DESC, p.id DESC"
     )
-    return f"FROM {from_} WHERE {' AND '.join(where)}", order, params, order_params
+    return _Sql(
+        match_count=match_count,
+        match_params=match_params,
+        from_where=f"FROM {from_} WHERE {' AND '.join(where)}",
+        params=params,
+        order=order,
+    )
+
+
+def _has_filters(filters: SearchFilters) -> bool:
+    return any(
+        value is not None
+        for value in (filters.section, filters.author, filters.date_from, filters.date_to)
+    )
 
 
 def search_ids(
     *, terms: list[Term], filters: SearchFilters, page_number: str | int | None, per_page: int
 ) -> tuple[list[int], int, int, bool]:
-    """(ids of one page of results, page number, count up to the cap, whether capped):
-    two queries, three with a view restriction lookup."""
+    """(ids of one page of results, page number, count up to the cap, whether there may be
+    more than ``count``). Three queries: view restrictions, the number of full-text matches,
+    and the ordered ids (at most SEARCH_COUNT_CAP + 1 integers, paged here).
+
+    Exact up to EXACT_LIMIT full-text matches. Beyond that, the CANDIDATES best-scoring (or,
+    newest first, most recently indexed) matches are filtered and ordered; the count then says
+    "at least". See docs/search.md.
+    """
     from wagtail.models import PageViewRestriction
     from wagtail.search.backends import get_search_backend
 
     backend = type(get_search_backend()).__name__
-    vendor = connection.vendor
-    if (vendor, backend) not in (
+    if (connection.vendor, backend) not in (
         ("sqlite", "SQLiteSearchBackend"),
         ("postgresql", "PostgresSearchBackend"),
     ):
@@ -161,29 +228,34 @@ def search_ids(
             terms=terms, filters=filters, page_number=page_number, per_page=per_page
         )
     restricted = list(PageViewRestriction.objects.values_list("page__path", flat=True))
-    from_where, order, params, _ = _search_sql(
-        vendor=vendor, terms=terms, filters=filters, restricted_paths=restricted
-    )
+    probe = _search_sql(terms=terms, filters=filters, restricted_paths=restricted, candidates=None)
     with connection.cursor() as cursor:
-        # Counting stops at the cap: a COUNT(*) over every match of a common word is the
-        # slowest part of a search, and nobody reads page 51.
-        cursor.execute(
-            f"SELECT COUNT(*) FROM (SELECT 1 {from_where} LIMIT {SEARCH_COUNT_CAP + 1}) c",  # noqa: S608
-            params,
+        # Counting the full-text matches alone is cheap (no joins, no scores).
+        cursor.execute(probe.match_count, probe.match_params)
+        matches = cursor.fetchone()[0]
+        if matches == 0:
+            return [], 1, 0, False
+        large = matches > EXACT_LIMIT
+        sql = (
+            _search_sql(
+                terms=terms,
+                filters=filters,
+                restricted_paths=restricted,
+                candidates=CANDIDATES if _has_filters(filters) else SEARCH_COUNT_CAP + 1,
+            )
+            if large
+            else probe
         )
-        count = cursor.fetchone()[0]
-        capped = count > SEARCH_COUNT_CAP
-        count = min(count, SEARCH_COUNT_CAP)
-        last = max(1, -(-count // per_page))
-        number = _page_number(page_number, last=last)
-        if count == 0:
-            return [], number, 0, False
         cursor.execute(
-            f"SELECT p.id {from_where} ORDER BY {order} LIMIT %s OFFSET %s",
-            [*params, per_page, (number - 1) * per_page],
+            f"SELECT p.id {sql.from_where} ORDER BY {sql.order} LIMIT {SEARCH_COUNT_CAP + 1}",
+            sql.params,
         )
-        ids = [row[0] for row in cursor.fetchall()]
-    return ids, number, count, capped
+        found = [row[0] for row in cursor.fetchall()]
+    capped = len(found) > SEARCH_COUNT_CAP or (large and bool(found))
+    count = min(len(found), SEARCH_COUNT_CAP)
+    number = _page_number(page_number, last=max(1, -(-count // per_page)))
+    start = (number - 1) * per_page
+    return found[start : start + per_page], number, count, capped
 
 
 def _search_ids_generic(

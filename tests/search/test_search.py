@@ -268,3 +268,27 @@ def test_empty_results_offer_help(client, archive):
         .startswith("0 results")
     )
     assert page.xpath("//*[@class='empty']//a[@href]")  # search without the filters
+
+
+@pytest.mark.parametrize("sort", ["relevance", "recent"])
+def test_past_the_exact_limit_candidates_are_filtered_and_ordered(section, monkeypatch, sort):
+    from dateline.news import search_backend
+
+    monkeypatch.setattr(search_backend, "EXACT_LIMIT", 2)
+    now = timezone.now()
+    for n in range(5):
+        indexed(
+            parent=section,
+            title=f"Ferry story {n}",
+            first_published_at=now - timedelta(days=n),
+        )
+
+    results = article_search(query="ferry", filters=SearchFilters(sort=sort))
+
+    assert results.count == 5 and results.count_capped  # "at least 5"
+    if sort == "recent":
+        assert titles(results) == [f"Ferry story {n}" for n in range(5)]
+    filtered = article_search(
+        query="ferry", filters=SearchFilters(date_from=(now - timedelta(days=1)).date(), sort=sort)
+    )
+    assert set(titles(filtered)) <= {"Ferry story 0", "Ferry story 1"}

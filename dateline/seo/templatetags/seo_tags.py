@@ -50,7 +50,12 @@ def hreflang_links(context: template.Context, detail: Any) -> dict[str, Any]:
     """<link rel="alternate" hreflang> for every language version of the story, this one
     included, and x-default for the original (the first of ``detail.translations``)."""
     request = context.get("request")
+    base = _base(context).rstrip("/")
     versions = getattr(detail, "translations", None) or []
-    links = [(v.language, v.get_full_url(request)) for v in versions]
-    links = [(language, url) for language, url in links if url]
+    links = []
+    for version in versions:
+        url = version.get_url(request)
+        if url:
+            # The same host as the canonical URL and og:url (the request's).
+            links.append((version.language, url if url.startswith("http") else base + url))
     return {"links": links, "default": links[0][1] if links else None}
