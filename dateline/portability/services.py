@@ -9,20 +9,16 @@ second run of the same file finds it and changes nothing.
 
 from __future__ import annotations
 
-import contextlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 from urllib.parse import parse_qsl, unquote, urlparse
 
-from django.core.files.images import ImageFile
 from django.db import transaction
 from django.utils.text import slugify
 from taggit.models import Tag
 from wagtail.contrib.redirects.models import Redirect
-from wagtail.images import get_image_model
 from wagtail.models import Site
 
 from dateline.comments.models import Comment
@@ -38,7 +34,8 @@ from dateline.news.models import (
 )
 
 from .exporting import wxr_export
-from .html import comment_text_from_html, html_to_blocks, html_to_text, strip_size_suffix
+from .html import comment_text_from_html, html_to_blocks, html_to_text
+from .media import Attachment, Images, mapped_ids, remember
 from .models import ImportedObject
 from .parsing import (
     DisqusPost,
@@ -66,7 +63,6 @@ WP_COMMENT_STATUS = {
     "trash": Comment.Status.TRASH,
     "post-trashed": Comment.Status.TRASH,
 }
-IMAGE_EXTENSIONS = {".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif", ".bmp"}
 DEFAULT_CATEGORY = ("uncategorized", "Uncategorized")
 # Our own article fields, carried in post meta by our export.
 META_PLACE, META_LANGUAGE = "_dateline_place", "_dateline_language"
@@ -81,137 +77,8 @@ def _no_progress(stage: str, done: int, total: int | None) -> None:
     return None
 
 
-def _mapped(source: str, kind: str) -> dict[str, int]:
-    return dict(
-        ImportedObject.objects.filter(source=source, kind=kind).values_list(
-            "source_id", "object_id"
-        )
-    )
-
-
-def _remember(source: str, kind: str, source_id: str, obj: Any) -> None:
-    ImportedObject.objects.update_or_create(
-        source=source, kind=kind, source_id=source_id, defaults={"object_id": obj.pk}
-    )
-
-
 def _slug(value: str, *, fallback: str, max_length: int = 255) -> str:
     return slugify(unquote(value), allow_unicode=True)[:max_length].strip("-") or fallback
-
-
-# --- Images -------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Attachment:
-    line: int
-    attachment_id: str
-    url: str
-    title: str
-    alt: str
-
-
-class _Images:
-    """Attachments → Wagtail images, from files under the operator's media directory only."""
-
-    def __init__(
-        self,
-        *,
-        media_dir: Path | None,
-        attachments: dict[str, Attachment],
-        source: str,
-        summary: Summary,
-        dry_run: bool,
-    ) -> None:
-        self.media_dir = media_dir.resolve() if media_dir is not None else None
-        self.attachments = attachments
-        self.by_path: dict[str, str] = {}
-        for attachment in attachments.values():
-            self.by_path.setdefault(urlparse(attachment.url).path, attachment.attachment_id)
-        self.source = source
-        self.summary = summary
-        self.dry_run = dry_run
-        self.written: list[str] = []
-        self.done: dict[str, Any] = {}
-        self.Image = get_image_model()
-        self.known = _mapped(source, Kind.ATTACHMENT)
-
-    def for_attachment(self, attachment_id: str) -> Any:
-        attachment = self.attachments.get(attachment_id)
-        if attachment is None:
-            self.summary.counts["featured images naming a missing attachment"] += 1
-            return None
-        return self._image(attachment_id, attachment.url, attachment.title or attachment.alt)
-
-    def for_src(self, src: str, alt: str) -> Any:
-        path = urlparse(src).path
-        attachment_id = self.by_path.get(path) or self.by_path.get(strip_size_suffix(path))
-        if attachment_id is not None:
-            return self.for_attachment(attachment_id)
-        return self._image("url:" + path, src, alt)
-
-    def _find(self, url: str) -> Path | None:
-        if self.media_dir is None:
-            return None
-        parts = [unquote(p) for p in urlparse(url).path.split("/") if p]
-        if not parts or any(p in (".", "..") or "\\" in p for p in parts):
-            return None
-        for variant in (parts, [*parts[:-1], strip_size_suffix(parts[-1])]):
-            for start in range(len(variant)):
-                candidate = self.media_dir.joinpath(*variant[start:])
-                try:
-                    resolved = candidate.resolve()
-                except OSError:
-                    continue
-                if resolved.is_file() and resolved.is_relative_to(self.media_dir):
-                    return resolved
-        return None
-
-    def _image(self, source_id: str, url: str, title: str) -> Any:
-        if source_id in self.done:
-            return self.done[source_id]
-        image = None
-        if source_id in self.known:
-            image = self.Image.objects.filter(pk=self.known[source_id]).first()
-        if image is None:
-            image = self._create(source_id, url, title)
-        elif not self.dry_run:
-            self.summary.existing["images"] += 1
-        self.done[source_id] = image
-        return image
-
-    def _create(self, source_id: str, url: str, title: str) -> Any:
-        found = self._find(url)
-        if found is None or found.suffix.lower() not in IMAGE_EXTENSIONS:
-            self.summary.counts["images not available locally"] += 1
-            return None
-        try:
-            from PIL import Image as PILImage
-
-            with PILImage.open(found) as probe:
-                probe.verify()
-        except Exception:
-            self.summary.note(f"{found.name} is not a readable image; left out.")
-            self.summary.counts["images not available locally"] += 1
-            return None
-        self.summary.created["images"] += 1
-        if self.dry_run:
-            return None
-        with found.open("rb") as handle:
-            image = self.Image(title=(title or found.stem)[:255], file_size=found.stat().st_size)
-            image.file = ImageFile(handle, name=found.name)
-            image.save()
-        self.written.append(image.file.name)
-        _remember(self.source, Kind.ATTACHMENT, source_id, image)
-        return image
-
-    def discard_files(self) -> None:
-        """After a rollback: the rows are gone, so are the copied files."""
-        from django.core.files.storage import default_storage
-
-        for name in self.written:
-            with contextlib.suppress(OSError):
-                default_storage.delete(name)
 
 
 # --- WordPress import ----------------------------------------------------------------------------
@@ -288,7 +155,7 @@ class _WxrWriter:
     """The second pass: one instance per import, inside its transaction."""
 
     def __init__(
-        self, *, path: Path, home: HomePage, index: _WxrIndex, images: _Images, summary: Summary
+        self, *, path: Path, home: HomePage, index: _WxrIndex, images: Images, summary: Summary
     ) -> None:
         self.path = path
         self.home = home
@@ -307,7 +174,7 @@ class _WxrWriter:
 
     # Authors, sections, tags ---------------------------------------------------------------------
     def authors_import(self) -> None:
-        known = _mapped(self.source, Kind.AUTHOR)
+        known = mapped_ids(self.source, Kind.AUTHOR)
         for record in self.index.authors:
             author = Author.objects.filter(pk=known.get(record.login)).first()
             if author is not None:
@@ -323,11 +190,11 @@ class _WxrWriter:
                     self.summary.created["authors"] += 1
                 else:
                     self.summary.existing["authors"] += 1
-                _remember(self.source, Kind.AUTHOR, record.login, author)
+                remember(self.source, Kind.AUTHOR, record.login, author)
             self.authors[record.login] = author
 
     def sections_import(self) -> None:
-        known = _mapped(self.source, Kind.CATEGORY)
+        known = mapped_ids(self.source, Kind.CATEGORY)
         children = {s.slug: s for s in SectionPage.objects.child_of(self.home).specific()}
         for nicename, (name, description) in self.index.categories.items():
             section = SectionPage.objects.filter(pk=known.get(nicename)).first()
@@ -353,11 +220,11 @@ class _WxrWriter:
                     self.summary.created["sections"] += 1
                 else:
                     self.summary.existing["sections"] += 1
-                _remember(self.source, Kind.CATEGORY, nicename, section)
+                remember(self.source, Kind.CATEGORY, nicename, section)
             self.sections[nicename] = section
 
     def tags_import(self) -> None:
-        known = _mapped(self.source, Kind.TAG)
+        known = mapped_ids(self.source, Kind.TAG)
         created: set[int] = set()
         for slug, name in self.index.tags.items():
             tag = Tag.objects.filter(pk=known.get(slug)).first()
@@ -378,12 +245,12 @@ class _WxrWriter:
                     self.summary.counts["tag slugs sharing a name with another (one tag)"] += 1
                 else:
                     self.summary.existing["tags"] += 1
-                _remember(self.source, Kind.TAG, slug, tag)
+                remember(self.source, Kind.TAG, slug, tag)
             self.tags[slug] = tag
 
     # Items --------------------------------------------------------------------------------------
     def items_import(self, progress: Progress) -> None:
-        known = _mapped(self.source, Kind.POST)
+        known = mapped_ids(self.source, Kind.POST)
         done = 0
         for record in WxrReader(self.path):
             if not isinstance(record, WxrItem):
@@ -400,7 +267,7 @@ class _WxrWriter:
                 self.summary.existing["articles"] += 1
             else:
                 article = self.article_create(record)
-                _remember(self.source, Kind.POST, record.post_id, article)
+                remember(self.source, Kind.POST, record.post_id, article)
             self.redirects_create(record, article)
             self.comments_import(record, article)
 
@@ -504,7 +371,7 @@ class _WxrWriter:
         if author is None:
             author = Author.objects.create(name=login[:120], slug=slug)
             self.summary.created["authors"] += 1
-        _remember(self.source, Kind.AUTHOR, login, author)
+        remember(self.source, Kind.AUTHOR, login, author)
         self.authors[login] = author
         return author
 
@@ -607,7 +474,7 @@ def wxr_import(
     summary = Summary(dry_run=dry_run)
     index = _wxr_index(path, progress)
     source = _source_for(index.channel, path)
-    images = _Images(
+    images = Images(
         media_dir=media_dir,
         attachments=index.attachments,
         source=source,
