@@ -9,9 +9,11 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from wagtail.search.index import insert_or_update_object
 
 from dateline.comments.rules import Submission
 from dateline.comments.services import comment_moderate, comment_post
+from dateline.news.related import article_related_refresh
 from tests.factories import ArticlePageFactory, AuthorFactory
 
 VNU = Path(settings.BASE_DIR) / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
@@ -42,6 +44,17 @@ def test_every_kind_of_page_is_valid_html(
     arabic = ArticlePageFactory(
         parent=section, title="مؤتمر المياه يختتم أعماله", language="ar", tags=["Water"]
     )
+    translation = ArticlePageFactory(
+        parent=section,
+        title="Water conference closes",
+        translation_of=arabic,
+        tags=["Water"],
+        authors=[author],
+    )
+    for page in (article, arabic, translation):
+        page.refresh_from_db()
+        insert_or_update_object(page)
+    article_related_refresh(article=translation)
     with django_capture_on_commit_callbacks(execute=True):
         first = comment_post(
             submission=Submission(
@@ -73,6 +86,14 @@ def test_every_kind_of_page_is_valid_html(
         "tag": client.get("/tags/water/"),
         "search": client.get("/search/?q=reservoir"),
         "search-empty": client.get("/search/?q=zzzz"),
+        "search-filtered": client.get(
+            "/search/",
+            {"q": "water", "section": section.slug, "author": "ada-brennan", "sort": "recent"},
+        ),
+        "search-arabic": client.get("/search/?q=والمياه"),
+        "search-bad-date": client.get("/search/?q=reservoir&date_from=2025-13-01"),
+        "search-paged": client.get("/search/?q=valley&page=2"),
+        "article-translated": client.get(translation.url),
         "not-found": client.get("/no/such/page/"),
         "failed-post": client.post(
             "/comments/post/",

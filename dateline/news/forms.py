@@ -11,6 +11,13 @@ from .models import Author, SectionPage
 from .search import MAX_QUERY_LENGTH
 
 
+class DayInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self) -> None:
+        super().__init__(format="%Y-%m-%d")
+
+
 class SearchForm(forms.Form):
     q = forms.CharField(label=_("Search articles"), required=False, strip=True)
     section = forms.ChoiceField(label=_("Section"), required=False)
@@ -18,13 +25,13 @@ class SearchForm(forms.Form):
     date_from = forms.DateField(
         label=_("From"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DayInput(),
         error_messages={"invalid": _("Enter the first day as a date, e.g. 2025-01-31.")},
     )
     date_to = forms.DateField(
         label=_("To"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DayInput(),
         error_messages={"invalid": _("Enter the last day as a date, e.g. 2025-12-31.")},
     )
     sort = forms.ChoiceField(
@@ -66,7 +73,11 @@ class SearchForm(forms.Form):
         super().full_clean()
         for name in self.errors:
             if name in self.fields:
-                self.fields[name].widget.attrs["aria-describedby"] = f"search-{name}-error"
+                widget = self.fields[name].widget
+                widget.attrs["aria-describedby"] = f"search-{name}-error"
+                if isinstance(widget, forms.DateInput):
+                    # Keep what the reader typed: a date input can't hold an invalid value.
+                    widget.input_type = "text"
 
     def value(self, name: str) -> Any:
         """A valid field's value, or None (an invalid one is reported, and ignored)."""

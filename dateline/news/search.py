@@ -214,10 +214,23 @@ def _wanted(terms: Iterable[Term]) -> set[str]:
     return wanted
 
 
+def _first_match(text: str, wanted: set[str]) -> int | None:
+    """Where the first matching word may start: a substring search (fast, in C) for each
+    form, confirmed word by word around it; None when nothing matches."""
+    lowered = text.lower()
+    positions = sorted(p for p in (lowered.find(form) for form in wanted if form) if p >= 0)
+    for position in positions[:5]:
+        # The word containing this position (a prefix may sit before it: والمياه).
+        start = max(0, position - 8)
+        for match in _WORD.finditer(text, start, min(len(text), position + 80)):
+            if _fold(match.group()) in wanted:
+                return match.start()
+    return None
+
+
 def highlight_matches(text: str, terms: Iterable[Term]) -> bool:
     """Whether any word of ``text`` matches the query (to choose what to cut a snippet from)."""
-    wanted = _wanted(terms)
-    return any(_fold(m.group()) in wanted for m in _WORD.finditer(text or ""))
+    return _first_match(text or "", _wanted(terms)) is not None
 
 
 def highlight(text: str, terms: Iterable[Term], *, length: int = SNIPPET_LENGTH) -> SafeString:
@@ -229,23 +242,22 @@ def highlight(text: str, terms: Iterable[Term], *, length: int = SNIPPET_LENGTH)
     """
     text = text or ""
     wanted = _wanted(terms)
-    matches = [m for m in _WORD.finditer(text) if _fold(m.group()) in wanted]
-    if matches:
-        start = max(0, matches[0].start() - length // 4)
-        # Start at a word boundary.
+    first = _first_match(text, wanted)
+    start = 0
+    if first is not None:
+        start = max(0, first - length // 4)
         if start:
+            # Start at a word boundary.
             space = text.find(" ", start)
-            start = space + 1 if 0 <= space < matches[0].start() else start
-    else:
-        start = 0
+            start = space + 1 if 0 <= space < first else start
     end = min(len(text), start + length)
     if end < len(text):
         space = text.rfind(" ", start, end)
         end = space if space > start else end
     parts: list[str] = ["…" if start else ""]
     position = start
-    for match in matches:
-        if match.start() < start or match.end() > end:
+    for match in _WORD.finditer(text, start, end):
+        if _fold(match.group()) not in wanted:
             continue
         parts.append(escape(text[position : match.start()]))
         parts.append(f"<mark>{escape(match.group())}</mark>")
