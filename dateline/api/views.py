@@ -25,9 +25,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from dateline.comments.desk_selectors import access_comment_for_moderator, moderatable_comments
+from dateline.comments.guards import CommentRateLimited
 from dateline.comments.models import Comment
 from dateline.comments.ownership import own_token
-from dateline.comments.guards import CommentRateLimited
 from dateline.comments.services import (
     MODERATION_ACTIONS,
     CommentRefused,

@@ -72,7 +72,9 @@ class Policy:
         )
 
     def hours_closed(self, now: datetime) -> bool:
-        return self.hours is not None and self.hours.outside == "close" and not self.hours.staffed(now)
+        return (
+            self.hours is not None and self.hours.outside == "close" and not self.hours.staffed(now)
+        )
 
 
 @lru_cache(maxsize=4)
@@ -84,7 +86,7 @@ def policy_for(article: ArticlePage, site_settings: CommentSettings) -> Policy:
     """The effective policy, remembered on the article object for the rest of the request."""
     memo = article.__dict__.get("_comment_policy")
     if memo is not None and memo[0] is site_settings:
-        return memo[1]  # type: ignore[no-any-return]
+        return memo[1]
     policy = Policy.from_settings(site_settings)
     path = getattr(settings, "DATELINE_COMMENT_POLICY_OVERRIDES", "")
     if path:

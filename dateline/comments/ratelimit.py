@@ -14,6 +14,7 @@ import math
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from django.core.cache import cache, caches
 from django.db import connection
@@ -108,11 +109,15 @@ def _redis_hit(keyed: list[tuple[Limit, str, int]], moment: float) -> list[int]:
 def _database_hit(keyed: list[tuple[Limit, str, int]]) -> list[int]:
     table = connection.ops.quote_name(RateCounter._meta.db_table)
     rows = ", ".join(["(%s, 1, %s)"] * len(keyed))
-    params: list[object] = []
+    params: list[Any] = []
     for _limit, key, ends in keyed:
-        params += [key, connection.ops.adapt_datetimefield_value(datetime.fromtimestamp(ends, tz=UTC))]
+        params += [
+            key,
+            connection.ops.adapt_datetimefield_value(datetime.fromtimestamp(ends, tz=UTC)),
+        ]
+    # Only the quoted table name and placeholders are formatted in; every value is a parameter.
     sql = (
-        f'INSERT INTO {table} ("key", "count", "expires_at") VALUES {rows} '
+        f'INSERT INTO {table} ("key", "count", "expires_at") VALUES {rows} '  # noqa: S608
         f'ON CONFLICT ("key") DO UPDATE SET "count" = {table}."count" + 1 '
         'RETURNING "key", "count"'
     )

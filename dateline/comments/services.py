@@ -78,17 +78,18 @@ SETTINGS_CACHE_SECONDS = 60
 
 def comment_settings_for(article: ArticlePage) -> CommentSettings:
     """The comment settings of the article's site, from the cache (cleared when they are saved)."""
-    site = article.get_site()
-    if site is None:
+    # The site's id from Wagtail's cached site roots: no query for the Site row itself.
+    parts = article.get_url_parts()
+    if parts is None:
         return CommentSettings()
-    key = f"comment-settings:{site.pk}"
+    key = f"comment-settings:{parts[0]}"
     try:
         found = cache.get(key)
     except Exception:  # a cache that is down (Redis) must not stop comments: ask the database
         log.warning("cache unavailable for the comment settings", exc_info=True)
-        return CommentSettings.for_site(site)
+        return CommentSettings.objects.get_or_create(site_id=parts[0])[0]
     if found is None:
-        found = CommentSettings.for_site(site)
+        found = CommentSettings.objects.get_or_create(site_id=parts[0])[0]
         try:
             cache.set(key, found, SETTINGS_CACHE_SECONDS)
         except Exception:

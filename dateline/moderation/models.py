@@ -42,7 +42,9 @@ class PolicyOverride(models.Model):
     close_after_days = models.PositiveSmallIntegerField(
         null=True,
         blank=True,
-        help_text=_("Close comments on articles older than this many days (0: never; empty: as the site)."),
+        help_text=_(
+            "Close comments on articles older than this many days (0: never; empty: as the site)."
+        ),
     )
     hold_links = models.PositiveSmallIntegerField(
         null=True,
@@ -102,7 +104,9 @@ class SectionPolicy(PolicyOverride):
         max_length=40,
         blank=True,
         validators=[validate_days],
-        help_text=_("Days the desk moderates, like mon-fri or mon-fri,sun (empty: always staffed)."),
+        help_text=_(
+            "Days the desk moderates, like mon-fri or mon-fri,sun (empty: always staffed)."
+        ),
     )
     staffed_from = models.TimeField(null=True, blank=True)
     staffed_until = models.TimeField(
@@ -111,9 +115,7 @@ class SectionPolicy(PolicyOverride):
     timezone = models.CharField(
         max_length=64, default="Europe/London", validators=[validate_timezone]
     )
-    outside_hours = models.CharField(
-        max_length=8, choices=OutsideHours, default=OutsideHours.PRE
-    )
+    outside_hours = models.CharField(max_length=8, choices=OutsideHours, default=OutsideHours.PRE)
 
     class Meta:
         verbose_name = _("section comment policy")
@@ -144,9 +146,7 @@ class SectionPolicy(PolicyOverride):
 class ArticlePolicy(PolicyOverride):
     """One article's comment rules, over its section's and the site's."""
 
-    article = models.OneToOneField(
-        "news.ArticlePage", on_delete=models.CASCADE, related_name="+"
-    )
+    article = models.OneToOneField("news.ArticlePage", on_delete=models.CASCADE, related_name="+")
     ignore_hours = models.BooleanField(
         default=False,
         help_text=_("Take comments as at staffed hours all day (a live blog with its own desk)."),

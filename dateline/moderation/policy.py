@@ -63,7 +63,7 @@ def _rows(article: ArticlePage) -> tuple[dict[str, Any] | None, dict[str, Any] |
         key = f"comment-policy:{version}:{article.pk}:{section_id}"
         found = cache.get(key)
         if found is not None:
-            return found  # type: ignore[no-any-return]
+            return found
     except Exception:
         log.warning("comment policy cache unavailable", exc_info=True)
     section = (

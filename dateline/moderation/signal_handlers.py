@@ -22,6 +22,4 @@ def connect() -> None:
 
     for model in (SectionPolicy, ArticlePolicy):
         post_save.connect(_changed, sender=model, dispatch_uid=f"policy-saved-{model.__name__}")
-        post_delete.connect(
-            _changed, sender=model, dispatch_uid=f"policy-deleted-{model.__name__}"
-        )
+        post_delete.connect(_changed, sender=model, dispatch_uid=f"policy-deleted-{model.__name__}")

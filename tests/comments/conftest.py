@@ -17,8 +17,8 @@ from django.test import Client
 from django.utils import timezone
 from wagtail.models import Site
 
-from dateline.comments.models import Comment, CommentSettings
 from dateline.comments.guards import form_stamp
+from dateline.comments.models import Comment, CommentSettings
 from dateline.comments.rules import Submission
 from dateline.comments.services import comment_counts_refresh, email_key_for
 from dateline.comments.text import body_fingerprint

@@ -91,7 +91,9 @@ def test_form_sent_faster_than_a_person_writes_is_held_with_the_reason(post_comm
     assert "people take at least 3 s" in comment.moderation_reasons[0]["reason"]
 
 
-def test_known_commenter_sending_at_a_normal_pace_is_published(post_comment, comment_factory, article):
+def test_known_commenter_sending_at_a_normal_pace_is_published(
+    post_comment, comment_factory, article
+):
     comment_factory(article=article, author_email="ada@example.org")
 
     post_comment(comment=TEXT, comment_stamp=shown_stamp(seconds_ago=4))

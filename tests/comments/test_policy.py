@@ -1,11 +1,25 @@
-"""The default moderation policy, as WordPress ships it, through services.comment_post."""
+"""The moderation policy through services.comment_post (and the form and the API where it
+matters): WordPress's defaults, word lists, links and addresses, who may comment, Coral's
+pre-moderation, trust and history, and moderators' hours."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, time, timedelta
+
 import pytest
+import time_machine
+from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from dateline.comments.models import Comment, CommentEvent
-from dateline.comments.services import CommentsClosed, comment_moderate, comment_post
+from dateline.comments.services import (
+    CommentRefused,
+    CommentsClosed,
+    comment_moderate,
+    comment_post,
+)
+from dateline.comments.wordlists import compiled, parse
+from dateline.moderation.models import ArticlePolicy, SectionPolicy
 
 
 def codes(comment: Comment) -> list[str]:
@@ -138,4 +152,323 @@ def test_closed_article_takes_no_comment_through_the_service(submission_factory,
 
     with pytest.raises(CommentsClosed):
         comment_post(submission=submission_factory())
+    assert not Comment.objects.exists()
+
+
+# --- Word lists ---------------------------------------------------------------------------------
+
+
+def reasons(comment: Comment) -> str:
+    return " ".join(r["reason"] for r in comment.moderation_reasons)
+
+
+@pytest.mark.parametrize(
+    ("text", "entry"),
+    [
+        ("Try the CASINO tonight", "casino"),
+        ("Cäsïno nights", "casino"),
+        ("ｃａｓｉｎｏ", "casino"),
+        ("casinos and more", "casin*"),
+        ("get FREE -- money!", "free money"),
+        ("c4s1no deals", "/c[a4]s[i1]no/"),
+        ("I blog with WordPress", None),
+        ("press release", "press"),
+        ("cash is fine", None),
+    ],
+)
+def test_word_lists_match_whole_words_and_phrases_folded(text, entry):
+    words = compiled("casino\ncasin*\nfree money\n/c[a4]s[i1]no/\npress\n# a comment line")
+
+    assert words.first_match(text) == entry
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        ("/[unclosed/", "not a valid regular expression"),
+        ("/(a+)+/", "repeats a group"),
+        ("/x*/", "matches an empty text"),
+        ("ca*sino", "may only end a word"),
+    ],
+)
+def test_bad_word_list_entries_are_refused_with_a_message(entry, message):
+    with pytest.raises(ValidationError, match=message):
+        parse(f"casino\n{entry}")
+
+
+def test_word_list_compiles_once_per_version():
+    assert compiled("casino") is compiled("casino")
+    assert compiled("casino") is not compiled("casino\npoker")
+
+
+def test_disallowed_word_marks_spam_and_names_the_entry(submission_factory, site_settings):
+    site_settings(disallowed_words="casino\nfree money")
+
+    comment = post(submission_factory(body="Best Casino odds here"))
+
+    assert comment.status == Comment.Status.SPAM
+    assert "disallowed_words" in codes(comment)
+    assert "word “casino” on the disallowed list" in reasons(comment)
+
+
+def test_moderation_word_holds_even_a_known_commenter(submission_factory, site_settings):
+    comment_moderate(comment=post(submission_factory()), action="approve")
+    site_settings(moderation_words="lawsuit")
+
+    held = post(submission_factory(body="There will be a Lawsuit, mark my words."))
+    fine = post(submission_factory(body="The lawsuits page is elsewhere."))
+
+    assert held.status == Comment.Status.PENDING
+    assert "Held: word “lawsuit” on the suspect list." in reasons(held)
+    assert fine.status == Comment.Status.APPROVED
+
+
+def test_section_words_add_to_the_sites(submission_factory, site_settings, section):
+    site_settings(moderation_words="lawsuit")
+    SectionPolicy.objects.create(section=section, moderation_words="ferry")
+    comment_moderate(comment=post(submission_factory()), action="approve")
+
+    assert post(submission_factory(body="The ferry again")).status == Comment.Status.PENDING
+    assert post(submission_factory(body="A lawsuit again")).status == Comment.Status.PENDING
+
+
+def test_bad_regex_is_refused_in_the_admin_form_with_a_message(admin_client, section):
+    response = admin_client.post(
+        "/admin/snippets/moderation/sectionpolicy/add/",
+        {"section": section.pk, "moderation_words": "casino\n/c[a4/", "timezone": "Europe/London",
+         "outside_hours": "pre"},
+    )  # fmt: skip
+
+    assert response.status_code == 200
+    assert "is not a valid regular expression" in response.content.decode()
+    assert not SectionPolicy.objects.exists()
+
+
+# --- Links and addresses ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("body", "spam"),
+    [
+        ("Look at https://win.casino.com/now", True),
+        ("Look at Casino.com today", True),
+        ("Look at https://notcasino.com", False),
+    ],
+)
+def test_blocked_link_domain_and_its_subdomains_mark_spam(
+    submission_factory, site_settings, body, spam
+):
+    site_settings(blocked_link_domains="casino.com\n*.pills.example")
+
+    comment = post(submission_factory(body=body))
+
+    assert (comment.status == Comment.Status.SPAM) is spam
+    if spam:
+        assert "Spam: links to casino.com, a blocked domain." in reasons(comment)
+
+
+def test_disposable_address_is_held_with_the_domain(submission_factory):
+    comment = post(submission_factory(email="someone@mailinator.com"))
+
+    assert comment.status == Comment.Status.PENDING
+    assert "Held: disposable email address (mailinator.com)." in reasons(comment)
+
+
+# --- Who may comment -------------------------------------------------------------------------------
+
+
+def test_signed_in_only_refuses_anonymous_readers_through_form_and_api(
+    client, post_comment, article, site_settings
+):
+    site_settings(signed_in_only=True)
+
+    form = post_comment(comment="Let me in.")
+    api = client.post(
+        f"/api/v1/articles/{article.pk}/comments/",
+        {"comment": "Let me in.", "author": "Ada", "email": "ada@example.org"},
+        content_type="application/json",
+    )
+
+    assert form.status_code == 403
+    assert "Let me in." in form.content.decode()  # the text is kept
+    assert "Only signed-in readers" in form.content.decode()
+    assert api.status_code == 403
+    assert not Comment.objects.exists()
+    assert "Only signed-in readers" in client.get(article.url).content.decode()
+
+
+def test_name_and_email_can_be_made_optional(post_comment, site_settings):
+    site_settings(require_name_email=False)
+
+    response = post_comment(comment="No name today.", author="", email="")
+
+    assert response.status_code == 303
+    assert Comment.objects.get().author_name == "Anonymous"
+
+
+def test_comment_over_the_sites_length_comes_back_with_the_error_at_the_field(
+    post_comment, site_settings
+):
+    site_settings(max_length=20)
+
+    response = post_comment(comment="This is rather longer than twenty characters.")
+
+    assert response.status_code == 400
+    assert "the limit here is 20" in response.content.decode()
+    assert not Comment.objects.exists()
+
+
+def test_comments_close_on_articles_older_than_n_days(submission_factory, site_settings, article):
+    site_settings(close_after_days=14)
+    article.first_published_at = timezone.now() - timedelta(days=15)
+    article.save()
+
+    with pytest.raises(CommentsClosed, match="14 days"):
+        comment_post(submission=submission_factory())
+
+
+# --- Coral: pre-moderation, trust, history, repeats --------------------------------------------------
+
+
+def test_section_pre_moderation_holds_a_known_commenter_and_an_article_can_lift_it(
+    submission_factory, section, article
+):
+    comment_moderate(comment=post(submission_factory()), action="approve")
+    SectionPolicy.objects.create(section=section, moderation="pre")
+
+    held = post(submission_factory())
+    ArticlePolicy.objects.create(article=article, moderation="post")
+    published = post(submission_factory())
+
+    assert held.status == Comment.Status.PENDING
+    assert "Held: pre-moderation (section “International”)." in reasons(held)
+    assert published.status == Comment.Status.APPROVED
+
+
+def test_site_pre_moderation_holds_everything(submission_factory, site_settings):
+    comment_moderate(comment=post(submission_factory()), action="approve")
+    site_settings(premoderate=True)
+
+    assert "premoderation" in codes(post(submission_factory()))
+
+
+def test_coral_trust_after_two_approved_comments(submission_factory, site_settings):
+    site_settings(trust_after_approved=2)
+    comment_moderate(comment=post(submission_factory()), action="approve")
+
+    second = post(submission_factory())
+    assert second.status == Comment.Status.PENDING
+    assert "1 of 2 comments approved" in reasons(second)
+
+    comment_moderate(comment=second, action="approve")
+    third = post(submission_factory())
+
+    assert third.status == Comment.Status.APPROVED
+
+
+def test_commenter_with_mostly_rejected_recent_comments_goes_back_to_pre_moderation(
+    submission_factory,
+):
+    first = post(submission_factory())
+    comment_moderate(comment=first, action="approve")
+    for _ in range(2):
+        comment_moderate(comment=post(submission_factory()), action="spam")
+
+    comment = post(submission_factory())
+
+    assert comment.status == Comment.Status.PENDING
+    assert "2 of this commenter's 3 comments in the last 7 days were rejected" in reasons(comment)
+
+
+def test_old_rejections_are_forgiven(submission_factory):
+    with time_machine.travel(timezone.now() - timedelta(days=10)):
+        comment_moderate(comment=post(submission_factory()), action="approve")
+        for _ in range(2):
+            comment_moderate(comment=post(submission_factory()), action="spam")
+
+    assert post(submission_factory()).status == Comment.Status.APPROVED
+
+
+def test_same_text_on_another_article_is_held(submission_factory, other_article):
+    comment_moderate(comment=post(submission_factory()), action="approve")
+    text = "Buy my book about harbours, link in bio."
+    post(submission_factory(body=text))
+
+    repeat = post(submission_factory(body=text, article=other_article))
+
+    assert repeat.status == Comment.Status.PENDING
+    assert "the same text was posted on another article" in reasons(repeat)
+
+
+# --- Moderation hours --------------------------------------------------------------------------------
+
+MONDAY_NOON = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)  # 12:00 in London
+MONDAY_NIGHT = datetime(2026, 3, 2, 23, 30, tzinfo=UTC)
+SATURDAY = datetime(2026, 3, 7, 10, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def staffed_section(section):
+    return SectionPolicy.objects.create(
+        section=section,
+        staffed_days="mon-fri",
+        staffed_from=time(7, 0),
+        staffed_until=time(22, 0),
+        timezone="Europe/London",
+        outside_hours="pre",
+    )
+
+
+def test_outside_staffed_hours_comments_are_held_with_the_reason(
+    submission_factory, staffed_section
+):
+    comment_moderate(comment=post(submission_factory()), action="approve")
+
+    with time_machine.travel(MONDAY_NOON, tick=False):
+        day = post(submission_factory())
+    with time_machine.travel(MONDAY_NIGHT, tick=False):
+        night = post(submission_factory())
+    with time_machine.travel(SATURDAY, tick=False):
+        weekend = post(submission_factory())
+
+    assert day.status == Comment.Status.APPROVED
+    assert night.status == weekend.status == Comment.Status.PENDING
+    assert "outside the desk's hours" in reasons(night)
+
+
+def test_closed_outside_hours_refuses_with_when_it_reopens(post_comment, staffed_section, article):
+    staffed_section.outside_hours = "close"
+    staffed_section.save()
+
+    with time_machine.travel(MONDAY_NIGHT, tick=False):
+        response = post_comment(comment="Late thoughts.")
+
+    assert response.status_code == 403
+    assert "closed until Tuesday 07:00 London time" in response.content.decode()
+    assert "Late thoughts." in response.content.decode()
+    assert not Comment.objects.exists()
+
+
+def test_readers_see_the_staffed_hours_near_the_form(client, staffed_section, article):
+    page = client.get(article.url).content.decode()
+
+    assert (
+        "Comments are moderated from 07:00 to 22:00 London time, Monday to Friday; "
+        "outside those hours yours will appear after review."
+    ) in page
+
+
+def test_article_can_ignore_its_sections_hours(submission_factory, staffed_section, article):
+    comment_moderate(comment=post(submission_factory()), action="approve")
+    ArticlePolicy.objects.create(article=article, ignore_hours=True)
+
+    with time_machine.travel(MONDAY_NIGHT, tick=False):
+        assert post(submission_factory()).status == Comment.Status.APPROVED
+
+
+def test_refused_comment_is_not_stored(submission_factory, site_settings):
+    site_settings(max_length=5)
+
+    with pytest.raises(CommentRefused):
+        comment_post(submission=submission_factory(body="Too long for this site."))
     assert not Comment.objects.exists()

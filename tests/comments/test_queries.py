@@ -149,3 +149,27 @@ def test_reading_the_tree_is_one_ordered_query_on_path(article):
     reply_queries = [q["sql"] for q in captured if '"comments_comment"."thread" IN' in q["sql"]]
     assert len(reply_queries) == 1
     assert reply_queries[0].rstrip().endswith('ORDER BY "comments_comment"."path" ASC')
+
+
+# A held comment through the form, caches warm (measured on SQLite): the article and its view
+# restrictions (2), the duplicate check (1), the rate counters' upsert (1; none when they are in
+# Redis), the desk's bans (1), the commenter's history for every history rule (1), the write
+# (savepoint, comment, log entry, release: 4) and the redirect's page of the thread (1). The
+# site's settings and the section and article policies come from the cache.
+POST_QUERIES = 11
+
+
+def test_posting_a_comment_costs_a_fixed_number_of_queries(
+    post_comment, comment_factory, article, django_assert_num_queries
+):
+    from dateline.moderation.models import ArticlePolicy, SectionPolicy
+
+    SectionPolicy.objects.create(section_id=article.section_id, moderation_words="lawsuit")
+    ArticlePolicy.objects.create(article=article, hold_links=3)
+    post_comment(comment="Warming the caches.")
+    grow_thread(article, count=30)
+
+    for n in range(2):
+        with django_assert_num_queries(POST_QUERIES):
+            response = post_comment(comment=f"Measured remark {n}.", email=f"r{n}@example.org")
+        assert response.status_code == 303

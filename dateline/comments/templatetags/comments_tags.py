@@ -53,7 +53,8 @@ def comment_section(context: template.Context, article: ArticlePage) -> dict[str
         "own_tokens": own,
         "signed_in": signed_in,
         "max_depth": thread.settings.max_depth,
-        "comments_open": article.comments_open() and not policy.closed_by_age(article, timezone.now()),
+        "comments_open": article.comments_open()
+        and not policy.closed_by_age(article, timezone.now()),
         "policy": policy,
         "sign_in_first": policy.signed_in_only and not signed_in,
     }

@@ -1,7 +1,7 @@
 """Retrain the learned filters from moderators' decisions (nightly, from run_scheduler or cron).
 
-    manage.py retrain_filters          # queue the task (the db_worker trains)
-    manage.py retrain_filters --now    # train in this process and print the outcome
+manage.py retrain_filters          # queue the task (the db_worker trains)
+manage.py retrain_filters --now    # train in this process and print the outcome
 """
 
 from __future__ import annotations
