@@ -46,6 +46,18 @@
   if (form) {
     var key = form.querySelector("[name=comment_key]");
     key.value = randomKey();
+    /* The page may come from the cache, hours old: when the reader starts writing, ask for a
+       fresh signed timestamp, so "sent too fast" and "expired" count from now. */
+    var stamp = form.querySelector("[name=comment_stamp]");
+    var stamped = false;
+    form.addEventListener("focusin", function () {
+      if (stamped || !stamp) return;
+      stamped = true;
+      fetch("/comments/stamp/", { headers: { Accept: "application/json" }, credentials: "same-origin" })
+        .then(function (r) { return r.json(); })
+        .then(function (data) { if (data.stamp) stamp.value = data.stamp; })
+        .catch(function () { stamped = false; });
+    });
     var fields = { author: "comment_author", email: "comment_author_email", url: "comment_author_url" };
     var remembered = false;
     Object.keys(fields).forEach(function (name) {
@@ -144,6 +156,7 @@
         })
         .then(function (result) {
           var data = result.data;
+          if (data.stamp && stamp) stamp.value = data.stamp;
           if (!data.ok) {
             Object.keys(data.errors || {}).forEach(function (name) { showError(name, data.errors[name].join(" ")); });
             var retry = result.response.headers.get("Retry-After");
