@@ -472,3 +472,29 @@ def test_refused_comment_is_not_stored(submission_factory, site_settings):
     with pytest.raises(CommentRefused):
         comment_post(submission=submission_factory(body="Too long for this site."))
     assert not Comment.objects.exists()
+
+
+def test_the_api_and_the_form_share_the_rules(client, post_comment, article, site_settings):
+    site_settings(disallowed_words="casino")
+
+    form = post_comment(comment="Casino night!", email="form@example.org")
+    api = client.post(
+        f"/api/v1/articles/{article.pk}/comments/",
+        {"comment": "CASINO night!", "author": "Ada", "email": "api@example.org"},
+        content_type="application/json",
+    )
+
+    assert form.status_code == 303
+    assert api.status_code == 201
+    assert api.json()["status"] == "pending"  # spam is "pending" to its author
+    assert set(Comment.objects.values_list("status", flat=True)) == {Comment.Status.SPAM}
+
+
+def test_bad_regex_in_the_sites_settings_is_refused_at_the_field(site_settings):
+    settings_row = site_settings()
+    settings_row.disallowed_words = "/(unclosed/"
+
+    with pytest.raises(ValidationError) as caught:
+        settings_row.full_clean()
+
+    assert "disallowed_words" in caught.value.message_dict

@@ -160,7 +160,7 @@ POST_QUERIES = 11
 
 
 def test_posting_a_comment_costs_a_fixed_number_of_queries(
-    post_comment, comment_factory, article, django_assert_num_queries
+    post_comment, comment_factory, article, django_assert_num_queries, settings
 ):
     from dateline.moderation.models import ArticlePolicy, SectionPolicy
 
@@ -169,7 +169,8 @@ def test_posting_a_comment_costs_a_fixed_number_of_queries(
     post_comment(comment="Warming the caches.")
     grow_thread(article, count=30)
 
+    expected = POST_QUERIES - ("django_redis" in settings.CACHES["default"]["BACKEND"])
     for n in range(2):
-        with django_assert_num_queries(POST_QUERIES):
+        with django_assert_num_queries(expected):
             response = post_comment(comment=f"Measured remark {n}.", email=f"r{n}@example.org")
         assert response.status_code == 303
