@@ -97,9 +97,7 @@ class SectionPolicy(PolicyOverride):
         PRE = "pre", _("Hold every comment until the desk is back")
         CLOSE = "close", _("Close to new comments")
 
-    section = models.ForeignKey(
-        "news.SectionPage", on_delete=models.CASCADE, unique=True, related_name="+"
-    )
+    section = models.ForeignKey("news.SectionPage", on_delete=models.CASCADE, related_name="+")
     staffed_days = models.CharField(
         max_length=40,
         blank=True,
@@ -121,6 +119,7 @@ class SectionPolicy(PolicyOverride):
         verbose_name = _("section comment policy")
         verbose_name_plural = _("section comment policies")
         constraints = [
+            models.UniqueConstraint(fields=["section"], name="section_policy_once"),
             models.CheckConstraint(
                 condition=Q(moderation__in=["", "pre", "post"]), name="section_policy_moderation"
             ),
