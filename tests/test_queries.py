@@ -19,19 +19,19 @@ from .factories import ArticlePageFactory, AuthorFactory, SectionPageFactory
 # only when a selected test asks for it, so every test here does.
 pytestmark = pytest.mark.django_db
 
-# Measured on SQLite, the same for 3 and for 40 articles: front 19, section 14, article 23
-# (related coverage and language versions add two queries each), author 26, tag 25 (the author
-# and tag pages also pay for the front page: see the xfail below), search 13 (with or
+# Measured on SQLite, the same for 3 and for 40 articles: front 19, section 14, article 21
+# (related coverage and language versions: one or two queries each), author 26, tag 25 (the author
+# and tag pages also pay for the front page: see the xfail below), search 12 (with or
 # without filters).
 # Each bound is the measured count plus two, so a new query per page shows up here.
 MAX_QUERIES = {
     "front": 21,
     "section": 16,
-    "article": 25,
+    "article": 23,
     "author": 28,
     "tag": 27,
-    "search": 15,
-    "search-filtered": 15,
+    "search": 14,
+    "search-filtered": 14,
 }
 
 

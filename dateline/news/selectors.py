@@ -37,10 +37,14 @@ def _images(specs: list[str]) -> QuerySet[Any]:
 
 def article_cards(*, renditions: list[str] | None = None) -> QuerySet[ArticlePage]:
     """Live, public articles with what a listing shows: section, byline, lead image, newest first."""
+    return _with_card_parts(ArticlePage.objects.live().public(), renditions=renditions)
+
+
+def _with_card_parts(
+    queryset: QuerySet[ArticlePage], *, renditions: list[str] | None = None
+) -> QuerySet[ArticlePage]:
     return (
-        ArticlePage.objects.live()
-        .public()
-        .select_related("section")
+        queryset.select_related("section")
         .prefetch_related(
             Prefetch("lead_image", queryset=_images(renditions or CARD_RENDITIONS)),
             Prefetch(
@@ -310,8 +314,14 @@ def article_search(
     ids, number, count, capped = search_ids(
         terms=terms, filters=filters, page_number=page_number, per_page=per_page
     )
+    # The ids are of live articles outside any view restriction already (search_ids).
     cards = (
-        {card.pk: card for card in article_cards().defer("body").filter(pk__in=ids)} if ids else {}
+        {
+            card.pk: card
+            for card in _with_card_parts(ArticlePage.objects.filter(pk__in=ids)).defer("body")
+        }
+        if ids
+        else {}
     )
     hits = []
     for pk in ids:
