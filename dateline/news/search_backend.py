@@ -148,9 +148,15 @@ def _search_sql(
             f"SELECT m.id AS rid FROM {entries} m, (SELECT {tsquery} AS q) mq "  # noqa: S608
             "WHERE m.content_type_id = %s AND (m.title @@ mq.q OR m.body @@ mq.q)"
         )
+        all_matches = matches
         if candidates:
-            # Ranking reads every matching vector: take the most recently indexed ones.
-            matches += f" ORDER BY m.id DESC LIMIT {int(candidates)}"
+            # Ranking reads every matching vector: take the most recently indexed ones. OFFSET 0
+            # keeps the GIN bitmap scan: with the LIMIT alone the planner walks the primary key
+            # backwards and tests every entry's vectors.
+            matches = (
+                f"SELECT rid FROM ({matches} OFFSET 0) fenced "  # noqa: S608
+                f"ORDER BY rid DESC LIMIT {int(candidates)}"
+            )
         from_ = (
             f"({matches}) c JOIN {entries} e ON e.id = c.rid "
             f"CROSS JOIN (SELECT {tsquery} AS q) tsq "
@@ -158,8 +164,14 @@ def _search_sql(
             f"JOIN {article} a ON a.page_ptr_id = p.id"
         )
         params.extend([*query_params, content_type, *query_params])
-        relevance = "-(4 * ts_rank(e.title, tsq.q) + ts_rank(e.body, tsq.q))"
-        match_count = f"SELECT COUNT(*) FROM ({matches.split(' ORDER BY')[0]} LIMIT %s) n"  # noqa: S608
+        relevance = (
+            # Past EXACT_LIMIT, scoring the body vectors (read from TOAST) of every candidate
+            # costs more than the rest of the search: rank by the headline, then newest first.
+            "-ts_rank(e.title, tsq.q)"
+            if candidates
+            else "-(4 * ts_rank(e.title, tsq.q) + ts_rank(e.body, tsq.q))"
+        )
+        match_count = f"SELECT COUNT(*) FROM ({all_matches} LIMIT %s) n"  # noqa: S608
         match_params = [*query_params, content_type, EXACT_LIMIT + 1]
     where.append("e.content_type_id = %s")
     params.append(content_type)
