@@ -66,7 +66,7 @@ def test_bulk_runs_in_chunks_each_with_a_constant_number_of_queries(moderator, a
     assert per_chunk < 15
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_each_chunk_commits_and_a_reader_posts_between_chunks(
     moderator, article, submission_factory
 ):
