@@ -35,9 +35,26 @@ def _images(specs: list[str]) -> QuerySet[Any]:
     return get_image_model().objects.prefetch_renditions(*specs)
 
 
+def public(queryset: QuerySet[Any]) -> QuerySet[Any]:
+    """``queryset`` without pages under a view restriction: Wagtail's ``.public()`` as a
+    subquery instead of a query of its own.
+
+    ``.public()`` first reads every restriction joined to its page, and on SQLite that join
+    scans the whole page tree (about 10 ms at 50,000 articles, for each listing on a page).
+    """
+    from django.db.models import Exists, OuterRef
+    from django.db.models.functions import Length, Substr
+    from wagtail.models import PageViewRestriction
+
+    restricted = PageViewRestriction.objects.annotate(
+        prefix=Substr(OuterRef("path"), 1, Length("page__path"))
+    ).filter(page__path=F("prefix"))
+    return queryset.exclude(Exists(restricted))
+
+
 def article_cards(*, renditions: list[str] | None = None) -> QuerySet[ArticlePage]:
     """Live, public articles with what a listing shows: section, byline, lead image, newest first."""
-    return _with_card_parts(ArticlePage.objects.live().public(), renditions=renditions)
+    return _with_card_parts(public(ArticlePage.objects.live()), renditions=renditions)
 
 
 def _with_card_parts(
@@ -125,7 +142,7 @@ def front_page(*, home: HomePage) -> FrontPage:
 
 def section_menu(*, home: HomePage | None = None) -> list[SectionPage]:
     """The live sections in the editors' order (the page tree's order), for navigation."""
-    qs = SectionPage.objects.live().public()
+    qs = public(SectionPage.objects.live())
     if home is not None:
         qs = qs.child_of(home)
     return list(qs.order_by("path"))
@@ -148,10 +165,9 @@ class ArticleDetail:
 
 
 def article_related(*, article: ArticlePage) -> list[ArticlePage]:
-    """The stored related coverage that is still live and public, newest first (two queries)."""
+    """The stored related coverage that is still live and public, newest first (one query)."""
     return list(
-        ArticlePage.objects.live()
-        .public()
+        public(ArticlePage.objects.live())
         .filter(related_from__article_id=article.pk)
         .select_related("section")
         .defer("body", "body_text")
@@ -160,13 +176,12 @@ def article_related(*, article: ArticlePage) -> list[ArticlePage]:
 
 
 def article_translations(*, article: ArticlePage) -> list[ArticlePage]:
-    """Live, public language versions of ``article``'s story, the original first (two queries).
+    """Live, public language versions of ``article``'s story, the original first (one query).
 
     Empty unless there are at least two, and unless ``article`` itself is one of them."""
     original_id = article.translation_of_id or article.pk
     versions = list(
-        ArticlePage.objects.live()
-        .public()
+        public(ArticlePage.objects.live())
         .filter(Q(pk=original_id) | Q(translation_of_id=original_id))
         .defer("body", "body_text")
         .order_by("pk")
