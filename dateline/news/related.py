@@ -14,6 +14,7 @@ from django.db.models import Count, Q
 
 from .models import ArticlePage, ArticleTag, RelatedArticle, SearchTerm
 from .search import vocabulary_words
+from .selectors import public
 
 # How many of the newest candidates (sharing a tag or the section) are weighed.
 RELATED_WINDOW = 300
@@ -36,8 +37,7 @@ def related_candidates(*, article: ArticlePage) -> list[int]:
     if article.section_id is not None:
         match |= Q(section_id=article.section_id)
     rows = (
-        ArticlePage.objects.live()
-        .public()
+        public(ArticlePage.objects.live())
         .filter(match)
         .exclude(pk=article.pk)
         .exclude(translation_of_id=article.pk)

@@ -228,7 +228,6 @@ def search_ids(
     newest first, most recently indexed) matches are filtered and ordered; the count then says
     "at least". See docs/search.md.
     """
-    from wagtail.models import Page, PageViewRestriction
     from wagtail.search.backends import get_search_backend
 
     backend = type(get_search_backend()).__name__
@@ -239,13 +238,9 @@ def search_ids(
         return _search_ids_generic(
             terms=terms, filters=filters, page_number=page_number, per_page=per_page
         )
-    # Two steps, not a join: joined, SQLite scans every page to find no restriction.
-    restricted_ids = list(PageViewRestriction.objects.values_list("page_id", flat=True))
-    restricted = (
-        list(Page.objects.filter(pk__in=restricted_ids).values_list("path", flat=True))
-        if restricted_ids
-        else []
-    )
+    from .selectors import restricted_paths
+
+    restricted = restricted_paths()
     probe = _search_sql(terms=terms, filters=filters, restricted_paths=restricted, candidates=None)
     with connection.cursor() as cursor:
         # Counting the full-text matches alone is cheap (no joins, no scores).
