@@ -288,16 +288,16 @@ def _query_mix(rng: random.Random) -> list[dict[str, Any]]:
 
     from dateline.news.models import ArticlePage, Author, SectionPage
 
-    titles = list(
-        ArticlePage.objects.filter(language="en")
-        .order_by("?")
-        .values_list("title", flat=True)[:3000]
+    # Drawn with the seeded generator from titles in id order, so SQLite and PostgreSQL get the
+    # same mix for the same corpus.
+    english = list(
+        ArticlePage.objects.filter(language="en").order_by("pk").values_list("title", flat=True)
     )
-    arabic_titles = list(
-        ArticlePage.objects.filter(language="ar")
-        .order_by("?")
-        .values_list("title", flat=True)[:300]
+    arabic = list(
+        ArticlePage.objects.filter(language="ar").order_by("pk").values_list("title", flat=True)
     )
+    titles = rng.sample(english, min(3000, len(english)))
+    arabic_titles = rng.sample(arabic, min(300, len(arabic)))
     from dateline.news.search import STOPWORDS
 
     # Readers search for names and topics, not "with": the search drops such words anyway when
