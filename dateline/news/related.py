@@ -71,10 +71,10 @@ def article_related_refresh(*, article: ArticlePage) -> list[int]:
     return ids
 
 
-def articles_related_refresh_around(*, article_id: int) -> int:
+def articles_related_refresh_around(*, article_id: int) -> set[int]:
     """After ``article_id`` was published, unpublished or changed: refresh its own list, the
     lists that name it and the lists of the articles it now names (the relation is mostly
-    mutual). Returns the number of lists refreshed."""
+    mutual). Returns the ids of the articles whose lists were refreshed."""
     article = ArticlePage.objects.filter(pk=article_id).first()
     affected: set[int] = set(
         RelatedArticle.objects.filter(related_id=article_id).values_list("article_id", flat=True)
@@ -84,7 +84,7 @@ def articles_related_refresh_around(*, article_id: int) -> int:
     affected.discard(article_id)
     for other in ArticlePage.objects.filter(pk__in=affected):
         article_related_refresh(article=other)
-    return len(affected) + (1 if article is not None else 0)
+    return affected | ({article_id} if article is not None else set())
 
 
 def search_terms_add(*, texts: Iterable[str]) -> int:

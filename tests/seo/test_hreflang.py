@@ -87,3 +87,26 @@ def test_a_translation_must_point_at_an_original_in_another_language(story, sect
         again.full_clean()
     with pytest.raises(ValidationError, match="different language"):
         same_language.full_clean()
+
+
+def test_demo_links_the_nouran_story_in_arabic_and_english(
+    client, db, django_capture_on_commit_callbacks
+):
+    from dateline.demo.services import demo_load
+    from dateline.news.models import ArticlePage
+
+    with django_capture_on_commit_callbacks(execute=True):
+        demo_load(with_users=False)
+    arabic = ArticlePage.objects.get(slug="nouran-water-conference")
+    english = ArticlePage.objects.get(slug="nouran-water-conference-english")
+
+    expected = {
+        "ar": f"http://testserver{arabic.url}",
+        "en": f"http://testserver{english.url}",
+        "x-default": f"http://testserver{arabic.url}",
+    }
+    assert alternates(client, arabic) == expected
+    assert alternates(client, english) == expected
+    # And each demo article lists related coverage, chosen when the demo was loaded.
+    page = html.fromstring(client.get(english.url).content)
+    assert 4 <= len(page.xpath("//aside[@class='related']//li")) <= 6
