@@ -4,7 +4,7 @@ through Wagtail's search API on any other backend (Elasticsearch, OpenSearch).
 Why not ``queryset.search()`` everywhere: on the database backends it scores every match with
 a correlated subquery and pages with a full COUNT(*), which takes seconds on a common word in a
 50,000-article archive (docs/performance.md, "Site search"). Here a search is two statements:
-a count that stops at SEARCH_COUNT_CAP, and one page of ids ordered in the database.
+the number of full-text matches, and the ordered ids of at most SEARCH_COUNT_CAP + 1 results.
 """
 
 from __future__ import annotations
@@ -295,8 +295,11 @@ def _search_ids_generic(
         )
     if filters.sort == "recent":
         queryset = queryset.order_by("-first_published_at", "-pk")
-    words = " ".join(form for term in terms for form in term.forms)
-    results = queryset.search(words, operator="or", order_by_relevance=filters.sort != "recent")
+    from wagtail.search.query import And, Or, PlainText
+
+    # Every word, in any of its forms (written, Arabic-normalised).
+    query = And([Or([PlainText(form) for form in term.forms]) for term in terms])
+    results = queryset.search(query, order_by_relevance=filters.sort != "recent")
     count = min(results.count(), SEARCH_COUNT_CAP + 1)
     capped = count > SEARCH_COUNT_CAP
     count = min(count, SEARCH_COUNT_CAP)

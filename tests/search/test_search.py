@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from lxml import html
 
@@ -292,3 +294,23 @@ def test_past_the_exact_limit_candidates_are_filtered_and_ordered(section, monke
         query="ferry", filters=SearchFilters(date_from=(now - timedelta(days=1)).date(), sort=sort)
     )
     assert set(titles(filtered)) <= {"Ferry story 0", "Ferry story 1"}
+
+
+def test_other_backends_go_through_wagtails_search_api(archive, settings):
+    # Wagtail's fallback database backend stands in for Elasticsearch/OpenSearch here.
+    settings.WAGTAILSEARCH_BACKENDS = {
+        "default": {"BACKEND": "wagtail.search.backends.database.fallback"}
+    }
+
+    with CaptureQueriesContext(connection) as captured:
+        results = article_search(query="reservoir")
+
+    assert not [q for q in captured.captured_queries if "bm25" in q["sql"]]
+    assert set(titles(results)) == {
+        "Valley reservoir reaches record level",
+        "Drought empties the northern lakes",
+    }
+    assert titles(
+        article_search(query="reservoir", filters=SearchFilters(author=archive["ada"]))
+    ) == ["Valley reservoir reaches record level"]
+    assert titles(article_search(query="reservoir Orvan")) == ["Drought empties the northern lakes"]
