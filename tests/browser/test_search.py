@@ -47,3 +47,22 @@ def test_reader_searches_sees_highlights_and_narrows_by_section(
     shots = Path(settings.BASE_DIR) / "docs" / "screenshots"
     shots.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=shots / "search.png", full_page=True)
+
+
+def test_article_shows_related_coverage_and_its_other_language(
+    demo_site: LiveServer, page: Page
+) -> None:
+    page.goto(demo_site.url + "/international/nouran-water-conference-english/")
+
+    other = page.locator(".story__translations a[hreflang=ar]")
+    expect(other).to_have_text("Arabic")
+    related = page.locator("aside.related li")
+    assert 4 <= related.count() <= 6
+    related_box = page.locator("aside.related")
+    related_box.scroll_into_view_if_needed()
+    shots = Path(settings.BASE_DIR) / "docs" / "screenshots"
+    related_box.screenshot(path=shots / "related.png")
+
+    other.click()
+    expect(page.locator("html link[hreflang=en]")).to_have_count(1)
+    expect(page.locator("article.story")).to_have_attribute("dir", "rtl")
