@@ -9,7 +9,7 @@ the number of full-text matches, and the ordered ids of at most SEARCH_COUNT_CAP
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -79,6 +79,10 @@ class _Sql:
     from_where: str  # FROM … WHERE … down to the articles, with the filters
     params: list[Any]
     order: str
+    # PostgreSQL: the ids of the most recently indexed matches, enough to tell an exact search
+    # from a large one and to hold the candidates of a large one.
+    match_ids: str = ""
+    match_ids_params: list[Any] = field(default_factory=list)
 
 
 def _tables() -> tuple[str, str, int]:
@@ -101,6 +105,7 @@ def _search_sql(
     filters: SearchFilters,
     restricted_paths: list[str],
     candidates: int | None,
+    ids: list[int] | None = None,
 ) -> _Sql:
     """The statements of a search over Wagtail's own index tables (SQLite FTS5 or PostgreSQL
     tsvector columns). With ``candidates``, only that many full-text matches are joined."""
@@ -148,22 +153,18 @@ def _search_sql(
             f"SELECT m.id AS rid FROM {entries} m, (SELECT {tsquery} AS q) mq "  # noqa: S608
             "WHERE m.content_type_id = %s AND (m.title @@ mq.q OR m.body @@ mq.q)"
         )
-        all_matches = matches
-        if candidates:
-            # Ranking reads every matching vector: take the most recently indexed ones. OFFSET 0
-            # keeps the GIN bitmap scan: with the LIMIT alone the planner walks the primary key
-            # backwards and tests every entry's vectors.
-            matches = (
-                f"SELECT rid FROM ({matches} OFFSET 0) fenced "  # noqa: S608
-                f"ORDER BY rid DESC LIMIT {int(candidates)}"
-            )
+        # The most recently indexed matches first (ranking reads every matching vector, so past
+        # EXACT_LIMIT only these are ranked). OFFSET 0 keeps the GIN bitmap scan: with the LIMIT
+        # alone the planner walks the primary key backwards and tests every entry's vectors.
+        match_ids = f"SELECT rid FROM ({matches} OFFSET 0) fenced ORDER BY rid DESC LIMIT %s"  # noqa: S608
         from_ = (
-            f"({matches}) c JOIN {entries} e ON e.id = c.rid "
+            "(SELECT unnest(%s::bigint[]) AS rid) c "
+            f"JOIN {entries} e ON e.id = c.rid "
             f"CROSS JOIN (SELECT {tsquery} AS q) tsq "
             f"JOIN {page} p ON p.id = CAST(e.object_id AS INTEGER) "
             f"JOIN {article} a ON a.page_ptr_id = p.id"
         )
-        params.extend([*query_params, content_type, *query_params])
+        params.extend([list(ids or []), *query_params])
         relevance = (
             # Past EXACT_LIMIT, scoring the body vectors (read from TOAST) of every candidate
             # costs more than the rest of the search: rank by the headline, then newest first.
@@ -171,8 +172,8 @@ def _search_sql(
             if candidates
             else "-(4 * ts_rank(e.title, tsq.q) + ts_rank(e.body, tsq.q))"
         )
-        match_count = f"SELECT COUNT(*) FROM ({all_matches} LIMIT %s) n"  # noqa: S608
-        match_params = [*query_params, content_type, EXACT_LIMIT + 1]
+        match_count = ""
+        match_params = []
     where.append("e.content_type_id = %s")
     params.append(content_type)
     where.append("p.live = %s")
@@ -202,6 +203,12 @@ def _search_sql(
         else f"{relevance}, p.first_published_at DESC, p.id DESC"
     )
     return _Sql(
+        match_ids=match_ids if connection.vendor == "postgresql" else "",
+        match_ids_params=(
+            [*query_params, content_type, max(EXACT_LIMIT, CANDIDATES, SEARCH_COUNT_CAP) + 1]
+            if connection.vendor == "postgresql"
+            else []
+        ),
         match_count=match_count,
         match_params=match_params,
         from_where=f"FROM {from_} WHERE {' AND '.join(where)}",
@@ -242,23 +249,38 @@ def search_ids(
 
     restricted = restricted_paths()
     probe = _search_sql(terms=terms, filters=filters, restricted_paths=restricted, candidates=None)
+    keep = CANDIDATES if _has_filters(filters) else SEARCH_COUNT_CAP + 1
     with connection.cursor() as cursor:
-        # Counting the full-text matches alone is cheap (no joins, no scores).
-        cursor.execute(probe.match_count, probe.match_params)
-        matches = cursor.fetchone()[0]
+        if connection.vendor == "postgresql":
+            # One pass over the GIN bitmap gives the number of matches (up to EXACT_LIMIT + 1)
+            # and the candidates' ids, newest first.
+            cursor.execute(probe.match_ids, probe.match_ids_params)
+            ids = [row[0] for row in cursor.fetchall()]
+            matches = len(ids)
+        else:
+            # Counting the full-text matches alone is cheap (no joins, no scores).
+            cursor.execute(probe.match_count, probe.match_params)
+            matches = cursor.fetchone()[0]
+            ids = []
         if matches == 0:
             return [], 1, 0, False
         large = matches > EXACT_LIMIT
-        sql = (
-            _search_sql(
+        if connection.vendor == "postgresql":
+            sql = _search_sql(
                 terms=terms,
                 filters=filters,
                 restricted_paths=restricted,
-                candidates=CANDIDATES if _has_filters(filters) else SEARCH_COUNT_CAP + 1,
+                candidates=keep if large else None,
+                ids=ids[:keep] if large else ids,
             )
-            if large
-            else probe
-        )
+        else:
+            sql = (
+                _search_sql(
+                    terms=terms, filters=filters, restricted_paths=restricted, candidates=keep
+                )
+                if large
+                else probe
+            )
         cursor.execute(
             f"SELECT p.id {sql.from_where} ORDER BY {sql.order} LIMIT {SEARCH_COUNT_CAP + 1}",
             sql.params,
