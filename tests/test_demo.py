@@ -120,3 +120,26 @@ def test_load_demo_prints_the_login_and_keeps_the_password_in_var(demo, settings
     editor = get_user_model().objects.get(username="editor")
     assert editor.check_password(password)
     assert editor.groups.filter(name="Editor").exists()
+
+
+def test_demo_gives_the_international_desk_work_to_do(client, demo):
+    from dateline.comments.desk_selectors import desk_counts
+
+    User = get_user_model()
+    desk = User.objects.get(username="intl-desk")
+    chief = User.objects.get(username="moderator")
+    mine, everything = desk_counts(user=desk), desk_counts(user=chief)
+    assert mine["pending"] >= 10
+    assert mine["reported"] >= 1
+    assert mine["spam"] >= 2
+    # Limited to International: the other sections' held comments are not on this desk.
+    assert everything["pending"] > mine["pending"]
+
+    client.force_login(desk)
+    page = client.get("/admin/comments/desk/pending/")
+    assert page.status_code == 200
+    # Every held comment shows why it was held, in the rules' own words.
+    assert "Held: first comment from this address." in page.text
+    assert "Held: 3 links (the limit is 2)." in page.text
+    spam = client.get("/admin/comments/desk/spam/")
+    assert "Spam: word “casino bonus” on the disallowed list." in spam.text

@@ -215,6 +215,7 @@ COMMENTS = [
         "hours_ago": 0.5,
         "likes": 0,
         "reports": [],
+        "reasons": [("links", "Held: 3 links (the limit is 2).")],
     },
     {
         "key": "c17",
@@ -228,6 +229,10 @@ COMMENTS = [
         "hours_ago": 0.9,
         "likes": 0,
         "reports": ["spam"],
+        "reasons": [
+            ("blocked_domain", "Spam: links to cryptomoon.example, a blocked domain."),
+            ("moderation_words", "Held: word “crypto*” on the suspect list."),
+        ],
     },
     {
         "key": "c18",
@@ -241,6 +246,7 @@ COMMENTS = [
         "hours_ago": 0.4,
         "likes": 0,
         "reports": ["spam", "spam"],
+        "reasons": [("disallowed_words", "Spam: word “casino bonus” on the disallowed list.")],
     },
     # ------------------------------------------------------------------ #
     # calder-town-win-northern-league-cup (published 22 hours ago)
@@ -452,4 +458,75 @@ COMMENTS = [
         "likes": 0,
         "reports": [],
     },
+]
+
+# A morning's queue on the International desk: held comments for the moderators to work on.
+DESK_QUEUE = [
+    (
+        "lake-orvan-water-pact",
+        "Marta K.",
+        "marta.k@example.org",
+        2.5,
+        "Does the pact say anything about what happens in a drought year, when there simply is not enough water to share? That seems like the real test.",
+        [],
+    ),
+    (
+        "lake-orvan-water-pact",
+        "Owen B.",
+        "owen.b@example.com",
+        2.2,
+        "My family farms on the southern shore. Nobody asked us before this was signed, and the quotas look like they were drawn up by people who have never irrigated a field.",
+        [],
+    ),
+    (
+        "marrow-islands-ferry-strike",
+        "Island Resident",
+        "resident@example.net",
+        1.9,
+        "Third week without a reliable crossing. The council's statement is insulting to everyone who has missed hospital appointments.",
+        [],
+    ),
+    (
+        "marrow-islands-ferry-strike",
+        "Cheap Flights Now",
+        "deals@example.com",
+        1.7,
+        "Stuck by the ferry strike? Book cheap flights at www.flightdeals.example and www.flightdeals.example/islands today, limited offer",
+        [
+            ("links", "Held: 2 links (the limit is 2)."),
+            ("moderation_words", "Held: word “limited offer” on the suspect list."),
+        ],
+    ),
+    (
+        "montrel-presidential-runoff",
+        "Lena S.",
+        "lena.s@example.org",
+        1.2,
+        "Turnout in the first round was the lowest in twenty years. I would like to know whether the runoff campaign is doing anything to bring younger voters back.",
+        [],
+    ),
+    (
+        "montrel-presidential-runoff",
+        "Anon Observer",
+        "observer@example.net",
+        0.9,
+        "Both candidates are puppets and anyone who votes is a fool.",
+        [],
+    ),
+    (
+        "calvera-heatwave-record",
+        "Dr. Ines Vale",
+        "ines.vale@example.org",
+        0.7,
+        "Worth adding that overnight temperatures matter as much as the daytime record for health: people cannot recover when nights stay above 25 degrees.",
+        [],
+    ),
+    (
+        "calvera-heatwave-record",
+        "Tomasz R.",
+        "tomasz.r@example.com",
+        0.4,
+        "Is there a list of the public cooling centres the article mentions? The city website only shows last summer's.",
+        [],
+    ),
 ]

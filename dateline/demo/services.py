@@ -20,8 +20,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.html import escape
 from wagtail.images import get_image_model
+from wagtail.models import Site
 
-from dateline.comments.models import Comment, CommentReport
+from dateline.comments.models import (
+    Comment,
+    CommentEvent,
+    CommentReport,
+    CommentSettings,
+    DeskAssignment,
+)
 from dateline.comments.services import comment_counts_refresh, email_key_for, path_segment
 from dateline.comments.text import body_fingerprint
 from dateline.core.pagecache import invalidate
@@ -177,12 +184,77 @@ def _ensure_article(
     return True
 
 
+def _reasons(spec: dict[str, Any]) -> list[dict[str, str]]:
+    """What the rules said about a demo comment, as they would have said it."""
+    if spec.get("reasons"):
+        return [
+            {"code": code, "reason": reason, "status": spec["status"]}
+            for code, reason in spec["reasons"]
+        ]
+    if spec["status"] == "pending":
+        return [
+            {
+                "code": "first_comment",
+                "reason": "Held: first comment from this address.",
+                "status": "pending",
+            }
+        ]
+    return []
+
+
+def _demo_comment(
+    *, article: Any, parent: Comment | None, spec: dict[str, Any], when: Any
+) -> Comment:
+    segment = path_segment(when)
+    body = spec["body"].strip()
+    reasons = _reasons(spec)
+    reports = spec.get("reports", [])
+    comment = Comment.objects.create(
+        article=article,
+        parent=parent,
+        path=f"{parent.path}/{segment}" if parent else segment,
+        thread=parent.thread if parent else segment,
+        depth=parent.depth + 1 if parent else 0,
+        status=spec["status"],
+        author_name=spec["name"],
+        author_email=spec["email"],
+        email_key=email_key_for(email=spec["email"], user_id=None),
+        author_url=spec.get("url", ""),
+        is_staff=spec.get("staff", False),
+        body=body,
+        body_hash=body_fingerprint(body),
+        created_at=when,
+        moderated_at=when if spec["status"] != "pending" else None,
+        moderation_reasons=reasons,
+        likes_count=spec.get("likes", 0),
+        reports_count=len(reports),
+        # Enough reader reports on a published comment put it in the desk's Reported queue.
+        reported_at=when + timedelta(minutes=20)
+        if spec["status"] == "approved" and len(reports) >= 3
+        else None,
+    )
+    CommentEvent.objects.create(
+        comment=comment,
+        rule=",".join(r["code"] for r in reasons),
+        action="posted",
+        from_status="",
+        to_status=comment.status,
+        reason="; ".join(r["reason"] for r in reasons) or "No rule objected.",
+        created_at=when,
+    )
+    for n, reason in enumerate(reports):
+        CommentReport.objects.create(comment=comment, reason=reason, reporter=f"demo-reader-{n}")
+    return comment
+
+
 def _ensure_comments(now: Any) -> int:
-    """The demo conversations; an article that has comments already is left as it is."""
+    """The demo conversations; an article that has comments already is left as it is. Then a
+    morning's queue of held comments on the International desk."""
     articles = {
         a.slug: a
         for a in ArticlePage.objects.filter(
             slug__in={c["article"] for c in comments_content.COMMENTS}
+            | {item[0] for item in comments_content.DESK_QUEUE}
         )
     }
     done = set(
@@ -198,39 +270,39 @@ def _ensure_comments(now: Any) -> int:
             continue
         parent = by_key.get(spec["parent"]) if spec.get("parent") else None
         when = now - timedelta(hours=spec["hours_ago"])
-        segment = path_segment(when)
-        body = spec["body"].strip()
-        comment = Comment.objects.create(
-            article=article,
-            parent=parent,
-            path=f"{parent.path}/{segment}" if parent else segment,
-            thread=parent.thread if parent else segment,
-            depth=parent.depth + 1 if parent else 0,
-            status=spec["status"],
-            author_name=spec["name"],
-            author_email=spec["email"],
-            email_key=email_key_for(email=spec["email"], user_id=None),
-            author_url=spec.get("url", ""),
-            is_staff=spec.get("staff", False),
-            body=body,
-            body_hash=body_fingerprint(body),
-            created_at=when,
-            moderated_at=when if spec["status"] != "pending" else None,
-            moderation_reasons=[]
-            if spec["status"] == "approved"
-            else [{"code": "demo", "reason": "Held in the demo data.", "status": spec["status"]}],
-            likes_count=spec.get("likes", 0),
-            reports_count=len(spec.get("reports", [])),
+        by_key[spec["key"]] = _demo_comment(article=article, parent=parent, spec=spec, when=when)
+        created += 1
+    for slug, name, email, hours_ago, body, reasons in comments_content.DESK_QUEUE:
+        article = articles.get(slug)
+        if (
+            article is None
+            or Comment.objects.filter(
+                article=article, body_hash=body_fingerprint(body.strip())
+            ).exists()
+        ):
+            continue
+        spec = {"status": "pending", "name": name, "email": email, "body": body, "reasons": reasons}
+        _demo_comment(
+            article=article, parent=None, spec=spec, when=now - timedelta(hours=hours_ago)
         )
-        for n, reason in enumerate(spec.get("reports", [])):
-            CommentReport.objects.create(
-                comment=comment, reason=reason, reporter=f"demo-reader-{n}"
-            )
-        by_key[spec["key"]] = comment
         created += 1
     for article in articles.values():
         comment_counts_refresh(article_id=article.pk)
     return created
+
+
+def _ensure_comment_rules() -> None:
+    """Word and domain lists like a newsroom's, so the demo's reasons are the rules' own."""
+    site = Site.objects.filter(is_default_site=True).first()
+    if site is None:
+        return
+    rules = CommentSettings.for_site(site)
+    if rules.disallowed_words or rules.moderation_words or rules.blocked_link_domains:
+        return
+    rules.disallowed_words = "casino bonus\nfree spins"
+    rules.moderation_words = "crypto*\nlimited offer"
+    rules.blocked_link_domains = "cryptomoon.example"
+    rules.save()
 
 
 def _ensure_users(summary: DemoSummary) -> None:
@@ -262,6 +334,21 @@ def _ensure_users(summary: DemoSummary) -> None:
             )
         user.groups.add(Group.objects.get(name=group_name))
         summary.users.append(username)
+    # A moderator limited to one section: the International desk.
+    international = SectionPage.objects.filter(slug="international").first()
+    desk = User.objects.filter(username="intl-desk").first()
+    if desk is None:
+        desk = User.objects.create_user(
+            username="intl-desk",
+            email="intl-desk@dateline.example",
+            password=password,
+            first_name="International desk",
+            is_staff=True,
+        )
+    desk.groups.add(Group.objects.get(name=MODERATOR))
+    if international is not None:
+        DeskAssignment.objects.get_or_create(user=desk, section=international)
+    summary.users.append("intl-desk")
 
 
 def demo_load(*, with_users: bool = True) -> DemoSummary:
@@ -282,6 +369,7 @@ def demo_load(*, with_users: bool = True) -> DemoSummary:
             home.lead_article = lead
             home.strapline = "News from around the world, and the conversation about it."
             home.save_revision().publish(skip_permission_checks=True)
+        _ensure_comment_rules()
         summary.comments = _ensure_comments(now)
         transaction.on_commit(lambda: invalidate(["content", "listings"]))
         # Every article is in place now: choose each one's related coverage, fill the
