@@ -308,6 +308,8 @@ DATELINE_REPLY_MAIL_PER_HOUR = env.int("DATELINE_REPLY_MAIL_PER_HOUR", default=6
 DATELINE_CONFIRM_MAIL_PER_DAY = env.int("DATELINE_CONFIRM_MAIL_PER_DAY", default=3)
 # Export/erasure links mailed to one address per day (commenters' rights, /privacy/).
 DATELINE_PRIVACY_REQUESTS_PER_DAY = env.int("DATELINE_PRIVACY_REQUESTS_PER_DAY", default=3)
+# run_scheduler sends the moderators' daily digest after this hour (site time).
+DATELINE_DIGEST_HOUR = env.int("DATELINE_DIGEST_HOUR", default=8)
 # Section and article overrides of the site's comment settings (dateline.comments.policy).
 DATELINE_COMMENT_POLICY_OVERRIDES = "dateline.moderation.policy.with_overrides"
 # Anti-spam guards (docs/moderation.md, "Anti-spam"): a form sent back sooner than this is held;

@@ -176,3 +176,24 @@ def test_a_section_moderator_hears_only_of_their_section(
     by_address = {m.to[0]: m for m in mail.outbox}
     assert by_address["sportsdesk@newsroom.example"].subject.startswith("2 comments wait")
     assert by_address["chief@newsroom.example"].subject.startswith("3 comments wait")
+
+
+def test_the_daily_command_expires_requests_and_sends_the_digest(held: Comment) -> None:
+    from datetime import timedelta
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from dateline.commenters.models import PrivacyRequest
+
+    _user("desk", "Moderator")
+    old = PrivacyRequest.objects.create(
+        kind="export",
+        requester_key="k",
+        email="old@example.org",
+        requested_at=timezone.now() - timedelta(days=3),
+    )
+    call_command("run_scheduler", "--once", verbosity=0)
+    old.refresh_from_db()
+    assert (old.status, old.email) == ("expired", "")
+    assert [m.to for m in mail.outbox] == [["desk@newsroom.example"]]

@@ -14,8 +14,8 @@ from dateline.core.db import database_analyze
 class Command(BaseCommand):
     """The periodic jobs of a one-machine install, for operators without cron: scheduled
     publishing every minute, the comment-metadata purge every day, the learned filters'
-    retraining every night (queued for the db_worker). With cron, run the two
-    commands from it instead (see docs/operations.md)."""
+    retraining every night and the moderators' digest every morning (both queued for the
+    db_worker). With cron, run the commands from it instead (see docs/operations.md)."""
 
     help = "Run scheduled publishing every minute, the daily purge and statistics update, until stopped."
 
@@ -25,6 +25,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         last_purge = 0.0
         last_retrain = None
+        last_digest = None
         while True:
             call_command("publish_scheduled", verbosity=0)
             if time.monotonic() - last_purge > 24 * 3600 or last_purge == 0.0:
@@ -38,6 +39,13 @@ class Command(BaseCommand):
             ):
                 call_command("retrain_filters", verbosity=0)
                 last_retrain = now.date()
+            # Each morning after DATELINE_DIGEST_HOUR: the moderators' digest, and unconfirmed
+            # export/erasure requests forget their address.
+            if (options["once"] or now.hour >= settings.DATELINE_DIGEST_HOUR) and (
+                last_digest != now.date()
+            ):
+                call_command("commenters_daily", verbosity=0)
+                last_digest = now.date()
             if options["once"]:
                 return
             time.sleep(60)
