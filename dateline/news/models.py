@@ -34,7 +34,9 @@ from dateline.core.pagecache import page_cache_depends
 from .blocks import ArticleBodyBlock
 
 # Slugs a section may not take, because the home page or the site routes them itself.
-RESERVED_SECTION_SLUGS = frozenset({"admin", "api", "authors", "media", "search", "static", "tags"})
+RESERVED_SECTION_SLUGS = frozenset(
+    "admin api authors comments documents feeds media privacy search static tags".split()
+)
 
 
 def language_choices() -> list[tuple[str, str]]:
