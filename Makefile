@@ -14,7 +14,7 @@ PG_PROBE ?= postgres://postgres@127.0.0.1:5432/postgres
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/15  # the test settings use 15, 14, … per xdist worker
 PYTEST_WORKERS ?= 2
 
-.PHONY: help install demo serve worker migrate test lint types unit unit-postgres browser-deps node-deps lock clean
+.PHONY: help install demo serve worker migrate test lint types unit unit-postgres browser-deps bench-deps node-deps lock clean
 
 help:
 	@echo "make demo    - install, migrate, load demo content and serve on http://$(HOST):$(PORT)"
@@ -89,6 +89,16 @@ browser-deps:
 	    echo "Installing Debian's chromium (browser tests) and a Java runtime (HTML checker)"; \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium default-jre-headless >/dev/null; \
 	  else echo "chromium or java is missing and we are not root: those tests will be skipped"; fi; \
+	fi
+
+# The benchmarks (bench/) measure with Debian's wrk against nginx serving a static copy.
+bench-deps:
+	@if ! command -v wrk >/dev/null 2>&1 || [ ! -x /usr/sbin/nginx ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing Debian's wrk and nginx-light (benchmarks)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk nginx-light >/dev/null; \
+	    service nginx stop >/dev/null 2>&1 || true; \
+	  else echo "wrk or nginx is missing and we are not root: apt-get install wrk nginx-light"; fi; \
 	fi
 
 # The Nu HTML Checker (vnu.jar) for the HTML validity test; its install script, which would
