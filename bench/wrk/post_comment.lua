@@ -3,7 +3,9 @@
 -- duplicate guard never answers with an earlier comment.
 --
 -- Arguments (after "--"): article id, origin (http://127.0.0.1:PORT), reply share (0..1),
--- comma-separated ids of approved comments to reply to.
+-- comma-separated ids of approved comments to reply to, the form's signed timestamp (as the
+-- page's script gets it from /comments/stamp/; the harness waits before using it, so no post
+-- looks "too fast").
 -- done() prints one JSON line: statuses seen and the ids of the comments acknowledged (201).
 
 local threads = {}
@@ -63,6 +65,7 @@ function init(args)
    origin = args[2]
    reply_share = tonumber(args[3] or "0") or 0
    parents = split(args[4], ",")
+   stamp = args[5] or ""
    counter = 0
    statuses = {}
    acked = {}
@@ -85,6 +88,8 @@ function request()
       "comment_post_ID=" .. article,
       "comment_parent=" .. parent,
       "comment_key=" .. urlencode("k-" .. nonce),
+      "comment_stamp=" .. urlencode(stamp),
+      "fax=",
    }
    return wrk.format("POST", "/comments/post/", {
       ["Host"] = host,

@@ -39,7 +39,7 @@ from dateline.comments.services import (
 from dateline.comments.submissions import submission_from_request
 from dateline.core.net import same_origin
 from dateline.news.models import ArticlePage, Author, SectionPage, Tag
-from dateline.news.selectors import article_cards, section_menu
+from dateline.news.selectors import article_cards, public, section_menu
 
 from . import serializers as s
 
@@ -150,7 +150,7 @@ class SectionDetail(ReadOnly, generics.RetrieveAPIView):
     lookup_field = "slug"
 
     def get_queryset(self) -> Any:
-        return SectionPage.objects.live().public()
+        return public(SectionPage.objects.live())
 
 
 @extend_schema(responses={200: s.AuthorSerializer(many=True), **NOT_FOUND})
@@ -173,7 +173,7 @@ class TagList(ReadOnly, generics.ListAPIView):
     serializer_class = s.TagSerializer
 
     def get_queryset(self) -> Any:
-        live = ArticlePage.objects.live().public().values("pk")
+        live = public(ArticlePage.objects.live()).values("pk")
         return (
             Tag.objects.filter(news_articletag_items__content_object__in=live)
             .distinct()
@@ -182,7 +182,7 @@ class TagList(ReadOnly, generics.ListAPIView):
 
 
 def _article(pk: int) -> ArticlePage:
-    article = ArticlePage.objects.live().public().filter(pk=pk).first()
+    article = public(ArticlePage.objects.live()).filter(pk=pk).first()
     if article is None:
         raise Http404
     return article

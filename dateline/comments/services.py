@@ -25,7 +25,7 @@ from dateline.core.net import ip_prefix
 from dateline.core.pagecache import invalidate
 from dateline.news.models import ArticlePage
 
-from .guards import rate_verdict
+from .guards import CommentRateLimited, rate_verdict
 from .models import (
     Comment,
     CommentEvent,
@@ -216,17 +216,21 @@ def comment_post(*, submission: Submission) -> PostResult:
     site_settings = comment_settings_for(article)
     now = timezone.now()
 
-    existing = _find_duplicate(
-        article_id=article.pk,
-        email_key=key,
-        fingerprint=fingerprint,
-        idempotency_key=submission.idempotency_key,
-    )
-    if existing is not None:
-        return _duplicate(existing, submission)
-
+    # A double submit or a retry is found by the unique constraints when the insert fails (one
+    # query less for every new comment), or here when the retry is what went over a rate limit.
     if submission.check_rate:
-        limited = rate_verdict(email_key=key, ip=submission.ip)  # raises CommentRateLimited
+        try:
+            limited = rate_verdict(email_key=key, ip=submission.ip)
+        except CommentRateLimited:
+            existing = _find_duplicate(
+                article_id=article.pk,
+                email_key=key,
+                fingerprint=fingerprint,
+                idempotency_key=submission.idempotency_key,
+            )
+            if existing is not None:
+                return _duplicate(existing, submission)
+            raise
         if limited is not None:
             submission = dataclasses.replace(submission, guards=(*submission.guards, limited))
     screening = screen(

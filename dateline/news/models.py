@@ -35,7 +35,19 @@ from .blocks import ArticleBodyBlock
 
 # Slugs a section may not take, because the home page or the site routes them itself.
 RESERVED_SECTION_SLUGS = frozenset(
-    "admin api authors comments documents feeds media privacy search static tags".split()
+    [
+        "admin",
+        "api",
+        "authors",
+        "comments",
+        "documents",
+        "feeds",
+        "media",
+        "privacy",
+        "search",
+        "static",
+        "tags",
+    ]
 )
 
 

@@ -319,7 +319,7 @@ DATELINE_COMMENT_FORM_MAX_AGE = env.int("DATELINE_COMMENT_FORM_MAX_AGE", default
 # (comments, seconds) per commenter (email or account) and per network (/24 or /48).
 DATELINE_COMMENT_RATE_LIMITS: dict[str, list[tuple[int, int]]] = {
     "commenter": [(1, 15), (20, 3600)],
-    "network": [(60, 3600)],
+    "network": [(env.int("DATELINE_COMMENT_NETWORK_PER_HOUR", default=60), 3600)],
 }
 # Likes and reports a network (/24 or /48) may send per hour.
 DATELINE_REACTIONS_PER_HOUR = env.int("DATELINE_REACTIONS_PER_HOUR", default=120)
