@@ -7,89 +7,238 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
-        ('comments', '0003_thread_indexes'),
-        ('news', '0003_articlepage_comment_count'),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("comments", "0003_thread_indexes"),
+        ("news", "0003_articlepage_comment_count"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='comment',
-            name='reported_at',
+            model_name="comment",
+            name="reported_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='commentsettings',
-            name='decision_target_hours',
-            field=models.PositiveSmallIntegerField(default=24, help_text='The desk aims to decide on a held comment within this many hours.'),
+            model_name="commentsettings",
+            name="decision_target_hours",
+            field=models.PositiveSmallIntegerField(
+                default=24,
+                help_text="The desk aims to decide on a held comment within this many hours.",
+            ),
         ),
         migrations.AddField(
-            model_name='commentsettings',
-            name='reports_to_review',
-            field=models.PositiveSmallIntegerField(default=3, help_text='Reader reports that send an approved comment to the Reported queue.'),
+            model_name="commentsettings",
+            name="reports_to_review",
+            field=models.PositiveSmallIntegerField(
+                default=3,
+                help_text="Reader reports that send an approved comment to the Reported queue.",
+            ),
         ),
         migrations.CreateModel(
-            name='CommentRevision',
+            name="CommentRevision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('body', models.TextField(max_length=65525)),
-                ('created_at', models.DateTimeField()),
-                ('comment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='revisions', to='comments.comment')),
-                ('edited_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("body", models.TextField(max_length=65525)),
+                ("created_at", models.DateTimeField()),
+                (
+                    "comment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="revisions",
+                        to="comments.comment",
+                    ),
+                ),
+                (
+                    "edited_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'pk'],
+                "ordering": ["created_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='DeskBulkJob',
+            name="DeskBulkJob",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('action', models.CharField(max_length=16)),
-                ('comment_ids', models.JSONField(default=list)),
-                ('reason', models.CharField(blank=True, max_length=500)),
-                ('description', models.CharField(blank=True, max_length=300)),
-                ('total', models.PositiveIntegerField(default=0)),
-                ('done', models.PositiveIntegerField(default=0)),
-                ('changed', models.PositiveIntegerField(default=0)),
-                ('state', models.CharField(choices=[('queued', 'Queued'), ('running', 'Running'), ('done', 'Done'), ('failed', 'Failed')], default='queued', max_length=16)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("action", models.CharField(max_length=16)),
+                ("comment_ids", models.JSONField(default=list)),
+                ("reason", models.CharField(blank=True, max_length=500)),
+                ("description", models.CharField(blank=True, max_length=300)),
+                ("total", models.PositiveIntegerField(default=0)),
+                ("done", models.PositiveIntegerField(default=0)),
+                ("changed", models.PositiveIntegerField(default=0)),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Queued"),
+                            ("running", "Running"),
+                            ("done", "Done"),
+                            ("failed", "Failed"),
+                        ],
+                        default="queued",
+                        max_length=16,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='CommentBan',
+            name="CommentBan",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('email_key', models.CharField(blank=True, db_index=True, help_text='The normalised email address, or user:<id> for a signed-in reader.', max_length=108, verbose_name='commenter (email key)')),
-                ('ip_prefix', models.CharField(blank=True, db_index=True, help_text='A /24 (IPv4) or /48 (IPv6) network, as shown on the comment.', max_length=64, verbose_name='network')),
-                ('reason', models.CharField(max_length=300)),
-                ('expires_at', models.DateTimeField(blank=True, help_text='Empty: until lifted.', null=True, verbose_name='until')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('lifted_at', models.DateTimeField(blank=True, null=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "email_key",
+                    models.CharField(
+                        blank=True,
+                        db_index=True,
+                        help_text="The normalised email address, or user:<id> for a signed-in reader.",
+                        max_length=108,
+                        verbose_name="commenter (email key)",
+                    ),
+                ),
+                (
+                    "ip_prefix",
+                    models.CharField(
+                        blank=True,
+                        db_index=True,
+                        help_text="A /24 (IPv4) or /48 (IPv6) network, as shown on the comment.",
+                        max_length=64,
+                        verbose_name="network",
+                    ),
+                ),
+                ("reason", models.CharField(max_length=300)),
+                (
+                    "expires_at",
+                    models.DateTimeField(
+                        blank=True,
+                        help_text="Empty: until lifted.",
+                        null=True,
+                        verbose_name="until",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
+                ),
+                ("lifted_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'commenter ban',
-                'ordering': ['-created_at'],
-                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('email_key', ''), _negated=True), models.Q(('ip_prefix', ''), _negated=True), _connector='OR'), name='ban_names_someone')],
+                "verbose_name": "commenter ban",
+                "ordering": ["-created_at"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("email_key", ""), _negated=True),
+                            models.Q(("ip_prefix", ""), _negated=True),
+                            _connector="OR",
+                        ),
+                        name="ban_names_someone",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='DeskAssignment',
+            name="DeskAssignment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('group', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='desk_assignments', to='auth.group')),
-                ('section', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='desk_assignments', to='news.sectionpage')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='desk_assignments', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "group",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="desk_assignments",
+                        to="auth.group",
+                    ),
+                ),
+                (
+                    "section",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="desk_assignments",
+                        to="news.sectionpage",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="desk_assignments",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'desk assignment',
-                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('group__isnull', True), ('user__isnull', False)), models.Q(('group__isnull', False), ('user__isnull', True)), _connector='OR'), name='desk_assignment_user_or_group'), models.UniqueConstraint(fields=('user', 'section'), name='desk_assignment_user_once'), models.UniqueConstraint(fields=('group', 'section'), name='desk_assignment_group_once')],
+                "verbose_name": "desk assignment",
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("group__isnull", True), ("user__isnull", False)),
+                            models.Q(("group__isnull", False), ("user__isnull", True)),
+                            _connector="OR",
+                        ),
+                        name="desk_assignment_user_or_group",
+                    ),
+                    models.UniqueConstraint(
+                        fields=("user", "section"), name="desk_assignment_user_once"
+                    ),
+                    models.UniqueConstraint(
+                        fields=("group", "section"), name="desk_assignment_group_once"
+                    ),
+                ],
             },
         ),
     ]

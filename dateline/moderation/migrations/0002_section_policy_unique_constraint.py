@@ -5,20 +5,21 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('moderation', '0001_policies'),
-        ('news', '0004_search_related_translations'),
+        ("moderation", "0001_policies"),
+        ("news", "0004_search_related_translations"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='sectionpolicy',
-            name='section',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='news.sectionpage'),
+            model_name="sectionpolicy",
+            name="section",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="+", to="news.sectionpage"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='sectionpolicy',
-            constraint=models.UniqueConstraint(fields=('section',), name='section_policy_once'),
+            model_name="sectionpolicy",
+            constraint=models.UniqueConstraint(fields=("section",), name="section_policy_once"),
         ),
     ]
