@@ -222,14 +222,9 @@ def comment_post(*, submission: Submission) -> PostResult:
         try:
             limited = rate_verdict(email_key=key, ip=submission.ip)
         except CommentRateLimited:
-            existing = _find_duplicate(
-                article_id=article.pk,
-                email_key=key,
-                fingerprint=fingerprint,
-                idempotency_key=submission.idempotency_key,
-            )
-            if existing is not None:
-                return _duplicate(existing, submission)
+            earlier = _earlier_post(submission, email_key=key, fingerprint=fingerprint)
+            if earlier is not None:
+                return earlier
             raise
         if limited is not None:
             submission = dataclasses.replace(submission, guards=(*submission.guards, limited))
@@ -298,14 +293,9 @@ def comment_post(*, submission: Submission) -> PostResult:
                     _subscribe(comment=comment, email=submission.email)
             return PostResult(comment, created=True)
         except IntegrityError:
-            existing = _find_duplicate(
-                article_id=article.pk,
-                email_key=key,
-                fingerprint=fingerprint,
-                idempotency_key=submission.idempotency_key,
-            )
-            if existing is not None:
-                return _duplicate(existing, submission)
+            earlier = _earlier_post(submission, email_key=key, fingerprint=fingerprint)
+            if earlier is not None:
+                return earlier
             if attempt == 2:
                 raise
     raise AssertionError("unreachable")
@@ -333,6 +323,17 @@ def _duplicate(existing: Comment, submission: Submission) -> PostResult:
         and existing.user_agent == submission.user_agent[:300]
     )
     return PostResult(existing, created=False, retried=double_click)
+
+
+def _earlier_post(submission: Submission, *, email_key: str, fingerprint: str) -> PostResult | None:
+    """The comment this submission repeats (a double submit or a retry), answered as such."""
+    existing = _find_duplicate(
+        article_id=submission.article.pk,
+        email_key=email_key,
+        fingerprint=fingerprint,
+        idempotency_key=submission.idempotency_key,
+    )
+    return _duplicate(existing, submission) if existing is not None else None
 
 
 def _find_duplicate(
