@@ -314,3 +314,43 @@ def test_other_backends_go_through_wagtails_search_api(archive, settings):
         article_search(query="reservoir", filters=SearchFilters(author=archive["ada"]))
     ) == ["Valley reservoir reaches record level"]
     assert titles(article_search(query="reservoir Orvan")) == ["Drought empties the northern lakes"]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's recent window")
+@pytest.mark.parametrize("window", [1, 3, 6, 1000])
+def test_postgres_recent_window_gives_the_newest_matches_of_the_whole_index(
+    section, monkeypatch, window
+):
+    from dateline.news import search_backend
+    from dateline.news.search import parse_query as parse
+
+    # The probe returns the `limit` (here 3) most recently indexed matches whether the window
+    # of recent entries holds that many (1000) or not (1, 3, 6: the older entries are read).
+    for name in ("EXACT_LIMIT", "CANDIDATES", "SEARCH_COUNT_CAP"):
+        monkeypatch.setattr(search_backend, name, 2)
+    monkeypatch.setattr(search_backend, "RECENT_WINDOW", window)
+    matching = []
+    for n in range(8):
+        article = indexed(parent=section, title=f"Lighthouse story {n}" if n % 2 else f"Pier {n}")
+        if n % 2:
+            matching.append(article)
+    entries, _, content_type = search_backend._tables()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id FROM {entries} WHERE content_type_id = %s AND object_id = ANY(%s) "  # noqa: S608
+            "ORDER BY id DESC",
+            [content_type, [str(a.pk) for a in matching]],
+        )
+        newest = [row[0] for row in cursor.fetchall()][:3]
+        probe = search_backend._search_sql(
+            terms=parse("lighthouse"),
+            filters=search_backend.SearchFilters(),
+            restricted_paths=[],
+            candidates=None,
+        )
+        cursor.execute(probe.match_ids, probe.match_ids_params)
+        assert [row[0] for row in cursor.fetchall()] == newest
+
+    results = article_search(query="lighthouse", filters=SearchFilters(sort="recent"), per_page=2)
+    assert results.count == 2 and results.count_capped
+    assert [hit.article.pk for hit in results.hits] == [matching[-1].pk, matching[-2].pk]
