@@ -16,10 +16,8 @@ import argparse
 import json
 import os
 import random
-import secrets
 import shutil
 import signal
-import string
 import subprocess
 import sys
 import tempfile
@@ -36,13 +34,13 @@ from bench.lib import (
     REPO,
     CpuMeter,
     Service,
-    clean_environ,
     free_port,
     http_get,
     loadavg,
     log,
     machine_info,
     nginx_service,
+    production_env,
     run,
     run_wrk,
     wait_for_quiet,
@@ -337,26 +335,9 @@ def internal_count(article_id: int, ids_file: Path) -> dict[str, Any]:
 
 
 def bench_env(workdir: Path, *, redis: bool, extra: dict[str, str] | None = None) -> dict[str, str]:
-    alphabet = string.ascii_letters + string.digits + "-_"
-    env = clean_environ()
-    env.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "dateline.settings.production",
-            "DATELINE_VAR_DIR": str(workdir / "var"),
-            "DATELINE_IGNORE_DOTENV": "1",
-            "SECRET_KEY": "".join(secrets.choice(alphabet) for _ in range(60)),
-            "ALLOWED_HOSTS": "127.0.0.1,localhost",
-            "SECURE_SSL_REDIRECT": "0",
-            "SECURE_COOKIES": "0",
-            "SECURE_HSTS_SECONDS": "0",
-            "TASKS_BACKEND": "immediate",
-            "EMAIL_URL": "dummymail://",
-            "PYTHONDONTWRITEBYTECODE": "1",
-            # Every request comes from 127.0.0.1: the per-network limit (60 an hour by default)
-            # would answer 429 after a second. The limiter still runs and counts every post.
-            "DATELINE_COMMENT_NETWORK_PER_HOUR": "100000000",
-        }
-    )
+    # Every request comes from 127.0.0.1: the per-network limit (60 an hour by default) would
+    # answer 429 after a second. The limiter still runs and counts every post.
+    env = production_env(workdir, DATELINE_COMMENT_NETWORK_PER_HOUR="100000000")
     if redis:
         env["REDIS_URL"] = REDIS_URL
     env.update(extra or {})

@@ -68,6 +68,34 @@ def clean_environ() -> dict[str, str]:
     }
 
 
+def production_env(workdir: Path, **extra: str) -> dict[str, str]:
+    """The production settings on a plain-HTTP local site in ``workdir``: a fresh secret key,
+    no SSL redirects or secure cookies, tasks run inline, mail dropped. ``extra`` adds or
+    overrides variables. Nothing from the caller's Dateline variables or `.env` leaks in."""
+    import secrets
+    import string
+
+    alphabet = string.ascii_letters + string.digits + "-_"
+    env = clean_environ()
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "dateline.settings.production",
+            "DATELINE_VAR_DIR": str(workdir / "var"),
+            "DATELINE_IGNORE_DOTENV": "1",
+            "SECRET_KEY": "".join(secrets.choice(alphabet) for _ in range(60)),
+            "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "SECURE_SSL_REDIRECT": "0",
+            "SECURE_COOKIES": "0",
+            "SECURE_HSTS_SECONDS": "0",
+            "TASKS_BACKEND": "immediate",
+            "EMAIL_URL": "dummymail://",
+            "PYTHONDONTWRITEBYTECODE": "1",
+        }
+    )
+    env.update(extra)
+    return env
+
+
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))

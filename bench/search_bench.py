@@ -21,9 +21,7 @@ import json
 import os
 import random
 import re
-import secrets
 import statistics
-import string
 import subprocess
 import sys
 import tempfile
@@ -460,25 +458,9 @@ def internal_measure(rounds: int) -> dict[str, Any]:
 
 
 def bench_env(workdir: Path, database_url: str | None) -> dict[str, str]:
-    from bench.lib import clean_environ
+    from bench.lib import production_env
 
-    alphabet = string.ascii_letters + string.digits + "-_"
-    env = clean_environ()
-    env.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "dateline.settings.production",
-            "DATELINE_VAR_DIR": str(workdir / "var"),
-            "DATELINE_IGNORE_DOTENV": "1",
-            "SECRET_KEY": "".join(secrets.choice(alphabet) for _ in range(60)),
-            "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
-            "SECURE_SSL_REDIRECT": "0",
-            "SECURE_COOKIES": "0",
-            "SECURE_HSTS_SECONDS": "0",
-            "TASKS_BACKEND": "immediate",
-            "EMAIL_URL": "dummymail://",
-            "PYTHONDONTWRITEBYTECODE": "1",
-        }
-    )
+    env = production_env(workdir, ALLOWED_HOSTS="127.0.0.1,localhost,testserver")
     if database_url:
         env["DATABASE_URL"] = database_url
     return env
