@@ -39,7 +39,7 @@ from dateline.comments.services import (
 from dateline.comments.submissions import submission_from_request
 from dateline.core.net import same_origin
 from dateline.news.models import ArticlePage, Author, SectionPage, Tag
-from dateline.news.selectors import article_cards, public, section_menu
+from dateline.news.selectors import article_cards, live_article, public, section_menu
 
 from . import serializers as s
 
@@ -182,7 +182,7 @@ class TagList(ReadOnly, generics.ListAPIView):
 
 
 def _article(pk: int) -> ArticlePage:
-    article = public(ArticlePage.objects.live()).filter(pk=pk).first()
+    article = live_article(pk)
     if article is None:
         raise Http404
     return article

@@ -28,7 +28,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from dateline.core.net import client_ip, ip_prefix, same_origin
 from dateline.news.models import ArticlePage
-from dateline.news.selectors import public
+from dateline.news.selectors import live_article
 
 from .forms import CONSENT_FIELD, CommentForm, EditForm, ReportForm
 from .guards import EXPIRED_MESSAGE, CommentRateLimited, FormExpired, form_stamp
@@ -160,7 +160,7 @@ def comment_post_view(request: HttpRequest) -> HttpResponse:
         article_id = int(request.POST.get("comment_post_ID", ""))
     except ValueError:
         return _error(request, "This comment form does not belong to an article.", status=400)
-    article = public(ArticlePage.objects.live()).filter(pk=article_id).first()
+    article = live_article(article_id)
     if article is None:
         return _error(request, "The article you are commenting on cannot be found.", status=404)
     user = request.user

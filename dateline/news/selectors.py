@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.core.paginator import Page as PaginatorPage
+from django.db import connection
 from django.db.models import F, Prefetch, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.utils.safestring import SafeString
@@ -55,6 +57,37 @@ def public(queryset: QuerySet[Any]) -> QuerySet[Any]:
     for path in restricted_paths():
         exclude |= Q(path__startswith=path)
     return queryset.exclude(exclude) if exclude else queryset
+
+
+def live_article(pk: int) -> ArticlePage | None:
+    """The live article ``pk`` when readers may see it (no view restriction above it), else
+    None. One statement written out once: every comment post starts here, and building the
+    equivalent ``public(ArticlePage.objects.live()).filter(pk=pk)`` through the ORM cost more
+    than running it (docs/decisions/0050-comment-post-speed.md)."""
+    found = list(ArticlePage.objects.raw(_live_article_sql(), [pk]))
+    return found[0] if found else None
+
+
+@lru_cache(maxsize=1)
+def _live_article_sql() -> str:
+    from wagtail.models import Page, PageViewRestriction
+
+    q = connection.ops.quote_name
+    page, article = Page._meta.db_table, ArticlePage._meta.db_table
+    columns = ", ".join(
+        f"{q(f.model._meta.db_table)}.{q(f.column)}" for f in ArticlePage._meta.concrete_fields
+    )
+    restriction, restricted = q(PageViewRestriction._meta.db_table), q("restricted")
+    path = f"{q(page)}.{q('path')}"
+    # Only quoted names from the models' metadata are formatted in; the id is a parameter.
+    return (
+        f"SELECT {columns} FROM {q(page)} "  # noqa: S608
+        f"INNER JOIN {q(article)} ON {q(article)}.{q('page_ptr_id')} = {q(page)}.{q('id')} "
+        f"WHERE {q(page)}.{q('id')} = %s AND {q(page)}.{q('live')} "
+        f"AND NOT EXISTS (SELECT 1 FROM {restriction} "
+        f"INNER JOIN {q(page)} {restricted} ON {restricted}.{q('id')} = {restriction}.{q('page_id')} "
+        f"WHERE SUBSTR({path}, 1, LENGTH({restricted}.{q('path')})) = {restricted}.{q('path')})"
+    )
 
 
 def article_cards(*, renditions: list[str] | None = None) -> QuerySet[ArticlePage]:
