@@ -21,6 +21,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from wagtail.models import Site
 
+from dateline.core.db import insert_row
 from dateline.core.net import ip_prefix
 from dateline.core.pagecache import invalidate
 from dateline.news.models import ArticlePage
@@ -127,15 +128,17 @@ def _log(
     rule: str = "",
     reason: str = "",
 ) -> None:
-    CommentEvent.objects.create(
-        comment=comment,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
-        rule=rule,
-        action=action,
-        from_status=from_status,
-        to_status=comment.status,
-        reason=reason,
-        created_at=timezone.now(),
+    insert_row(
+        CommentEvent(
+            comment=comment,
+            actor=actor if getattr(actor, "is_authenticated", False) else None,
+            rule=rule,
+            action=action,
+            from_status=from_status,
+            to_status=comment.status,
+            reason=reason,
+            created_at=timezone.now(),
+        )
     )
 
 
@@ -253,28 +256,31 @@ def comment_post(*, submission: Submission) -> PostResult:
                     max_depth=site_settings.max_depth,
                 )
                 segment = path_segment()
-                comment = Comment.objects.create(
-                    article=article,
-                    parent=parent,
-                    in_reply_to_id=submission.parent_id,
-                    path=f"{parent.path}/{segment}" if parent else segment,
-                    thread=parent.thread if parent else segment,
-                    depth=parent.depth + 1 if parent else 0,
-                    status=screening.status,
-                    author_name=normalise_text(submission.name) or ANONYMOUS_NAME,
-                    author_email=submission.email.strip(),
-                    email_key=key,
-                    author_url=submission.url.strip(),
-                    user_id=submission.user_id,
-                    is_staff=submission.is_staff,
-                    body=body,
-                    body_hash=fingerprint,
-                    idempotency_key=submission.idempotency_key[:64],
-                    created_at=now,
-                    moderated_at=now if screening.status != Comment.Status.PENDING else None,
-                    moderation_reasons=screening.reasons,
-                    ip_prefix=ip_prefix(submission.ip),
-                    user_agent=submission.user_agent[:300],
+                # One prepared INSERT (Comment has no save signals to send).
+                comment = insert_row(
+                    Comment(
+                        article=article,
+                        parent=parent,
+                        in_reply_to_id=submission.parent_id,
+                        path=f"{parent.path}/{segment}" if parent else segment,
+                        thread=parent.thread if parent else segment,
+                        depth=parent.depth + 1 if parent else 0,
+                        status=screening.status,
+                        author_name=normalise_text(submission.name) or ANONYMOUS_NAME,
+                        author_email=submission.email.strip(),
+                        email_key=key,
+                        author_url=submission.url.strip(),
+                        user_id=submission.user_id,
+                        is_staff=submission.is_staff,
+                        body=body,
+                        body_hash=fingerprint,
+                        idempotency_key=submission.idempotency_key[:64],
+                        created_at=now,
+                        moderated_at=now if screening.status != Comment.Status.PENDING else None,
+                        moderation_reasons=screening.reasons,
+                        ip_prefix=ip_prefix(submission.ip),
+                        user_agent=submission.user_agent[:300],
+                    )
                 )
                 deciding = screening.verdicts[-1] if screening.verdicts else None
                 _log(
