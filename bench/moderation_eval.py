@@ -321,8 +321,9 @@ def report(spam: dict[str, Any], abuse: dict[str, Any], meta: dict[str, Any]) ->
         f"Data: `{abuse['data']}` (`tweet`; `class` 0 hate, 1 offensive → abusive, 2 → neither). "
         f"Stratified 80/20 split, seed {SEED}: {abuse['train']} training, {abuse['test']} test "
         f"({abuse['test_abusive']} abusive, {abuse['test_neither']} neither). Model: word 1–2-grams "
-        f"+ char_wb 2–5-grams (min_df {ac.min_df}), logistic regression C={ac.C}, "
-        "Platt-calibrated.",
+        f"+ char_wb 2–5-grams (min_df {ac.min_df}), "
+        + ("features scaled by naive Bayes log-count ratios (NBSVM), " if ac.nb_scale else "")
+        + f"logistic regression C={ac.C}, Platt-calibrated.",
         "",
         "| | AUC | recall at FPR ≤ 3 % | threshold there | deployed high: recall / FPR | deployed low: recall / FPR |",
         "|---|---:|---:|---:|---:|---:|",

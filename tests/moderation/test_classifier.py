@@ -110,3 +110,24 @@ def test_youtube_model_trained_on_one_video_ranks_another_well(shared_data: Path
     scorer = TextScorer.train(*video("Youtube01-Psy.csv"), kind="spam")
     texts, labels = video("Youtube02-KatyPerry.csv")
     assert roc_auc_score(labels, scorer.score(texts)) > 0.9
+
+
+def test_nbsvm_scaling_is_folded_into_one_linear_model() -> None:
+    import numpy as np
+    from scipy.sparse import csr_matrix
+    from sklearn.linear_model import LogisticRegression
+
+    from dateline.moderation.classifier import LinearBlend
+
+    rng = np.random.default_rng(0)
+    X = csr_matrix(rng.random((60, 8)) * (rng.random((60, 8)) > 0.5))
+    y = (np.asarray(X[:, 0].todense()).ravel() + rng.random(60) * 0.3 > 0.4).astype(int)
+    model = LinearBlend(C=1.0, nb_scale=True).fit(X, y)
+    present = (X > 0).toarray()
+    p = 1.0 + present[y == 1].sum(0)
+    q = 1.0 + present[y == 0].sum(0)
+    ratio = np.log(p / p.sum()) - np.log(q / q.sum())
+    lr = LogisticRegression(C=1.0, class_weight="balanced", max_iter=3000)
+    lr.fit(X.multiply(ratio).tocsr(), y)
+    expected = lr.decision_function(X.multiply(ratio).tocsr())
+    assert np.allclose(model.decision_function(X), expected, atol=1e-6)

@@ -16,6 +16,7 @@ from typing import Any
 import joblib
 import numpy as np
 import sklearn
+from scipy.sparse import issparse
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
@@ -44,25 +45,59 @@ class LinearBlend(ClassifierMixin, BaseEstimator):
 
     Both are linear in the features, so the blend is one linear model. Naive Bayes adds what it
     is good at on short texts with few examples (Wang & Manning 2012, "NBSVM").
+
+    With ``nb_scale`` the logistic regression is instead fitted on features scaled by the naive
+    Bayes log-count ratios of the binarised features, ``r = log(p/|p|₁) − log(q/|q|₁)`` with
+    ``p = nb_scale_alpha + Σ x>0`` over the positive examples (``q`` the negatives): Wang &
+    Manning's NBSVM proper. ``r`` is folded into the weights (``w = w_lr · r``), so the result is
+    still one linear model in the original features.
     """
 
     def __init__(
-        self, C: float = 1.0, nb_weight: float = 0.0, nb_alpha: float = 0.05, max_iter: int = 3000
+        self,
+        C: float = 1.0,
+        nb_weight: float = 0.0,
+        nb_alpha: float = 0.05,
+        max_iter: int = 3000,
+        nb_scale: bool = False,
+        nb_scale_alpha: float = 1.0,
     ) -> None:
         self.C = C
         self.nb_weight = nb_weight
         self.nb_alpha = nb_alpha
         self.max_iter = max_iter
+        self.nb_scale = nb_scale
+        self.nb_scale_alpha = nb_scale_alpha
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        # Model files pickled before ``nb_scale`` existed: give them its "off" defaults.
+        state.setdefault("nb_scale", False)
+        state.setdefault("nb_scale_alpha", 1.0)
+        super().__setstate__(state)
+
+    def _log_count_ratio(self, X: Any, y: np.ndarray, sample_weight: Any) -> np.ndarray:
+        weights = np.ones(len(y)) if sample_weight is None else np.asarray(sample_weight, float)
+        present = (X > 0).astype(np.float64)
+        p = self.nb_scale_alpha + np.asarray(present.T @ (weights * (y == 1))).ravel()
+        q = self.nb_scale_alpha + np.asarray(present.T @ (weights * (y == 0))).ravel()
+        return np.asarray(np.log(p / p.sum()) - np.log(q / q.sum()), dtype=np.float64)
 
     def fit(self, X: Any, y: Any, sample_weight: Any = None) -> LinearBlend:
         y = np.asarray(y)
         lr = LogisticRegression(C=self.C, class_weight="balanced", max_iter=self.max_iter)
+        ratio = self._log_count_ratio(X, y, sample_weight) if self.nb_scale else None
         # On these small sparse problems BLAS threads only add contention (10× slower on a busy
         # machine); parallelism, when wanted, comes from n_jobs across folds.
         with threadpool_limits(limits=1, user_api="blas"):
-            lr.fit(X, y, sample_weight=sample_weight)
+            if ratio is None:
+                lr.fit(X, y, sample_weight=sample_weight)
+            else:
+                scaled = X.multiply(ratio).tocsr() if issparse(X) else np.asarray(X) * ratio
+                lr.fit(scaled, y, sample_weight=sample_weight)
         self.classes_ = lr.classes_
         coef = lr.coef_.ravel().astype(np.float64)
+        if ratio is not None:
+            coef = coef * ratio
         intercept = float(lr.intercept_[0])
         if self.nb_weight:
             nb = MultinomialNB(alpha=self.nb_alpha).fit(X, y, sample_weight=sample_weight)
@@ -97,6 +132,8 @@ class ScorerConfig:
     trusted_hosts: tuple[str, ...] = ("youtube.com", "youtu.be")
     C: float = 10.0
     nb_weight: float = 0.15
+    # Fit the regression on features scaled by naive Bayes log-count ratios (NBSVM).
+    nb_scale: bool = False
     high_fpr: float = 0.01
     low_fpr: float = 0.05
     validation_folds: int = 5
@@ -105,7 +142,13 @@ class ScorerConfig:
 CONFIGS: dict[str, ScorerConfig] = {
     "spam": ScorerConfig(),
     "abuse": ScorerConfig(
-        min_df=2, signals_weight=0.0, C=3.0, nb_weight=0.0, high_fpr=0.03, low_fpr=0.10
+        min_df=2,
+        signals_weight=0.0,
+        C=1.0,
+        nb_weight=0.0,
+        nb_scale=True,
+        high_fpr=0.03,
+        low_fpr=0.10,
     ),
 }
 
@@ -141,7 +184,10 @@ def build_pipeline(config: ScorerConfig) -> Pipeline:
     return Pipeline(
         [
             ("features", FeatureUnion(parts, transformer_weights=weights)),
-            ("model", LinearBlend(C=config.C, nb_weight=config.nb_weight)),
+            (
+                "model",
+                LinearBlend(C=config.C, nb_weight=config.nb_weight, nb_scale=config.nb_scale),
+            ),
         ]
     )
 
