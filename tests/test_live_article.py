@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from wagtail.models import PageViewRestriction
 
+from dateline.news.models import ArticlePage
 from dateline.news.selectors import live_article, public
 
 pytestmark = pytest.mark.django_db
@@ -24,6 +25,13 @@ def test_a_live_article_is_found_whole(article_factory, section, django_assert_n
     assert found.comment_status == article.comment_status
     assert found.comments_open() == article.comments_open()
     assert found.url == article.url
+    # Every column as the ORM reads it (dates aware, booleans, JSON, foreign keys).
+    orm = ArticlePage.objects.get(pk=article.pk)
+    for field in ArticlePage._meta.concrete_fields:
+        assert getattr(found, field.attname) == getattr(orm, field.attname), field.name
+    assert found.first_published_at is not None
+    assert found.first_published_at.tzinfo is not None
+    assert found._state.adding is False
 
 
 def test_a_draft_an_unknown_id_and_a_section_are_not_articles(article_factory, section):

@@ -37,7 +37,7 @@ from .models import (
     SentMail,
     Subscriber,
 )
-from .policy import Policy, policy_for
+from .policy import Policy, forget_remembered, policy_for, remembered_generation
 from .rules import CLOSED, REFUSE, ScreenContext, Submission, screen
 from .signals import comments_moderated
 from .text import body_fingerprint, normalise_email, normalise_text
@@ -78,7 +78,18 @@ SETTINGS_CACHE_SECONDS = 60
 
 
 def comment_settings_for(article: ArticlePage) -> CommentSettings:
-    """The comment settings of the article's site, from the cache (cleared when they are saved)."""
+    """The comment settings of the article's site, from the cache (cleared when they are saved),
+    remembered on the article object: the form view and the service ask for them once each."""
+    memo = article.__dict__.get("_comment_settings")
+    if memo is not None and memo[0] == remembered_generation():
+        found: CommentSettings = memo[1]
+        return found
+    found = _site_comment_settings(article)
+    article.__dict__["_comment_settings"] = (remembered_generation(), found)
+    return found
+
+
+def _site_comment_settings(article: ArticlePage) -> CommentSettings:
     # The site's id from Wagtail's cached site roots: no query for the Site row itself.
     parts = article.get_url_parts()
     if parts is None:
@@ -105,6 +116,7 @@ def comment_policy_for(article: ArticlePage) -> Policy:
 
 
 def comment_settings_changed(*, site_id: int) -> None:
+    forget_remembered()
     cache.delete(f"comment-settings:{site_id}")
 
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from django.core.cache import cache
 
-from dateline.comments.policy import Policy
+from dateline.comments.policy import Policy, forget_remembered
 from dateline.news.models import ArticlePage
 
 from .hours import StaffedHours, parse_days
@@ -49,6 +49,7 @@ _ARTICLE_FIELDS = (*_OVERRIDE_FIELDS, "ignore_hours")
 
 def policies_changed() -> None:
     """Every cached override is stale (a policy was saved or deleted)."""
+    forget_remembered()
     try:
         cache.set(VERSION_KEY, (cache.get(VERSION_KEY) or 0) + 1, None)
     except Exception:  # a cache that is down keeps nothing stale either
