@@ -9,19 +9,20 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core import signing
 from django.core.cache import cache
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from wagtail.models import Site
 
-from dateline.core.db import insert_row
+from dateline.core.db import insert_row, select_one
 from dateline.core.net import ip_prefix
 from dateline.core.pagecache import invalidate
 from dateline.news.models import ArticlePage
@@ -172,6 +173,22 @@ def _after_change(article_id: int, *, listings: bool) -> None:
     transaction.on_commit(lambda: invalidate(deps))
 
 
+_PARENT_FIELDS = ("id", "article", "status", "path", "depth", "thread")
+
+
+@lru_cache(maxsize=1)
+def _parent_fields() -> tuple[Any, ...]:
+    return tuple(f for f in Comment._meta.concrete_fields if f.name in _PARENT_FIELDS)
+
+
+@lru_cache(maxsize=1)
+def _parent_sql() -> str:
+    """The parent's few columns by id, written out once (it runs for every reply)."""
+    q = connection.ops.quote_name
+    columns = ", ".join(q(str(f.column)) for f in _parent_fields())
+    return f"SELECT {columns} FROM {q(Comment._meta.db_table)} WHERE {q('id')} = %s"  # noqa: S608
+
+
 def _effective_parent(
     *, article: ArticlePage, parent_id: int | None, max_depth: int
 ) -> Comment | None:
@@ -179,11 +196,7 @@ def _effective_parent(
     level the site allows."""
     if parent_id is None:
         return None
-    parent = (
-        Comment.objects.filter(pk=parent_id)
-        .only("pk", "article_id", "status", "path", "depth", "thread")
-        .first()
-    )
+    parent = select_one(Comment, _parent_sql(), [parent_id], _parent_fields())
     if (
         parent is None
         or parent.article_id != article.pk

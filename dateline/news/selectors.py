@@ -15,6 +15,8 @@ from django.db.models.functions import RowNumber
 from django.utils.safestring import SafeString
 from wagtail.images import get_image_model
 
+from dateline.core.db import select_one
+
 from .models import (
     ArticleAuthor,
     ArticleCorrection,
@@ -61,35 +63,25 @@ def public(queryset: QuerySet[Any]) -> QuerySet[Any]:
 
 def live_article(pk: int) -> ArticlePage | None:
     """The live article ``pk`` when readers may see it (no view restriction above it), else
-    None. Every comment post starts here, so it is one statement written out once, its row
-    turned into the model as the ORM would (the same converters, ``from_db``), without building
-    ``public(ArticlePage.objects.live()).filter(pk=pk)`` each time: that cost more than running
-    it (docs/decisions/0050-comment-post-speed.md)."""
-    sql, names, converters = _live_article_plan()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [pk])
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    values = list(row)
-    for i, functions, expression in converters:
-        for convert in functions:
-            values[i] = convert(values[i], expression, connection)
-    return ArticlePage.from_db(connection.alias, names, values)
+    None. Every comment post starts here, so it is one statement written out once instead of
+    ``public(ArticlePage.objects.live()).filter(pk=pk)`` built by the ORM each time
+    (docs/decisions/0050-comment-post-speed.md)."""
+    return select_one(ArticlePage, _live_article_sql(), [pk], ArticlePage._meta.concrete_fields)
 
 
 @lru_cache(maxsize=1)
-def _live_article_plan() -> tuple[str, list[str], list[tuple[int, list[Any], Any]]]:
+def _live_article_sql() -> str:
     from wagtail.models import Page, PageViewRestriction
 
     q = connection.ops.quote_name
-    fields = ArticlePage._meta.concrete_fields
     page, article = Page._meta.db_table, ArticlePage._meta.db_table
-    columns = ", ".join(f"{q(f.model._meta.db_table)}.{q(str(f.column))}" for f in fields)
+    columns = ", ".join(
+        f"{q(f.model._meta.db_table)}.{q(str(f.column))}" for f in ArticlePage._meta.concrete_fields
+    )
     restriction, restricted = q(PageViewRestriction._meta.db_table), q("restricted")
     path = f"{q(page)}.{q('path')}"
     # Only quoted names from the models' metadata are formatted in; the id is a parameter.
-    sql = (
+    return (
         f"SELECT {columns} FROM {q(page)} "  # noqa: S608
         f"INNER JOIN {q(article)} ON {q(article)}.{q('page_ptr_id')} = {q(page)}.{q('id')} "
         f"WHERE {q(page)}.{q('id')} = %s AND {q(page)}.{q('live')} "
@@ -97,15 +89,6 @@ def _live_article_plan() -> tuple[str, list[str], list[tuple[int, list[Any], Any
         f"INNER JOIN {q(page)} {restricted} ON {restricted}.{q('id')} = {restriction}.{q('page_id')} "
         f"WHERE SUBSTR({path}, 1, LENGTH({restricted}.{q('path')})) = {restricted}.{q('path')})"
     )
-    # What the SQL compiler would apply to each column: the backend's converters, then the
-    # field's own (from_db_value).
-    converters = []
-    for i, f in enumerate(fields):
-        expression = f.get_col(f.model._meta.db_table)
-        functions = connection.ops.get_db_converters(expression) + f.get_db_converters(connection)
-        if functions:
-            converters.append((i, functions, expression))
-    return sql, [f.attname for f in fields], converters
 
 
 def article_cards(*, renditions: list[str] | None = None) -> QuerySet[ArticlePage]:

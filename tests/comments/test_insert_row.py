@@ -77,3 +77,23 @@ def test_the_models_it_writes_have_no_save_signals_to_miss():
 def test_a_model_with_parents_is_refused():
     with pytest.raises(TypeError, match="parents"):
         insert_row(ArticlePage(title="x"))
+
+
+def test_select_one_reads_a_partial_row_with_the_rest_deferred(article, comment_factory):
+    from django.db import connection
+
+    from dateline.core.db import select_one
+
+    made = comment_factory(article=article, body="Read back in part.")
+    fields = [f for f in Comment._meta.concrete_fields if f.name in ("id", "article", "path")]
+    q = connection.ops.quote_name
+    sql = f"SELECT {q('id')}, {q('article_id')}, {q('path')} FROM {q(Comment._meta.db_table)} WHERE {q('id')} = %s"  # noqa: S608
+
+    found = select_one(Comment, sql, [made.pk], fields)
+
+    assert found is not None
+    assert (found.pk, found.article_id, found.path) == (made.pk, article.pk, made.path)
+    assert found.get_deferred_fields() >= {"body", "status"}
+    assert select_one(Comment, sql, [made.pk + 1000], fields) is None
+    with pytest.raises(ValueError, match="order"):
+        select_one(Comment, sql, [made.pk], list(reversed(fields)))
