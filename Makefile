@@ -7,7 +7,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
-WORKERS ?= $(shell echo $$(( $$(nproc) * 2 + 1 )))
+# One sync worker per core: the work is CPU (templates, SQLite in-process), and more workers
+# than cores cost more CPU per request (docs/performance.md, "Workers").
+WORKERS ?= $(shell nproc)
 PG_URL ?= postgres://postgres@127.0.0.1:5432/dateline
 # The server, asked through its maintenance database (the test run creates test_dateline).
 PG_PROBE ?= postgres://postgres@127.0.0.1:5432/postgres

@@ -1,7 +1,7 @@
 """Benchmark the reader conversation (issue 3, section 5) against nginx serving the same bytes.
 
     .venv/bin/python bench/comments_bench.py [--duration 10] [--connections 16] [--threads 2]
-        [--workers 2*cores+1] [--redis] [--out bench/out/comments.json]
+        [--workers cores] [--redis] [--out bench/out/comments.json]
 
 Builds a throw-away site in a temporary directory (its own SQLite database, production
 settings), with article A (200 threaded comments) and article B (20,000), starts the production
@@ -849,7 +849,9 @@ def main() -> int:
     parser.add_argument("--warmup", type=float, default=2, help="seconds of warm-up before each")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--workers", type=int, default=2 * cores + 1, help="gunicorn workers")
+    parser.add_argument(
+        "--workers", type=int, default=cores, help="gunicorn workers (as make serve: one per core)"
+    )
     parser.add_argument(
         "--quiet-below",
         type=float,
