@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -27,8 +28,10 @@ def client_ip(request: HttpRequest) -> str:
         return ""
 
 
+@lru_cache(maxsize=1024)
 def ip_prefix(ip: str) -> str:
-    """The /24 (IPv4) or /48 (IPv6) network of ``ip``: what we store instead of the address."""
+    """The /24 (IPv4) or /48 (IPv6) network of ``ip``: what we store instead of the address.
+    Remembered per process: a post asks for it several times (limits, bans, the row)."""
     if not ip:
         return ""
     try:
