@@ -70,6 +70,9 @@ def _clear_every_cache() -> Iterator[None]:
     page another test rendered."""
     from django.core.cache import caches
 
+    from dateline.core.memo import forget
+
     for alias in settings.CACHES:
         caches[alias].clear()
+    forget()
     yield

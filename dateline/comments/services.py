@@ -23,6 +23,7 @@ from django.utils import timezone
 from wagtail.models import Site
 
 from dateline.core.db import insert_row, select_one
+from dateline.core.memo import forget, remembered
 from dateline.core.net import ip_prefix
 from dateline.core.pagecache import invalidate
 from dateline.news.models import ArticlePage
@@ -95,14 +96,18 @@ def _site_comment_settings(article: ArticlePage) -> CommentSettings:
     parts = article.get_url_parts()
     if parts is None:
         return CommentSettings()
-    key = f"comment-settings:{parts[0]}"
+    return remembered(f"comment-settings:{parts[0]}", lambda: _cached_settings(parts[0]))
+
+
+def _cached_settings(site_id: int) -> CommentSettings:
+    key = f"comment-settings:{site_id}"
     try:
         found = cache.get(key)
     except Exception:  # a cache that is down (Redis) must not stop comments: ask the database
         log.warning("cache unavailable for the comment settings", exc_info=True)
-        return CommentSettings.objects.get_or_create(site_id=parts[0])[0]
+        return CommentSettings.objects.get_or_create(site_id=site_id)[0]
     if found is None:
-        found = CommentSettings.objects.get_or_create(site_id=parts[0])[0]
+        found = CommentSettings.objects.get_or_create(site_id=site_id)[0]
         try:
             cache.set(key, found, SETTINGS_CACHE_SECONDS)
         except Exception:
@@ -118,6 +123,7 @@ def comment_policy_for(article: ArticlePage) -> Policy:
 
 def comment_settings_changed(*, site_id: int) -> None:
     forget_remembered()
+    forget("comment-settings:")
     cache.delete(f"comment-settings:{site_id}")
 
 

@@ -16,6 +16,7 @@ from typing import Any
 from django.core.cache import cache
 
 from dateline.comments.policy import Policy, forget_remembered
+from dateline.core.memo import forget, remembered
 from dateline.news.models import ArticlePage
 
 from .hours import StaffedHours, parse_days
@@ -50,6 +51,7 @@ _ARTICLE_FIELDS = (*_OVERRIDE_FIELDS, "ignore_hours")
 def policies_changed() -> None:
     """Every cached override is stale (a policy was saved or deleted)."""
     forget_remembered()
+    forget("comment-policy:")
     try:
         cache.set(VERSION_KEY, (cache.get(VERSION_KEY) or 0) + 1, None)
     except Exception:  # a cache that is down keeps nothing stale either
@@ -58,6 +60,14 @@ def policies_changed() -> None:
 
 def _rows(article: ArticlePage) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
     section_id = getattr(article, "section_id", None)
+    return remembered(
+        f"comment-policy:{article.pk}:{section_id}", lambda: _cached_rows(article, section_id)
+    )
+
+
+def _cached_rows(
+    article: ArticlePage, section_id: int | None
+) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
     key = None
     try:
         version = cache.get(VERSION_KEY) or 0
