@@ -15,43 +15,24 @@ from markdown_it import MarkdownIt
 _SURROGATES = re.compile(r"[\ud800-\udfff]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
-# A small Markdown: paragraphs, emphasis, quotes, links, code. No raw HTML, images, headings
-# or tables; bare URLs become links.
-_md = MarkdownIt(
-    "zero", {"html": False, "linkify": True, "breaks": True, "typographer": False}
-).enable(
-    [
-        "emphasis",
-        "blockquote",
-        "link",
-        "backticks",
-        "fence",
-        "code",
-        "newline",
-        "linkify",
-        "escape",
-        "autolink",
-    ]
-)
+_RULES = ["emphasis", "blockquote", "link", "backticks", "fence", "code", "newline", "escape"]
+
+
+def _markdown(*, linkify: bool) -> MarkdownIt:
+    """A small Markdown: paragraphs, emphasis, quotes, links, code. No raw HTML, images,
+    headings or tables; with ``linkify``, bare URLs become links."""
+    options = {"html": False, "linkify": linkify, "breaks": True, "typographer": False}
+    return MarkdownIt("zero", options).enable(
+        [*_RULES, "autolink", *(["linkify"] if linkify else [])]
+    )
+
+
+_md = _markdown(linkify=True)
 # The same without linkify, for text that cannot hold a bare link: linkify-it's own pretest is
 # one very large regular expression (~80 µs a comment). A bare link needs a scheme (":"), an
 # address ("@"), "//", "localhost" or a dot followed by a letter or digit (a host name), so
 # text with none of these renders the same either way (tested).
-_md_plain = MarkdownIt(
-    "zero", {"html": False, "linkify": False, "breaks": True, "typographer": False}
-).enable(
-    [
-        "emphasis",
-        "blockquote",
-        "link",
-        "backticks",
-        "fence",
-        "code",
-        "newline",
-        "escape",
-        "autolink",
-    ]
-)
+_md_plain = _markdown(linkify=False)
 _MAYBE_LINK = re.compile(r"[:@]|//|\.\w|localhost", re.IGNORECASE)
 _ALLOWED_TAGS = {"p", "br", "em", "strong", "blockquote", "a", "code", "pre"}
 _ALLOWED_ATTRIBUTES = {"a": {"href"}}
