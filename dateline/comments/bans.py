@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
 from django.db import connection
-from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 
+from dateline.core.db import select_one
 from dateline.core.net import ip_prefix
 
 from .models import CommentBan
@@ -27,21 +25,25 @@ class BannedCommenter(Rule):
         network = ip_prefix(submission.ip)
         if not (context.email_key or network):
             return None
-        with connection.cursor() as cursor:
-            cursor.execute(
-                _ban_sql(),
-                [
-                    connection.ops.adapt_datetimefield_value(context.now),
-                    context.email_key or None,
-                    network or None,
-                ],
-            )
-            row = cursor.fetchone()
-        if row is None:
+        ban = select_one(
+            CommentBan,
+            _ban_sql(),
+            [
+                connection.ops.adapt_datetimefield_value(context.now),
+                context.email_key or None,
+                network or None,
+            ],
+            _ban_fields(),
+        )
+        if ban is None:
             return None
-        ban = CommentBan(expires_at=_as_datetime(row[0]), reason=row[1])
         until = f"{ban.expires_at:%Y-%m-%d %H:%M %Z}" if ban.expires_at else "lifted"
         return Verdict(SPAM, self.code, f"Banned until {until}: {ban.reason}", final=True)
+
+
+@lru_cache(maxsize=1)
+def _ban_fields() -> tuple[Any, ...]:
+    return tuple(CommentBan._meta.get_field(name) for name in ("reason", "expires_at"))
 
 
 @lru_cache(maxsize=1)
@@ -52,19 +54,8 @@ def _ban_sql() -> str:
     q = connection.ops.quote_name
     expires = q("expires_at")
     return (
-        f"SELECT {expires}, {q('reason')} FROM {q(CommentBan._meta.db_table)} "  # noqa: S608
+        f"SELECT {q('reason')}, {expires} FROM {q(CommentBan._meta.db_table)} "  # noqa: S608
         f"WHERE {q('lifted_at')} IS NULL AND ({expires} IS NULL OR {expires} > %s) "
         f"AND ({q('email_key')} = %s OR {q('ip_prefix')} = %s) "
         f"ORDER BY CASE WHEN {expires} IS NULL THEN 0 ELSE 1 END, {expires} DESC LIMIT 1"
     )
-
-
-def _as_datetime(value: Any) -> datetime | None:
-    """A datetime column read by a raw query: SQLite may give text or a naive UTC datetime,
-    PostgreSQL an aware one."""
-    if value is None:
-        return None
-    parsed = value if isinstance(value, datetime) else parse_datetime(str(value))
-    if parsed is not None and timezone.is_naive(parsed):
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed

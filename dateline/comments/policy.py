@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 from django.conf import settings
 from django.utils.module_loading import import_string
 
+from dateline.core.memo import generation
+
 if TYPE_CHECKING:
     from dateline.news.models import ArticlePage
 
@@ -82,29 +84,15 @@ def _overrides(path: str) -> Any:
     return import_string(path)
 
 
-# Counts this process's saves of comment settings and policies: what an article object
-# remembers for the rest of its request (settings, policy) is not reused after one.
-_generation = 0
-
-
-def remembered_generation() -> int:
-    return _generation
-
-
-def forget_remembered() -> None:
-    """Settings or a policy changed: article objects must look them up again."""
-    global _generation
-    _generation += 1
-
-
 def policy_for(article: ArticlePage, site_settings: CommentSettings) -> Policy:
-    """The effective policy, remembered on the article object for the rest of the request."""
+    """The effective policy, remembered on the article object for the rest of the request (until
+    settings or a policy change in this process: ``core.memo.forget``)."""
     memo = article.__dict__.get("_comment_policy")
-    if memo is not None and memo[0] is site_settings and memo[2] == _generation:
+    if memo is not None and memo[0] is site_settings and memo[2] == generation():
         return memo[1]
     policy = Policy.from_settings(site_settings)
     path = getattr(settings, "DATELINE_COMMENT_POLICY_OVERRIDES", "")
     if path:
         policy = _overrides(path)(article=article, policy=policy)
-    article.__dict__["_comment_policy"] = (site_settings, policy, _generation)
+    article.__dict__["_comment_policy"] = (site_settings, policy, generation())
     return policy

@@ -23,7 +23,7 @@ from django.utils import timezone
 from wagtail.models import Site
 
 from dateline.core.db import insert_row, select_one
-from dateline.core.memo import forget, remembered
+from dateline.core.memo import forget, generation, remembered
 from dateline.core.net import ip_prefix
 from dateline.core.pagecache import invalidate
 from dateline.news.models import ArticlePage
@@ -39,7 +39,7 @@ from .models import (
     SentMail,
     Subscriber,
 )
-from .policy import Policy, forget_remembered, policy_for, remembered_generation
+from .policy import Policy, policy_for
 from .rules import CLOSED, REFUSE, ScreenContext, Submission, screen
 from .signals import comments_moderated
 from .text import body_fingerprint, normalise_email, normalise_text
@@ -83,11 +83,11 @@ def comment_settings_for(article: ArticlePage) -> CommentSettings:
     """The comment settings of the article's site, from the cache (cleared when they are saved),
     remembered on the article object: the form view and the service ask for them once each."""
     memo = article.__dict__.get("_comment_settings")
-    if memo is not None and memo[0] == remembered_generation():
+    if memo is not None and memo[0] == generation():
         found: CommentSettings = memo[1]
         return found
     found = _site_comment_settings(article)
-    article.__dict__["_comment_settings"] = (remembered_generation(), found)
+    article.__dict__["_comment_settings"] = (generation(), found)
     return found
 
 
@@ -122,7 +122,6 @@ def comment_policy_for(article: ArticlePage) -> Policy:
 
 
 def comment_settings_changed(*, site_id: int) -> None:
-    forget_remembered()
     forget("comment-settings:")
     cache.delete(f"comment-settings:{site_id}")
 

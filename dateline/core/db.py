@@ -71,10 +71,9 @@ def select_one(
     model: type[M], sql: str, params: Sequence[Any], fields: Sequence[Field[Any, Any]]
 ) -> M | None:
     """The first row of a hand-written ``sql``, whose columns are ``fields`` (in the model's
-    field order), as
-    a ``model`` instance made the way the ORM makes it: the backend's and each field's
-    converters (aware datetimes, booleans, JSON, …), then ``Model.from_db`` (fields not read
-    are deferred). For lookups on the comment post's hot path, where building the query
+    field order), as a ``model`` instance made the way the ORM makes it: the backend's and each
+    field's converters (aware datetimes, booleans, JSON, …), then ``Model.from_db`` (fields not
+    read are deferred). For lookups on the comment post's hot path, where building the query
     through the ORM cost more than running it (docs/decisions/0050-comment-post-speed.md)."""
     names, converters = _read_plan(model, tuple(fields))
     conn = connections[DEFAULT_DB_ALIAS]

@@ -20,6 +20,13 @@ MAX_ENTRIES = 2048  # a site's articles with recent comments; cleared whole beyo
 
 _entries: dict[str, tuple[float, Any]] = {}
 _lock = threading.Lock()
+# Bumped by every forget(): what a request keeps on its own objects (an article's settings and
+# policy) is not reused after a change made in this process.
+_generation = 0
+
+
+def generation() -> int:
+    return _generation
 
 
 def remembered(key: str, load: Callable[[], T], seconds: float = SECONDS) -> T:
@@ -39,6 +46,8 @@ def remembered(key: str, load: Callable[[], T], seconds: float = SECONDS) -> T:
 
 def forget(prefix: str = "") -> None:
     """Drop the entries whose key starts with ``prefix`` (all of them by default)."""
+    global _generation
     with _lock:
+        _generation += 1
         for key in [k for k in _entries if k.startswith(prefix)]:
             del _entries[key]

@@ -15,7 +15,7 @@ from typing import Any
 
 from django.core.cache import cache
 
-from dateline.comments.policy import Policy, forget_remembered
+from dateline.comments.policy import Policy
 from dateline.core.memo import forget, remembered
 from dateline.news.models import ArticlePage
 
@@ -50,7 +50,6 @@ _ARTICLE_FIELDS = (*_OVERRIDE_FIELDS, "ignore_hours")
 
 def policies_changed() -> None:
     """Every cached override is stale (a policy was saved or deleted)."""
-    forget_remembered()
     forget("comment-policy:")
     try:
         cache.set(VERSION_KEY, (cache.get(VERSION_KEY) or 0) + 1, None)

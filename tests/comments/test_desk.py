@@ -470,7 +470,7 @@ def test_banned_commenter_goes_to_spam_with_the_ban_in_the_reason(
     assert banned.status == Comment.Status.SPAM
     reason = banned.moderation_reasons[0]
     assert reason["code"] == "banned"
-    assert reason["reason"].startswith(f"Banned until {ban.expires_at:%Y-%m-%d}")
+    assert reason["reason"].startswith(f"Banned until {ban.expires_at:%Y-%m-%d %H:%M} UTC:")
     assert "Repeated abuse" in reason["reason"]
     others = comment_post(submission=submission_factory(email="someone@example.org")).comment
     assert others.status != Comment.Status.SPAM
