@@ -92,11 +92,17 @@ def comment_settings_for(article: ArticlePage) -> CommentSettings:
 
 
 def _site_comment_settings(article: ArticlePage) -> CommentSettings:
-    # The site's id from Wagtail's cached site roots: no query for the Site row itself.
-    parts = article.get_url_parts()
-    if parts is None:
+    # The site's id from Wagtail's cached site roots (no query for the Site row itself),
+    # remembered per page path like the settings: working it out costs more than a post's rules.
+    site_id = remembered(f"article-site:{article.url_path}", lambda: _site_id(article))
+    if site_id is None:
         return CommentSettings()
-    return remembered(f"comment-settings:{parts[0]}", lambda: _cached_settings(parts[0]))
+    return remembered(f"comment-settings:{site_id}", lambda: _cached_settings(site_id))
+
+
+def _site_id(article: ArticlePage) -> int | None:
+    parts = article.get_url_parts()
+    return None if parts is None else int(parts[0])
 
 
 def _cached_settings(site_id: int) -> CommentSettings:

@@ -21,7 +21,6 @@ from django.http import (
 )
 from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import render
-from django.template.loader import render_to_string
 from django.utils.cache import patch_cache_control
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -34,6 +33,7 @@ from .forms import CONSENT_FIELD, CommentForm, EditForm, ReportForm
 from .guards import EXPIRED_MESSAGE, CommentRateLimited, FormExpired, form_stamp
 from .models import Comment
 from .ownership import own_comment_id, own_comment_ids, own_token
+from .rendering import render_comment_nodes
 from .rules import Submission
 from .selectors import CommentNode, access_comment, comment_permalink
 from .services import (
@@ -150,19 +150,9 @@ def _form_failed(
     return response
 
 
-def one_comment_html(comment: Comment, *, own_tokens: Any, article: ArticlePage) -> str:
-    """One comment as the thread shows it, for the page's script. The template reads nothing
-    from the request, so it is rendered without one (no context processors: cheaper on every
-    post)."""
-    return render_to_string(
-        "comments/comment.html",
-        {
-            "node": CommentNode(comment, own=True),
-            "own_tokens": own_tokens,
-            "article": article,
-            "max_depth": 99,
-        },
-    )
+def one_comment_html(comment: Comment, *, own_tokens: dict[int, str]) -> str:
+    """One comment as the thread shows it, for the page's script (the thread's own template)."""
+    return render_comment_nodes([CommentNode(comment, own=True)], own_tokens=own_tokens)
 
 
 @csrf_exempt  # checked in _forgery_check, for signed-in readers with Django's CSRF token
@@ -236,7 +226,7 @@ def comment_post_view(request: HttpRequest) -> HttpResponse:
         return _already_posted(request, comment)
     token = own_token(comment.pk)
     if _wants_json(request):
-        html = one_comment_html(comment, own_tokens={comment.pk: token}, article=article)
+        html = one_comment_html(comment, own_tokens={comment.pk: token})
         response: HttpResponse = JsonResponse(
             {
                 "ok": True,
@@ -352,7 +342,7 @@ def own_comments_view(request: HttpRequest) -> HttpResponse:
     )
     items = []
     for comment in comments:
-        html = one_comment_html(comment, own_tokens=tokens, article=comment.article)
+        html = one_comment_html(comment, own_tokens=tokens)
         items.append(
             {
                 "id": comment.pk,

@@ -66,7 +66,15 @@ def live_article(pk: int) -> ArticlePage | None:
     None. Every comment post starts here, so it is one statement written out once instead of
     ``public(ArticlePage.objects.live()).filter(pk=pk)`` built by the ORM each time
     (docs/decisions/0050-comment-post-speed.md)."""
-    return select_one(ArticlePage, _live_article_sql(), [pk], ArticlePage._meta.concrete_fields)
+    return select_one(ArticlePage, _live_article_sql(), [pk], _live_article_fields())
+
+
+@lru_cache(maxsize=1)
+def _live_article_fields() -> tuple[Any, ...]:
+    """Every column but the body: a post never shows the article's text, and decoding the
+    StreamField's JSON cost more than the rest of the row (the body is deferred: reading it
+    loads it)."""
+    return tuple(f for f in ArticlePage._meta.concrete_fields if f.name != "body")
 
 
 @lru_cache(maxsize=1)
@@ -76,7 +84,7 @@ def _live_article_sql() -> str:
     q = connection.ops.quote_name
     page, article = Page._meta.db_table, ArticlePage._meta.db_table
     columns = ", ".join(
-        f"{q(f.model._meta.db_table)}.{q(str(f.column))}" for f in ArticlePage._meta.concrete_fields
+        f"{q(f.model._meta.db_table)}.{q(str(f.column))}" for f in _live_article_fields()
     )
     restriction, restricted = q(PageViewRestriction._meta.db_table), q("restricted")
     path = f"{q(page)}.{q('path')}"

@@ -106,6 +106,14 @@ TEMPLATES = [
             ],
         },
     },
+    # The comment thread only (dateline/comments/jinja2/; docs/decisions/0051-comment-thread-
+    # in-jinja.md). Django's engine comes first, so every other template name resolves there.
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {"environment": "dateline.comments.jinja.environment"},
+    },
 ]
 
 # --- Database -------------------------------------------------------------------------------

@@ -221,3 +221,80 @@ def test_the_link_prefilter_lets_every_bare_link_through(shared_data):
                     assert _MAYBE_LINK.search(row["CONTENT"]), row["CONTENT"]
     assert checked > 1900
     assert found > 250  # 263 comments with a bare link
+
+
+# --- The thread template (Jinja2, comments/nodes.html) -------------------------------------------
+
+
+def soup_of(html: str):
+    from bs4 import BeautifulSoup
+
+    return BeautifulSoup(html, "html.parser")
+
+
+def test_a_name_with_quotes_cannot_leave_its_attributes(client, article, comment_factory):
+    comment = comment_factory(article=article, author_name='Ann" onmouseover="alert(1)')
+
+    item = shown(client, article, comment)
+    reply = item.select_one(".comment-reply-link")
+
+    assert reply["data-replyto"] == 'Ann" onmouseover="alert(1)'
+    assert not reply.has_attr("onmouseover")
+    assert item.find(attrs={"onmouseover": True}) is None
+
+
+def test_the_date_is_shown_in_the_site_time_zone(
+    client, article, comment_factory, settings, no_page_cache
+):
+    from datetime import UTC, datetime
+
+    settings.TIME_ZONE = "Asia/Tokyo"
+    comment = comment_factory(article=article)
+    Comment.objects.filter(pk=comment.pk).update(
+        created_at=datetime(2026, 3, 1, 22, 30, tzinfo=UTC)
+    )
+
+    time = shown(client, article, comment).select_one(".comment-date time")
+
+    assert time.get_text() == "2 March 2026 at 07:30"  # the next morning in Tokyo
+    assert time["datetime"] == "2026-03-01T22:30:00Z"
+
+
+def test_replies_nest_under_their_comment_and_closed_threads_offer_no_reply(
+    article, comment_factory
+):
+    from dateline.comments.rendering import render_comment_nodes
+    from dateline.comments.selectors import CommentNode
+
+    top = comment_factory(article=article)
+    reply = comment_factory(article=article, parent=top)
+    node = CommentNode(top)
+    node.children.append(CommentNode(reply))
+
+    open_thread = soup_of(render_comment_nodes([node]))
+    closed = soup_of(render_comment_nodes([node], comments_open=False))
+
+    nested = open_thread.select_one(f"#comment-{top.pk} > ol.children > li")
+    assert nested is not None and nested["id"] == f"comment-{reply.pk}"
+    assert "depth-2" in nested["class"]
+    assert len(open_thread.select(".comment-reply-link")) == 2
+    assert closed.select(".comment-reply-link") == []
+    assert len(closed.select(".comment-like")) == 2  # the thread still reads as before
+
+
+def test_the_edit_link_carries_the_token_quoted_as_django_quotes_it(article, comment_factory):
+    from urllib.parse import quote
+
+    from dateline.comments.rendering import render_comment_nodes
+    from dateline.comments.selectors import CommentNode
+
+    comment = comment_factory(article=article)
+    token = "12:abc/def+g="
+
+    html = soup_of(render_comment_nodes([CommentNode(comment)], own_tokens={comment.pk: token}))
+    others = soup_of(render_comment_nodes([CommentNode(comment)], own_tokens={comment.pk + 1: "x"}))
+
+    edit = html.select_one(".comment-edit-link")
+    assert edit["href"] == f"/comments/{comment.pk}/edit/?own={quote(token, safe='/')}"
+    assert html.select_one(".comment-delete input[name=own]")["value"] == token
+    assert others.select_one(".comment-edit-link") is None

@@ -11,9 +11,10 @@ from dateline.news.models import ArticlePage
 from ..forms import CommentForm
 from ..models import Comment
 from ..ownership import own_comment_ids
-from ..selectors import access_comment, comment_thread_page
+from ..rendering import render_comment_nodes
+from ..selectors import CommentNode, access_comment, comment_thread_page
 from ..services import comment_policy_for
-from ..text import avatar_svg, render_comment_body
+from ..text import render_comment_body
 
 register = template.Library()
 
@@ -60,16 +61,14 @@ def comment_section(context: template.Context, article: ArticlePage) -> dict[str
     }
 
 
+@register.simple_tag(takes_context=True)
+def comment_nodes(context: template.Context, nodes: list[CommentNode]) -> SafeString:
+    """A page of the thread (see comments/nodes.html, a Jinja2 template)."""
+    return render_comment_nodes(
+        nodes, own_tokens=context.get("own_tokens"), comments_open=context.get("comments_open")
+    )
+
+
 @register.filter
 def comment_html(comment: Comment) -> SafeString:
     return render_comment_body(comment.body)
-
-
-@register.filter
-def comment_avatar(comment: Comment) -> SafeString:
-    return avatar_svg(comment.email_key, comment.author_name)
-
-
-@register.simple_tag
-def own_token_for(own_tokens: dict[int, str], comment: Comment) -> str:
-    return own_tokens.get(comment.pk, "") if own_tokens else ""
