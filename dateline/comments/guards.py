@@ -14,7 +14,7 @@ from django.core import signing
 
 from dateline.core.net import ip_prefix
 
-from .ratelimit import Limit, LimiterUnavailable, Over, hit
+from .ratelimit import Limit, LimiterUnavailable, Over, hit, peek
 from .rules import HOLD, SPAM, Verdict
 
 log = logging.getLogger(__name__)
@@ -82,15 +82,28 @@ def _limits(scope: str) -> list[Limit]:
     return [Limit(scope, n, s) for n, s in settings.DATELINE_COMMENT_RATE_LIMITS.get(scope, [])]
 
 
+def _counters(email_key: str, ip: str) -> list[tuple[Limit, str]]:
+    network = ip_prefix(ip)
+    return [(limit, email_key) for limit in _limits("commenter")] + [
+        (limit, network) for limit in _limits("network")
+    ]
+
+
+def rate_precheck(*, email_key: str, ip: str) -> None:
+    """Database counters: refuse a comment that is already over a limit before anything else
+    works on it, without counting it yet (``rate_verdict`` counts it in the comment's own write
+    transaction). Raises CommentRateLimited."""
+    over = peek(_counters(email_key, ip))
+    if over is not None:
+        raise CommentRateLimited(over)
+
+
 def rate_verdict(*, email_key: str, ip: str) -> Verdict | None:
     """Count this comment against the commenter's and the network's limits.
 
     Raises CommentRateLimited (answer 429 with Retry-After). When the limiter cannot be reached the
     comment is taken and held, never refused and never a 500."""
-    network = ip_prefix(ip)
-    counters = [(limit, email_key) for limit in _limits("commenter")] + [
-        (limit, network) for limit in _limits("network")
-    ]
+    counters = _counters(email_key, ip)
     try:
         over = hit(counters)
     except LimiterUnavailable:

@@ -71,16 +71,48 @@ def hit(counters: list[tuple[Limit, str]], *, now: float | None = None) -> Over 
     if not counters:
         return None
     moment = time.time() if now is None else now
-    keyed = []
-    for limit, who in counters:
-        start = int(moment // limit.seconds) * limit.seconds
-        key = f"rl:{limit.scope}:{limit.count}/{limit.seconds}:{_ident(who)}:{start}"
-        keyed.append((limit, key, start + limit.seconds))
+    keyed = _keyed(counters, moment)
     counts = _redis_hit(keyed, moment) if _uses_redis() else _database_hit(keyed)
     for (limit, _key, ends), count in zip(keyed, counts, strict=True):
         if count > limit.count:
             return Over(limit, max(1, math.ceil(ends - moment)))
     return None
+
+
+def counted_in_database() -> bool:
+    """Whether the counters are database rows (no Redis): then a caller that writes anyway can
+    count inside its own transaction, after a ``peek()``."""
+    return not _uses_redis()
+
+
+def peek(counters: list[tuple[Limit, str]], *, now: float | None = None) -> Over | None:
+    """The first limit one more attempt would exceed, without counting it (database counters;
+    one read, no write lock). ``hit()`` inside the caller's transaction then counts for real."""
+    counters = [(limit, who) for limit, who in counters if who and limit.count > 0]
+    if not counters:
+        return None
+    moment = time.time() if now is None else now
+    keyed = _keyed(counters, moment)
+    table = connection.ops.quote_name(RateCounter._meta.db_table)
+    marks = ", ".join(["%s"] * len(keyed))
+    # Only the quoted table name and placeholders are formatted in; every value is a parameter.
+    sql = f'SELECT "key", "count" FROM {table} WHERE "key" IN ({marks})'  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [key for _limit, key, _ends in keyed])
+        found = dict(cursor.fetchall())
+    for limit, key, ends in keyed:
+        if int(found.get(key, 0)) >= limit.count:
+            return Over(limit, max(1, math.ceil(ends - moment)))
+    return None
+
+
+def _keyed(counters: list[tuple[Limit, str]], moment: float) -> list[tuple[Limit, str, int]]:
+    keyed = []
+    for limit, who in counters:
+        start = int(moment // limit.seconds) * limit.seconds
+        key = f"rl:{limit.scope}:{limit.count}/{limit.seconds}:{_ident(who)}:{start}"
+        keyed.append((limit, key, start + limit.seconds))
+    return keyed
 
 
 def _redis_hit(keyed: list[tuple[Limit, str, int]], moment: float) -> list[int]:

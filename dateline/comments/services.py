@@ -28,7 +28,7 @@ from dateline.core.net import ip_prefix
 from dateline.core.pagecache import invalidate
 from dateline.news.models import ArticlePage
 
-from .guards import CommentRateLimited, rate_verdict
+from .guards import CommentRateLimited, rate_precheck, rate_verdict
 from .models import (
     Comment,
     CommentEvent,
@@ -40,6 +40,7 @@ from .models import (
     Subscriber,
 )
 from .policy import Policy, policy_for
+from .ratelimit import counted_in_database
 from .rules import CLOSED, REFUSE, ScreenContext, Submission, screen
 from .signals import comments_moderated
 from .text import body_fingerprint, normalise_email, normalise_text
@@ -257,9 +258,16 @@ def comment_post(*, submission: Submission) -> PostResult:
 
     # A double submit or a retry is found by the unique constraints when the insert fails (one
     # query less for every new comment), or here when the retry is what went over a rate limit.
+    # Database counters are only read here and counted in the comment's own write transaction
+    # (one write transaction per post, not two); Redis counters are counted here.
+    count_in_transaction = submission.check_rate and counted_in_database()
     if submission.check_rate:
         try:
-            limited = rate_verdict(email_key=key, ip=submission.ip)
+            if count_in_transaction:
+                rate_precheck(email_key=key, ip=submission.ip)
+                limited = None
+            else:
+                limited = rate_verdict(email_key=key, ip=submission.ip)
         except CommentRateLimited:
             earlier = _earlier_post(submission, email_key=key, fingerprint=fingerprint)
             if earlier is not None:
@@ -278,6 +286,10 @@ def comment_post(*, submission: Submission) -> PostResult:
         ),
     )
     if screening.status == REFUSE:
+        if count_in_transaction:
+            # Nothing will be written, so the attempt is counted on its own: a flood of refused
+            # posts still runs into the limit (429) instead of being screened forever.
+            rate_verdict(email_key=key, ip=submission.ip)
         refusal = screening.verdicts[-1]
         if refusal.code == CLOSED:
             raise CommentsClosed(refusal.reason)
@@ -286,6 +298,10 @@ def comment_post(*, submission: Submission) -> PostResult:
     for attempt in range(3):
         try:
             with transaction.atomic():
+                if count_in_transaction:
+                    # Over the limit now (a concurrent post took the last place): nothing is
+                    # stored, the count included, and the reader gets the 429.
+                    rate_verdict(email_key=key, ip=submission.ip)
                 parent = _effective_parent(
                     article=article,
                     parent_id=submission.parent_id,
@@ -340,6 +356,11 @@ def comment_post(*, submission: Submission) -> PostResult:
                 return earlier
             if attempt == 2:
                 raise
+        except CommentRateLimited:
+            earlier = _earlier_post(submission, email_key=key, fingerprint=fingerprint)
+            if earlier is not None:
+                return earlier
+            raise
     raise AssertionError("unreachable")
 
 

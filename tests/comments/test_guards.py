@@ -238,6 +238,43 @@ def test_network_limit_counts_every_address_from_the_same_slash_24(
 
 
 @time_machine.travel(NOON, tick=False)
+def test_a_post_that_loses_the_last_place_to_a_concurrent_one_stores_nothing(
+    post_comment, database_counters, monkeypatch
+):
+    """Database counters are read before screening and counted in the comment's own write
+    transaction. Two posts can both pass the read; the count inside the transaction decides,
+    and the loser stores nothing (its count included) and gets the 429."""
+    first = post_comment(comment="First thought on the wall.")
+    # The second post's read happens "before" the first one was counted.
+    monkeypatch.setattr("dateline.comments.guards.peek", lambda counters: None)
+    second = post_comment(comment=TEXT)
+
+    assert first.status_code == 303
+    assert second.status_code == 429
+    assert second["Retry-After"] == "8"
+    assert textarea_text(second) == TEXT
+    assert Comment.objects.count() == 1
+    # One counted attempt per limit (commenter 15 s, commenter hour, network hour): the refused
+    # post's increments were rolled back with it.
+    assert sorted(RateCounter.objects.values_list("count", flat=True)) == [1, 1, 1]
+
+
+@time_machine.travel(NOON, tick=False)
+def test_posts_the_rules_refuse_still_count_against_the_limits(
+    post_comment, database_counters, site_settings
+):
+    database_counters.DATELINE_COMMENT_RATE_LIMITS = {"commenter": [], "network": [(3, 3600)]}
+    site_settings(max_length=20)
+    statuses = [
+        post_comment(comment=f"{TEXT} ({n})", email=f"reader{n}@example.org").status_code
+        for n in range(4)
+    ]
+
+    assert statuses == [400, 400, 400, 429]
+    assert Comment.objects.count() == 0
+
+
+@time_machine.travel(NOON, tick=False)
 def test_staff_are_not_rate_limited(client, post_comment, staff_user, site_limits):
     client.force_login(staff_user)
     for n in range(2):
