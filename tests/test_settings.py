@@ -65,6 +65,11 @@ def test_embedded_sqlite_uses_wal_a_busy_timeout_and_immediate_transactions(
             assert cursor.fetchone()[0] == "wal"
             cursor.execute("PRAGMA busy_timeout")
             assert cursor.fetchone()[0] >= 5000
+            # Checkpoints every 10,000 pages of log (SQLite: 1,000), the log cut back to 64 MB.
+            cursor.execute("PRAGMA wal_autocheckpoint")
+            assert cursor.fetchone()[0] == 10_000
+            cursor.execute("PRAGMA journal_size_limit")
+            assert cursor.fetchone()[0] == 64 * 1024 * 1024
             cursor.execute("CREATE TABLE t (x INTEGER)")
         # A transaction takes the write lock when it begins, not at its first write: a second
         # writer is refused at BEGIN IMMEDIATE while the first one is open.
