@@ -99,7 +99,11 @@ def comment_thread_page(
                 article_id=article.pk, thread__in=[c.thread for c in top], depth__gt=0
             )
             .filter(replies_visible)
-            .order_by("path")
+            # The same order as by path alone (a path starts with its thread's fixed-length
+            # segment), spelled so that the (article, thread, path) index serves both the
+            # filter and the order: without planner statistics SQLite otherwise walks the
+            # whole article in path order (6 ms at 20,000 comments instead of 0.5).
+            .order_by("thread", "path")
         )
         if top
         else []

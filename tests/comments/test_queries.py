@@ -148,7 +148,11 @@ def test_reading_the_tree_is_one_ordered_query_on_path(article):
 
     reply_queries = [q["sql"] for q in captured if '"comments_comment"."thread" IN' in q["sql"]]
     assert len(reply_queries) == 1
-    assert reply_queries[0].rstrip().endswith('ORDER BY "comments_comment"."path" ASC')
+    assert (
+        reply_queries[0]
+        .rstrip()
+        .endswith('ORDER BY "comments_comment"."thread" ASC, "comments_comment"."path" ASC')
+    )
 
 
 # A held comment through the form, caches warm (measured on SQLite): the article, unless under a
