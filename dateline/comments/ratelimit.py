@@ -67,11 +67,10 @@ def hit(counters: list[tuple[Limit, str]], *, now: float | None = None) -> Over 
     """Count one attempt for each (limit, identity); the first limit now exceeded, or None.
 
     Raises LimiterUnavailable when Redis is configured and down."""
-    counters = [(limit, who) for limit, who in counters if who and limit.count > 0]
-    if not counters:
-        return None
     moment = time.time() if now is None else now
     keyed = _keyed(counters, moment)
+    if not keyed:
+        return None
     counts = _redis_hit(keyed, moment) if _uses_redis() else _database_hit(keyed)
     for (limit, _key, ends), count in zip(keyed, counts, strict=True):
         if count > limit.count:
@@ -88,11 +87,10 @@ def counted_in_database() -> bool:
 def peek(counters: list[tuple[Limit, str]], *, now: float | None = None) -> Over | None:
     """The first limit one more attempt would exceed, without counting it (database counters;
     one read, no write lock). ``hit()`` inside the caller's transaction then counts for real."""
-    counters = [(limit, who) for limit, who in counters if who and limit.count > 0]
-    if not counters:
-        return None
     moment = time.time() if now is None else now
     keyed = _keyed(counters, moment)
+    if not keyed:
+        return None
     table = connection.ops.quote_name(RateCounter._meta.db_table)
     marks = ", ".join(["%s"] * len(keyed))
     # Only the quoted table name and placeholders are formatted in; every value is a parameter.
@@ -107,8 +105,12 @@ def peek(counters: list[tuple[Limit, str]], *, now: float | None = None) -> Over
 
 
 def _keyed(counters: list[tuple[Limit, str]], moment: float) -> list[tuple[Limit, str, int]]:
+    """(limit, counter key, end of its window) for each counter that applies: one with an
+    identity and a limit above zero."""
     keyed = []
     for limit, who in counters:
+        if not who or limit.count <= 0:
+            continue
         start = int(moment // limit.seconds) * limit.seconds
         key = f"rl:{limit.scope}:{limit.count}/{limit.seconds}:{_ident(who)}:{start}"
         keyed.append((limit, key, start + limit.seconds))

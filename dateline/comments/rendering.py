@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from functools import lru_cache
 from typing import Any, cast
 
 from django.template import engines
@@ -13,9 +12,9 @@ from django.utils.safestring import SafeString, mark_safe
 from .selectors import CommentNode
 
 
-@lru_cache(maxsize=1)
 def _nodes_template() -> Any:
-    # Straight from the Jinja2 engine: no search through the Django template engine first.
+    # Straight from the Jinja2 engine (no search through the Django engine first). Jinja keeps
+    # the compiled template; with DEBUG it also reloads it when the file changes.
     return cast(Jinja2, engines["jinja2"]).env.get_template("comments/nodes.html")
 
 
