@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Count, Min, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Min, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from .models import Comment, CommentBan, CommentEvent, CommentReport, DeskAssignment
@@ -288,7 +288,14 @@ class Workload:
     max_queue: int
 
 
-DECISIONS = ~Q(action__in=["posted", "reported", "feature", "unfeature"]) & ~Q(from_status="")
+# A decision changes a comment's status; edits, bans and erasures are logged without changing
+# it, and a reader's report is not a moderator's decision.
+DECISIONS = (
+    ~Q(action__in=["posted", "reported", "feature", "unfeature"])
+    & ~Q(from_status="")
+    & ~Q(to_status="")
+    & ~Q(from_status=F("to_status"))
+)
 
 
 def _percentile(values: list[float], share: float) -> float:

@@ -14,7 +14,7 @@ from django.core import signing
 
 from dateline.core.net import ip_prefix
 
-from .ratelimit import Limit, LimiterUnavailable, Over, hit, peek
+from .ratelimit import Limit, LimiterUnavailable, Over, duration_text, hit, peek
 from .rules import HOLD, SPAM, Verdict
 
 log = logging.getLogger(__name__)
@@ -73,7 +73,7 @@ class CommentRateLimited(Exception):
         self.message = (
             f"You are commenting faster than this site allows ({over.limit.describe()}"
             f"{' from your network' if over.limit.scope == 'network' else ''}). "
-            f"Your text is still here: please send it again in {over.retry_after} seconds."
+            f"Your text is still here: please send it again in {duration_text(over.retry_after)}."
         )
         super().__init__(self.message)
 

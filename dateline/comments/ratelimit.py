@@ -37,15 +37,20 @@ class Limit:
     seconds: int  # window length
 
     def describe(self) -> str:
-        window = (
-            f"{self.seconds} seconds"
-            if self.seconds < 120
-            else f"{self.seconds // 60} minutes"
-            if self.seconds < 7200
-            else f"{self.seconds // 3600} hours"
-        )
+        """"1 comment per 15 seconds", "20 comments per hour"."""
+        named = {60: "minute", 3600: "hour", 86400: "day"}
+        window = named.get(self.seconds) or duration_text(self.seconds)
         noun = "comment" if self.count == 1 else "comments"
         return f"{self.count} {noun} per {window}"
+
+
+def duration_text(seconds: int) -> str:
+    """A wait or window as a person says it, rounded up: "8 seconds", "55 minutes", "2 hours"."""
+    if seconds < 120:
+        return f"{seconds} second{'' if seconds == 1 else 's'}"
+    if seconds < 7200:
+        return f"{-(-seconds // 60)} minutes"
+    return f"{-(-seconds // 3600)} hours"
 
 
 @dataclass(frozen=True)

@@ -197,3 +197,53 @@ def test_the_daily_command_expires_requests_and_sends_the_digest(held: Comment) 
     old.refresh_from_db()
     assert (old.status, old.email) == ("expired", "")
     assert [m.to for m in mail.outbox] == [["desk@newsroom.example"]]
+
+
+DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_notice_is_queued_as_a_task_after_commit_and_sent_by_the_worker(
+    held: Comment, settings: Any
+) -> None:
+    """With the production task backend: nothing is queued or sent while the decision's
+    transaction is open, one task is queued when it commits, the worker sends the mail."""
+    from django.core.management import call_command
+    from django.db import transaction
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = DB_TASKS
+    _site_settings(outcome_notices=True)
+    moderator = _user("mod", "Moderator")
+
+    with transaction.atomic():
+        comment_moderate(comment=held, action="approve", actor=moderator)
+        assert DBTaskResult.objects.count() == 0
+    queued = list(DBTaskResult.objects.values_list("task_path", flat=True))
+    assert queued == ["dateline.commenters.tasks.send_outcome_notice"]
+    assert mail.outbox == []
+
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload")
+
+    (message,) = mail.outbox
+    assert message.to == ["held@example.org"]
+    assert DBTaskResult.objects.get().status == "SUCCESSFUL"
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_no_notice_when_the_decision_is_rolled_back(held: Comment, settings: Any) -> None:
+    from django.db import transaction
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = DB_TASKS
+    _site_settings(outcome_notices=True)
+    moderator = _user("mod", "Moderator")
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        comment_moderate(comment=held, action="approve", actor=moderator)
+        raise RuntimeError("the request failed after the decision")
+
+    assert DBTaskResult.objects.count() == 0
+    assert mail.outbox == []
+    held.refresh_from_db()
+    assert held.status == Comment.Status.PENDING

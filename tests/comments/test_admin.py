@@ -257,3 +257,107 @@ def test_moderator_limited_to_a_section_cannot_use_the_table_for_other_sections(
     assert denied.status_code == 404
     other.refresh_from_db()
     assert other.status == Comment.Status.PENDING
+
+
+@pytest.fixture
+def two_desks(moderator, section, home, article_factory, comment_factory):
+    """A moderator limited to ``section``: one pending comment there, one in Politics."""
+    from dateline.comments.models import DeskAssignment
+    from tests.factories import SectionPageFactory
+
+    politics = SectionPageFactory(parent=home, title="Politics", slug="politics")
+    DeskAssignment.objects.create(user=moderator, section=section)
+    mine = comment_factory(
+        article=article_factory(parent=section, title="Mine", slug="mine"),
+        status="pending",
+        body="A comment from my own desk.",
+    )
+    other = comment_factory(
+        article=article_factory(parent=politics, title="Other", slug="other"),
+        status="pending",
+        body="Words from the politics desk nobody else may read.",
+        author_name="Politics Writer",
+    )
+    return mine, other
+
+
+@pytest.mark.parametrize("view", ["inspect", "history", "usage"])
+def test_section_moderator_cannot_open_another_sections_comment_in_the_table(
+    client, moderator, two_desks, view
+):
+    mine, other = two_desks
+    client.force_login(moderator)
+
+    own = client.get(reverse(f"wagtailsnippets_comments_comment:{view}", args=[mine.pk]))
+    foreign = client.get(reverse(f"wagtailsnippets_comments_comment:{view}", args=[other.pk]))
+
+    assert own.status_code == 200
+    assert foreign.status_code == 404
+    assert "Politics Writer" not in foreign.content.decode()
+    assert other.body not in foreign.content.decode()
+
+
+def test_section_moderator_cannot_delete_another_sections_comment(client, moderator, two_desks):
+    from django.contrib.auth.models import Permission
+
+    _mine, other = two_desks
+    moderator.user_permissions.add(
+        Permission.objects.get(codename="delete_comment", content_type__app_label="comments")
+    )
+    client.force_login(moderator)
+
+    url = reverse("wagtailsnippets_comments_comment:delete", args=[other.pk])
+    assert client.get(url).status_code == 404
+    assert client.post(url).status_code == 404
+    assert Comment.objects.filter(pk=other.pk).exists()
+
+
+@pytest.mark.parametrize("action", ["approve", "spam", "trash"])
+def test_section_moderator_bulk_actions_leave_other_sections_alone(
+    client, moderator, two_desks, action
+):
+    mine, other = two_desks
+    client.force_login(moderator)
+    url = reverse("wagtail_bulk_action", args=["comments", "comment", action])
+
+    only_foreign = client.post(f"{url}?id={other.pk}")
+    both = client.post(f"{url}?id={mine.pk}&id={other.pk}")
+
+    assert only_foreign.status_code == 404
+    assert both.status_code in (200, 302)
+    mine.refresh_from_db()
+    other.refresh_from_db()
+    assert mine.status != Comment.Status.PENDING
+    assert other.status == Comment.Status.PENDING
+    # Logged with the moderator who chose it, like the desk's own decisions.
+    event = CommentEvent.objects.filter(comment=mine).order_by("-created_at", "-pk").first()
+    assert event is not None and event.actor_id == moderator.pk
+    assert not CommentEvent.objects.filter(comment=other).exclude(actor=None).exists()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_table_bulk_action_commits_its_chunks_outside_wagtails_transaction(
+    client, moderator, article, comment_factory, monkeypatch
+):
+    from django.db import connection
+
+    from dateline.comments import desk
+
+    comments = [comment_factory(article=article, status="pending") for _ in range(5)]
+    depth: list[bool] = []
+    real_chunk = desk.desk_bulk_chunk
+
+    def spy(**kwargs):
+        depth.append(connection.in_atomic_block)
+        return real_chunk(**kwargs)
+
+    monkeypatch.setattr(desk, "desk_bulk_chunk", spy)
+    client.force_login(moderator)
+    url = reverse("wagtail_bulk_action", args=["comments", "comment", "approve"])
+    ids = "&".join(f"id={c.pk}" for c in comments)
+
+    response = client.post(f"{url}?{ids}")
+
+    assert response.status_code == 302
+    assert depth and not any(depth), "each chunk must be its own transaction"
+    assert Comment.objects.filter(status=Comment.Status.APPROVED).count() == 5

@@ -640,6 +640,89 @@ def test_workload_shows_time_to_decision_per_moderator_and_overdue(
     assert response.status_code == 200
     assert "Waiting longer than 24 hours: 1" in text
     assert "2.0 h" in text  # median time to decision
-    assert "moderator" in text
+    assert f"{moderator.username} 1 1" in text  # today's column, then the total
     bad = client.get(reverse("comments_desk_workload"), {"days": "lots"})
     assert bad.status_code == 200
+
+
+def test_workload_takes_its_target_from_the_site_settings(
+    client, moderator, article, comment_factory
+):
+    from wagtail.models import Site
+
+    from dateline.comments.models import CommentSettings
+
+    comment_factory(
+        article=article, status="pending", created_at=timezone.now() - timedelta(hours=16)
+    )
+    client.force_login(moderator)
+    before = " ".join(soup(client.get(reverse("comments_desk_workload"))).get_text(" ").split())
+    settings = CommentSettings.for_site(Site.objects.get(is_default_site=True))
+    settings.decision_target_hours = 12
+    settings.save()
+    after = " ".join(soup(client.get(reverse("comments_desk_workload"))).get_text(" ").split())
+
+    assert "Waiting longer than 24 hours: 0" in before
+    assert "Waiting longer than 12 hours: 1" in after
+
+
+def test_workload_figures_replayed_from_the_log(moderator, article, comment_factory):
+    """Three days of a desk with exact answers: queue size at the end of each day, time to
+    decision, decisions per moderator per day (edits and bans are not decisions), overdue."""
+    from datetime import datetime
+
+    from dateline.comments.desk_selectors import desk_workload
+
+    def at(day: int, hour: int) -> datetime:
+        return timezone.make_aware(datetime(2026, 11, day, hour))
+
+    alice = get_user_model().objects.create_user("alice", "alice@newsroom.example", "pw")
+    bob = get_user_model().objects.create_user("bob", "bob@newsroom.example", "pw")
+
+    def comment(posted: datetime, *changes: tuple[datetime, Any, str, str]) -> None:
+        status = changes[-1][3] if changes else "pending"
+        c = comment_factory(
+            article=article,
+            status=status,
+            created_at=posted,
+            moderated_at=changes[-1][0] if changes else None,
+        )
+        CommentEvent.objects.create(
+            comment=c, action="posted", to_status="pending", created_at=posted
+        )
+        state = "pending"
+        for when, who, action, to_status in changes:
+            CommentEvent.objects.create(
+                comment=c,
+                actor=who,
+                action=action,
+                from_status=state,
+                to_status=to_status,
+                created_at=when,
+            )
+            state = to_status
+
+    comment(at(18, 9), (at(18, 10), alice, "approve", "approved"))  # 1 h
+    comment(at(18, 10), (at(19, 10), bob, "trash", "trash"))  # 24 h
+    comment(
+        at(19, 8),
+        (at(19, 11), alice, "approve", "approved"),  # 3 h
+        (at(19, 12), alice, "edited by staff", "approved"),
+        (at(19, 13), alice, "ban", "approved"),
+    )
+    comment(at(19, 20))  # waits 16 h at noon on the 20th
+    comment(at(20, 11))  # waits 1 h
+
+    def workload(target: int) -> Any:
+        return desk_workload(user=moderator, target_hours=target, days=3, now=at(20, 12))
+
+    w = workload(24)
+    assert [d.day for d in w.days] == [18, 19, 20]
+    assert [n for _, n in w.queue_sizes] == [1, 1, 2]
+    assert w.decided == 3
+    assert w.median_hours == pytest.approx(3.0)
+    assert w.p95_hours == pytest.approx(24.0)
+    assert w.decisions == [("alice", [1, 1, 0], 2), ("bob", [0, 1, 0], 1)]
+    assert w.overdue_count == 0
+    assert workload(12).overdue_count == 1
+    assert workload(12).target_hours == 12

@@ -6,7 +6,10 @@ from __future__ import annotations
 import json
 import os
 import socket
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 
 import pytest
 import time_machine
@@ -145,6 +148,79 @@ def test_stamp_endpoint_gives_a_private_fresh_timestamp(client):
 def site_limits(settings):
     settings.DATELINE_COMMENT_RATE_LIMITS = SITE_LIMITS
     return settings
+
+
+def test_the_tests_use_the_shipped_default_limits():
+    from dateline.settings import base
+
+    # The issue's defaults: 1 per 15 s and 20 per hour per commenter, 60 per hour per network.
+    assert base.DATELINE_COMMENT_RATE_LIMITS == SITE_LIMITS
+
+
+def test_twenty_an_hour_per_commenter_then_429_until_the_hour_turns(post_comment, site_limits):
+    start = datetime(2026, 3, 2, 12, 0, 0, tzinfo=UTC)
+    with time_machine.travel(start, tick=False) as clock:
+        statuses = []
+        for n in range(21):
+            statuses.append(post_comment(comment=f"{TEXT} Point {n}.").status_code)
+            clock.shift(timedelta(seconds=16))  # past the 15 s limit each time
+        refused = post_comment(comment=f"{TEXT} Point 21.")
+        clock.move_to(datetime(2026, 3, 2, 13, 0, 1, tzinfo=UTC))
+        later = post_comment(comment=f"{TEXT} After the hour.")
+
+    assert statuses == [303] * 20 + [429]
+    assert refused.status_code == 429
+    assert "20 comments per hour" in error_summary(refused)
+    assert "again in 55 minutes" in error_summary(refused)
+    assert later.status_code == 303
+    assert Comment.objects.count() == 21
+
+
+@time_machine.travel(NOON, tick=False)
+def test_sixty_an_hour_per_ipv6_slash_48(post_comment, site_limits):
+    def from_address(n: int, address: str) -> int:
+        return post_comment(
+            comment=f"{TEXT} ({n})",
+            email=f"reader{n}@example.org",
+            headers={"REMOTE_ADDR": address},
+        ).status_code
+
+    # 61 readers in one /48, each from a /64 of their own.
+    statuses = [from_address(n, f"2001:db8:aa:{n:x}::1") for n in range(61)]
+    neighbour = from_address(99, "2001:db8:ab::1")
+
+    assert statuses == [303] * 60 + [429]
+    assert neighbour == 303
+
+
+@pytest.mark.parametrize("proxies", [0, 1])
+@time_machine.travel(NOON, tick=False)
+def test_a_forged_x_forwarded_for_does_not_escape_the_network_limit(
+    post_comment, site_limits, proxies
+):
+    """Without a trusted proxy the header is ignored; behind one, only the address that
+    proxy saw counts, whatever the client wrote before it."""
+    site_limits.DATELINE_COMMENT_RATE_LIMITS = {"commenter": [], "network": [(2, 3600)]}
+    site_limits.DATELINE_TRUSTED_PROXY_COUNT = proxies
+    client_address = "198.51.100.7"
+    statuses = []
+    for n in range(4):
+        forged = f"203.0.{n}.{n + 1}"
+        if proxies:  # the proxy appends the address it saw
+            headers = {
+                "REMOTE_ADDR": "10.0.0.2",
+                "HTTP_X_FORWARDED_FOR": f"{forged}, {client_address}",
+            }
+        else:
+            headers = {"REMOTE_ADDR": client_address, "HTTP_X_FORWARDED_FOR": forged}
+        statuses.append(
+            post_comment(
+                comment=f"{TEXT} ({n})", email=f"reader{n}@example.org", headers=headers
+            ).status_code
+        )
+
+    assert statuses == [303, 303, 429, 429]
+    assert set(Comment.objects.values_list("ip_prefix", flat=True)) == {"198.51.100.0/24"}
 
 
 @pytest.fixture
@@ -308,18 +384,30 @@ def closed_port() -> int:
         return int(s.getsockname()[1])  # nothing listens once it is closed
 
 
+@lru_cache(maxsize=4)
+def _production_cache(location: str) -> str:
+    """``dateline.settings.base``'s own cache settings for ``REDIS_URL=location``, read in a
+    fresh process (settings are computed when the module is imported)."""
+    code = "import json; from dateline.settings import base; print(json.dumps(base.CACHES))"
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    env["REDIS_URL"] = location
+    done = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    return done.stdout
+
+
 def redis_cache(location: str) -> dict:
-    return {
-        "BACKEND": "django_redis.cache.RedisCache",
-        "LOCATION": location,
-        "KEY_PREFIX": f"dateline-guards-{os.getpid()}",
-        "OPTIONS": {
-            "CLIENT_CLASS": "django_redis.client.DefaultClient",
-            "SOCKET_CONNECT_TIMEOUT": 1,
-            "SOCKET_TIMEOUT": 1,
-            "IGNORE_EXCEPTIONS": True,  # as dateline.settings.base has it
-        },
-    }
+    """The production Redis cache settings, with a key prefix of this test process's own."""
+    cache = json.loads(_production_cache(location))["default"]
+    return {**cache, "KEY_PREFIX": f"dateline-guards-{os.getpid()}"}
+
+
+def test_redis_cache_settings_are_the_productions():
+    cache = redis_cache("redis://127.0.0.1:1/0")
+    assert cache["BACKEND"] == "django_redis.cache.RedisCache"
+    assert cache["OPTIONS"]["IGNORE_EXCEPTIONS"] is True
+    assert cache["OPTIONS"]["SOCKET_CONNECT_TIMEOUT"] <= 1
 
 
 @pytest.fixture

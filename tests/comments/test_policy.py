@@ -327,6 +327,46 @@ def test_comments_close_on_articles_older_than_n_days(submission_factory, site_s
         comment_post(submission=submission_factory())
 
 
+def test_articles_younger_than_n_days_still_take_comments(
+    submission_factory, site_settings, article
+):
+    site_settings(close_after_days=14)
+    article.first_published_at = timezone.now() - timedelta(days=13)
+    article.save()
+
+    comment = post(submission_factory())
+
+    assert comment.pk is not None
+    assert comment.status == Comment.Status.PENDING  # first comment: held, but taken
+    assert codes(comment) == ["first_comment"]
+
+
+def test_signed_in_reader_may_comment_when_signed_in_only(client, post_comment, site_settings):
+    from django.contrib.auth import get_user_model
+
+    site_settings(signed_in_only=True)
+    reader = get_user_model().objects.create_user("ada", "ada@example.org", "not-a-password")
+    client.force_login(reader)
+
+    response = post_comment(comment="Signed in, and here is my view.", client=client)
+
+    assert response.status_code == 303
+    assert Comment.objects.get().body == "Signed in, and here is my view."
+
+
+@pytest.mark.parametrize(
+    "body", ["A clean remark about the harbour.", "I build our site with WordPress."]
+)
+def test_text_without_a_listed_word_passes_the_word_lists(submission_factory, site_settings, body):
+    comment_moderate(comment=post(submission_factory()), action="approve")  # a known commenter
+    site_settings(disallowed_words="casino\npress", moderation_words="free money\nharbor*")
+
+    comment = post(submission_factory(body=body))
+
+    assert comment.status == Comment.Status.APPROVED
+    assert not {"disallowed_words", "moderation_words"} & set(codes(comment))
+
+
 # --- Coral: pre-moderation, trust, history, repeats --------------------------------------------------
 
 
@@ -398,6 +438,27 @@ def test_same_text_on_another_article_is_held(submission_factory, other_article)
 
     assert repeat.status == Comment.Status.PENDING
     assert "the same text was posted on another article" in reasons(repeat)
+
+
+def test_same_text_again_outside_the_window_or_with_the_rule_off_is_not_a_repeat(
+    submission_factory, other_article, site_settings
+):
+    text = "The council should publish the harbour survey in full."
+    with time_machine.travel(timezone.now() - timedelta(hours=25)):
+        comment_moderate(comment=post(submission_factory()), action="approve")
+        post(submission_factory(body=text))
+
+    outside_window = post(submission_factory(body=text, article=other_article))
+    site_settings(repeat_window_hours=0)
+    rule_off = post(submission_factory(body=f"{text} Really."))
+    post(submission_factory(body=f"{text} Really.", article=other_article))
+    rule_off_again = Comment.objects.filter(body=f"{text} Really.", article=other_article).get()
+
+    assert "repeat_post" not in codes(outside_window)
+    assert outside_window.status == Comment.Status.APPROVED
+    assert rule_off.status == Comment.Status.APPROVED
+    assert "repeat_post" not in codes(rule_off_again)
+    assert rule_off_again.status == Comment.Status.APPROVED
 
 
 # --- Moderation hours --------------------------------------------------------------------------------
