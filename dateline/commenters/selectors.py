@@ -8,7 +8,15 @@ from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from dateline.comments.models import Comment, CommentEvent, SentMail, Subscriber
+from dateline.comments.bans import ERASED_BAN_PREFIX, erased_ban_key
+from dateline.comments.models import (
+    Comment,
+    CommentBan,
+    CommentEvent,
+    CommentRevision,
+    SentMail,
+    Subscriber,
+)
 from dateline.comments.text import normalise_email
 
 from .models import PrivacyRequest
@@ -18,6 +26,16 @@ def commenter_comments(*, email: str) -> QuerySet[Comment]:
     """Comments written under this address, signed in or not."""
     key = normalise_email(email)
     return Comment.objects.filter(Q(email_key=key) | Q(author_email__iexact=email.strip()))
+
+
+def commenter_bans(*, email: str) -> QuerySet[CommentBan]:
+    """Bans naming this address: in clear (as the desk or the snippet admin typed it, in any
+    case) or, after an erasure, by its keyed hash."""
+    return CommentBan.objects.filter(
+        Q(email_key__iexact=normalise_email(email))
+        | Q(email_key__iexact=email.strip())
+        | Q(email_key=erased_ban_key(email))
+    )
 
 
 def _iso(value: Any) -> str | None:
@@ -44,10 +62,33 @@ def commenter_export(*, email: str, requester_key: str = "") -> dict[str, Any]:
                 "reason": event.reason,
             }
         )
+    earlier: dict[int, list[dict[str, Any]]] = {}
+    for revision in CommentRevision.objects.filter(comment__in=[c.pk for c in comments]).order_by(
+        "created_at", "pk"
+    ):
+        # The text as it was before a member of staff edited it.
+        earlier.setdefault(revision.comment_id, []).append(
+            {"body": revision.body, "replaced_at": _iso(revision.created_at)}
+        )
+    now = timezone.now()
+    bans = [
+        {
+            "by": "address, as a keyed hash after erasure"
+            if ban.email_key.startswith(ERASED_BAN_PREFIX)
+            else "address",
+            "network": ban.ip_prefix,
+            "reason": ban.reason,
+            "since": _iso(ban.created_at),
+            "until": _iso(ban.expires_at),
+            "lifted_at": _iso(ban.lifted_at),
+            "active": ban.lifted_at is None and (ban.expires_at is None or ban.expires_at > now),
+        }
+        for ban in commenter_bans(email=email).order_by("created_at", "pk")
+    ]
     subscriber = Subscriber.objects.filter(email_key=key).first()
     site = settings.SITE_URL.rstrip("/")
     return {
-        "generated_at": _iso(timezone.now()),
+        "generated_at": _iso(now),
         "site": site,
         "email": email.strip(),
         "comments": [
@@ -68,9 +109,11 @@ def commenter_export(*, email: str, requester_key: str = "") -> dict[str, Any]:
                 "network": c.ip_prefix,
                 "browser": c.user_agent,
                 "moderation": events.get(c.pk, []),
+                "earlier_versions": earlier.get(c.pk, []),
             }
             for c in comments
         ],
+        "bans": bans,
         "reply_notifications": None
         if subscriber is None
         else {

@@ -5,28 +5,45 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core import signing
 from django.db import transaction
+from django.db.models import Model, Q, QuerySet
 from django.utils import timezone
 
-from dateline.comments.models import Comment, CommentEvent, SentMail, Subscriber
+from dateline.comments.bans import erased_ban_key
+from dateline.comments.models import (
+    BODY_MAX,
+    Comment,
+    CommentBan,
+    CommentEvent,
+    CommentReport,
+    CommentRevision,
+    DeskBulkJob,
+    SentMail,
+    Subscriber,
+)
 from dateline.comments.text import body_fingerprint, normalise_email
 from dateline.core.pagecache import invalidate
 
 from .models import CommenterSettings, PrivacyRequest
-from .selectors import commenter_comments
+from .selectors import commenter_bans, commenter_comments
 
 REQUEST_SALT = "dateline.commenters.request"
 DIGEST_SALT = "dateline.commenters.digest"
 REQUEST_MAX_AGE = timedelta(hours=48)
 ERASED_NAME = "Former commenter"
 ERASED_BODY = "This comment was removed at its author's request."
+ERASED_ADDRESS = "[address erased]"
 
 
 def requester_key(email: str) -> str:
@@ -114,17 +131,25 @@ class Erasure:
     subscriptions: int
     mail_records: int
     text_kept: bool
+    revisions: int = 0  # earlier texts (kept by staff edits) deleted with the text
+    bans: int = 0  # bans that now keep a keyed hash instead of the address
+    mentions: int = 0  # rows where the address was written (texts, reasons, logs), cleaned
+    tasks: int = 0  # task-queue rows that held the address, deleted
 
 
 def commenter_erase(
     *, email: str, keep_text: bool | None = None, actor: Any = None, site: Any = None
 ) -> Erasure:
     """Anonymise every comment written under the address (name, address, website, network and
-    browser; the text too unless the site keeps it) and delete the reply subscription and the
-    mail log. Replies to the erased comments stay where they are."""
+    browser; the text and its earlier versions too unless the site keeps text) and delete the
+    reply subscription and the mail log. Bans keep working on a keyed hash of the address;
+    wherever else the address was written (others' comments, staff edits' earlier texts,
+    moderation and admin logs, task rows) it is replaced by "[address erased]". Replies to the
+    erased comments stay where they are."""
     if keep_text is None:
         keep_text = _settings(site).erasure_keeps_text
     key = normalise_email(email)
+    actor = actor if getattr(actor, "is_authenticated", False) else None
     with transaction.atomic():
         comments = list(commenter_comments(email=email).select_for_update())
         now = timezone.now()
@@ -157,16 +182,19 @@ def commenter_erase(
             ],
             batch_size=500,
         )
+        revisions = 0
+        if not keep_text:
+            revisions, _ = CommentRevision.objects.filter(comment__in=comments).delete()
         CommentEvent.objects.bulk_create(
             [
                 CommentEvent(
                     comment=comment,
-                    actor=actor if getattr(actor, "is_authenticated", False) else None,
+                    actor=actor,
                     action="erased",
                     from_status=comment.status,
                     to_status=comment.status,
                     reason="Personal data erased at the commenter's request"
-                    + ("" if keep_text else "; text removed")
+                    + ("" if keep_text else "; text and earlier versions removed")
                     + ".",
                     created_at=now,
                 )
@@ -174,13 +202,22 @@ def commenter_erase(
             ],
             batch_size=500,
         )
+        _log_entries_relabel(comments)
+        bans = commenter_bans(email=email).update(email_key=erased_ban_key(email))
         subscriptions, _ = Subscriber.objects.filter(email_key=key).delete()
         mail_records, _ = SentMail.objects.filter(email_key=key).delete()
         PrivacyRequest.objects.filter(requester_key=requester_key(email)).exclude(email="").update(
             status=PrivacyRequest.Status.DONE, email="", completed_at=now
         )
+        # Last, so that it also finds what the steps above left (kept text, ban reasons).
+        scrub = _AddressScrubber(email)
+        cleaned_comments = scrub.comments(actor=actor, now=now)
+        mentions = len(cleaned_comments) + sum(
+            scrub.rows(model, fields) for model, fields in _free_text()
+        )
+        tasks = scrub.tasks()
         articles = sorted({c.article_id for c in comments})
-        deps = [f"article:{pk}" for pk in articles]
+        deps = [f"article:{pk}" for pk in {*articles, *cleaned_comments.values()}]
         transaction.on_commit(lambda: invalidate(deps))
     return Erasure(
         comments=len(comments),
@@ -188,7 +225,130 @@ def commenter_erase(
         subscriptions=subscriptions,
         mail_records=mail_records,
         text_kept=keep_text,
+        revisions=revisions,
+        bans=bans,
+        mentions=mentions,
+        tasks=tasks,
     )
+
+
+def _free_text() -> list[tuple[type[Model], list[str]]]:
+    """Where else text that may name an address is kept: comments' earlier texts, moderators'
+    reasons, readers' report notes, bulk-job descriptions (a filter by address), and the
+    admin's log (Wagtail's label is the object's ``str()``, e.g. "ban of <address>")."""
+    from wagtail.models import ModelLogEntry, PageLogEntry
+
+    return [
+        (CommentRevision, ["body"]),
+        (CommentEvent, ["reason"]),
+        (CommentBan, ["reason"]),
+        (CommentReport, ["note"]),
+        (DeskBulkJob, ["reason", "description"]),
+        (ModelLogEntry, ["label", "data"]),
+        (PageLogEntry, ["label", "data"]),
+    ]
+
+
+def _log_entries_relabel(comments: list[Comment]) -> None:
+    """Wagtail's log names a comment by its ``str()`` (name and the start of the text) as it
+    was then: name the erased comments as they are now."""
+    from wagtail.models import ModelLogEntry
+
+    if not comments:
+        return
+    by_id = {str(c.pk): str(c) for c in comments}
+    entries = list(
+        ModelLogEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(Comment), object_id__in=list(by_id)
+        )
+    )
+    for entry in entries:
+        entry.label = by_id[entry.object_id]
+    ModelLogEntry.objects.bulk_update(entries, ["label"], batch_size=500)
+
+
+class _AddressScrubber:
+    """Finds an address, as typed or normalised and in any case, in free-text and JSON columns
+    and replaces it with ERASED_ADDRESS. The searches are unindexed substring scans; erasure is
+    rare and runs them once per request."""
+
+    def __init__(self, email: str) -> None:
+        forms = sorted({email.strip(), normalise_email(email)} - {""}, key=len, reverse=True)
+        # JSON columns keep non-ASCII characters as \uXXXX escapes on some databases.
+        self.needles = sorted({*forms, *(json.dumps(f)[1:-1] for f in forms)})
+        self.pattern = re.compile("|".join(re.escape(f) for f in forms), re.IGNORECASE)
+
+    def clean(self, value: Any) -> Any:
+        if isinstance(value, str):
+            return self.pattern.sub(ERASED_ADDRESS, value)
+        if isinstance(value, list):
+            return [self.clean(item) for item in value]
+        if isinstance(value, dict):
+            return {self.clean(k): self.clean(v) for k, v in value.items()}
+        return value
+
+    def matching(self, model: type[Model], fields: list[str]) -> QuerySet[Any]:
+        query = Q()
+        for name in fields:
+            for needle in self.needles:
+                query |= Q(**{f"{name}__icontains": needle})
+        return model._default_manager.filter(query).order_by()
+
+    def rows(self, model: type[Model], fields: list[str], *, among: Q | None = None) -> int:
+        """Clean every row of ``model`` (``among`` those) that names the address; the number
+        cleaned."""
+        rows = list(self.matching(model, fields).filter(among or Q()))
+        for row in rows:
+            for name in fields:
+                value = self.clean(getattr(row, name))
+                limit = getattr(model._meta.get_field(name), "max_length", None)
+                setattr(row, name, value[:limit] if limit and isinstance(value, str) else value)
+        model._default_manager.bulk_update(rows, fields, batch_size=500)
+        return len(rows)
+
+    def comments(self, *, actor: Any, now: Any) -> dict[int, int]:
+        """Comments (anyone's) whose text or held-because reasons name the address: cleaned,
+        fingerprinted again and logged. {comment id: article id}."""
+        rows = list(self.matching(Comment, ["body", "moderation_reasons"]))
+        events = []
+        for comment in rows:
+            body = self.clean(comment.body)[:BODY_MAX]
+            if body != comment.body:
+                comment.body = body
+                comment.body_hash = body_fingerprint(body)
+                events.append(
+                    CommentEvent(
+                        comment=comment,
+                        actor=actor,
+                        action="address removed",
+                        from_status=comment.status,
+                        to_status=comment.status,
+                        reason="The address of a commenter who asked for erasure was taken "
+                        "out of the text.",
+                        created_at=now,
+                    )
+                )
+            comment.moderation_reasons = self.clean(comment.moderation_reasons)
+        Comment.objects.bulk_update(
+            rows, ["body", "body_hash", "moderation_reasons"], batch_size=500
+        )
+        CommentEvent.objects.bulk_create(events, batch_size=500)
+        return {c.pk: c.article_id for c in rows}
+
+    def tasks(self) -> int:
+        """Task rows (django-tasks' database backend) whose arguments, result or traceback name
+        the address (a queued notice with a moderator's reason, a failed send's SMTP error):
+        deleted, so no mail goes out after erasure; a task running right now is cleaned
+        instead. The number deleted."""
+        if not apps.is_installed("django_tasks_db"):
+            return 0
+        from django_tasks_db.models import DBTaskResult, TaskResultStatus
+
+        fields = ["args_kwargs", "return_value", "traceback"]
+        running = Q(status=TaskResultStatus.RUNNING)
+        self.rows(DBTaskResult, fields, among=running)
+        deleted, _ = self.matching(DBTaskResult, fields).exclude(running).delete()
+        return deleted
 
 
 def _settings(site: Any = None) -> CommenterSettings:

@@ -6,12 +6,26 @@ from functools import lru_cache
 from typing import Any
 
 from django.db import connection
+from django.utils.crypto import salted_hmac
 
 from dateline.core.db import select_one
 from dateline.core.net import ip_prefix
 
 from .models import CommentBan
 from .rules import SPAM, Rule, ScreenContext, Submission, Verdict
+from .text import normalise_email
+
+ERASED_BAN_PREFIX = "hmac:"
+ERASED_BAN_SALT = "dateline.comments.ban"
+
+
+def erased_ban_key(email: str) -> str:
+    """What a ban keeps of a commenter's address once they asked for erasure: ``hmac:`` and a
+    keyed hash (HMAC-SHA256 under SECRET_KEY) of the normalised address. Nobody can read the
+    address back from it; the ban rule can recompute it from a new comment's email key and
+    match (docs/moderation.md, "Erasure, bans and the desk's records")."""
+    digest = salted_hmac(ERASED_BAN_SALT, normalise_email(email), algorithm="sha256").hexdigest()
+    return ERASED_BAN_PREFIX + digest
 
 
 class BannedCommenter(Rule):
@@ -25,12 +39,15 @@ class BannedCommenter(Rule):
         network = ip_prefix(submission.ip)
         if not (context.email_key or network):
             return None
+        key = context.email_key or None
         ban = select_one(
             CommentBan,
             _ban_sql(),
             [
                 connection.ops.adapt_datetimefield_value(context.now),
-                context.email_key or None,
+                key,
+                # A ban outlives its commenter's erasure as a keyed hash of the address.
+                erased_ban_key(key) if key and not key.startswith("user:") else None,
                 network or None,
             ],
             _ban_fields(),
@@ -56,6 +73,6 @@ def _ban_sql() -> str:
     return (
         f"SELECT {q('reason')}, {expires} FROM {q(CommentBan._meta.db_table)} "  # noqa: S608
         f"WHERE {q('lifted_at')} IS NULL AND ({expires} IS NULL OR {expires} > %s) "
-        f"AND ({q('email_key')} = %s OR {q('ip_prefix')} = %s) "
+        f"AND ({q('email_key')} IN (%s, %s) OR {q('ip_prefix')} = %s) "
         f"ORDER BY CASE WHEN {expires} IS NULL THEN 0 ELSE 1 END, {expires} DESC LIMIT 1"
     )

@@ -14,6 +14,7 @@ from django.core.cache import cache
 from django.db.models import Count, F, Min, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from .bans import erased_ban_key
 from .models import Comment, CommentBan, CommentEvent, CommentReport, DeskAssignment
 
 PERMISSION = "comments.change_comment"
@@ -198,11 +199,13 @@ def desk_cards(*, comments: list[Comment], now: datetime | None = None) -> list[
     keys = {c.email_key for c in comments}
     prefixes = {c.ip_prefix for c in comments if c.ip_prefix}
     histories = commenter_history(email_keys=keys)
+    # A ban made before its commenter asked for erasure names them by a keyed hash.
+    hashed = {erased_ban_key(k): k for k in keys if k and not k.startswith("user:")}
     bans: list[CommentBan] = []
     if comments:
         bans = list(
             CommentBan.objects.active(now=now or timezone.now()).filter(
-                Q(email_key__in=keys) | Q(ip_prefix__in=prefixes)
+                Q(email_key__in=keys | hashed.keys()) | Q(ip_prefix__in=prefixes)
             )
         )
     cards = []
@@ -225,7 +228,7 @@ def desk_cards(*, comments: list[Comment], now: datetime | None = None) -> list[
                 bans=[
                     b
                     for b in bans
-                    if (b.email_key and b.email_key == comment.email_key)
+                    if (b.email_key and hashed.get(b.email_key, b.email_key) == comment.email_key)
                     or (b.ip_prefix and b.ip_prefix == comment.ip_prefix)
                 ],
             )

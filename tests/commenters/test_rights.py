@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import smtplib
 from datetime import timedelta
 from typing import Any
 
@@ -13,21 +14,30 @@ import pytest
 import time_machine
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
 from django.core import mail
+from django.core.mail.backends import locmem
 from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
-from wagtail.models import Site
+from wagtail.models import ModelLogEntry, Site
 
 from dateline.commenters.models import CommenterSettings, PrivacyRequest
+from dateline.commenters.selectors import commenter_export
 from dateline.commenters.services import (
+    ERASED_ADDRESS,
     ERASED_BODY,
     ERASED_NAME,
     commenter_erase,
     privacy_requests_expire,
 )
-from dateline.comments.models import Comment, SentMail, Subscriber
+from dateline.comments.bans import erased_ban_key
+from dateline.comments.desk import desk_ban, desk_decide, desk_edit
+from dateline.comments.models import Comment, CommentBan, CommentRevision, SentMail, Subscriber
 from dateline.comments.services import comment_post
+from dateline.comments.tasks import notify_reply
+from dateline.comments.text import body_fingerprint, normalise_email
 
 pytestmark = pytest.mark.django_db(transaction=False)
 
@@ -84,19 +94,61 @@ def _needles(email: str) -> list[str]:
     ]
 
 
+DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+def _smtp_refuses(*args: Any, **kwargs: Any) -> int:
+    raise smtplib.SMTPRecipientsRefused({CANARY: (550, b"5.1.1 mailbox unavailable")})
+
+
+def _work() -> int:
+    """What ``manage.py db_worker --batch`` does with each queued task (the command itself
+    closes the test's database connection)."""
+    from django_tasks_db.management.commands.db_worker import Worker
+    from django_tasks_db.models import DBTaskResult
+
+    worker = Worker(
+        queue_names=["*"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="test",
+        excluded_queue_names=[],
+    )
+    ran = 0
+    while (row := DBTaskResult.objects.ready().first()) is not None:
+        row.claim(worker.worker_id)
+        worker.run_task(row)
+        ran += 1
+    return ran
+
+
 @pytest.fixture
-def canary_thread(article: Any, other_article: Any, comment_factory: Any) -> dict[str, Any]:
-    """The canary commented on two articles, was answered, asked for reply mail and got some."""
+def canary_thread(
+    article: Any, other_article: Any, comment_factory: Any, settings: Any, monkeypatch: Any
+) -> dict[str, Any]:
+    """The canary commented on two articles, was answered, asked for reply mail and got some;
+    staff edited their address out of a comment (the earlier text keeps it), banned them at the
+    desk and through the snippet admin (Wagtail logs both the creation and an edit), and mail to
+    them sits in the task table: one that failed (the SMTP error names the address) and one still
+    queued (the moderator's reason names it). Another reader quotes the address."""
+    commenter_settings = CommenterSettings.for_site(Site.objects.get(is_default_site=True))
+    commenter_settings.outcome_notices = True
+    commenter_settings.save()
+    staff = get_user_model().objects.create_superuser("editor", "editor@newsroom.example", "pw")
     first = comment_factory(
         article=article,
         author_name="Canary Person",
         author_email=CANARY,
         author_url="https://canary.example.net/",
-        body="The sea wall plan ignores the tide tables.",
+        body=f"The sea wall plan ignores the tide tables. Write to me: {CANARY}",
         ip_prefix="198.51.100.0/24",
         user_agent="CanaryBrowser/2.0",
     )
     reply = comment_factory(parent=first, body="The tide tables were in annex B.")
+    mention = comment_factory(parent=first, body=f"Ask {CANARY} for the annex.")
     second = comment_factory(
         article=other_article,
         author_name="Canary Person",
@@ -109,7 +161,71 @@ def canary_thread(article: Any, other_article: Any, comment_factory: Any) -> dic
     )
     subscriber.subscriptions.create(comment=first)
     SentMail.objects.create(email_key=CANARY.lower(), kind="reply", sent_at=timezone.now())
-    return {"first": first, "reply": reply, "second": second}
+
+    desk_edit(
+        comment=first,
+        body="The sea wall plan ignores the tide tables.",
+        actor=staff,
+        reason="Took the commenter's address out of the text.",
+    )
+    desk_ban(
+        actor=staff,
+        reason=f"Spam from {CANARY} on several articles",
+        email_key=normalise_email(CANARY),
+        days=30,
+        comment=second,
+    )
+    # A ban made in the snippet admin, as a moderator does, then edited there: Wagtail logs both.
+    admin = Client()
+    admin.force_login(staff)
+    added = admin.post(
+        "/admin/snippets/comments/commentban/add/",
+        {"email_key": f"  {CANARY} ", "ip_prefix": "", "reason": "Ban evasion"},  # as typed
+    )
+    assert added.status_code == 302, added.content
+    ban = CommentBan.objects.get(reason="Ban evasion")
+    edited = admin.post(
+        f"/admin/snippets/comments/commentban/edit/{ban.pk}/",
+        {"email_key": CANARY.lower(), "ip_prefix": "", "reason": "Ban evasion, second time"},
+    )
+    assert edited.status_code == 302, edited.content
+
+    # A reply notification that failed: the worker records the SMTP error with the address.
+    immediate, settings.TASKS = settings.TASKS, DB_TASKS
+    notify_reply.enqueue(reply.pk)
+    monkeypatch.setattr(locmem.EmailBackend, "send_messages", _smtp_refuses)
+    _work()
+    monkeypatch.undo()
+    # An outcome notice still queued, carrying the moderator's reason.
+    with _capture(execute=True):
+        desk_decide(
+            comment=second,
+            action="trash",
+            actor=staff,
+            reason=f"Not published: it gives {CANARY} again.",
+        )
+    settings.TASKS = immediate
+    return {"first": first, "reply": reply, "mention": mention, "second": second, "staff": staff}
+
+
+def test_the_canary_is_planted_everywhere(canary_thread: dict[str, Any]) -> None:
+    """Before erasure the address is in every place erasure must reach; otherwise the scans
+    below would pass for want of anything to find."""
+    found = {(table, column) for table, column, _ in _everywhere([CANARY])}
+    assert {
+        ("comments_comment", "author_email"),
+        ("comments_comment", "email_key"),
+        ("comments_comment", "body"),  # another reader quotes it
+        ("comments_commentrevision", "body"),  # the text before the staff edit
+        ("comments_commentevent", "reason"),  # the ban's and the decision's reasons
+        ("comments_commentban", "email_key"),
+        ("comments_commentban", "reason"),
+        ("comments_subscriber", "email"),
+        ("comments_sentmail", "email_key"),
+        ("wagtailcore_modellogentry", "label"),  # "ban of …", created and edited
+        ("django_tasks_database_dbtaskresult", "args_kwargs"),  # the queued notice
+        ("django_tasks_database_dbtaskresult", "traceback"),  # the failed one
+    } <= found, found
 
 
 def test_export_by_emailed_link(client: Client, canary_thread: dict[str, Any]) -> None:
@@ -145,6 +261,14 @@ def test_export_by_emailed_link(client: Client, canary_thread: dict[str, Any]) -
     assert data["reply_notifications"]["status"] == "confirmed"
     assert data["reply_notifications"]["comments"] == [canary_thread["first"].pk]
     assert [m["kind"] for m in data["mail_sent"]] == ["reply"]
+    # The text before staff edited it, and the bans naming the address.
+    assert [v["body"] for v in first["earlier_versions"]] == [
+        f"The sea wall plan ignores the tide tables. Write to me: {CANARY}"
+    ]
+    assert sorted(b["reason"] for b in data["bans"]) == [
+        "Ban evasion, second time",
+        f"Spam from {CANARY} on several articles",
+    ]
     # Someone else's reply to the canary is not theirs to download.
     assert canary_thread["reply"].pk not in {c["id"] for c in data["comments"]}
 
@@ -176,6 +300,24 @@ def test_erasure_leaves_the_address_nowhere(client: Client, canary_thread: dict[
     assert first.email_key != second.email_key
     assert not Subscriber.objects.exists()
     assert first.events.filter(action="erased").exists()
+    # The earlier text kept by the staff edit went with the text.
+    assert not CommentRevision.objects.filter(comment=first).exists()
+    # Another reader's quote of the address is cleaned, and the cleaning logged.
+    mention = Comment.objects.get(pk=canary_thread["mention"].pk)
+    assert mention.body == f"Ask {ERASED_ADDRESS} for the annex."
+    assert mention.body_hash == body_fingerprint(mention.body)
+    assert mention.events.filter(action="address removed").exists()
+    # The bans stay, under a keyed hash of the address; their log entries no longer name it.
+    keys = set(CommentBan.objects.values_list("email_key", flat=True))
+    assert keys == {erased_ban_key(CANARY)} and CommentBan.objects.count() == 2
+    labels = ModelLogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(CommentBan)
+    ).values_list("label", flat=True)
+    assert sorted(labels) == [f"ban of {ERASED_ADDRESS}"] * 2
+    # The mail to the address left the task queue: a worker now has nothing to send.
+    sent = len(mail.outbox)
+    assert _work() == 0
+    assert len(mail.outbox) == sent
 
     # The public page shows neither the name nor the text.
     page = client.get(canary_thread["first"].article.url)
@@ -194,6 +336,83 @@ def test_erasure_can_keep_the_text(canary_thread: dict[str, Any]) -> None:
     assert first.body == "The sea wall plan ignores the tide tables."
     assert first.author_name == ERASED_NAME
     assert _everywhere(_needles(CANARY)) == []
+    # The earlier text stays with the text, without the address.
+    assert list(CommentRevision.objects.filter(comment=first).values_list("body", flat=True)) == [
+        f"The sea wall plan ignores the tide tables. Write to me: {ERASED_ADDRESS}"
+    ]
+    assert (erasure.revisions, erasure.bans) == (0, 2)
+    # Cleaned: the quote, the earlier text, the desk ban's reason, the two moderation reasons
+    # (ban, decision) and the snippet ban's two log entries.
+    assert erasure.mentions == 7
+    assert erasure.tasks == 2
+
+
+def test_erasure_removes_the_earlier_texts_with_the_text(canary_thread: dict[str, Any]) -> None:
+    erasure = commenter_erase(email=CANARY, keep_text=False)
+    assert (erasure.comments, erasure.text_kept, erasure.revisions) == (2, False, 1)
+    assert not CommentRevision.objects.exists()
+    assert _everywhere(_needles(CANARY)) == []
+    # The text is gone from the database, not only from the page.
+    assert _everywhere(["tide tables. Write to me", "sea wall plan ignores"]) == []
+
+
+def test_export_lists_earlier_versions_and_bans_in_a_fixed_number_of_queries(
+    canary_thread: dict[str, Any], comment_factory: Any, django_assert_max_num_queries: Any
+) -> None:
+    with CaptureQueriesContext(connection) as few:
+        data = commenter_export(email=CANARY)
+    bans = {b["reason"]: b for b in data["bans"]}
+    assert bans["Ban evasion, second time"]["active"] is True
+    assert bans["Ban evasion, second time"]["by"] == "address"
+    assert bans[f"Spam from {CANARY} on several articles"]["until"] is not None
+
+    first = canary_thread["first"]
+    for n in range(5):
+        more = comment_factory(article=first.article, author_email=CANARY, body=f"Point {n}.")
+        desk_edit(comment=more, body=f"Point {n}, edited.", actor=canary_thread["staff"])
+    with django_assert_max_num_queries(len(few)):
+        data = commenter_export(email=CANARY)
+    assert len(data["comments"]) == 7
+    assert sum(len(c["earlier_versions"]) for c in data["comments"]) == 6
+
+    # After erasure the address's bans are still listed for it, as a keyed hash.
+    commenter_erase(email=CANARY)
+    after = commenter_export(email=CANARY)
+    assert after["comments"] == []
+    assert {b["by"] for b in after["bans"]} == {"address, as a keyed hash after erasure"}
+
+
+def test_erased_ban_key_is_a_keyed_hash_of_the_normalised_address(settings: Any) -> None:
+    key = erased_ban_key("  Canary.Person@Example.NET ")
+    assert key == erased_ban_key("canary.person@example.net")
+    assert key.startswith("hmac:") and "canary" not in key
+    settings.SECRET_KEY = "another-" + settings.SECRET_KEY
+    assert erased_ban_key("canary.person@example.net") != key
+
+
+def test_a_ban_keeps_working_after_erasure(
+    canary_thread: dict[str, Any], submission_factory: Any
+) -> None:
+    from dateline.comments.desk_selectors import desk_cards
+
+    commenter_erase(email=CANARY)
+    result = comment_post(submission=submission_factory(email=CANARY, body="Back again."))
+    assert result.comment.status == Comment.Status.SPAM
+    # The desk's card for the returning commenter shows the bans that caught them.
+    (card,) = desk_cards(comments=[result.comment])
+    assert len(card.bans) == 2  # the desk's and the admin's
+    assert {b.email_key for b in card.bans} == {erased_ban_key(CANARY)}
+
+
+def test_an_address_typed_in_the_ban_admin_is_stored_normalised_and_catches(
+    canary_thread: dict[str, Any], submission_factory: Any
+) -> None:
+    typed = CommentBan.objects.get(reason="Ban evasion, second time")
+    assert typed.email_key == normalise_email(CANARY)
+    CommentBan.objects.exclude(pk=typed.pk).delete()
+    result = comment_post(submission=submission_factory(email=CANARY, body="Back again."))
+    assert result.comment.status == Comment.Status.SPAM
+    assert "Ban evasion, second time" in result.comment.moderation_reasons[0]["reason"]
 
 
 def test_the_answer_never_tells_whether_an_address_commented(
@@ -304,6 +523,8 @@ def test_a_new_comment_after_erasure_starts_afresh(
     canary_thread: dict[str, Any], submission_factory: Any
 ) -> None:
     commenter_erase(email=CANARY)
+    # Bans aside (the canary's are lifted here; see test_a_ban_keeps_working_after_erasure).
+    CommentBan.objects.update(lifted_at=timezone.now())
     result = comment_post(
         submission=submission_factory(
             email=CANARY, name="Canary Again", body="Back with a new point."
