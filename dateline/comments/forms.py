@@ -7,13 +7,30 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
+from django.http import QueryDict
 
 from .guards import HONEYPOT_FIELD, STAMP_FIELD, form_stamp
 from .models import BODY_MAX, EMAIL_MAX, NAME_MAX, URL_MAX
-from .text import has_invalid_characters
+from .text import body_fingerprint, has_invalid_characters
 
 CONSENT_FIELD = "wp-comment-cookies-consent"
 UNREADABLE = "\ufffd"
+# The nudge (docs/moderation.md, "Nudge"): the form comes back unsaved with this next to the
+# comment, and the hidden field says the writer saw it for this text.
+NUDGE_FIELD = "comment_nudged"
+NUDGE_MESSAGE = (
+    "This comment may break our community guidelines. You can revise it, or post it as it is."
+)
+NUDGE_SUMMARY = (
+    "Your comment has not been posted yet. Read the note under the comment box, then post it "
+    "as it is or revise it."
+)
+
+
+def nudge_acknowledgement(body: str) -> str:
+    """What the hidden field carries after a nudge: the text's fingerprint, so sending the same
+    text again posts it, and a revised text is looked at afresh."""
+    return body_fingerprint(body)[:32]
 
 
 def _readable(value: str) -> None:
@@ -81,6 +98,8 @@ class CommentForm(forms.Form):
     comment_parent = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
     comment_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
     subscribe = forms.BooleanField(label="Notify me of replies by email.", required=False)
+    # Not length-checked: anything but the acknowledgement of this text only means "not seen".
+    comment_nudged = forms.CharField(widget=forms.HiddenInput, required=False, strip=False)
 
     def __init__(
         self, *args: Any, signed_in: bool = False, require_identity: bool = True, **kwargs: Any
@@ -95,14 +114,34 @@ class CommentForm(forms.Form):
         self.fields[STAMP_FIELD] = forms.CharField(required=False)
         self.signed_in = signed_in
         self.require_identity = require_identity
+        self.nudge = ""  # the nudge shown with the form, when it came back for one
+        self._shown_stamp = ""
         if signed_in or not require_identity:
             for name in ("author", "email"):
                 self.fields[name].required = False
 
     @property
     def fresh_stamp(self) -> str:
-        """A new signed timestamp for the rendered form (also after a failed post)."""
-        return form_stamp()
+        """The signed timestamp for the rendered form: a new one (also after a failed post),
+        except after a nudge, where the form keeps the one it was shown with, so the time
+        spent writing still counts and posting it as it is at once is not "sent too fast"."""
+        return self._shown_stamp or form_stamp()
+
+    @property
+    def nudge_acknowledged(self) -> bool:
+        """The writer was nudged about this very text and sent it again."""
+        sent = self.cleaned_data.get(NUDGE_FIELD, "")
+        return bool(sent) and sent == nudge_acknowledgement(self.cleaned_data["comment"])
+
+    def show_nudge(self) -> None:
+        """Make the form come back with the nudge: its fields as sent, the note, and the hidden
+        field acknowledging this text. Call after ``is_valid()``."""
+        data = QueryDict(mutable=True)
+        data.update(self.data)
+        data[NUDGE_FIELD] = nudge_acknowledgement(self.cleaned_data["comment"])
+        self.data = data
+        self.nudge = NUDGE_MESSAGE
+        self._shown_stamp = str(data.get(STAMP_FIELD, ""))
 
     def clean_url(self) -> str:
         value: str = self.cleaned_data.get("url", "").strip()

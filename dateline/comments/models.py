@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
+from .text import normalise_email
 from .wordlists import validate_domain_list, validate_word_list
 
 # Limits as WordPress has them, counted in characters.
@@ -379,6 +380,12 @@ class CommentSettings(BaseSiteSetting):
     hold_disposable_email = models.BooleanField(
         default=True, help_text=_("Hold comments from disposable (throwaway) email addresses.")
     )
+    nudge_commenters = models.BooleanField(
+        default=True,
+        help_text=_(
+            "Before posting, tell a commenter whose comment the abusive-language filter flags that it may break the community guidelines, so they can revise it (Coral's nudge). Needs a trained abusive-language model."
+        ),
+    )
     reports_to_review = models.PositiveSmallIntegerField(
         default=3,
         help_text=_("Reader reports that send an approved comment to the Reported queue."),
@@ -507,6 +514,14 @@ class CommentBan(models.Model):
     def __str__(self) -> str:
         who = " / ".join(x for x in (self.email_key, self.ip_prefix) if x)
         return f"ban of {who}"
+
+    def clean(self) -> None:
+        # An address typed in the admin is stored as the ban rule compares it: normalised.
+        key = self.email_key.strip()
+        if key and not key.startswith(("user:", "hmac:")):
+            key = normalise_email(key)
+        self.email_key = key
+        self.ip_prefix = self.ip_prefix.strip()
 
 
 class DeskAssignment(models.Model):

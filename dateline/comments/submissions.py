@@ -1,18 +1,22 @@
 """A reader's comment as the services take it, built from an HTTP request: the same for the form
-and the API, with the request-path guards (docs/moderation.md, "Anti-spam")."""
+and the API, with the request-path guards (docs/moderation.md, "Anti-spam"), and whether to
+nudge its writer before it is posted (docs/moderation.md, "Nudge")."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from functools import lru_cache
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
 
 from dateline.core.net import client_ip
 from dateline.news.models import ArticlePage
 
 from .guards import HONEYPOT_FIELD, STAMP_FIELD, honeypot_verdict, stamp_verdict
-from .rules import Submission, Verdict
+from .rules import SPAM, Submission, Verdict, load_rules
+from .services import comment_settings_for
 
 
 def submission_from_request(
@@ -62,3 +66,29 @@ def submission_from_request(
         guards=tuple(guards),
         check_rate=not is_staff,
     )
+
+
+@lru_cache(maxsize=8)
+def _nudges(paths: tuple[str, ...]) -> tuple[Callable[[str], bool], ...]:
+    """The ``nudge`` of every configured rule that has one (``paths``: the rule list)."""
+    found = (getattr(rule, "nudge", None) for rule in load_rules())
+    return tuple(nudge for nudge in found if callable(nudge))
+
+
+def submission_nudged(submission: Submission, *, acknowledged: bool) -> bool:
+    """Whether to hand the comment back unsaved, telling its writer it may break the community
+    guidelines (Coral's "nudge"), before it is posted.
+
+    Asked of the configured rules that have a ``nudge(text)`` (``settings.DATELINE_COMMENT_RULES``;
+    by default ``moderation.scoring.AbusiveLanguage``: the abuse score reaches the model's low
+    threshold, never without a model), when the site's ``nudge_commenters`` setting is on. Never
+    for a text its writer was already nudged about (``acknowledged``), for staff (not
+    moderated), on a closed article, or for a robot the honeypot caught (it learns nothing).
+    Runs no query: the site's settings are those the form was built with."""
+    if acknowledged or submission.is_staff or not submission.article.comments_open():
+        return False
+    if any(guard.status == SPAM for guard in submission.guards):
+        return False
+    if not comment_settings_for(submission.article).nudge_commenters:
+        return False
+    return any(nudge(submission.body) for nudge in _nudges(tuple(settings.DATELINE_COMMENT_RULES)))

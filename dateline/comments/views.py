@@ -29,7 +29,14 @@ from dateline.core.net import client_ip, ip_prefix, same_origin
 from dateline.news.models import ArticlePage
 from dateline.news.selectors import live_article
 
-from .forms import CONSENT_FIELD, CommentForm, EditForm, ReportForm
+from .forms import (
+    CONSENT_FIELD,
+    NUDGE_FIELD,
+    NUDGE_SUMMARY,
+    CommentForm,
+    EditForm,
+    ReportForm,
+)
 from .guards import EXPIRED_MESSAGE, CommentRateLimited, FormExpired, form_stamp
 from .models import Comment
 from .ownership import own_comment_id, own_comment_ids, own_token
@@ -56,7 +63,7 @@ from .services import (
     subscriber_from_token,
     subscriber_unsubscribe,
 )
-from .submissions import submission_from_request
+from .submissions import submission_from_request, submission_nudged
 from .text import reader_key
 
 AUTHOR_COOKIES = ("comment_author", "comment_author_email", "comment_author_url")
@@ -114,23 +121,29 @@ def _form_failed(
     message: str = "",
     retry_after: int | None = None,
 ) -> HttpResponse:
-    """The form comes back with what the reader typed and each error next to its field."""
+    """The form comes back with what the reader typed and each error (or the nudge) next to its
+    field."""
     if _wants_json(request):
-        response: HttpResponse = JsonResponse(
-            {
-                "ok": False,
-                "message": message or "Please correct the marked fields.",
-                "errors": {name: [str(e) for e in errors] for name, errors in form.errors.items()},
-                # A new signed timestamp, so the page's script can send the form again.
-                "stamp": form_stamp(),
-            },
-            status=status,
-        )
+        answer: dict[str, Any] = {
+            "ok": False,
+            "message": message or "Please correct the marked fields.",
+            "errors": {name: [str(e) for e in errors] for name, errors in form.errors.items()},
+            # A signed timestamp, so the page's script can send the form again.
+            "stamp": form.fresh_stamp,
+        }
+        if form.nudge:
+            answer["nudge"] = {
+                "field": "comment",
+                "message": form.nudge,
+                "name": NUDGE_FIELD,
+                "value": form.data.get(NUDGE_FIELD, ""),
+            }
+        response: HttpResponse = JsonResponse(answer, status=status)
     else:
+        parent = str(form.data.get("comment_parent", ""))
+        # "0" is the form's "not a reply": no query for it.
         reply_to = (
-            access_comment(comment_id=form.data.get("comment_parent") or 0)
-            if str(form.data.get("comment_parent", "")).isdigit()
-            else None
+            access_comment(comment_id=int(parent)) if parent.isdigit() and int(parent) else None
         )
         response = render(
             request,
@@ -191,6 +204,10 @@ def comment_post_view(request: HttpRequest) -> HttpResponse:
             notify=data.get("subscribe", False),
             form=form.data,
         )
+        if submission_nudged(submission, acknowledged=form.nudge_acknowledged):
+            # Nothing is stored: the form comes back, like any other it cannot take as it is.
+            form.show_nudge()
+            return _form_failed(request, form, article, status=400, message=NUDGE_SUMMARY)
         result = comment_post(submission=submission)
     except FormExpired:
         return _form_failed(request, form, article, status=400, message=EXPIRED_MESSAGE)

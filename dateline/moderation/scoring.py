@@ -7,28 +7,54 @@
 Without a trained model a rule has nothing to say (returns ``None``): the site works without
 models. The score goes into the reason (shown on the moderator's card) and into
 ``context.extra["scores"]``.
+
+``AbusiveLanguage`` also answers ``nudge(text)``: the comment form asks the configured rules
+that have one, before posting, whether to tell the writer the comment may break the community
+guidelines (docs/moderation.md, "Nudge"). The form's question and the rule's check score the
+same text once: the last score per kind is remembered per thread (:func:`text_score`).
 """
 
 from __future__ import annotations
 
+import threading
 from typing import ClassVar
 
 from dateline.comments.rules import HOLD, SPAM, Rule, ScreenContext, Submission, Verdict
 
-from .classifier import get_scorer
+from .classifier import TextScorer, get_scorer
+
+
+class _LastScores(threading.local):
+    def __init__(self) -> None:
+        # kind → (scorer, text, score)
+        self.by_kind: dict[str, tuple[TextScorer, str, float]] = {}
+
+
+_last = _LastScores()
+
+
+def text_score(scorer: TextScorer, text: str) -> float:
+    """``scorer``'s score of ``text``. The last text scored per kind is remembered in this
+    thread, so a post's nudge check and its rule score it once; a retrained model (a new
+    scorer) or another text is scored afresh."""
+    seen = _last.by_kind.get(scorer.kind)
+    if seen is not None and seen[0] is scorer and seen[1] == text:
+        return seen[2]
+    score = scorer.score([text])[0]
+    _last.by_kind[scorer.kind] = (scorer, text, score)
+    return score
 
 
 def comment_score(kind: str, text: str) -> float | None:
     """The ``kind`` score (0–1) of ``text``, or ``None`` when no model is trained."""
     scorer = get_scorer(kind)
-    return scorer.score([text])[0] if scorer is not None else None
+    return text_score(scorer, text) if scorer is not None else None
 
 
 def abuse_nudge(text: str) -> bool:
     """Whether to tell a writer, before posting, that the comment may break the community
     guidelines (Coral's "nudge"): the abuse score reaches the model's low threshold."""
-    scorer = get_scorer("abuse")
-    return scorer is not None and scorer.score([text])[0] >= scorer.thresholds.low
+    return AbusiveLanguage().nudge(text)
 
 
 class _ScoreRule(Rule):
@@ -43,7 +69,7 @@ class _ScoreRule(Rule):
         scorer = get_scorer(self.kind)
         if scorer is None:
             return None
-        score = scorer.score([submission.body])[0]
+        score = text_score(scorer, submission.body)
         context.extra.setdefault("scores", {})[self.kind] = score
         high = self.high if self.high is not None else scorer.thresholds.high
         low = self.low if self.low is not None else scorer.thresholds.low
@@ -69,7 +95,8 @@ class SpamScore(_ScoreRule):
 
 
 class AbusiveLanguage(_ScoreRule):
-    """Hold above the high threshold, with the reason "abusive language"."""
+    """Hold above the high threshold, with the reason "abusive language"; nudge the writer
+    above the low one (``low``: the trained threshold unless set here)."""
 
     code = "abusive_language"
     kind = "abuse"
@@ -84,3 +111,12 @@ class AbusiveLanguage(_ScoreRule):
                 HOLD, self.code, f"Held: abusive language (score {score:.2f}, limit {high:.2f})."
             )
         return None
+
+    def nudge(self, text: str) -> bool:
+        """Whether ``text`` may break the community guidelines: its abuse score reaches the low
+        threshold. False without a model."""
+        scorer = get_scorer(self.kind)
+        if scorer is None:
+            return False
+        low = self.low if self.low is not None else scorer.thresholds.low
+        return text_score(scorer, text) >= low

@@ -108,11 +108,25 @@
     var status = form.querySelector(".form-status");
     function clearErrors() {
       form.querySelectorAll(".field-error.js").forEach(function (el) { el.remove(); });
-      form.querySelectorAll("[aria-invalid]").forEach(function (el) {
+      form.querySelectorAll("[aria-invalid], [aria-describedby]").forEach(function (el) {
         el.removeAttribute("aria-invalid");
-        var ids = (el.getAttribute("aria-describedby") || "").split(" ").filter(function (id) { return id && !/-error$/.test(id); });
+        var ids = (el.getAttribute("aria-describedby") || "").split(" ").filter(function (id) { return id && !/-(error|nudge)$/.test(id); });
         if (ids.length) el.setAttribute("aria-describedby", ids.join(" ")); else el.removeAttribute("aria-describedby");
       });
+    }
+    /* The nudge (docs/moderation.md): not posted yet; the same text sent again is posted. */
+    function showNudge(nudge) {
+      var ack = form.querySelector("[name='" + nudge.name + "']");
+      if (ack) ack.value = nudge.value;
+      var input = form.querySelector("[name='" + nudge.field + "']");
+      var span = document.createElement("span");
+      span.id = nudge.field + "-nudge";
+      span.className = "field-error field-nudge js";
+      span.textContent = nudge.message;
+      input.insertAdjacentElement("afterend", span);
+      var ids = (input.getAttribute("aria-describedby") || "").split(" ").filter(Boolean);
+      ids.push(span.id);
+      input.setAttribute("aria-describedby", ids.join(" "));
     }
     function showError(name, message) {
       var input = form.querySelector("[name='" + name + "']");
@@ -159,6 +173,7 @@
           if (data.stamp && stamp) stamp.value = data.stamp;
           if (!data.ok) {
             Object.keys(data.errors || {}).forEach(function (name) { showError(name, data.errors[name].join(" ")); });
+            if (data.nudge) showNudge(data.nudge);
             var retry = result.response.headers.get("Retry-After");
             status.textContent = (data.message || "Your comment was not posted.") + (retry ? " Try again in " + retry + " seconds." : "");
             var invalid = form.querySelector("[aria-invalid=true]");
@@ -168,6 +183,7 @@
           keepToken(data.token);
           insertComment(data.html, data.parent, data.id, true);
           form.querySelector("#comment").value = "";
+          form.querySelector("[name=comment_nudged]").value = "";
           key.value = randomKey();
           resetReply();
           status.textContent = data.message;
