@@ -131,6 +131,13 @@ class CommentCreateSerializer(serializers.Serializer[Any]):
     parent = serializers.IntegerField(required=False, allow_null=True, min_value=0)
     idempotency_key = serializers.CharField(max_length=64, required=False, allow_blank=True)
     subscribe = serializers.BooleanField(required=False, default=False)
+    nudge = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Ask first: when the text may break the community guidelines, answer 400 "
+        "with the note in `nudge` and store nothing; send it again without `nudge` to post it "
+        "as it is.",
+    )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         article: ArticlePage = self.context["article"]

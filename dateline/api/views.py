@@ -25,6 +25,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from dateline.comments.desk_selectors import access_comment_for_moderator, moderatable_comments
+from dateline.comments.forms import NUDGE_MESSAGE, NUDGE_SUMMARY
 from dateline.comments.guards import CommentRateLimited
 from dateline.comments.models import Comment
 from dateline.comments.ownership import own_token
@@ -36,7 +37,7 @@ from dateline.comments.services import (
     comment_moderate,
     comment_post,
 )
-from dateline.comments.submissions import submission_from_request
+from dateline.comments.submissions import submission_from_request, submission_nudged
 from dateline.core.net import same_origin
 from dateline.news.models import ArticlePage, Author, SectionPage, Tag
 from dateline.news.selectors import article_cards, live_article, public, section_menu
@@ -215,7 +216,7 @@ class ArticleComments(PublicCacheMixin, generics.GenericAPIView):
             429: ERROR,
             503: ERROR,
         },
-        description="Post a comment, screened by the same rules as the form. A retry with the same text or idempotency key answers 200 with the comment stored the first time. Too many comments answer 429 with Retry-After (seconds).",
+        description="Post a comment, screened by the same rules as the form. With `nudge: true`, a text the abusive-language filter flags is handed back (400, `nudge`) before anything is stored. A retry with the same text or idempotency key answers 200 with the comment stored the first time. Too many comments answer 429 with Retry-After (seconds).",
     )
     def post(self, request: Request, pk: int) -> Response:
         if request.headers.get("Origin") is not None and not same_origin(request._request):
@@ -239,6 +240,11 @@ class ArticleComments(PublicCacheMixin, generics.GenericAPIView):
             idempotency_key=values.get("idempotency_key", ""),
             notify=values.get("subscribe", False),
         )
+        if values.get("nudge") and submission_nudged(submission, acknowledged=False):
+            return Response(
+                {"detail": NUDGE_SUMMARY, "nudge": NUDGE_MESSAGE},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
         try:
             result = comment_post(submission=submission)
         except CommentRateLimited as exc:

@@ -254,17 +254,35 @@ def test_script_gets_the_nudge_as_json_and_posts_with_the_acknowledgement(
     assert Comment.objects.get().body == RUDE
 
 
-def test_the_api_is_not_nudged(abuse_model: Path, client: Client, article) -> None:
-    # The API has no acknowledgement to send back (yet): its clients are not asked twice.
-    response = client.post(
+def _api_post(client: Client, article: Any, **fields: Any) -> Any:
+    return client.post(
         f"/api/v1/articles/{article.pk}/comments/",
-        {"comment": ABUSIVE, "author": "Rob Rude", "email": "rob@example.org"},
+        {"author": "Rob Rude", "email": "rob@example.org", **fields},
         content_type="application/json",
         HTTP_ORIGIN="http://testserver",
     )
 
-    assert response.status_code == 201, response.content
+
+def test_the_api_nudges_only_clients_that_ask(abuse_model: Path, client: Client, article) -> None:
+    # Existing clients have no acknowledgement to send back: they are not asked twice.
+    plain = _api_post(client, article, comment=ABUSIVE)
+
+    assert plain.status_code == 201, plain.content
     assert "abusive_language" in [r["code"] for r in Comment.objects.get().moderation_reasons]
+
+
+def test_an_api_client_that_asks_is_nudged_then_posts_as_it_is(
+    abuse_model: Path, client: Client, article
+) -> None:
+    asked = _api_post(client, article, comment=RUDE, nudge=True)
+    civil = _api_post(client, article, comment=CIVIL, nudge=True, email="civil@example.org")
+    again = _api_post(client, article, comment=RUDE)
+
+    assert asked.status_code == 400
+    assert asked.json()["nudge"] == NUDGE_MESSAGE
+    assert civil.status_code == 201
+    assert again.status_code == 201
+    assert sorted(Comment.objects.values_list("body", flat=True)) == sorted([CIVIL, RUDE])
 
 
 def test_the_nudge_adds_no_query_to_a_post(
