@@ -37,7 +37,7 @@ class Limit:
     seconds: int  # window length
 
     def describe(self) -> str:
-        """"1 comment per 15 seconds", "20 comments per hour"."""
+        """A limit as a person says it: "1 comment per 15 seconds", "20 comments per hour"."""
         named = {60: "minute", 3600: "hour", 86400: "day"}
         window = named.get(self.seconds) or duration_text(self.seconds)
         noun = "comment" if self.count == 1 else "comments"
