@@ -43,6 +43,10 @@ migrate: install var
 
 demo: migrate
 	$(BIN)/python manage.py load_demo
+	@# The learned spam and abuse filters, once, from the shared datasets when they are there
+	@# (about half a minute); without them the site runs on its rules alone.
+	@test -f var/models/abuse.joblib || $(BIN)/python manage.py train_filters \
+	  || echo "No shared datasets (DATELINE_SHARED_DATA): the learned filters stay off."
 	@echo "Serving Dateline on http://$(HOST):$(PORT)/ (newsroom: http://$(HOST):$(PORT)/admin/) - Ctrl+C stops"
 	@trap 'kill 0' EXIT INT TERM; \
 	  DEBUG=$${DEBUG:-0} $(BIN)/python manage.py db_worker --interval 2 >var/worker.log 2>&1 & \

@@ -688,6 +688,12 @@ def bench(args: argparse.Namespace) -> int:
     try:
         env = bench_env(workdir, redis=args.redis)
         (workdir / "var").mkdir()
+        if args.models:
+            # The site's learned filters (manage.py train_filters): every post is scored.
+            (workdir / "var" / "models").mkdir()
+            for name in ("spam.joblib", "abuse.joblib"):
+                shutil.copy2(Path(args.models) / name, workdir / "var" / "models" / name)
+            log(f"with the trained filters from {args.models}")
         if args.redis:
             flush_redis()
         log("collectstatic, migrate")
@@ -886,6 +892,11 @@ def main() -> int:
     )
     parser.add_argument("--redis", action="store_true", help=f"page cache in Redis ({REDIS_URL})")
     parser.add_argument("--out", help="JSON results (default bench/out/comments[-redis].json)")
+    parser.add_argument(
+        "--models",
+        help="a folder with spam.joblib and abuse.joblib (manage.py train_filters): posts are "
+        "scored by the learned filters, as on a site that trained them",
+    )
     parser.add_argument("--no-docs", action="store_true", help="do not update docs/performance.md")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
     parser.add_argument("--internal", choices=["setup", "count"], help=argparse.SUPPRESS)
