@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import math
 import os
 from pathlib import Path
 
@@ -13,6 +14,8 @@ from dateline.moderation.classifier import (
     get_scorer,
     read_labelled_csv,
 )
+
+from .conftest import ABUSE_CSV, SPAM_CSV, read_fixture
 
 CRYPTO_SPAM = (
     "Turn 100 into 5000 in a week with this crypto bot!!! Join now https://moon-profit.xyz"
@@ -131,3 +134,50 @@ def test_nbsvm_scaling_is_folded_into_one_linear_model() -> None:
     lr.fit(X.multiply(ratio).tocsr(), y)
     expected = lr.decision_function(X.multiply(ratio).tocsr())
     assert np.allclose(model.decision_function(X), expected, atol=1e-6)
+
+
+ODD_TEXTS = [
+    "",
+    "   ",
+    "A reader's view: the harbour wall vote was closer than the council admits.",
+    "FREE MONEY!!! visit http://win.example/now and http://win.example/again",
+    "ｃａｓｉｎｏ ＢＯＮＵＳ",
+    "<b>bold &amp; markup</b> \u200bzero\u200bwidth",
+    "soooooo goooood",
+    "مرحبا بالجميع",
+    "words that the model never saw: zyxwv qwertz",
+]
+
+
+@pytest.mark.parametrize("which", ["spam_scorer", "abuse_scorer"])
+def test_one_comment_scores_the_same_without_the_pipeline(request, which: str) -> None:
+    """The single-comment path (classifier.fast) gives the pipeline's own numbers."""
+    from dateline.moderation.classifier.fast import compile_linear
+
+    scorer: TextScorer = request.getfixturevalue(which)
+    texts = [*ODD_TEXTS, *read_fixture(SPAM_CSV)[0], *read_fixture(ABUSE_CSV)[0]]
+    assert compile_linear(scorer.pipeline) is not None
+    assert scorer._fast_linear() is not None
+
+    batch = scorer.score(texts)  # more than FAST_BATCH: the pipeline
+    one_by_one = [scorer.score([text])[0] for text in texts]
+
+    assert len(texts) > 8
+    assert one_by_one == pytest.approx(batch, abs=1e-6)
+
+
+def test_a_pipeline_the_fast_path_does_not_know_falls_back_to_scikit_learn() -> None:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+
+    from dateline.moderation.classifier.fast import compile_linear
+
+    texts, labels = read_fixture(SPAM_CSV)
+    pipeline = make_pipeline(TfidfVectorizer(), LogisticRegression()).fit(texts, labels)
+    scorer = TextScorer(kind="spam", pipeline=pipeline, calibration=(1.0, 0.0))
+
+    assert compile_linear(pipeline) is None
+    assert scorer._fast_linear() is None
+    (score,) = scorer.score([CRYPTO_SPAM])
+    assert score == pytest.approx(1 / (1 + math.exp(-pipeline.decision_function([CRYPTO_SPAM])[0])))

@@ -26,6 +26,7 @@ from sklearn.naive_bayes import MultinomialNB
 from sklearn.pipeline import FeatureUnion, Pipeline
 from threadpoolctl import threadpool_limits
 
+from .fast import FastLinear, compile_linear
 from .features import RuleSignals, normalize_text
 
 logger = logging.getLogger("dateline.moderation.classifier")
@@ -205,6 +206,15 @@ def _sigmoid(x: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-np.clip(x, -500, 500)))
 
 
+def _sigmoid_one(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-min(max(x, -500.0), 500.0)))
+
+
+# Up to this many texts are scored one by one without the pipeline (classifier.fast); more go
+# through scikit-learn, whose vectorised path wins on batches.
+FAST_BATCH = 8
+
+
 def threshold_at_fpr(scores: np.ndarray, labels: np.ndarray, max_fpr: float) -> float:
     """The lowest threshold t such that ``score >= t`` catches at most ``max_fpr`` of the
     negatives."""
@@ -233,6 +243,8 @@ class TextScorer:
     pipeline: Pipeline
     calibration: tuple[float, float]
     metadata: dict[str, Any] = field(default_factory=dict)
+    # The pipeline compiled for single comments: None until first used, False if it cannot be.
+    _fast: FastLinear | bool | None = field(default=None, init=False, repr=False, compare=False)
 
     @classmethod
     def train(
@@ -331,7 +343,17 @@ class TextScorer:
         if not texts:
             return []
         a, b = self.calibration
+        fast = self._fast_linear() if len(texts) <= FAST_BATCH else None
+        if fast is not None:
+            return [_sigmoid_one(a * fast.decision(str(text)) + b) for text in texts]
         return [float(p) for p in _sigmoid(a * self.decision_function(texts) + b)]
+
+    def _fast_linear(self) -> FastLinear | None:
+        """The pipeline compiled for one comment at a time (classifier.fast), made on first
+        use; None when the pipeline is not one it understands."""
+        if self._fast is None:
+            self._fast = compile_linear(self.pipeline) or False
+        return self._fast if isinstance(self._fast, FastLinear) else None
 
     def save(self, path: str | os.PathLike[str]) -> Path:
         """Write atomically (a temporary file renamed into place), so a process loading the
