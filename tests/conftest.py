@@ -76,3 +76,33 @@ def _clear_every_cache() -> Iterator[None]:
         caches[alias].clear()
     forget()
     yield
+
+
+@pytest.fixture(scope="session")
+def abuse_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A model directory holding abuse.joblib trained on the moderation tests' small fixture
+    (tests/moderation/fixtures/abuse_small.csv, comments we wrote ourselves)."""
+    import csv
+
+    from dateline.moderation.classifier import TextScorer
+
+    fixture = Path(__file__).parent / "moderation" / "fixtures" / "abuse_small.csv"
+    with fixture.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    scorer = TextScorer.train(
+        [r["text"] for r in rows], [int(r["label"]) for r in rows], kind="abuse"
+    )
+    path = tmp_path_factory.mktemp("abuse-model")
+    scorer.save(path / "abuse.joblib")
+    return path
+
+
+@pytest.fixture
+def abuse_model(settings: pytest.FixtureRequest, abuse_model_dir: Path) -> Iterator[Path]:
+    """The site uses the fixture-trained abuse model (a live server in this process too)."""
+    from dateline.moderation.classifier import clear_scorer_cache
+
+    settings.DATELINE_MODEL_DIR = abuse_model_dir  # type: ignore[attr-defined]
+    clear_scorer_cache()
+    yield abuse_model_dir
+    clear_scorer_cache()

@@ -4,13 +4,9 @@ it, with JavaScript and without."""
 
 from __future__ import annotations
 
-import csv
 import re
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
-import pytest
 from django.conf import settings
 from playwright.sync_api import Browser, Page, expect
 from pytest_django.live_server_helper import LiveServer
@@ -18,7 +14,6 @@ from pytest_django.live_server_helper import LiveServer
 from dateline.comments.forms import NUDGE_MESSAGE
 from dateline.comments.models import Comment
 from dateline.demo import content
-from dateline.moderation.classifier import TextScorer, clear_scorer_cache
 
 from .test_comments import (
     AWAITING,
@@ -32,31 +27,9 @@ from .test_comments import (
 
 ARTICLE = content.ARTICLES[0]
 ARTICLE_PATH = f"/{ARTICLE['section']}/{ARTICLE['slug']}/"
-ABUSE_CSV = Path(__file__).parents[1] / "moderation" / "fixtures" / "abuse_small.csv"
 SCREENSHOTS = Path(settings.BASE_DIR) / "docs" / "screenshots"
 # Between the fixture model's low and high thresholds: nudged, and not held for its language.
 RUDE = "You clueless idiot, the sea wall was never going to hold."
-
-
-@pytest.fixture(scope="session")
-def abuse_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    with ABUSE_CSV.open(encoding="utf-8", newline="") as fh:
-        rows = list(csv.DictReader(fh))
-    scorer = TextScorer.train(
-        [r["text"] for r in rows], [int(r["label"]) for r in rows], kind="abuse"
-    )
-    path = tmp_path_factory.mktemp("browser-models")
-    scorer.save(path / "abuse.joblib")
-    return path
-
-
-@pytest.fixture
-def abuse_model(settings: Any, abuse_model_dir: Path) -> Iterator[Path]:
-    # The live server runs in this process, so it sees the setting.
-    settings.DATELINE_MODEL_DIR = abuse_model_dir
-    clear_scorer_cache()
-    yield abuse_model_dir
-    clear_scorer_cache()
 
 
 def test_reader_is_nudged_and_posts_the_comment_as_it_is_with_javascript(

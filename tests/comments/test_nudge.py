@@ -4,7 +4,6 @@ again posts it (and the rules may still hold it), a revised text is looked at af
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -28,35 +27,13 @@ from .conftest import (
     soup,
     textarea_text,
 )
-from .test_queries import POST_QUERIES, grow_thread
+from .test_queries import post_measured
 
-ABUSE_CSV = Path(__file__).parents[1] / "moderation" / "fixtures" / "abuse_small.csv"
-# Scores under the model trained on ABUSE_CSV (low threshold ≈ 0.54, high ≈ 0.89).
+# Scores under the abuse_model fixture (tests/conftest.py; low threshold ≈ 0.54, high ≈ 0.89).
 RUDE = "You clueless idiot, the sea wall was never going to hold."  # ≈ 0.77: nudge only
 ABUSIVE = "You absolute moron, nobody cares about your stupid sea wall."  # ≈ 1.0: nudge and hold
 CIVIL = "I disagree with the council: the wall is too low."  # ≈ 0.03
 REVISED = "I think the sea wall was never going to hold."
-
-
-@pytest.fixture(scope="session")
-def abuse_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A model directory with abuse.joblib trained on the moderation tests' small fixture."""
-    with ABUSE_CSV.open(encoding="utf-8", newline="") as fh:
-        rows = list(csv.DictReader(fh))
-    scorer = TextScorer.train(
-        [r["text"] for r in rows], [int(r["label"]) for r in rows], kind="abuse"
-    )
-    path = tmp_path_factory.mktemp("nudge-models")
-    scorer.save(path / "abuse.joblib")
-    return path
-
-
-@pytest.fixture
-def abuse_model(settings: Any, abuse_model_dir: Path) -> Iterator[Path]:
-    settings.DATELINE_MODEL_DIR = abuse_model_dir
-    clear_scorer_cache()
-    yield abuse_model_dir
-    clear_scorer_cache()
 
 
 @pytest.fixture
@@ -293,19 +270,8 @@ def test_the_nudge_adds_no_query_to_a_post(
     settings: Any,
     abuse_scorings: list[str],
 ) -> None:
-    from dateline.moderation.models import ArticlePolicy, SectionPolicy
-
     # As tests/comments/test_queries.py measures a post, with the nudge on and a model.
-    SectionPolicy.objects.create(section_id=article.section_id, moderation_words="lawsuit")
-    ArticlePolicy.objects.create(article=article, hold_links=3)
-    post_comment(comment="Warming the caches.")
-    grow_thread(article, count=30)
-
-    expected = POST_QUERIES - 2 * ("django_redis" in settings.CACHES["default"]["BACKEND"])
-    for n in range(2):
-        with django_assert_num_queries(expected):
-            response = post_comment(comment=f"Measured remark {n}.", email=f"r{n}@example.org")
-        assert response.status_code == 303
+    post_measured(article, post_comment, django_assert_num_queries, settings)
     assert abuse_scorings[-2:] == ["Measured remark 0.", "Measured remark 1."]
 
     # A nudged post reads the article and writes nothing; its page costs what any form sent
