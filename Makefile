@@ -44,7 +44,7 @@ migrate: install var
 demo: migrate
 	$(BIN)/python manage.py load_demo
 	@# The learned spam and abuse filters, once, from the shared datasets when they are there
-	@# (about half a minute); without them the site runs on its rules alone.
+	@# (under a minute); without them the site runs on its rules alone.
 	@test -f var/models/abuse.joblib || $(BIN)/python manage.py train_filters \
 	  || echo "No shared datasets (DATELINE_SHARED_DATA): the learned filters stay off."
 	@echo "Serving Dateline on http://$(HOST):$(PORT)/ (newsroom: http://$(HOST):$(PORT)/admin/) - Ctrl+C stops"
