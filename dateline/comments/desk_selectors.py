@@ -220,7 +220,7 @@ def desk_cards(*, comments: list[Comment], now: datetime | None = None) -> list[
             Card(
                 comment=comment,
                 reasons=reasons,
-                scores=_scores(reasons),
+                scores={**(comment.scores or {}), **_scores(reasons)},
                 reports=reports,
                 report_reasons=report_reasons,
                 events=list(comment.events.all()),

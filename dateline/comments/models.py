@@ -98,6 +98,9 @@ class Comment(models.Model):
     # it joins the desk's Reported queue (still published) until a moderator decides.
     reported_at = models.DateTimeField(null=True, blank=True)
     moderation_reasons = models.JSONField(default=list, blank=True)
+    # The learned filters' scores (0–1) when the comment was posted, by kind ("spam",
+    # "abuse"); empty when no model was trained. Shown on the moderator's card.
+    scores = models.JSONField(default=dict, blank=True)
     likes_count = models.PositiveIntegerField(default=0)
     reports_count = models.PositiveIntegerField(default=0)
 

@@ -275,16 +275,14 @@ def comment_post(*, submission: Submission) -> PostResult:
             raise
         if limited is not None:
             submission = dataclasses.replace(submission, guards=(*submission.guards, limited))
-    screening = screen(
-        submission,
-        ScreenContext(
-            settings=site_settings,
-            now=now,
-            email_key=key,
-            policy=policy_for(article, site_settings),
-            fingerprint=fingerprint,
-        ),
+    context = ScreenContext(
+        settings=site_settings,
+        now=now,
+        email_key=key,
+        policy=policy_for(article, site_settings),
+        fingerprint=fingerprint,
     )
+    screening = screen(submission, context)
     if screening.status == REFUSE:
         if count_in_transaction:
             # Nothing will be written, so the attempt is counted on its own: a flood of refused
@@ -330,6 +328,7 @@ def comment_post(*, submission: Submission) -> PostResult:
                         created_at=now,
                         moderated_at=now if screening.status != Comment.Status.PENDING else None,
                         moderation_reasons=screening.reasons,
+                        scores={k: round(v, 4) for k, v in context.extra.get("scores", {}).items()},
                         ip_prefix=ip_prefix(submission.ip),
                         user_agent=submission.user_agent[:300],
                     )

@@ -98,6 +98,25 @@ def test_each_queue_lists_its_comments(client, moderator, article, comment_facto
     assert (other.pk in ids) == (queue == "all")
 
 
+def test_every_posted_comment_keeps_its_scores_and_the_card_shows_them(
+    client, moderator, abuse_model, submission_factory
+):
+    """A comment no filter objected to still has its score on the card (issue 4: "a score
+    per comment ... shown on the card"), held here as a first comment."""
+    result = comment_post(
+        submission=submission_factory(body="I disagree with the council: the wall is too low.")
+    )
+    held = Comment.objects.get(pk=result.comment.pk)
+    client.force_login(moderator)
+
+    text = " ".join(soup(client.get(desk("pending"))).get_text(" ", strip=True).split())
+
+    assert set(held.scores) == {"abuse"}
+    assert 0 <= held.scores["abuse"] < 0.5
+    assert [r["code"] for r in held.moderation_reasons] == ["first_comment"]
+    assert f"abuse {held.scores['abuse']:.2f}" in text
+
+
 def test_card_shows_article_parent_reasons_scores_reports_history_and_log(
     client, moderator, article, comment_factory
 ):
