@@ -224,14 +224,15 @@ class _ChunkPlan:
     targets: dict[int, str]  # comment → the status it gets (or keeps, when reports are cleared)
 
 
-def _chunk_plan(
-    *, comment_ids: Sequence[int], action: str, actor: Any, lock: bool = False
-) -> _ChunkPlan:
-    """Read what one chunk is to change: reads only (``lock``: inside the chunk's transaction,
-    locking the rows on databases that can)."""
-    found = moderatable_comments(user=actor).filter(pk__in=list(comment_ids)).order_by("pk")
-    if lock:
-        found = found.select_for_update(of=("self",))
+def _chunk_plan(*, comment_ids: Sequence[int], action: str, actor: Any) -> _ChunkPlan:
+    """Read what one chunk is to change, inside its transaction (the rows locked on databases
+    that can, so a concurrent decision waits instead of being logged with a stale status)."""
+    found = (
+        moderatable_comments(user=actor)
+        .filter(pk__in=list(comment_ids))
+        .order_by("pk")
+        .select_for_update(of=("self",))
+    )
     rows: list[_Row] = list(
         found.values_list(
             "pk", "status", "reported_at", "article_id", "parent_id", "in_reply_to_id"
@@ -277,27 +278,20 @@ def desk_bulk_chunk(
     """Decide on up to one chunk of comments in one short transaction: a few statements
     whatever the chunk's size. Comments ``actor`` may not moderate are skipped.
 
-    The chunk is read and its log rows are built before the write transaction (building 500
-    model instances costs several times the statements that store them); inside it the rows
-    are read again and, if a moderator or a reader's report changed one in between, planned
-    again there. ``longest_transaction`` is the time from BEGIN to COMMIT.
+    ``longest_transaction`` is the time from BEGIN to COMMIT.
 
     Raises KeyError for an unknown action."""
     if action not in DESK_ACTIONS:
         raise KeyError(action)
     reason = normalise_text(reason)[:500]
     now = timezone.now()
-    plan = _chunk_plan(comment_ids=comment_ids, action=action, actor=actor)
-    events = _chunk_events(plan=plan, action=action, actor=actor, reason=reason, now=now)
     committed: list[float] = []
     started = time.perf_counter()
     with transaction.atomic():
         # First callback after COMMIT (before the cache purge and task queueing below).
         transaction.on_commit(lambda: committed.append(time.perf_counter()))
-        again = _chunk_plan(comment_ids=comment_ids, action=action, actor=actor, lock=True)
-        if again != plan:
-            plan = again
-            events = _chunk_events(plan=plan, action=action, actor=actor, reason=reason, now=now)
+        plan = _chunk_plan(comment_ids=comment_ids, action=action, actor=actor)
+        events = _chunk_events(plan=plan, action=action, actor=actor, reason=reason, now=now)
         rows, targets = plan.rows, plan.targets
         current = {pk: status for pk, status, *_ in rows}
         by_target: dict[str, list[int]] = {}

@@ -188,21 +188,17 @@ def test_between_chunks_the_job_rests_as_long_as_the_chunk_held_the_lock():
     assert desk.chunk_pause(0.9) == desk.CHUNK_PAUSE_MAX
 
 
-def test_a_decision_taken_between_reading_a_chunk_and_writing_it_is_seen(
-    moderator, article, monkeypatch
-):
-    """A chunk is read before its write transaction and read again inside it: a comment
-    another moderator trashed in between is logged as trash → approved, not pending → approved."""
+def test_a_decision_taken_just_before_a_chunk_is_read_is_seen(moderator, article, monkeypatch):
+    """A chunk is read inside its write transaction: a comment another moderator trashed after
+    the job started is logged as trash → approved, not pending → approved."""
     ids = make_pending(article, 3)
     real = desk._chunk_plan
 
-    def read_then_another_moderator_decides(**kwargs: Any) -> Any:
-        plan = real(**kwargs)
-        if not kwargs.get("lock"):
-            Comment.objects.filter(pk=ids[0]).update(status="trash")
-        return plan
+    def another_moderator_decides_then_read(**kwargs: Any) -> Any:
+        Comment.objects.filter(pk=ids[0]).update(status="trash")
+        return real(**kwargs)
 
-    monkeypatch.setattr(desk, "_chunk_plan", read_then_another_moderator_decides)
+    monkeypatch.setattr(desk, "_chunk_plan", another_moderator_decides_then_read)
 
     result = desk_bulk(comment_ids=ids, action="approve", actor=moderator)
 
