@@ -47,7 +47,7 @@ class BannedCommenter(Rule):
                 connection.ops.adapt_datetimefield_value(context.now),
                 key,
                 # A ban outlives its commenter's erasure as a keyed hash of the address.
-                erased_ban_key(key) if key and not key.startswith("user:") else None,
+                erased_ban_key(key) if key else None,
                 network or None,
             ],
             _ban_fields(),

@@ -200,7 +200,7 @@ def desk_cards(*, comments: list[Comment], now: datetime | None = None) -> list[
     prefixes = {c.ip_prefix for c in comments if c.ip_prefix}
     histories = commenter_history(email_keys=keys)
     # A ban made before its commenter asked for erasure names them by a keyed hash.
-    hashed = {erased_ban_key(k): k for k in keys if k and not k.startswith("user:")}
+    hashed = {erased_ban_key(k): k for k in keys if k}
     bans: list[CommentBan] = []
     if comments:
         bans = list(

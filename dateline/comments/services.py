@@ -268,11 +268,8 @@ def comment_post(*, submission: Submission) -> PostResult:
                 limited = None
             else:
                 limited = rate_verdict(email_key=key, ip=submission.ip)
-        except CommentRateLimited:
-            earlier = _earlier_post(submission, email_key=key, fingerprint=fingerprint)
-            if earlier is not None:
-                return earlier
-            raise
+        except CommentRateLimited as over:
+            return _earlier_or_raise(over, submission, email_key=key, fingerprint=fingerprint)
         if limited is not None:
             submission = dataclasses.replace(submission, guards=(*submission.guards, limited))
     context = ScreenContext(
@@ -355,11 +352,8 @@ def comment_post(*, submission: Submission) -> PostResult:
                 return earlier
             if attempt == 2:
                 raise
-        except CommentRateLimited:
-            earlier = _earlier_post(submission, email_key=key, fingerprint=fingerprint)
-            if earlier is not None:
-                return earlier
-            raise
+        except CommentRateLimited as over:
+            return _earlier_or_raise(over, submission, email_key=key, fingerprint=fingerprint)
     raise AssertionError("unreachable")
 
 
@@ -396,6 +390,17 @@ def _earlier_post(submission: Submission, *, email_key: str, fingerprint: str) -
         idempotency_key=submission.idempotency_key,
     )
     return _duplicate(existing, submission) if existing is not None else None
+
+
+def _earlier_or_raise(
+    over: CommentRateLimited, submission: Submission, *, email_key: str, fingerprint: str
+) -> PostResult:
+    """Over a rate limit: a retry of a comment already stored is answered with it (the
+    reader's double submit is not a new comment); anything else gets the 429."""
+    earlier = _earlier_post(submission, email_key=email_key, fingerprint=fingerprint)
+    if earlier is None:
+        raise over
+    return earlier
 
 
 def _find_duplicate(

@@ -4,11 +4,9 @@ nudge its writer before it is posted (docs/moderation.md, "Nudge")."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from functools import lru_cache
+from collections.abc import Mapping
 from typing import Any
 
-from django.conf import settings
 from django.http import HttpRequest
 
 from dateline.core.net import client_ip
@@ -68,13 +66,6 @@ def submission_from_request(
     )
 
 
-@lru_cache(maxsize=8)
-def _nudges(paths: tuple[str, ...]) -> tuple[Callable[[str], bool], ...]:
-    """The ``nudge`` of every configured rule that has one (``paths``: the rule list)."""
-    found = (getattr(rule, "nudge", None) for rule in load_rules())
-    return tuple(nudge for nudge in found if callable(nudge))
-
-
 def submission_nudged(submission: Submission, *, acknowledged: bool) -> bool:
     """Whether to hand the comment back unsaved, telling its writer it may break the community
     guidelines (Coral's "nudge"), before it is posted.
@@ -91,4 +82,5 @@ def submission_nudged(submission: Submission, *, acknowledged: bool) -> bool:
         return False
     if not comment_settings_for(submission.article).nudge_commenters:
         return False
-    return any(nudge(submission.body) for nudge in _nudges(tuple(settings.DATELINE_COMMENT_RULES)))
+    nudges = (getattr(rule, "nudge", None) for rule in load_rules())
+    return any(nudge(submission.body) for nudge in nudges if callable(nudge))

@@ -33,7 +33,7 @@ from wagtail.snippets.views.snippets import (
 from dateline.news.models import ArticlePage
 
 from . import admin_views
-from .desk import desk_bulk, desk_bulk_start
+from .desk import desk_bulk_start
 from .desk_selectors import QUEUES, can_moderate, desk_counts, moderatable_comments
 from .models import Comment, CommentBan, DeskAssignment, DeskBulkJob
 from .services import comment_staff_edited
@@ -403,11 +403,6 @@ class _ModerateBulkAction(SnippetBulkAction):
             return HttpResponseRedirect(reverse("comments_desk_job", args=[outcome.pk]))
         messages.success(self.request, self.get_success_message(outcome.changed, 0))
         return redirect(self.next_url)
-
-    @classmethod
-    def execute_action(cls, objects: Any, user: Any = None, **kwargs: Any) -> tuple[int, int]:
-        result = desk_bulk(comment_ids=[o.pk for o in objects], action=cls.moderation, actor=user)
-        return result.changed, 0
 
     def get_success_message(self, num_parent_objects: int, num_child_objects: int) -> str:
         return format_html("{}: {} comment(s).", self.display_name, num_parent_objects)

@@ -71,9 +71,17 @@ class _ScoreRule(Rule):
             return None
         score = text_score(scorer, submission.body)
         context.extra.setdefault("scores", {})[self.kind] = score
-        high = self.high if self.high is not None else scorer.thresholds.high
-        low = self.low if self.low is not None else scorer.thresholds.low
+        high, low = self._thresholds(scorer)
         return score, high, low
+
+    def _thresholds(self, scorer: TextScorer) -> tuple[float, float]:
+        """(high, low): the class's own where set, else those chosen when the model was
+        trained."""
+        trained = scorer.thresholds
+        return (
+            self.high if self.high is not None else trained.high,
+            self.low if self.low is not None else trained.low,
+        )
 
 
 class SpamScore(_ScoreRule):
@@ -118,5 +126,4 @@ class AbusiveLanguage(_ScoreRule):
         scorer = get_scorer(self.kind)
         if scorer is None:
             return False
-        low = self.low if self.low is not None else scorer.thresholds.low
-        return text_score(scorer, text) >= low
+        return text_score(scorer, text) >= self._thresholds(scorer)[1]

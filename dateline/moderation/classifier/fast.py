@@ -129,9 +129,7 @@ def compile_linear(pipeline: Any) -> FastLinear | None:
             continue
         scale = float(weights.get(name, 1.0))
         if isinstance(part, TfidfVectorizer):
-            if not (
-                part.use_idf and part.norm == "l2" and not part.binary and part.dtype is not None
-            ):
+            if not (part.use_idf and part.norm == "l2" and not part.binary):
                 return None
             size = len(part.vocabulary_)
             idf = part.idf_.tolist()
