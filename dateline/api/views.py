@@ -52,9 +52,13 @@ VALIDATION = OpenApiResponse(
 
 
 class Pages(PageNumberPagination):
+    """Page-number paging whose bounds are checked and published from the same numbers, so the
+    OpenAPI document says what a request may ask for (``page_size=0`` is a 400 in both)."""
+
     page_size = 20
     page_size_query_param = "page_size"
     max_page_size = 100
+    max_page = 10**9
 
     def _number(self, request: Request, name: str, high: int) -> int | None:
         """A query parameter that must be one whole number from 1 to ``high``, or absent."""
@@ -71,8 +75,23 @@ class Pages(PageNumberPagination):
         )
 
     def paginate_queryset(self, queryset: Any, request: Request, view: Any = None) -> Any:
-        self._number(request, self.page_query_param, 10**9)  # malformed: 400, past the end: 404
+        # Malformed or out of bounds: 400; past the last page: 404 (Django's paginator).
+        self._number(request, self.page_query_param, self.max_page)
         return super().paginate_queryset(queryset, request, view)
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        bounds = {
+            self.page_query_param: {"minimum": 1, "maximum": self.max_page},
+            self.page_size_query_param: {
+                "minimum": 1,
+                "maximum": self.max_page_size,
+                "default": self.page_size,
+            },
+        }
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            parameter["schema"] = {**parameter["schema"], **bounds.get(parameter["name"], {})}
+        return parameters
 
 
 class PublicCacheMixin:
@@ -307,7 +326,7 @@ class StaffView(PublicCacheMixin):
 
 @extend_schema(
     parameters=[OpenApiParameter("status", str, enum=["pending", "approved", "spam", "trash"])],
-    responses={200: s.ModeratedCommentSerializer(many=True), 401: ERROR, 403: ERROR},
+    responses={200: s.ModeratedCommentSerializer(many=True), 401: ERROR, 403: ERROR, **NOT_FOUND},
 )
 class ModerationQueue(StaffView, generics.ListAPIView):
     """Comments by status, oldest first (staff)."""

@@ -305,6 +305,54 @@ def test_the_openapi_document_and_its_docs_page_are_served(client):
 
 
 @pytest.mark.django_db
+def test_every_paged_endpoint_publishes_the_paging_bounds_it_enforces(client, published):
+    from django.contrib.auth import get_user_model
+
+    moderator = get_user_model().objects.create_user("mod", password="pw-123-xyz")
+    moderator.groups.add(Group.objects.get(name="Moderator"))
+    auth = {"HTTP_AUTHORIZATION": f"Token {Token.objects.create(user=moderator).key}"}
+    paths = json.loads(client.get("/api/v1/schema/?format=json").content)["paths"]
+    paged = {
+        path.replace("{id}", str(published["article"].pk)): {
+            p["name"]: p["schema"] for p in operation.get("parameters", []) if p["in"] == "query"
+        }
+        for path, operations in paths.items()
+        for method, operation in operations.items()
+        if method == "get"
+        and any(p["name"] == "page_size" for p in operation.get("parameters", []))
+    }
+    assert set(paged) >= {
+        "/api/v1/articles/",
+        f"/api/v1/articles/{published['article'].pk}/comments/",
+        "/api/v1/authors/",
+        "/api/v1/tags/",
+        "/api/v1/moderation/comments/",
+    }
+
+    for url, query in paged.items():
+        size, page = query["page_size"], query["page"]
+        assert (size["minimum"], size["maximum"], page["minimum"]) == (1, 100, 1), url
+        assert page["maximum"] >= 10**6, url
+        status = {
+            value: client.get(url, {"page_size": value}, **auth).status_code
+            for value in (
+                size["minimum"] - 1,
+                size["minimum"],
+                size["maximum"],
+                size["maximum"] + 1,
+            )
+        }
+        assert status == {0: 400, 1: 200, 100: 200, 101: 400}, url
+        assert client.get(url, {"page": page["minimum"]}, **auth).status_code == 200, url
+        # Within the bounds but past the last page: not found, as the document says.
+        assert client.get(url, {"page": page["maximum"]}, **auth).status_code == 404, url
+        for refused in (page["minimum"] - 1, page["maximum"] + 1):
+            assert client.get(url, {"page": refused}, **auth).status_code == 400, url
+        responses = paths[url.replace(str(published["article"].pk), "{id}")]["get"]["responses"]
+        assert {"400", "404"} <= set(responses), url
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE])
 def test_api_conforms_to_its_schema_and_never_errors(published, mode):
     """schemathesis drives every operation of /api/v1/schema/: no server error, responses match
