@@ -13,6 +13,7 @@ from dateline.core.net import client_ip
 from dateline.news.models import ArticlePage
 
 from .guards import HONEYPOT_FIELD, STAMP_FIELD, honeypot_verdict, stamp_verdict
+from .models import CommentSettings
 from .rules import SPAM, Submission, Verdict, load_rules
 from .services import comment_settings_for
 
@@ -66,7 +67,9 @@ def submission_from_request(
     )
 
 
-def submission_nudged(submission: Submission, *, acknowledged: bool) -> bool:
+def submission_nudged(
+    submission: Submission, *, acknowledged: bool, site_settings: CommentSettings | None = None
+) -> bool:
     """Whether to hand the comment back unsaved, telling its writer it may break the community
     guidelines (Coral's "nudge"), before it is posted.
 
@@ -75,12 +78,13 @@ def submission_nudged(submission: Submission, *, acknowledged: bool) -> bool:
     threshold, never without a model), when the site's ``nudge_commenters`` setting is on. Never
     for a text its writer was already nudged about (``acknowledged``), for staff (not
     moderated), on a closed article, or for a robot the honeypot caught (it learns nothing).
-    Runs no query: the site's settings are those the form was built with."""
+    Runs no query: the site's settings (``site_settings``, by default the article's site's)
+    are those the form was built with."""
     if acknowledged or submission.is_staff or not submission.article.comments_open():
         return False
     if any(guard.status == SPAM for guard in submission.guards):
         return False
-    if not comment_settings_for(submission.article).nudge_commenters:
+    if not (site_settings or comment_settings_for(submission.article)).nudge_commenters:
         return False
     nudges = (getattr(rule, "nudge", None) for rule in load_rules())
     return any(nudge(submission.body) for nudge in nudges if callable(nudge))

@@ -11,7 +11,8 @@ models. The score goes into the reason (shown on the moderator's card) and into
 ``AbusiveLanguage`` also answers ``nudge(text)``: the comment form asks the configured rules
 that have one, before posting, whether to tell the writer the comment may break the community
 guidelines (docs/moderation.md, "Nudge"). The form's question and the rule's check score the
-same text once: the last score per kind is remembered per thread (:func:`text_score`).
+same text once: the last score per kind is remembered per thread (:func:`text_score`), and a
+caller that scored a batch can hand each score in (:func:`remember_score`).
 """
 
 from __future__ import annotations
@@ -43,6 +44,13 @@ def text_score(scorer: TextScorer, text: str) -> float:
     score = scorer.score([text])[0]
     _last.by_kind[scorer.kind] = (scorer, text, score)
     return score
+
+
+def remember_score(scorer: TextScorer, text: str, score: float) -> None:
+    """Make ``score`` the answer of the next :func:`text_score` of ``text`` by ``scorer`` in
+    this thread: for a caller that scored a batch at once and screens its texts one by one
+    (``manage.py moderation_score --outcome``)."""
+    _last.by_kind[scorer.kind] = (scorer, text, score)
 
 
 def comment_score(kind: str, text: str) -> float | None:

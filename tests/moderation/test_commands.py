@@ -1,12 +1,24 @@
 from __future__ import annotations
 
 import io
+import shutil
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from wagtail.models import Site
 
-from dateline.moderation.classifier import TextScorer
+from dateline.comments.models import Comment, CommentSettings
+from dateline.comments.rules import Submission
+from dateline.comments.services import comment_moderate, comment_post
+from dateline.comments.submissions import submission_nudged
+from dateline.moderation.classifier import TextScorer, clear_scorer_cache
+from dateline.moderation.scoring import SpamScore
+from dateline.news.models import ArticlePage
 
 from .conftest import ABUSE_CSV, SPAM_CSV
 
@@ -110,3 +122,205 @@ def test_train_filters_names_a_missing_column(tmp_path: Path) -> None:
             "train_filters", "--only", "spam", "--spam-csv", str(SPAM_CSV),
             "--output-dir", str(tmp_path), stdout=io.StringIO(),
         )  # fmt: skip
+
+
+# --- moderation_score --outcome: what the site would do with each line ----------------------------
+
+# Written for these tests: the tiny spam model below learns from them.
+SPAM_EXAMPLES = [
+    "Earn 500 dollars a day from home, click www.quick-cash.biz now!!!",
+    "FREE iPhone giveaway, claim yours at http://win-prizes.top today",
+    "Crypto bot turned 100 into 9000 in a week, join https://moon-profit.xyz",
+    "Cheap pills online, no prescription, visit www.pharma-deals.shop",
+    "Make money fast!!! Work from home, message me on WhatsApp +44 7700 900123",
+    "Subscribe to my channel for daily giveaways and free gift cards!!!",
+]
+HAM_EXAMPLES = [
+    "I disagree with the council: the wall is too low.",
+    "The ferry timetable change will hurt people who work early shifts.",
+    "Thank you for reporting on the harbour, it matters to us here.",
+    "My grandfather helped build the old sea wall in 1953.",
+    "Does anyone know when the public consultation closes?",
+    "The budget figures in the third paragraph do not add up.",
+]
+# Under the abuse_model fixture (low ≈ 0.54, high ≈ 0.89) and the spam model below.
+CIVIL = "I think the harbour plan is sensible, though late."  # abuse ≈ 0.03
+RUDE = "You clueless idiot, the sea wall was never going to hold."  # abuse ≈ 0.77: nudge
+ABUSIVE = "You absolute moron, nobody cares about your stupid sea wall."  # abuse ≈ 1.0: hold
+SPAMMY = "Earn 900 dollars a day from home!!! Click www.easy-money.biz for free gift cards"
+SUSPECT = "My lawyer says the council will lose the lawsuit over the sea wall."  # word list
+
+
+@pytest.fixture(scope="session")
+def tiny_spam_scorer() -> TextScorer:
+    return TextScorer.train(
+        SPAM_EXAMPLES + HAM_EXAMPLES,
+        [1] * len(SPAM_EXAMPLES) + [0] * len(HAM_EXAMPLES),
+        kind="spam",
+    )
+
+
+@pytest.fixture
+def filters(
+    abuse_model: Path,
+    tiny_spam_scorer: TextScorer,
+    tmp_path: Path,
+    settings: Any,
+    monkeypatch: Any,
+) -> Path:
+    """The site's filters: the fixture-trained abuse model and a tiny spam model trained here.
+    The spam model's own thresholds mean nothing on twelve examples, so the rule's are set."""
+    models = tmp_path / "models"
+    models.mkdir()
+    shutil.copy(abuse_model / "abuse.joblib", models / "abuse.joblib")
+    tiny_spam_scorer.save(models / "spam.joblib")
+    settings.DATELINE_MODEL_DIR = models
+    monkeypatch.setattr(SpamScore, "high", 0.9)
+    monkeypatch.setattr(SpamScore, "low", 0.5)
+    clear_scorer_cache()
+    return models
+
+
+def run_outcome(path: Path | str, *flags: str) -> list[list[str]]:
+    out = io.StringIO()
+    call_command("moderation_score", *flags, str(path), stdout=out)
+    return [line.split("\t") for line in out.getvalue().splitlines()]
+
+
+def write_lines(tmp_path: Path, *lines: str) -> Path:
+    path = tmp_path / "comments.txt"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def returning_commenter(article: ArticlePage) -> Callable[[str], Submission]:
+    """Submissions from a reader one of whose comments was approved before."""
+
+    def submission(body: str) -> Submission:
+        return Submission(
+            article=article,
+            name="Ada Reader",
+            email="ada@example.org",
+            body=body,
+            ip="203.0.113.77",
+            user_agent="TestBrowser/1.0",
+        )
+
+    first = comment_post(submission=submission("A first, civil remark about the harbour."))
+    comment_moderate(comment=first.comment, action="approve")
+    return submission
+
+
+def what_posting_does(submission: Submission) -> str:
+    """The form's path: the nudge is asked first; sent again (or not nudged), it is posted."""
+    nudged = submission_nudged(submission, acknowledged=False)
+    status = comment_post(submission=submission).comment.status
+    if status == Comment.Status.APPROVED:
+        return "nudged" if nudged else "published"
+    return {Comment.Status.PENDING: "held", Comment.Status.SPAM: "spam"}[status]
+
+
+@pytest.mark.django_db
+def test_outcome_column_agrees_with_what_posting_the_same_text_does(
+    filters: Path, section: Any, article_factory: Any, tmp_path: Path
+) -> None:
+    site_settings = CommentSettings.for_site(Site.objects.get(is_default_site=True))
+    site_settings.moderation_words = "lawsuit"
+    site_settings.save()
+    texts = [CIVIL, RUDE, ABUSIVE, SPAMMY, SUSPECT]
+
+    rows = run_outcome(write_lines(tmp_path, *texts), "--outcome")
+
+    article = article_factory(parent=section, title="Harbour wall", slug="harbour-wall")
+    post = returning_commenter(article)
+    posted = [what_posting_does(post(text)) for text in texts]
+    assert [row[2] for row in rows] == posted
+    assert posted == ["published", "nudged", "held", "spam", "held"]
+
+
+@pytest.mark.django_db
+def test_outcome_follows_the_default_sites_settings(filters: Path, tmp_path: Path) -> None:
+    site_settings = CommentSettings.for_site(Site.objects.get(is_default_site=True))
+    site_settings.premoderate = True
+    site_settings.save()
+
+    rows = run_outcome(write_lines(tmp_path, CIVIL, RUDE), "--outcome")
+
+    assert [row[2] for row in rows] == ["held", "held"]
+
+
+@pytest.mark.django_db
+def test_outcome_writes_nothing_and_takes_the_defaults_from_an_empty_database(
+    filters: Path, tmp_path: Path
+) -> None:
+    Site.objects.all().delete()
+    path = write_lines(tmp_path, CIVIL, RUDE, ABUSIVE, SPAMMY)
+
+    with CaptureQueriesContext(connection) as queries:
+        rows = run_outcome(path, "--outcome")
+
+    assert [row[2] for row in rows] == ["published", "nudged", "held", "spam"]
+    assert not CommentSettings.objects.exists()
+    writes = [q["sql"] for q in queries if not q["sql"].lstrip().upper().startswith("SELECT")]
+    assert writes == []
+    assert len(queries) <= 2  # the default site and its settings, once for the whole file
+
+
+@pytest.mark.django_db
+def test_outcome_scores_each_line_once_in_the_batch(
+    filters: Path, tmp_path: Path, monkeypatch: Any
+) -> None:
+    scored: dict[str, list[int]] = {"spam": [], "abuse": []}
+    original = TextScorer.score
+
+    def spy(self: TextScorer, texts: Any) -> list[float]:
+        scored[self.kind].append(len(texts))
+        return original(self, texts)
+
+    monkeypatch.setattr(TextScorer, "score", spy)
+    run_outcome(write_lines(tmp_path, CIVIL, RUDE, ABUSIVE, SPAMMY, SUSPECT), "--outcome")
+
+    # One call per kind for the batch; the nudge and the rules reuse its scores.
+    assert scored == {"spam": [5], "abuse": [5]}
+
+
+@pytest.mark.django_db
+def test_outcome_adds_a_column_and_leaves_the_scores_as_they_were(
+    filters: Path, tmp_path: Path
+) -> None:
+    path = write_lines(tmp_path, CIVIL, "", SPAMMY)
+
+    plain = run_outcome(path)
+    with_outcome = run_outcome(path, "--outcome")
+
+    assert all(len(row) == 2 for row in plain)
+    assert [row[:2] for row in with_outcome] == plain
+    # An empty line is scored as before; the form would not take it.
+    assert [row[2] for row in with_outcome] == ["published", "refused", "spam"]
+
+
+@pytest.mark.django_db
+def test_outcome_reads_standard_input(filters: Path, monkeypatch: Any) -> None:
+    data = f"{CIVIL}\n{RUDE}\r\n{SPAMMY}".encode()
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(data), encoding="utf-8"))
+
+    rows = run_outcome("-", "--outcome")
+
+    assert [row[2] for row in rows] == ["published", "nudged", "spam"]
+
+
+@pytest.mark.django_db
+def test_outcome_names_the_line_that_is_not_utf8(
+    filters: Path, tmp_path: Path, monkeypatch: Any
+) -> None:
+    bad = b"fine\ncaf\xe9 latin-1\n"
+    path = tmp_path / "comments.txt"
+    path.write_bytes(bad)
+    out = io.StringIO()
+    with pytest.raises(CommandError, match=r"line 2 is not valid UTF-8"):
+        call_command("moderation_score", "--outcome", str(path), stdout=out)
+    assert out.getvalue() == ""
+
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(bad), encoding="utf-8"))
+    with pytest.raises(CommandError, match=r"line 2 is not valid UTF-8"):
+        call_command("moderation_score", "--outcome", "-", stdout=io.StringIO())
