@@ -226,6 +226,11 @@ def _effective_parent(
     return Comment.objects.get(article_id=article.pk, path=ancestor_path)
 
 
+def _scores(context: ScreenContext) -> dict[str, float]:
+    """The learned filters' scores the rules left in ``context``, as a comment keeps them."""
+    return {kind: round(score, 4) for kind, score in context.extra.get("scores", {}).items()}
+
+
 @dataclass(frozen=True)
 class PostResult:
     comment: Comment
@@ -325,7 +330,7 @@ def comment_post(*, submission: Submission) -> PostResult:
                         created_at=now,
                         moderated_at=now if screening.status != Comment.Status.PENDING else None,
                         moderation_reasons=screening.reasons,
-                        scores={k: round(v, 4) for k, v in context.extra.get("scores", {}).items()},
+                        scores=_scores(context),
                         ip_prefix=ip_prefix(submission.ip),
                         user_agent=submission.user_agent[:300],
                     )
@@ -530,7 +535,8 @@ def edit_window_open(comment: Comment, *, now: Any = None) -> bool:
 
 def comment_edit_by_author(*, comment: Comment, body: str) -> Comment:
     """Change the text of one's own comment within the edit window; it is screened again, so an
-    approved comment that now breaks a rule goes back to the queue. Raises NotAllowed."""
+    approved comment that now breaks a rule goes back to the queue, and its learned-filter
+    scores are those of the new text. Raises NotAllowed."""
     if not edit_window_open(comment) or comment.status in (
         Comment.Status.SPAM,
         Comment.Status.TRASH,
@@ -547,16 +553,14 @@ def comment_edit_by_author(*, comment: Comment, body: str) -> Comment:
         user_id=comment.user_id,
         is_staff=comment.is_staff,
     )
-    screening = screen(
-        submission,
-        ScreenContext(
-            settings=comment_settings_for(article),
-            now=timezone.now(),
-            email_key=comment.email_key,
-            policy=comment_policy_for(article),
-            fingerprint=body_fingerprint(body),
-        ),
+    context = ScreenContext(
+        settings=comment_settings_for(article),
+        now=timezone.now(),
+        email_key=comment.email_key,
+        policy=comment_policy_for(article),
+        fingerprint=body_fingerprint(body),
     )
+    screening = screen(submission, context)
     if screening.status == REFUSE:
         refusal = screening.verdicts[-1]
         raise NotAllowed(refusal.reason, field="comment" if refusal.field else None)
@@ -565,12 +569,21 @@ def comment_edit_by_author(*, comment: Comment, body: str) -> Comment:
         comment.body = body
         comment.body_hash = body_fingerprint(body)
         comment.edited_at = timezone.now()
+        # The earlier scores were the earlier text's (none when no filter scored this one).
+        comment.scores = _scores(context)
         if screening.status != Comment.Status.APPROVED and old_status == Comment.Status.APPROVED:
             comment.status = screening.status
             comment.moderation_reasons = screening.reasons
         try:
             comment.save(
-                update_fields=["body", "body_hash", "edited_at", "status", "moderation_reasons"]
+                update_fields=[
+                    "body",
+                    "body_hash",
+                    "edited_at",
+                    "status",
+                    "moderation_reasons",
+                    "scores",
+                ]
             )
         except IntegrityError as exc:
             raise NotAllowed(

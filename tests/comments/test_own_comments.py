@@ -8,11 +8,14 @@ from urllib.parse import quote
 
 import pytest
 import time_machine
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from dateline.comments.models import Comment
 from dateline.comments.services import comment_moderate
+from dateline.moderation.scoring import comment_score
 
 from .conftest import ORIGIN, own_token_from, soup, textarea_text
 
@@ -74,6 +77,32 @@ def test_editing_an_approved_comment_into_a_link_list_sends_it_back_to_moderatio
     assert comment.status == Comment.Status.PENDING
     assert "links" in [r["code"] for r in comment.moderation_reasons]
     assert article.comment_count == 0
+
+
+def test_edit_keeps_the_new_texts_scores_in_the_same_update(client, post_comment, abuse_model):
+    civil = "I disagree with the council: the wall is too low."
+    abusive = "You absolute moron, nobody cares about your stupid sea wall."
+    response = post_comment(comment=civil)
+    comment, token = Comment.objects.get(), own_token_from(response["Location"])
+    assert comment.scores == {"abuse": round(comment_score("abuse", civil), 4)}
+    comment_moderate(comment=comment, action="approve")
+
+    with CaptureQueriesContext(connection) as queries:
+        client.post(
+            f"/comments/{comment.pk}/edit/", {"comment": abusive, "own": token}, HTTP_ORIGIN=ORIGIN
+        )
+
+    comment.refresh_from_db()
+    assert comment.body == abusive
+    assert comment.scores == {"abuse": round(comment_score("abuse", abusive), 4)}
+    assert comment.scores["abuse"] > 0.9
+    assert comment.status == Comment.Status.PENDING
+    assert "abusive_language" in [r["code"] for r in comment.moderation_reasons]
+    # One UPDATE writes the new text with its screening, scores included.
+    updates = [q["sql"] for q in queries if q["sql"].startswith("UPDATE")]
+    edits = [sql for sql in updates if Comment._meta.db_table in sql and '"body"' in sql]
+    assert len(edits) == 1
+    assert '"scores"' in edits[0]
 
 
 @pytest.mark.parametrize(
