@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -298,3 +299,34 @@ def test_publishing_keeps_the_first_publication_time(draft, staff, time_machine)
     draft.refresh_from_db()
     assert draft.first_published_at == first
     assert draft.last_published_at == first + timedelta(hours=3)
+
+
+# --- A new page's slug -------------------------------------------------------------------------
+
+
+def title_input(html: str) -> str:
+    """The page editor's title field, as rendered."""
+    match = re.search(r'<input[^>]*\bname="title"[^>]*>', html)
+    assert match, "no title field in the page editor"
+    return match.group(0)
+
+
+@pytest.mark.parametrize(
+    ("role", "page_type", "parent"),
+    [
+        (REPORTER, "news/articlepage", "section"),
+        (ADMINISTRATOR, "news/sectionpage", "home"),
+    ],
+)
+def test_a_new_pages_slug_is_filled_from_its_title(request, client, staff, role, page_type, parent):
+    # The slug is on the Promote tab, where a reporter writing a first article never looks.
+    parent_page = request.getfixturevalue(parent)
+    client.force_login(staff[role])
+
+    response = client.get(f"/admin/pages/add/{page_type}/{parent_page.pk}/")
+
+    assert response.status_code == 200
+    title = title_input(response.content.decode())
+    assert "w-sync" in title
+    assert re.search(r'data-w-sync-target-value="[^"]*#id_slug', title)
+    assert "blur-&gt;w-sync#apply" in title or "blur->w-sync#apply" in title

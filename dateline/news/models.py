@@ -22,7 +22,13 @@ from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from taggit.models import Tag, TaggedItemBase
-from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, PageChooserPanel
+from wagtail.admin.panels import (
+    FieldPanel,
+    InlinePanel,
+    MultiFieldPanel,
+    PageChooserPanel,
+    TitleFieldPanel,
+)
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
@@ -266,7 +272,9 @@ class ArticlePage(CachedPageMixin, Page):
     body_text = models.TextField(blank=True, default="", editable=False)
 
     content_panels = [
-        FieldPanel("title", heading=_("Headline")),
+        # Fills the slug (Promote tab) from the headline until the article is first published,
+        # as Wagtail's own title panel does: a reporter never has to type one.
+        TitleFieldPanel("title", heading=_("Headline"), placeholder=_("Headline*")),
         FieldPanel("standfirst"),
         MultiFieldPanel(
             [
