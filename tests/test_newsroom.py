@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from wagtail.models import WorkflowState
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
+from wagtail.users.models import UserProfile
 
 from dateline.news.models import ArticlePage
 from dateline.news.services import ADMINISTRATOR, EDITOR, MODERATOR, REPORTER, WORKFLOW_NAME
@@ -44,8 +45,11 @@ def draft(section, article_factory, staff):
     )
 
 
-def edit_form_data(article: ArticlePage, *, title: str, action: str) -> dict[str, str]:
-    """What the Wagtail page editor posts for ``article``, with a new headline."""
+def edit_form_data(
+    article: ArticlePage, *, title: str, action: str, go_live_at: str = ""
+) -> dict[str, str]:
+    """What the Wagtail page editor posts for ``article``, with a new headline (and a go-live
+    time as the schedule dialog's field holds it, "2026-12-07 09:00")."""
     byline = [{"id": str(e.pk), "author": str(e.author_id)} for e in article.byline.all()]
     data = nested_form_data(
         {
@@ -71,11 +75,15 @@ def edit_form_data(article: ArticlePage, *, title: str, action: str) -> dict[str
             "comments": inline_formset([]),
             "seo_title": "",
             "search_description": "",
-            "go_live_at": "",
+            "go_live_at": go_live_at,
             "expire_at": "",
         }
     )
-    if action:
+    if action in ("approve", "reject"):
+        # "Approve and Publish" / "Request changes" in the editor's footer menu.
+        data["action-workflow-action"] = "true"
+        data["workflow-action-name"] = action
+    elif action:
         data[f"action-{action}"] = action
     return data
 
@@ -330,3 +338,113 @@ def test_a_new_pages_slug_is_filled_from_its_title(request, client, staff, role,
     assert "w-sync" in title
     assert re.search(r'data-w-sync-target-value="[^"]*#id_slug', title)
     assert "blur-&gt;w-sync#apply" in title or "blur->w-sync#apply" in title
+
+
+# --- Saying when a scheduled article goes live -------------------------------------------------
+
+
+def messages_after(response) -> list[str]:
+    """The messages the admin shows on the page a POST redirected to."""
+    return [str(m) for m in response.context["messages"]]
+
+
+@pytest.fixture
+def submitted(client, section, article_factory, staff, time_machine):
+    """A reporter's new article (never published), submitted for review on 6 December 2026."""
+    time_machine.move_to(datetime(2026, 12, 6, 13, 0, tzinfo=UTC), tick=False)
+    article = article_factory(
+        parent=section, title="Budget day", slug="budget-day", live=False, owner=staff[REPORTER]
+    )
+    client.force_login(staff[REPORTER])
+    edit_url = reverse("wagtailadmin_pages:edit", args=[article.pk])
+    response = client.post(edit_url, edit_form_data(article, title="Budget day", action="submit"))
+    assert response.status_code == 302, form_errors(response)
+    client.force_login(staff[EDITOR])
+    return ArticlePage.objects.get(pk=article.pk)
+
+
+def test_approve_and_publish_with_a_go_live_time_to_come_says_when_in_the_newsrooms_zone(
+    client, submitted, staff, settings
+):
+    settings.TIME_ZONE = "Europe/Berlin"
+    # The editor works in New York: the form's time is theirs, the message the newsroom's.
+    profile = UserProfile.get_for_user(staff[EDITOR])
+    profile.current_time_zone = "America/New_York"
+    profile.save()
+    edit_url = reverse("wagtailadmin_pages:edit", args=[submitted.pk])
+
+    response = client.post(
+        edit_url,
+        edit_form_data(
+            submitted, title="Budget day", action="approve", go_live_at="2026-12-07 09:00"
+        ),
+        follow=True,
+    )
+
+    article = ArticlePage.objects.get(pk=submitted.pk)
+    assert not article.live
+    assert article.scheduled_revision.approved_go_live_at == datetime(
+        2026, 12, 7, 14, 0, tzinfo=UTC
+    )
+    shown = messages_after(response)
+    assert (
+        "‘Budget day’ is scheduled to go live on 7 December 2026, 15:00 CET; "
+        "until then readers cannot see it."
+    ) in shown
+    assert not any("has been updated" in m for m in shown)
+
+
+def test_approve_and_publish_without_a_go_live_time_keeps_wagtails_message(client, submitted):
+    edit_url = reverse("wagtailadmin_pages:edit", args=[submitted.pk])
+
+    response = client.post(
+        edit_url, edit_form_data(submitted, title="Budget day", action="approve"), follow=True
+    )
+
+    assert ArticlePage.objects.get(pk=submitted.pk).live
+    shown = messages_after(response)
+    assert any("has been updated" in m for m in shown)
+    assert not any("scheduled" in m for m in shown)
+
+
+def test_publishing_a_new_version_later_says_readers_keep_the_published_one(
+    client, draft, staff, time_machine
+):
+    time_machine.move_to(datetime(2026, 12, 6, 13, 0, tzinfo=UTC), tick=False)
+    draft.save_revision(user=staff[EDITOR]).publish(user=staff[EDITOR])
+    client.force_login(staff[EDITOR])
+    edit_url = reverse("wagtailadmin_pages:edit", args=[draft.pk])
+
+    response = client.post(
+        edit_url,
+        edit_form_data(
+            draft, title="Ferry strike ends", action="publish", go_live_at="2026-12-07 09:00"
+        ),
+        follow=True,
+    )
+
+    shown = messages_after(response)
+    assert (
+        "This version of ‘Ferry strike ends’ is scheduled to go live on 7 December 2026, "
+        "09:00 UTC; until then readers see the published version."
+    ) in shown
+    assert not any("has been scheduled for publishing" in m for m in shown)
+
+
+def test_saving_a_draft_with_a_go_live_time_schedules_nothing_and_says_so(
+    client, draft, staff, time_machine
+):
+    time_machine.move_to(datetime(2026, 12, 6, 13, 0, tzinfo=UTC), tick=False)
+    client.force_login(staff[EDITOR])
+    edit_url = reverse("wagtailadmin_pages:edit", args=[draft.pk])
+
+    response = client.post(
+        edit_url,
+        edit_form_data(draft, title="Ferry strike ends", action="", go_live_at="2026-12-07 09:00"),
+        follow=True,
+    )
+
+    assert ArticlePage.objects.get(pk=draft.pk).scheduled_revision is None
+    shown = messages_after(response)
+    assert any("has been updated" in m for m in shown)
+    assert not any("scheduled" in m for m in shown)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
@@ -10,10 +11,12 @@ from django.conf import settings
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.core.paginator import Page as PaginatorPage
 from django.db import connection
-from django.db.models import F, Prefetch, Q, QuerySet, Window
+from django.db.models import F, Prefetch, Q, QuerySet, Subquery, Window
 from django.db.models.functions import RowNumber
+from django.utils import timezone
 from django.utils.safestring import SafeString
 from wagtail.images import get_image_model
+from wagtail.models import Page, Revision
 
 from dateline.core.db import select_one
 
@@ -400,4 +403,15 @@ def article_search(
         count=count,
         count_capped=capped,
         suggestion=search_suggestion(terms=terms) if count == 0 else None,
+    )
+
+
+def page_scheduled_go_live(*, page_id: int) -> datetime | None:
+    """When the page's newest revision is approved to go live later (scheduled by "Publish" or
+    "Approve and Publish" with a go-live time to come), that time; otherwise None. One query."""
+    newest = Page.objects.filter(pk=page_id).values("latest_revision_id")
+    return (
+        Revision.objects.filter(pk=Subquery(newest), approved_go_live_at__gt=timezone.now())
+        .values_list("approved_go_live_at", flat=True)
+        .first()
     )

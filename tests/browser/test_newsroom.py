@@ -1,16 +1,21 @@
 """The newsroom in a real browser: a reporter's first article, from "Add child page" to
-"submitted for review" without ever typing a slug."""
+"submitted for review" without ever typing a slug; an editor's review of an article, to a
+publication at a go-live time the editor confirmed with "Save schedule"."""
 
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
-from dateline.news.models import ArticlePage, SectionPage
+from dateline.news.models import ArticleAuthor, ArticlePage, Author, SectionPage
 
 HEADLINE = "Ferry crossings resume after nine-day strike"
 STANDFIRST = "The union accepted a pay offer overnight; the first boats leave at six."
@@ -69,3 +74,60 @@ def test_reporter_submits_a_first_article_without_typing_a_slug(
     assert article.byline.get().author.name == "Mara Ellison"
     body = article.get_latest_revision_as_object().body
     assert PARAGRAPH in str(body[0].value)
+
+
+def submitted_by_the_reporter(section: SectionPage) -> ArticlePage:
+    """The demo reporter's new article, submitted to the newsroom's review workflow."""
+    reporter = get_user_model().objects.get(username="reporter")
+    article = ArticlePage(
+        title=HEADLINE,
+        slug="ferry-crossings-resume",
+        standfirst=STANDFIRST,
+        body=[("paragraph", f"<p>{PARAGRAPH}</p>")],
+        owner=reporter,
+        live=False,
+    )
+    section.add_child(instance=article)
+    ArticleAuthor.objects.create(article=article, author=Author.objects.get(slug="mara-ellison"))
+    article.save_revision(user=reporter)
+    article.get_workflow().start(article, reporter)
+    return article
+
+
+def test_editor_approves_an_article_to_go_live_at_a_confirmed_time(
+    demo_lead_site: LiveServer, page: Page
+) -> None:
+    base = demo_lead_site.url
+    article = submitted_by_the_reporter(SectionPage.objects.get(slug="international"))
+    newsroom = ZoneInfo(settings.TIME_ZONE)
+    go_live = (timezone.now().astimezone(newsroom) + timedelta(days=30)).replace(
+        hour=9, minute=0, second=0, microsecond=0
+    )
+    sign_in(page, base, "editor")
+
+    page.get_by_role("link", name=HEADLINE).click()
+    page.wait_for_url(re.compile(rf"/admin/pages/{article.pk}/edit/$"))
+    page.get_by_role("button", name="Toggle status").click()
+    page.get_by_role("button", name="Set schedule").click()
+    dialog = page.get_by_role("dialog", name="Set publishing schedule")
+    dialog.get_by_label("Go live date/time").fill(f"{go_live:%Y-%m-%d} 09:00")
+    # The date picker covers the button; the keyboard reaches it.
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    expect(dialog.get_by_role("button", name="Save schedule")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator(".messages")).to_contain_text("has been updated")
+    assert ArticlePage.objects.get(pk=article.pk).scheduled_revision is None  # not approved yet
+
+    footer_action(page, "Approve and Publish")
+
+    page.wait_for_url(re.compile(r"/admin/pages/\d+/$"))
+    expect(page.locator(".messages")).to_have_text(
+        f"‘{HEADLINE}’ is scheduled to go live on {go_live.day} {go_live:%B %Y}, "
+        f"09:00 {go_live.tzname()}; until then readers cannot see it."
+    )
+    article = ArticlePage.objects.get(pk=article.pk)
+    assert not article.live
+    assert not article.workflow_in_progress
+    assert article.scheduled_revision.approved_go_live_at == go_live
+    assert page.request.get(f"{base}/international/ferry-crossings-resume/").status == 404

@@ -1,0 +1,63 @@
+"""The newsroom's additions to Wagtail's page editor."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import escape
+from django.utils.translation import gettext as _
+from wagtail import hooks
+
+from .selectors import page_scheduled_go_live
+
+# The site's own date format (news/includes/time.html), so the newsroom reads one format.
+NEWSROOM_DATETIME_FORMAT = "j F Y, H:i T"
+
+
+def newsroom_time(value: datetime) -> str:
+    """``value`` in the newsroom's time zone (settings.TIME_ZONE), whatever the editor's own:
+    "7 December 2026, 09:00 UTC"."""
+    local = timezone.localtime(value, ZoneInfo(settings.TIME_ZONE))
+    return date_format(local, NEWSROOM_DATETIME_FORMAT)
+
+
+@hooks.register("after_create_page")
+@hooks.register("after_edit_page")
+def say_when_a_scheduled_page_goes_live(request: HttpRequest, page: Any) -> None:
+    """After "Approve and Publish" or "Publish" with a go-live time to come, Wagtail says only
+    "has been updated" (or "scheduled for publishing", without a time): say what will happen
+    and when, in place of that message."""
+    if request.method != "POST" or not request.accepts("text/html"):
+        return  # autosave and other script requests show no messages
+    go_live_at = page_scheduled_go_live(page_id=page.pk)
+    if go_live_at is None:
+        return
+    title = page.get_admin_display_title()
+    when = newsroom_time(go_live_at)
+    if page.live:
+        text = _(
+            "This version of ‘%(title)s’ is scheduled to go live on %(when)s; until then readers "
+            "see the published version."
+        ) % {"title": title, "when": when}
+    else:
+        text = _(
+            "‘%(title)s’ is scheduled to go live on %(when)s; until then readers cannot see it."
+        ) % {"title": title, "when": when}
+    # Wagtail's own confirmation of this request names the page (its title, HTML-escaped):
+    # drop it, keep every other message.
+    storage = messages.get_messages(request)
+    kept = [
+        message
+        for message in storage
+        if not (message.level == messages.SUCCESS and escape(title) in str(message.message))
+    ]
+    for message in kept:
+        messages.add_message(request, message.level, message.message, extra_tags=message.extra_tags)
+    messages.success(request, text)
