@@ -36,7 +36,8 @@ from . import admin_views
 from .desk import desk_bulk_start
 from .desk_selectors import QUEUES, can_moderate, desk_counts, moderatable_comments
 from .models import Comment, CommentBan, DeskAssignment, DeskBulkJob
-from .services import comment_staff_edited
+from .services import comment_staff_edited, email_key_for
+from .text import avatar_data_url
 
 
 class CommentFilterSet(WagtailFilterSet):
@@ -439,3 +440,17 @@ class TrashBulkAction(_ModerateBulkAction):
 def after_comment_edit(request: Any, instance: Any) -> None:
     if isinstance(instance, Comment):
         comment_staff_edited(comment=instance, actor=request.user)
+
+
+@hooks.register("get_avatar_url")
+def staff_avatar_url(user: Any, size: int) -> str | None:
+    """A staff member's avatar in the admin: the picture their comments carry (drawn from their
+    user id, as in the thread), as a data: URL, so no page asks another host (Gravatar is off:
+    WAGTAIL_GRAVATAR_PROVIDER_URL). None lets Wagtail show an avatar uploaded in the account."""
+    if getattr(user, "pk", None) is None:
+        return None
+    # A user without a profile yet has no upload (the reverse accessor raises AttributeError).
+    profile = getattr(user, "wagtail_userprofile", None)
+    if profile is not None and profile.avatar:
+        return None
+    return avatar_data_url(email_key_for(email=user.email, user_id=user.pk))
