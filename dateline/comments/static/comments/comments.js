@@ -167,6 +167,9 @@
           return response.json().then(function (data) { return { response: response, data: data }; }, function () {
             return { response: response, data: { ok: false, message: "The server did not answer properly. Your text is still here; please try again." } };
           });
+        }, function () {
+          // Only a request that got no answer at all is "could not reach".
+          return { response: null, data: { ok: false, message: "We could not reach the site. Your text is still here; please try again." } };
         })
         .then(function (result) {
           var data = result.data;
@@ -174,10 +177,18 @@
           if (!data.ok) {
             Object.keys(data.errors || {}).forEach(function (name) { showError(name, data.errors[name].join(" ")); });
             if (data.nudge) showNudge(data.nudge);
-            var retry = result.response.headers.get("Retry-After");
+            var retry = result.response && result.response.headers.get("Retry-After");
             status.textContent = (data.message || "Your comment was not posted.") + (retry ? " Try again in " + retry + " seconds." : "");
             var invalid = form.querySelector("[aria-invalid=true]");
             (invalid || form.querySelector("#comment")).focus();
+            return;
+          }
+          if (data.duplicate) {
+            /* The same text was posted before: nothing new to show or to keep. The earlier
+               comment, when it is public and on this page, gets the focus. */
+            status.textContent = data.message;
+            var earlier = data.id && document.getElementById("comment-" + data.id);
+            if (earlier) { earlier.setAttribute("tabindex", "-1"); earlier.focus(); }
             return;
           }
           keepToken(data.token);
@@ -189,7 +200,7 @@
           status.textContent = data.message;
         })
         .catch(function () {
-          status.textContent = "We could not reach the site. Your text is still here; please try again.";
+          status.textContent = "The site answered, but this page could not show the answer. Reload it to see whether your comment was posted.";
         })
         .then(function () { button.disabled = false; });
     });
