@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
@@ -143,3 +145,26 @@ def test_demo_gives_the_international_desk_work_to_do(client, demo):
     assert "Held: 3 links (the limit is 2)." in page.text
     spam = client.get("/admin/comments/desk/spam/")
     assert "Spam: word “casino bonus” on the disallowed list." in spam.text
+
+
+def test_readme_names_every_demo_user_with_its_role_and_what_make_demo_leaves_running(
+    demo, settings
+):
+    base = Path(settings.BASE_DIR)
+    readme = (base / "README.md").read_text()
+    users = {
+        user.username: user.groups.get().name
+        for user in get_user_model().objects.filter(username__in=demo.users)
+    }
+    assert set(users) == set(demo.users) and "intl-desk" in users
+    for username, role in users.items():
+        assert re.search(rf"^\| `{re.escape(username)}` \| {role} \| \w", readme, re.M), username
+
+    # What the demo target starts once the content is in: each is named, and how to stop them.
+    recipe = re.search(r"^demo:.*?\n((?:\t.*\n)+)", (base / "Makefile").read_text(), re.M)
+    assert recipe
+    started = re.findall(r"manage\.py (\w+)", recipe.group(1).split("trap", 1)[1])
+    assert set(started) == {"db_worker", "run_scheduler", "runserver"}
+    for command in started:
+        assert f"`{command}`" in readme or f"`manage.py {command}`" in readme, command
+    assert "Ctrl+C stops all three" in readme
