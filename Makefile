@@ -116,12 +116,12 @@ node_modules/.installed: package-lock.json
 node-deps: node_modules/.installed
 
 # Everything on the embedded setup: SQLite, local-memory cache, browser tests.
-unit: install var browser-deps node-deps
+unit: install browser-deps node-deps
 	env -u DATABASE_URL -u REDIS_URL $(BIN)/pytest -n $(PYTEST_WORKERS) -p no:cacheprovider
 
 # The suite again on PostgreSQL + Redis when they answer (CI and the development machines);
 # skipped with the reason when they don't.
-unit-postgres: install var
+unit-postgres: install
 	@if $(BIN)/python -c "import psycopg; psycopg.connect('$(PG_PROBE)', connect_timeout=3).close()" 2>/dev/null; then \
 	  DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_TEST_URL) $(BIN)/pytest -n $(PYTEST_WORKERS) -p no:cacheprovider -m "not browser"; \
 	else echo "SKIPPED: no PostgreSQL server answers at $(PG_PROBE); the suite ran on SQLite only."; fi
@@ -131,4 +131,4 @@ lock: $(BIN)/python
 	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 --generate-hashes -o requirements.lock
 
 clean:
-	rm -rf var/test-*.sqlite3* var/test-media .mypy_cache .ruff_cache
+	rm -rf .test-var .mypy_cache .ruff_cache

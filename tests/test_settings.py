@@ -174,3 +174,28 @@ def test_the_database_is_postgresql_when_database_url_says_so(db):
     from django.db import connection
 
     assert connection.vendor == "postgresql"
+
+
+def test_the_tests_never_touch_the_demos_state(settings):
+    """`make demo` then `make test` (and the other way round) on one checkout: the tests' files,
+    models, media and caches are their own, never var/ (issue 18)."""
+    demo_var = Path(settings.BASE_DIR) / "var"
+    for path in (settings.VAR_DIR, settings.DATELINE_MODEL_DIR, settings.MEDIA_ROOT):
+        assert not Path(path).resolve().is_relative_to(demo_var.resolve()), path
+    assert (
+        not Path(settings.DATABASES["default"]["TEST"].get("NAME") or "x")
+        .resolve()
+        .is_relative_to(demo_var.resolve())
+    )
+    for cache in settings.CACHES.values():
+        assert not str(cache.get("LOCATION", "")).startswith(str(demo_var))
+        if "KEY_PREFIX" in cache:
+            assert cache["KEY_PREFIX"].startswith("dateline-test")
+
+
+def test_a_demo_model_in_var_is_not_read_by_the_tests(settings):
+    from dateline.moderation.classifier import get_scorer, model_path
+
+    assert model_path("spam").parent == Path(settings.VAR_DIR) / "models"
+    assert get_scorer("spam") is None
+    assert get_scorer("abuse") is None

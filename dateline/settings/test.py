@@ -1,8 +1,18 @@
 """The test suite: the same settings as production code paths, with fast hashing and local mail."""
 
 import os
+from pathlib import Path
 
 os.environ["DATELINE_IGNORE_DOTENV"] = "1"
+# The tests never read or write the site's own state (var/: its database, trained models,
+# page cache, media): `make demo` and `make test` run in either order on one checkout. Their
+# files go under .test-var/ (DATELINE_TEST_VAR_DIR), and an operator's DATELINE_MODEL_DIR or
+# MEDIA_ROOT in the environment is ignored.
+os.environ["DATELINE_VAR_DIR"] = os.environ.get(
+    "DATELINE_TEST_VAR_DIR", str(Path(__file__).resolve().parents[2] / ".test-var")
+)
+os.environ.pop("DATELINE_MODEL_DIR", None)
+os.environ.pop("MEDIA_ROOT", None)
 if os.environ.get("REDIS_URL"):
     # One Redis database per pytest-xdist worker: a test's cache.clear() (FLUSHDB) must not
     # empty another worker's cache in the middle of its test.
@@ -19,7 +29,12 @@ os.environ.setdefault("DEBUG", "0")
 os.environ.setdefault("TASKS_BACKEND", "immediate")
 
 from .base import *  # noqa: F403
-from .base import DATABASES, VAR_DIR, env
+from .base import CACHES, DATABASES, VAR_DIR, env
+
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+# No trained filters unless a test trains its own (tests/conftest.py, abuse_model): an empty
+# folder of the test run's, never the demo's var/models.
+DATELINE_MODEL_DIR = VAR_DIR / "models"
 
 SECRET_KEY = "test-only-key-0123456789abcdefghijklmnopqrstuvwxyz-ABCDEFGHIJ"  # noqa: S105
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -47,3 +62,7 @@ if not env.str("REDIS_URL", default=""):
             "LOCATION": "dateline-test-pages",
         },
     }
+else:
+    # Redis databases 15, 14, … (above), and a prefix of the tests' own besides.
+    for _cache in CACHES.values():
+        _cache["KEY_PREFIX"] = "dateline-test" + _cache["KEY_PREFIX"].removeprefix("dateline")

@@ -38,7 +38,7 @@ FORGOT_EMAIL = "I would like to know what the Kurdish parties made of the Qamish
 
 @pytest.fixture
 def screenshots() -> Path:
-    path = Path(settings.BASE_DIR) / "var" / "screenshots"
+    path = Path(settings.VAR_DIR) / "screenshots"
     path.mkdir(parents=True, exist_ok=True)
     return path
 

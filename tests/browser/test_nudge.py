@@ -86,7 +86,7 @@ def test_reader_is_nudged_and_posts_the_comment_as_it_is_without_javascript(
         assert NUDGE_MESSAGE in described_by(comment_box)
         expect(page.get_by_role("alert").get_by_role("link")).to_have_attribute("href", "#comment")
         assert not Comment.objects.filter(body=RUDE).exists()
-        shots = Path(settings.BASE_DIR) / "var" / "screenshots"
+        shots = Path(settings.VAR_DIR) / "screenshots"
         shots.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(shots / "comment-nudge-nojs.png"), full_page=True)
 

@@ -20,7 +20,7 @@ MOBILE = {"width": 360, "height": 800}
 
 @pytest.fixture
 def screenshots() -> Path:
-    path = Path(settings.BASE_DIR) / "var" / "screenshots"
+    path = Path(settings.VAR_DIR) / "screenshots"
     path.mkdir(parents=True, exist_ok=True)
     return path
 
