@@ -1,4 +1,5 @@
-"""How a section or an article changes the site's comment rules (Settings → Comments).
+"""How a section or an article changes the site's comment rules (Settings → Comments), and the
+learned filters' model files and their history.
 
 Every field can say "as the site" (blank or empty): the effective policy for an article is the
 site's settings, then its section's overrides, then its own (dateline.moderation.policy).
@@ -9,9 +10,11 @@ from __future__ import annotations
 
 import zoneinfo
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dateline.comments.wordlists import validate_word_list
@@ -162,3 +165,156 @@ class ArticlePolicy(PolicyOverride):
 
     def __str__(self) -> str:
         return f"Comment policy of {self.article}"
+
+
+# --- The learned filters' model files ------------------------------------------------------------
+
+
+class FilterKind(models.TextChoices):
+    SPAM = "spam", _("Spam")
+    ABUSE = "abuse", _("Abusive language")
+
+
+class FilterVersion(models.Model):
+    """One trained model file of a learned filter (docs/retraining-draft.md): the live one,
+    earlier ones kept so a rollback can restore them, and candidates that lost to the live one.
+
+    The file is ``<DATELINE_MODEL_DIR>/<file>``; the live model is also copied to
+    ``<kind>.joblib``, which is what the site loads. Rows are never deleted: they are the
+    history."""
+
+    wagtail_reference_index_ignore = True
+
+    class Status(models.TextChoices):
+        LIVE = "live", _("Live")
+        PREVIOUS = "previous", _("Replaced (can be restored)")
+        ROLLED_BACK = "rolled_back", _("Rolled back")
+        REJECTED = "rejected", _("Rejected candidate")
+        ARCHIVED = "archived", _("Replaced (file removed)")
+
+    class Origin(models.TextChoices):
+        BASE = "base", _("Trained on the base corpus (train_filters)")
+        RETRAINED = "retrained", _("Retrained with moderators' decisions")
+        ADOPTED = "adopted", _("Found in the model folder")
+
+    kind = models.CharField(max_length=8, choices=FilterKind)
+    version = models.CharField(max_length=40, help_text=_("The file's name, without .joblib."))
+    status = models.CharField(max_length=16, choices=Status, db_index=True)
+    origin = models.CharField(max_length=16, choices=Origin)
+    file = models.CharField(
+        max_length=200, blank=True, help_text=_("Under the model folder; empty once removed.")
+    )
+    validation_file = models.CharField(
+        max_length=200, blank=True, help_text=_("The validation set it is judged on.")
+    )
+    trained_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    live_since = models.DateTimeField(null=True, blank=True)
+    n_examples = models.PositiveIntegerField(default=0)
+    n_positive = models.PositiveIntegerField(default=0)
+    n_decisions = models.PositiveIntegerField(default=0)
+    decision_weight = models.FloatField(null=True, blank=True)
+    # The newest decision it was trained on: later ones are "new" for the next retraining.
+    decisions_until = models.DateTimeField(null=True, blank=True)
+    base = models.JSONField(default=dict, blank=True, help_text=_("The base corpus' recipe."))
+    source = models.TextField(blank=True)
+    thresholds = models.JSONField(default=dict, blank=True)
+    # validation_report() on its validation set: auc, legitimate_over_low/high, caught_*.
+    figures = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("learned filter model")
+        ordering = ["-created_at", "-pk"]
+        permissions = [("rollback_filterversion", "Can roll a learned filter back")]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "version"], name="filter_version_once"),
+            models.UniqueConstraint(
+                fields=["kind"], condition=Q(status="live"), name="filter_version_one_live"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=["spam", "abuse"]), name="filter_version_kind"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["live", "previous", "rolled_back", "rejected", "archived"]),
+                name="filter_version_status",
+            ),
+            models.CheckConstraint(
+                condition=Q(origin__in=["base", "retrained", "adopted"]),
+                name="filter_version_origin",
+            ),
+            # What can serve or be restored has its file.
+            models.CheckConstraint(
+                condition=~Q(status__in=["live", "previous"]) | ~Q(file=""),
+                name="filter_version_file",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="live") | Q(live_since__isnull=False),
+                name="filter_version_live_since",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.version}"
+
+
+class FilterEvent(models.Model):
+    """The learned filters' history: each install, candidate judged, rollback, and each time
+    retraining was refused for a reason someone must act on."""
+
+    wagtail_reference_index_ignore = True
+
+    class Action(models.TextChoices):
+        INSTALLED = "installed", _("Installed (trained on the base corpus)")
+        ACCEPTED = "accepted", _("Retrained model accepted")
+        REJECTED = "rejected", _("Retrained model rejected")
+        ROLLED_BACK = "rolled_back", _("Rolled back")
+        KEPT = "kept", _("Not retrained")
+
+    kind = models.CharField(max_length=8, choices=FilterKind)
+    action = models.CharField(max_length=16, choices=Action)
+    # The model this is about: installed, accepted, rejected or restored (the live one: kept).
+    version = models.ForeignKey(
+        FilterVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="events"
+    )
+    # The live model it replaced, or was compared with.
+    other = models.ForeignKey(
+        FilterVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.TextField(blank=True)
+    # {"candidate": report, "live": report} when two models were compared.
+    figures = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("learned filter event")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=["spam", "abuse"]), name="filter_event_kind"
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    action__in=["installed", "accepted", "rejected", "rolled_back", "kept"]
+                ),
+                name="filter_event_action",
+            ),
+            models.CheckConstraint(
+                condition=Q(action="kept") | Q(version__isnull=False),
+                name="filter_event_version",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.action} at {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def by(self) -> str:
+        """Who did it: the person, else what runs without one."""
+        if self.actor is not None:
+            return self.actor.get_full_name() or self.actor.get_username()
+        if self.action == self.Action.INSTALLED:
+            return "manage.py train_filters"
+        return "nightly retraining"

@@ -6,23 +6,21 @@ import logging
 
 from django_tasks import task
 
-from .classifier import KINDS, TrainingDataError, retrain_from_comments
+from .classifier import KINDS
+from .classifier.training import filter_retrain
 
 log = logging.getLogger(__name__)
 
 
 @task()
 def retrain_filters() -> dict[str, str]:
-    """Retrain the spam and abusive-language models on what moderators decided, each replacing
-    its model file atomically (web processes pick the new file up on their next comment). A kind
-    without enough decisions keeps its old model. Returns what happened, per kind."""
+    """Retrain the spam and abusive-language models from their base corpus and the moderators'
+    decisions; each replaces the live model only if it is at least as good on the validation
+    set kept with it (docs/retraining-draft.md). Returns what happened, per kind:
+    "accepted: …", "rejected: …", "kept: …" (never retrained) or "waiting: …"."""
     outcome: dict[str, str] = {}
     for kind in KINDS:
-        try:
-            scorer = retrain_from_comments(kind)
-        except TrainingDataError as exc:
-            log.warning("kept the %s model: %s", kind, exc)
-            outcome[kind] = f"kept the old model: {exc}"
-        else:
-            outcome[kind] = f"retrained on {scorer.metadata['n_samples']} examples"
+        result = filter_retrain(kind=kind)
+        log.info("%s model: %s", kind, result)
+        outcome[kind] = str(result)
     return outcome

@@ -349,10 +349,25 @@ DATELINE_TRUSTED_PROXY_COUNT = env.int("DATELINE_TRUSTED_PROXY_COUNT", default=0
 # --- Moderation ----------------------------------------------------------------------------------
 # Trained spam and abusive-language models (`manage.py train_filters`); none: the rules alone.
 DATELINE_MODEL_DIR = Path(env.str("DATELINE_MODEL_DIR", default=str(VAR_DIR / "models")))
-# Optional operator data the scheduled retraining starts from, per kind (see docs/moderation.md).
-DATELINE_MODERATION_TRAINING_CSV: dict[str, Any] = {}
-# run_scheduler queues the retraining from moderators' decisions once a night, after this hour.
+# run_scheduler queues the retraining from moderators' decisions once a night, after this hour
+# (never on the day it starts). Retraining (docs/retraining-draft.md) starts from the base corpus
+# the live model records, needs this many moderators' decisions with this many of each class,
+# and runs at most once in DATELINE_RETRAIN_MIN_HOURS.
 DATELINE_RETRAIN_HOUR = env.int("DATELINE_RETRAIN_HOUR", default=3)
+DATELINE_RETRAIN_MIN_DECISIONS = env.int("DATELINE_RETRAIN_MIN_DECISIONS", default=200)
+DATELINE_RETRAIN_MIN_PER_CLASS = env.int("DATELINE_RETRAIN_MIN_PER_CLASS", default=20)
+DATELINE_RETRAIN_MIN_HOURS = 20
+# A decision counts as this many base examples; all of them together at most this share of the
+# base corpus' weight, so moderators' decisions can never outweigh it.
+DATELINE_RETRAIN_DECISION_WEIGHT = 3.0
+DATELINE_RETRAIN_DECISION_SHARE = 0.5
+# A retrained model replaces the live one only if, on the validation set kept with the model,
+# its AUC is not lower by more than this and it stops no larger share of legitimate examples
+# (give or take this share) at either threshold.
+DATELINE_RETRAIN_AUC_TOLERANCE = 0.005
+DATELINE_RETRAIN_LEGITIMATE_TOLERANCE = 0.002
+# Files of earlier models kept per kind (for rollback); older ones are removed, their history kept.
+DATELINE_FILTER_VERSIONS_KEPT = 5
 
 # --- API ---------------------------------------------------------------------------------------
 REST_FRAMEWORK = {

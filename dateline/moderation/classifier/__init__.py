@@ -17,14 +17,16 @@ Model files are joblib pickles in ``settings.DATELINE_MODEL_DIR`` (default ``var
 The site works without them: :func:`get_scorer` returns ``None``.
 
 The package: ``features`` (text and rule signals), ``model`` (the scorer), ``storage`` (the
-site's model files), ``data`` (training data) and ``training`` (retraining from moderators'
-decisions). Everything is importable from here, as before the split; model files pickled
-before it still load (their classes are found under this name).
+site's model files), ``corpora`` (the base corpora and their recipes), ``data`` (training data,
+moderators' decisions), ``judging`` (a model's figures on a validation set, champion/challenger),
+``registry`` (the live model, earlier versions, rollback, history) and ``training`` (retraining
+from moderators' decisions). Everything is importable from here, as before the split; model
+files pickled before it still load (their classes are found under this name).
 """
 
 from __future__ import annotations
 
-from .data import CsvSource, comment_decisions, read_labelled_csv
+from .data import CsvSource, comment_decisions, decision_examples, read_labelled_csv
 from .features import (
     SIGNAL_NAMES,
     RuleSignals,
@@ -47,8 +49,9 @@ from .model import (
     threshold_at_fpr,
     train,
 )
+from .registry import RollbackError, filter_rollback, install_base_model
 from .storage import clear_scorer_cache, get_scorer, model_dir, model_path, site_config
-from .training import retrain_from_comments
+from .training import RetrainOutcome, filter_retrain
 
 __all__ = [
     "CONFIGS",
@@ -58,6 +61,8 @@ __all__ = [
     "SIGNAL_NAMES",
     "CsvSource",
     "LinearBlend",
+    "RetrainOutcome",
+    "RollbackError",
     "RuleSignals",
     "ScorerConfig",
     "TextScorer",
@@ -66,14 +71,17 @@ __all__ = [
     "build_pipeline",
     "clear_scorer_cache",
     "comment_decisions",
+    "decision_examples",
+    "filter_retrain",
+    "filter_rollback",
     "get_scorer",
+    "install_base_model",
     "load",
     "model_dir",
     "model_path",
     "normalize_text",
     "plain_text",
     "read_labelled_csv",
-    "retrain_from_comments",
     "rule_signals",
     "site_config",
     "threshold_at_fpr",

@@ -5,10 +5,13 @@ from __future__ import annotations
 import csv
 import logging
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
+from typing import Any
 
-from django.conf import settings
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 
+from .corpora import Examples
 from .model import TrainingDataError
 
 logger = logging.getLogger("dateline.moderation.classifier")
@@ -55,49 +58,102 @@ def read_labelled_csv(source: CsvSource) -> tuple[list[str], list[int]]:
     return texts, labels
 
 
-def _operator_source(kind: str) -> CsvSource | None:
-    """``settings.DATELINE_MODERATION_TRAINING_CSV[kind]``: ``{"paths": [...], "text_column":
-    ..., "label_column": ..., "positive": [...]}``, the operator's base data, if configured."""
-    configured = getattr(settings, "DATELINE_MODERATION_TRAINING_CSV", {}).get(kind)
-    if not configured:
-        return None
-    paths = configured["paths"]
-    return CsvSource(
-        paths=tuple(Path(p) for p in ([paths] if isinstance(paths, str | Path) else paths)),
-        text_column=configured.get("text_column", "text"),
-        label_column=configured.get("label_column", "label"),
-        positive=frozenset(str(v) for v in configured.get("positive", ["1"])),
+# What a moderator does to a comment that says what it is (holding it says nothing yet).
+DECISION_ACTIONS = ("approve", "spam", "trash", "restore")
+DECISION_GROUP = "decision:"
+
+
+@dataclass(frozen=True)
+class Decisions:
+    """Moderators' decisions as training examples, grouped by article (``decision:article:<id>``:
+    cross-validation never splits an article's comments), and when the newest was made."""
+
+    examples: Examples
+    latest: datetime | None
+
+    @property
+    def n_positive(self) -> int:
+        return sum(self.examples.labels)
+
+    @property
+    def n_negative(self) -> int:
+        return len(self.examples) - self.n_positive
+
+
+def _decided_comments(kind: str) -> QuerySet[Any]:
+    """The comments whose current status a person chose, annotated with ``decided_at`` (the
+    newest such decision), that say something about ``kind``.
+
+    A decision is a moderator's approve, mark as spam, trash or restore that led to the status
+    the comment has now (desk, admin table, API). What the rules decided alone (a comment
+    published because no rule objected, spam marked by the spam model itself) is not one: the
+    filters would learn their own verdicts back. Comments whose writer had their data erased
+    are left out. spam: approved → legitimate, marked as spam → spam. abuse: approved →
+    legitimate, trashed after the abusive-language rule flagged it → abusive.
+    """
+    from dateline.comments.models import Comment, CommentEvent
+
+    status = Comment.Status
+    by_people = CommentEvent.objects.filter(actor__isnull=False, action__in=DECISION_ACTIONS)
+    decided_at = (
+        by_people.filter(comment=OuterRef("pk"), to_status=OuterRef("status"))
+        .order_by("-created_at", "-pk")
+        .values("created_at")[:1]
+    )
+    if kind == "spam":
+        said = Q(status__in=[status.APPROVED, status.SPAM])
+    elif kind == "abuse":
+        # The rule's code in the comment's reasons (JSON text): the same test on every database.
+        said = Q(status=status.APPROVED) | Q(
+            status=status.TRASH, moderation_reasons__icontains="abusive_language"
+        )
+    else:
+        raise ValueError(f"unknown kind {kind!r}")
+    erased = CommentEvent.objects.filter(comment=OuterRef("pk"), action="erased")
+    return (
+        # Only comments a person decided on are looked at twice: a few among many.
+        Comment.objects.filter(said, pk__in=by_people.values("comment_id"))
+        .annotate(decided_at=Subquery(decided_at))
+        .filter(decided_at__isnull=False)
+        .exclude(Exists(erased))
+    )
+
+
+def decision_examples(kind: str, *, limit: int = 50_000) -> Decisions:
+    """The newest ``limit`` moderators' decisions for ``kind`` (see :func:`_decided_comments`),
+    as 0/1 examples. Read-only; one query."""
+    from dateline.comments.models import Comment
+
+    examples = Examples()
+    latest = None
+    rows = (
+        _decided_comments(kind)
+        .order_by("-decided_at", "-pk")
+        .values_list("body", "status", "article_id", "decided_at")[:limit]
+    )
+    for body, state, article_id, decided_at in rows:
+        examples.add(
+            body, int(state != Comment.Status.APPROVED), f"{DECISION_GROUP}article:{article_id}"
+        )
+        latest = decided_at if latest is None else max(latest, decided_at)
+    return Decisions(examples, latest)
+
+
+def decision_counts(kind: str, *, since: datetime | None = None) -> dict[str, int]:
+    """How many decisions :func:`decision_examples` would read: ``positive``, ``negative`` and
+    ``new`` (made after ``since``). One query."""
+    from dateline.comments.models import Comment
+
+    approved = Q(status=Comment.Status.APPROVED)
+    new = Q(decided_at__gt=since) if since is not None else Q(pk__isnull=False)
+    return _decided_comments(kind).aggregate(
+        negative=Count("pk", filter=approved),
+        positive=Count("pk", filter=~approved),
+        new=Count("pk", filter=new),
     )
 
 
 def comment_decisions(kind: str, *, limit: int = 50_000) -> tuple[list[str], list[int]]:
-    """What moderators decided, newest first, as training examples (read-only).
-
-    spam: approved → 0, marked as spam → 1. abuse: approved → 0; trashed after the
-    abusive-language rule flagged it → 1 (a moderator confirmed the flag).
-    """
-    from dateline.comments.models import Comment
-
-    status = Comment.Status
-    rows = Comment.objects.filter(status__in=[status.APPROVED, status.SPAM, status.TRASH])
-    if kind == "spam":
-        rows = rows.filter(status__in=[status.APPROVED, status.SPAM])
-    texts: list[str] = []
-    labels: list[int] = []
-    for body, state, reasons in rows.order_by("-pk").values_list(
-        "body", "status", "moderation_reasons"
-    )[:limit]:
-        if state == status.APPROVED:
-            label = 0
-        elif kind == "spam" or (
-            state == status.TRASH
-            and any(
-                isinstance(r, dict) and r.get("code") == "abusive_language" for r in reasons or []
-            )
-        ):
-            label = 1
-        else:
-            continue
-        texts.append(body)
-        labels.append(label)
-    return texts, labels
+    """What moderators decided, newest first: texts and 0/1 labels (:func:`decision_examples`)."""
+    decisions = decision_examples(kind, limit=limit)
+    return decisions.examples.texts, decisions.examples.labels

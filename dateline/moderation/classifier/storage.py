@@ -37,7 +37,7 @@ def site_config(kind: str) -> ScorerConfig:
     return config
 
 
-_cache: dict[str, tuple[Path, int, TextScorer]] = {}
+_cache: dict[str, tuple[Path, tuple[int, int], TextScorer]] = {}
 _cache_lock = threading.Lock()
 
 
@@ -45,27 +45,29 @@ def get_scorer(kind: str) -> TextScorer | None:
     """The site's trained scorer for ``kind`` ("spam" or "abuse"), or ``None`` when there is no
     model file (or it cannot be read: logged, the site carries on without it).
 
-    Loaded on first use and kept per process; a file replaced by retraining is picked up on the
-    next call (its modification time changed)."""
+    Loaded on first use and kept per process; a file replaced by retraining or a rollback is
+    picked up on the next call (a new file: its inode and modification time changed; the inode
+    alone tells a rollback apart within one tick of a coarse file-system clock)."""
     path = model_path(kind)
     try:
-        mtime = path.stat().st_mtime_ns
+        stat = path.stat()
+        stamp = (stat.st_mtime_ns, stat.st_ino)
     except FileNotFoundError:
         _cache.pop(kind, None)
         return None
     cached = _cache.get(kind)
-    if cached and cached[0] == path and cached[1] == mtime:
+    if cached and cached[0] == path and cached[1] == stamp:
         return cached[2]
     with _cache_lock:
         cached = _cache.get(kind)
-        if cached and cached[0] == path and cached[1] == mtime:
+        if cached and cached[0] == path and cached[1] == stamp:
             return cached[2]
         try:
             scorer = TextScorer.load(path)
         except Exception:
             logger.exception("could not load the %s model from %s", kind, path)
             return None
-        _cache[kind] = (path, mtime, scorer)
+        _cache[kind] = (path, stamp, scorer)
         return scorer
 
 

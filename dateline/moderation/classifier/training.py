@@ -1,39 +1,230 @@
-"""Retraining the site's models from moderators' decisions (the nightly task calls this)."""
+"""Retraining the site's models from moderators' decisions (the nightly task calls this).
+
+A retrained model starts from the base corpus the live model was trained on (the recipe in its
+metadata, ``metadata["base"]``; its training part only, so the validation set kept with the
+model is never trained on) plus what moderators decided, and becomes live only when it is at
+least as good as the live model on that validation set (``registry.filter_judge``).
+docs/retraining-draft.md gives the reasons for each number below.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import logging
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
-from .data import _operator_source, comment_decisions, read_labelled_csv
-from .model import TextScorer
-from .storage import model_path, site_config
+from django.conf import settings
+from django.utils import timezone
+
+from .corpora import Examples, base_examples, split_validation
+from .data import DECISION_GROUP, Decisions, decision_counts, decision_examples
+from .model import ScorerConfig, TextScorer, TrainingDataError
+from .registry import filter_judge, filter_kept, filter_live
+from .storage import site_config
+
+if TYPE_CHECKING:
+    from dateline.moderation.models import FilterEvent, FilterVersion
 
 logger = logging.getLogger("dateline.moderation.classifier")
 
 
-def retrain_from_comments(kind: str = "spam", *, save: bool = True) -> TextScorer:
-    """Retrain the site's ``kind`` model on the operator's base CSV (if configured) plus the
-    comments moderators decided on, and (by default) replace the model file.
+def _setting(name: str, default: Any) -> Any:
+    return getattr(settings, name, default)
 
-    This is what the scheduled retraining task calls. Raises :class:`TrainingDataError` when
-    there are not enough examples of both classes; the old model then stays in place.
-    """
-    texts: list[str] = []
-    labels: list[int] = []
-    sources = []
-    operator = _operator_source(kind)
-    if operator:
-        base_texts, base_labels = read_labelled_csv(operator)
-        texts += base_texts
-        labels += base_labels
-        sources.append(", ".join(str(p) for p in operator.paths))
-    decided_texts, decided_labels = comment_decisions(kind)
-    texts += decided_texts
-    labels += decided_labels
-    sources.append(f"{len(decided_texts)} moderated comments")
-    scorer = TextScorer.train(
-        texts, labels, kind=kind, config=site_config(kind), source=" + ".join(sources)
+
+def decision_weight(*, base_weight: float, n_decisions: int) -> float:
+    """How many base examples one moderator's decision counts as: ``DATELINE_RETRAIN_DECISION_
+    WEIGHT`` (3), lowered when needed so that all decisions together weigh at most
+    ``DATELINE_RETRAIN_DECISION_SHARE`` (0.5) times the base corpus' training part."""
+    if n_decisions <= 0:
+        return 0.0
+    weight = float(_setting("DATELINE_RETRAIN_DECISION_WEIGHT", 3.0))
+    share = float(_setting("DATELINE_RETRAIN_DECISION_SHARE", 0.5))
+    return min(weight, share * base_weight / n_decisions)
+
+
+def _example_weights(config: ScorerConfig, groups: list[str]) -> list[float]:
+    # As TextScorer.train weighs them: the first matching group-name prefix, else 1.0.
+    return [
+        next((w for prefix, w in config.group_weights if name.startswith(prefix)), 1.0)
+        for name in groups
+    ]
+
+
+def _spread(examples: Examples) -> Examples:
+    """A base corpus of fewer than three sources (one operator CSV) split into five groups by
+    a hash of each text: train_filters cross-validates such a corpus at random, and with the
+    decisions' articles as groups the whole base would otherwise fall into one fold."""
+    if len(set(examples.groups)) >= 3:
+        return examples
+    groups = [
+        f"{group}#{hashlib.blake2b(text.encode(), digest_size=2).digest()[0] % 5}"
+        for text, group in zip(examples.texts, examples.groups, strict=True)
+    ]
+    return Examples(examples.texts, examples.labels, groups)
+
+
+def train_candidate(
+    *, kind: str, base: dict[str, Any], decisions: Decisions, validation: Examples
+) -> TextScorer:
+    """A model trained on the training part of the ``base`` recipe's corpus plus the decisions
+    (any whose text is in ``validation`` left out), each decision weighted by
+    :func:`decision_weight`. Its metadata records both (``base``, ``decisions``). Raises
+    TrainingDataError when the base corpus cannot be read or trained on."""
+    training, _ = split_validation(base_examples(kind, base))
+    training = _spread(training)
+    held_out = set(validation.texts)
+    added = decisions.examples.where(lambda text, _label, _group: text not in held_out)
+    config = site_config(kind)
+    base_weight = sum(_example_weights(config, training.groups))
+    weight = decision_weight(base_weight=base_weight, n_decisions=len(added))
+    config = replace(
+        config,
+        group_weights=((DECISION_GROUP, weight), *config.group_weights),
+        # The site's own approved comments are the civil text the thresholds are for.
+        threshold_groups=(*config.threshold_groups, DECISION_GROUP)
+        if config.threshold_groups
+        else (),
     )
-    if save:
-        scorer.save(model_path(kind))
+    examples = training + added
+    scorer = TextScorer.train(
+        examples.texts,
+        examples.labels,
+        kind=kind,
+        config=config,
+        groups=examples.groups,
+        source=f"{len(training):,} base examples + {len(added):,} moderators' decisions "
+        f"(each counted {weight:.2f} times)",
+    )
+    scorer.metadata["base"] = base
+    scorer.metadata["decisions"] = {
+        "n": len(added),
+        "n_positive": sum(added.labels),
+        "weight": weight,
+        "latest": decisions.latest.isoformat() if decisions.latest else None,
+    }
     return scorer
+
+
+@dataclass
+class RetrainOutcome:
+    """What a retraining did for one kind: ``accepted``, ``rejected``, ``kept`` (this model is
+    never retrained: recorded in the history) or ``waiting`` (not yet: too few or no new
+    decisions, or retrained less than a day ago; not recorded)."""
+
+    kind: str
+    outcome: str
+    reason: str
+    event: FilterEvent | None = None
+
+    def __str__(self) -> str:
+        return f"{self.outcome}: {self.reason}"
+
+
+def retrain_readiness(
+    *,
+    kind: str,
+    version: FilterVersion | None,
+    metadata: dict[str, Any] | None,
+    has_validation: bool,
+    now: datetime | None = None,
+) -> tuple[str, str]:
+    """("ready", "") when the live ``kind`` model (its history row, its metadata, whether a
+    validation set is kept with it) may be retrained now, else ("kept" or "waiting", why).
+    Reads the decision counts and the history (five queries at most); writes nothing."""
+    from dateline.moderation.models import FilterEvent, FilterVersion
+
+    if metadata is None or version is None:
+        return "waiting", "There is no live model: train one with manage.py train_filters."
+    if not metadata.get("base"):
+        return "kept", (
+            "This model does not record the corpus it was trained on, so it is never "
+            "retrained. Train a new one with manage.py train_filters."
+        )
+    if not has_validation:
+        return "kept", (
+            "No validation set is kept with this model, so a retrained one could not be "
+            "compared with it. Train a new one with manage.py train_filters."
+        )
+    now = now or timezone.now()
+    retrained = FilterVersion.Origin.RETRAINED
+    last = (
+        FilterVersion.objects.filter(kind=kind, origin=retrained)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    # New: made after the newest decision the last candidate was trained on, and after the
+    # live model was trained (a retrained live model is that candidate, or an older one).
+    marks = [last.decisions_until or last.created_at] if last else []
+    if version.origin != retrained:
+        marks.append(version.trained_at or version.created_at)
+    since = max(marks) if marks else None
+    counts = decision_counts(kind, since=since)
+    minimum = int(_setting("DATELINE_RETRAIN_MIN_DECISIONS", 200))
+    per_class = int(_setting("DATELINE_RETRAIN_MIN_PER_CLASS", 20))
+    total = counts["positive"] + counts["negative"]
+    if total < minimum or min(counts["positive"], counts["negative"]) < per_class:
+        return "waiting", (
+            f"{total:,} moderators' decisions ({counts['positive']:,} {kind}, "
+            f"{counts['negative']:,} legitimate); retraining needs {minimum:,}, with at "
+            f"least {per_class:,} of each."
+        )
+    if not counts["new"]:
+        return "waiting", "No new moderators' decisions since the last training."
+    rollback = (
+        FilterEvent.objects.filter(kind=kind, action=FilterEvent.Action.ROLLED_BACK)
+        .order_by("-created_at", "-pk")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    if rollback is not None and (last is None or last.created_at < rollback):
+        # The same decisions would train the model that was just rolled back once more.
+        after = decision_counts(kind, since=rollback)["new"]
+        if after < minimum:
+            return "waiting", (
+                f"Rolled back on {timezone.localtime(rollback):%Y-%m-%d %H:%M}: retraining "
+                f"waits for {minimum:,} decisions made since then ({after:,} so far)."
+            )
+    hours = float(_setting("DATELINE_RETRAIN_MIN_HOURS", 20))
+    if last is not None and now - last.created_at < timedelta(hours=hours):
+        return "waiting", f"Retrained less than {hours:g} hours ago."
+    return "ready", ""
+
+
+def filter_retrain(*, kind: str, now: datetime | None = None) -> RetrainOutcome:
+    """Retrain the site's ``kind`` model from its base corpus and the moderators' decisions,
+    and let it replace the live model only if it is at least as good (champion/challenger).
+    Never on fewer than the minimum of decisions, only when there are new ones, and at most
+    once in ``DATELINE_RETRAIN_MIN_HOURS``. Training takes minutes and holds no lock or
+    transaction; the comparison and the swap are done under the registry's lock."""
+    live = filter_live(kind)
+    state, reason = retrain_readiness(
+        kind=kind,
+        version=live.version,
+        metadata=live.scorer.metadata if live.scorer else None,
+        has_validation=live.validation is not None,
+        now=now,
+    )
+    if state == "kept":
+        return RetrainOutcome(
+            kind, "kept", reason, filter_kept(kind=kind, reason=reason, version=live.version)
+        )
+    if state == "waiting":
+        return RetrainOutcome(kind, "waiting", reason)
+    assert live.scorer is not None and live.version is not None and live.validation is not None
+    try:
+        candidate = train_candidate(
+            kind=kind,
+            base=live.scorer.metadata["base"],
+            decisions=decision_examples(kind),
+            validation=live.validation,
+        )
+    except TrainingDataError as exc:
+        reason = f"The base corpus could not be read or trained on: {exc}"
+        return RetrainOutcome(
+            kind, "kept", reason, filter_kept(kind=kind, reason=reason, version=live.version)
+        )
+    event = filter_judge(kind=kind, candidate=candidate, trained_from=live.version.version)
+    return RetrainOutcome(kind, str(event.action), event.reason, event)
