@@ -1,12 +1,20 @@
-"""Section and article comment policies in the Wagtail admin (Snippets → Comment policies)."""
+"""Section and article comment policies in the Wagtail admin (Snippets → Comment policies), and
+the learned filters' page (Learned filters: what is live, the history, rollback)."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.urls import path, reverse_lazy
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from . import admin_views
 from .models import ArticlePolicy, SectionPolicy
+from .selectors import can_see_filters
 
 _RULES = [
     FieldPanel("moderation"),
@@ -63,3 +71,34 @@ class CommentPolicyGroup(SnippetViewSetGroup):
 
 
 register_snippet(CommentPolicyGroup)
+
+
+# --- Learned filters ---------------------------------------------------------------------------
+
+
+class FiltersMenuItem(MenuItem):
+    def is_shown(self, request: Any) -> bool:
+        return can_see_filters(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def filters_menu() -> MenuItem:
+    return FiltersMenuItem(
+        "Learned filters",
+        reverse_lazy("moderation_filters"),
+        icon_name="cogs",
+        order=260,
+        name="learned-filters",
+    )
+
+
+@hooks.register("register_admin_urls")
+def filters_admin_urls() -> list[Any]:
+    return [
+        path("learned-filters/", admin_views.filters_view, name="moderation_filters"),
+        path(
+            "learned-filters/<str:kind>/rollback/",
+            admin_views.filter_rollback_view,
+            name="moderation_filter_rollback",
+        ),
+    ]
