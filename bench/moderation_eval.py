@@ -1,18 +1,33 @@
-"""Evaluate the spam and abusive-language scorers on the shared datasets (issue 4, §3).
+"""Evaluate the learned filters on text they never trained on (issue 12, §5).
 
-    .venv/bin/python bench/moderation_eval.py            # about 3–5 minutes on 2 cores
+    .venv/bin/python bench/moderation_eval.py            # about 15–25 minutes on 2 cores
     .venv/bin/python bench/moderation_eval.py --no-docs  # print only, leave docs/moderation.md
 
-Spam: the YouTube Spam Collection, leave one video out (train on four files, score the fifth).
-Abusive language: Davidson et al. (hate speech or offensive language vs neither), one stratified
-80/20 split with seed 20261124. Each model is trained exactly as ``manage.py train_filters``
-trains the site's models (``TextScorer.train``: thresholds from cross-validation inside the
-training data), so the "deployed threshold" columns show what a site would have done. The abuse
-model is also scored on ``--splits`` other seeds (default 20, about two minutes), to show how much
-the one split the target is read on decides.
+Every model here is trained as ``manage.py train_filters`` trains the site's (``TextScorer.train``
+with the site's configuration; thresholds chosen at training time from cross-validation inside
+the training data), on everything *except* the set it is scored on:
+
+- **Spam, leave one video out**: the YouTube Spam Collection, trained on four videos plus the
+  legitimate prose (BBC, HuffPost), scored on the fifth; pooled over the five videos.
+- **Spam, long prose held out by source**: trained on YouTube, HuffPost and four of the five BBC
+  categories, scored on the fifth category's passages (stand-ins for long, well-written
+  comments).
+- **Abuse, OLID held out**: trained on Davidson, 80 % of OLID and the civil prose, scored on the
+  other 20 % (OLID's own test tweets are not in the shared data, only their labels).
+- **Abuse, Davidson held out**: trained without Davidson at all, scored on all of it.
+- **Abuse, Davidson regression guard**: ``--splits`` 80/20 splits of Davidson (the rest of the
+  data always in training), recall at 3 % false positives, mean ≥ 0.94.
+- **News comments**: tests/moderation/fixtures/news_comments_eval.csv, 520 reader comments we
+  wrote and labelled for this (never trained on), scored by the shipped pair of models.
+
+"What readers and moderators feel" puts each held-out set through the shipped thresholds the way
+a post goes through the rules: spam ≥ high → spam; spam ≥ low or abuse ≥ high → held; abuse ≥
+low → nudged (published if sent again); otherwise published. (The other rules — link limit, word
+lists, first-time commenters — are not part of this table; ``manage.py moderation_score
+--outcome`` gives the site's whole answer.)
 
 Writes JSON to ``--out`` and rewrites the generated block of docs/moderation.md. Exit status 0
-when both targets are met, 1 when one is missed, 2 when the data is missing.
+when every target is met, 1 when one is missed, 2 when the data is missing.
 """
 
 from __future__ import annotations
@@ -34,424 +49,477 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from joblib import Parallel, delayed  # noqa: E402
 from sklearn.metrics import roc_auc_score, roc_curve  # noqa: E402
 
-from dateline.moderation.classifier import (  # noqa: E402
-    CONFIGS,
-    CsvSource,
-    TextScorer,
-    build_pipeline,
-    read_labelled_csv,
-)
+from dateline.moderation.classifier import CONFIGS, TextScorer, build_pipeline  # noqa: E402
+from dateline.moderation.classifier import corpora as C  # noqa: E402
 
 DATA = Path(os.environ.get("DATELINE_SHARED_DATA", REPO.parent / "shared" / "data"))
-YOUTUBE = DATA / "youtube-spam-collection"
-DAVIDSON = DATA / "davidson-hate-offensive" / "labeled_data.csv"
+NEWS = REPO / "tests" / "moderation" / "fixtures" / "news_comments_eval.csv"
 DOC = REPO / "docs" / "moderation.md"
 BEGIN, END = "<!-- moderation_eval:begin -->", "<!-- moderation_eval:end -->"
 SEED = 20261124
-SPAM_TARGET = {"recall": 0.95, "fpr": 0.01}
-ABUSE_TARGET = {"recall": 0.95, "fpr": 0.03}
-CURVE_THRESHOLDS = [0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.98, 0.99]
-FPR_POINTS = [0.005, 0.01, 0.02, 0.03, 0.05, 0.10]
+TARGETS = {
+    "spam_lovo_recall_at_1pct": 0.90,
+    "prose_stopped_max": 0.02,
+    "davidson_guard_mean_recall_at_3pct": 0.94,
+    "news_civil_stopped_max": 0.02,
+    "news_civil_nudged_max": 0.05,
+}
 SPLIT_FPRS = [0.02, 0.03, 0.05]
-# What each part of the spam model adds (the shipped configuration is the last step).
-ABLATION: list[tuple[str, dict[str, Any]]] = [
-    ("word + char TF-IDF, logistic regression", {"signals_weight": 0.0, "nb_weight": 0.0}),
-    ("+ rule signals", {"nb_weight": 0.0}),
-    ("+ naive Bayes blend (shipped)", {}),
-]
+GUARD_FPR = 0.03
+OUTCOMES = ("published", "nudged", "held", "spam")
 
 
 def log(message: str) -> None:
     print(f"[moderation_eval {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
 
-def recall_at_fpr(labels: np.ndarray, scores: np.ndarray, max_fpr: float) -> tuple[float, float]:
-    """Best recall with a false-positive rate ≤ max_fpr, and the threshold that gives it."""
-    fpr, tpr, thresholds = roc_curve(labels, scores, drop_intermediate=False)
-    ok = np.where(fpr <= max_fpr + 1e-12)[0]
-    best = ok[np.argmax(tpr[ok])]
-    return float(tpr[best]), float(min(thresholds[best], 1.0))
+def recall_at_fpr(labels: np.ndarray, scores: np.ndarray, max_fpr: float) -> float:
+    """Best recall with a false-positive rate ≤ max_fpr."""
+    fpr, tpr, _ = roc_curve(labels, scores, drop_intermediate=False)
+    return float(tpr[np.where(fpr <= max_fpr + 1e-12)[0]].max())
 
 
-def at_threshold(labels: np.ndarray, scores: np.ndarray, threshold: float) -> dict[str, float]:
-    caught = scores >= threshold
-    tp = int((caught & (labels == 1)).sum())
-    fp = int((caught & (labels == 0)).sum())
+def outcomes(spam: np.ndarray, abuse: np.ndarray, spam_t: Any, abuse_t: Any) -> np.ndarray:
+    """What the learned filters do to each text, in the rules' order (see the docstring)."""
+    result = np.full(len(spam), "published", dtype=object)
+    result[abuse >= abuse_t[1]] = "nudged"
+    result[(spam >= spam_t[1]) | (abuse >= abuse_t[0])] = "held"
+    result[spam >= spam_t[0]] = "spam"
+    return result
+
+
+def feel(labels: np.ndarray, result: np.ndarray) -> dict[str, Any]:
+    """Shares of civil (0) texts per outcome and of bad (1) texts that get through."""
+    civil, bad = result[labels == 0], result[labels == 1]
     return {
-        "threshold": threshold,
-        "recall": tp / max(int((labels == 1).sum()), 1),
-        "fpr": fp / max(int((labels == 0).sum()), 1),
-        "precision": tp / (tp + fp) if tp + fp else 1.0,
-        "caught": tp + fp,
+        "n_civil": len(civil),
+        "n_bad": len(bad),
+        "civil": {o: float((civil == o).mean()) if len(civil) else 0.0 for o in OUTCOMES},
+        "bad_published": float((bad == "published").mean()) if len(bad) else None,
+        "bad_published_or_nudged": float(np.isin(bad, ["published", "nudged"]).mean())
+        if len(bad)
+        else None,
     }
 
 
-def curve(labels: np.ndarray, scores: np.ndarray) -> dict[str, Any]:
-    return {
-        "thresholds": [at_threshold(labels, scores, t) for t in CURVE_THRESHOLDS],
-        "fpr_points": [
-            {"max_fpr": f, "recall": recall_at_fpr(labels, scores, f)[0]} for f in FPR_POINTS
-        ],
-    }
+def train(kind: str, examples: C.Examples, jobs: int, **changes: Any) -> TextScorer:
+    config = replace(CONFIGS[kind], **changes) if changes else CONFIGS[kind]
+    return TextScorer.train(
+        examples.texts,
+        examples.labels,
+        kind=kind,
+        config=config,
+        groups=examples.groups,
+        n_jobs=jobs,
+    )
+
+
+def thresholds(scorer: TextScorer) -> tuple[float, float]:
+    return scorer.thresholds.high, scorer.thresholds.low
+
+
+def read_news() -> C.Examples:
+    out = C.Examples()
+    with NEWS.open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            out.add(row["text"], int(row["label"]), f"news:{row['kind']}")
+    return out
+
+
+def split(examples: C.Examples, seed: int, test: float = 0.2) -> tuple[C.Examples, C.Examples]:
+    order = np.random.default_rng(seed).permutation(len(examples))
+    cut = int(len(order) * (1 - test))
+
+    def pick(index: np.ndarray) -> C.Examples:
+        return C.Examples(
+            [examples.texts[i] for i in index],
+            [examples.labels[i] for i in index],
+            [examples.groups[i] for i in index],
+        )
+
+    return pick(order[:cut]), pick(order[cut:])
+
+
+# --- Spam ------------------------------------------------------------------------------------
 
 
 def evaluate_spam(jobs: int) -> dict[str, Any]:
-    files = sorted(YOUTUBE.glob("Youtube*.csv"))
-    if len(files) != 5:
-        raise FileNotFoundError(f"expected five Youtube*.csv files in {YOUTUBE}")
-    sets = [read_labelled_csv(CsvSource((f,), "CONTENT", "CLASS", frozenset({"1"}))) for f in files]
-    folds, all_labels, all_scores = [], [], []
-    for i, test_file in enumerate(files):
-        started = time.monotonic()
-        texts = [t for j, s in enumerate(sets) if j != i for t in s[0]]
-        labels = [v for j, s in enumerate(sets) if j != i for v in s[1]]
-        groups = [j for j, s in enumerate(sets) if j != i for _ in s[1]]
-        scorer = TextScorer.train(texts, labels, kind="spam", groups=groups, n_jobs=jobs)
-        y = np.asarray(sets[i][1])
-        scores = np.asarray(scorer.score(sets[i][0]))
-        recall, threshold = recall_at_fpr(y, scores, SPAM_TARGET["fpr"])
-        fold = {
-            "test_file": test_file.name,
-            "spam": int(y.sum()),
-            "ham": int((y == 0).sum()),
-            "auc": float(roc_auc_score(y, scores)),
-            "recall_at_target_fpr": recall,
-            "threshold_at_target_fpr": threshold,
-            "deployed_high": at_threshold(y, scores, scorer.thresholds.high),
-            "deployed_low": at_threshold(y, scores, scorer.thresholds.low),
-            "seconds": round(time.monotonic() - started, 1),
-        }
-        folds.append(fold)
-        all_labels.append(y)
-        all_scores.append(scores)
-        log(
-            f"spam, test {test_file.name}: AUC {fold['auc']:.4f}, recall {recall:.3f} at FPR "
-            f"≤ {SPAM_TARGET['fpr']:.0%} ({fold['seconds']} s)"
+    youtube, bbc, huffpost = C.youtube(DATA), C.bbc_passages(DATA), C.huffpost(DATA)
+    videos = sorted(set(youtube.groups))
+    scores = np.zeros(len(youtube))
+    fold_thresholds = np.zeros((len(youtube), 2))
+    folds = []
+    for video in videos:
+        log(f"spam: leave out {video}")
+        scorer = train(
+            "spam", youtube.where(lambda _t, _l, g, v=video: g != v) + bbc + huffpost, jobs
         )
-    labels_all, scores_all = np.concatenate(all_labels), np.concatenate(all_scores)
-    ablation = []
-    for name, changes in ABLATION:
-        config = replace(CONFIGS["spam"], **changes)
-        recalls = []
-        for i in range(len(sets)):
-            texts = [t for j, s in enumerate(sets) if j != i for t in s[0]]
-            labels = [v for j, s in enumerate(sets) if j != i for v in s[1]]
-            pipeline = build_pipeline(config).fit(texts, labels)
-            scores = pipeline.decision_function(sets[i][0])
-            recalls.append(recall_at_fpr(np.asarray(sets[i][1]), scores, SPAM_TARGET["fpr"])[0])
-        ablation.append({"variant": name, "folds": recalls, "mean": float(np.mean(recalls))})
-        log(f"spam ablation, {name}: mean recall {np.mean(recalls):.3f}")
-    mean_recall = float(np.mean([f["recall_at_target_fpr"] for f in folds]))
-    return {
-        "data": os.path.relpath(YOUTUBE, REPO),
-        "folds": folds,
-        "mean_recall_at_target_fpr": mean_recall,
-        "mean_auc": float(np.mean([f["auc"] for f in folds])),
-        "mean_fpr_points": [
+        index = [i for i, g in enumerate(youtube.groups) if g == video]
+        scores[index] = scorer.score([youtube.texts[i] for i in index])
+        fold_thresholds[index] = thresholds(scorer)
+        y = np.asarray([youtube.labels[i] for i in index])
+        folds.append(
             {
-                "max_fpr": f,
-                "recall": float(
-                    np.mean(
-                        [
-                            recall_at_fpr(y, s, f)[0]
-                            for y, s in zip(all_labels, all_scores, strict=True)
-                        ]
-                    )
-                ),
+                "video": video.split(":", 1)[1],
+                "auc": float(roc_auc_score(y, scores[index])),
+                "recall_at_1pct": recall_at_fpr(y, scores[index], 0.01),
             }
-            for f in FPR_POINTS
-        ],
-        "pooled": curve(labels_all, scores_all),
-        "pooled_auc": float(roc_auc_score(labels_all, scores_all)),
-        "ablation": ablation,
-        "target": SPAM_TARGET,
-        "passed": mean_recall >= SPAM_TARGET["recall"],
-    }
-
-
-def evaluate_abuse(jobs: int, splits: int = 0) -> dict[str, Any]:
-    from sklearn.model_selection import train_test_split
-
-    if not DAVIDSON.is_file():
-        raise FileNotFoundError(f"no {DAVIDSON}")
-    with open(DAVIDSON, encoding="utf-8", newline="") as fh:
-        rows = list(csv.DictReader(fh))
-    texts = [r["tweet"] for r in rows]
-    labels = np.asarray([int(r["class"] in ("0", "1")) for r in rows])
-    # Did every annotator agree with the majority? Only used to explain the errors.
-    unanimous = np.asarray(
-        [
-            max(int(r["hate_speech"]) + int(r["offensive_language"]), int(r["neither"]))
-            == int(r["count"])
-            for r in rows
-        ]
-    )
-    index = np.arange(len(rows))
-    train_idx, test_idx = train_test_split(index, test_size=0.2, stratify=labels, random_state=SEED)
-    started = time.monotonic()
-    scorer = TextScorer.train(
-        [texts[i] for i in train_idx], labels[train_idx], kind="abuse", n_jobs=jobs
-    )
-    y = labels[test_idx]
-    scores = np.asarray(scorer.score([texts[i] for i in test_idx]))
-    recall, threshold = recall_at_fpr(y, scores, ABUSE_TARGET["fpr"])
-    agreed = unanimous[test_idx]
-    agreed_recall, _ = recall_at_fpr(y[agreed], scores[agreed], ABUSE_TARGET["fpr"])
-    result = {
-        "data": os.path.relpath(DAVIDSON, REPO),
-        "train": len(train_idx),
-        "test": len(test_idx),
-        "test_abusive": int(y.sum()),
-        "test_neither": int((y == 0).sum()),
-        "auc": float(roc_auc_score(y, scores)),
-        "recall_at_target_fpr": recall,
-        "threshold_at_target_fpr": threshold,
-        "deployed_high": at_threshold(y, scores, scorer.thresholds.high),
-        "deployed_low": at_threshold(y, scores, scorer.thresholds.low),
-        "curve": curve(y, scores),
-        "unanimous": {
-            "test": int(agreed.sum()),
-            "neither": int((y[agreed] == 0).sum()),
-            "auc": float(roc_auc_score(y[agreed], scores[agreed])),
-            "recall_at_target_fpr": agreed_recall,
+        )
+    labels = np.asarray(youtube.labels)
+    held = scores >= fold_thresholds[:, 1]
+    lovo = {
+        "folds": folds,
+        "auc": float(roc_auc_score(labels, scores)),
+        "recall_at_1pct": recall_at_fpr(labels, scores, 0.01),
+        "deployed": {
+            "spam_stopped": float(held[labels == 1].mean()),
+            "ham_stopped": float(held[labels == 0].mean()),
         },
-        "target": ABUSE_TARGET,
-        "passed": recall >= ABUSE_TARGET["recall"],
-        "seconds": round(time.monotonic() - started, 1),
     }
-    log(
-        f"abuse: AUC {result['auc']:.4f}, recall {recall:.3f} at FPR ≤ "
-        f"{ABUSE_TARGET['fpr']:.0%} ({result['seconds']} s)"
-    )
-    if splits:
-        result["other_splits"] = other_splits(texts, labels, splits, jobs)
-    return result
+    prose = []
+    bbc_scores = np.zeros(len(bbc))
+    bbc_thresholds = np.zeros((len(bbc), 2))
+    for category in sorted(set(bbc.groups)):
+        log(f"spam: leave out {category}")
+        scorer = train(
+            "spam", youtube + bbc.where(lambda _t, _l, g, c=category: g != c) + huffpost, jobs
+        )
+        held_out = bbc.where(lambda _t, _l, g, c=category: g == c)
+        s = np.asarray(scorer.score(held_out.texts))
+        index = [i for i, g in enumerate(bbc.groups) if g == category]
+        bbc_scores[index] = s
+        bbc_thresholds[index] = thresholds(scorer)
+        long = np.asarray([len(t) > 600 for t in held_out.texts])
+        prose.append(
+            {
+                "category": category.split(":", 1)[1],
+                "n": len(held_out),
+                "stopped": float((s >= scorer.thresholds.low).mean()),
+                "stopped_long": float((s[long] >= scorer.thresholds.low).mean()),
+                "spam": float((s >= scorer.thresholds.high).mean()),
+            }
+        )
+    n = sum(p["n"] for p in prose)
+    stopped = sum(p["stopped"] * p["n"] for p in prose) / n
+    return {
+        "lovo": lovo,
+        "prose": prose,
+        "prose_stopped": stopped,
+        "passed": lovo["recall_at_1pct"] >= TARGETS["spam_lovo_recall_at_1pct"]
+        and stopped <= TARGETS["prose_stopped_max"],
+        "bbc": bbc,
+        "bbc_scores": bbc_scores,
+        "bbc_thresholds": bbc_thresholds,
+        "youtube_scores": scores,
+        "youtube_thresholds": fold_thresholds,
+    }
 
 
-def _split_recalls(texts: list[str], labels: np.ndarray, seed: int) -> dict[str, Any]:
-    from sklearn.model_selection import train_test_split
+# --- Abuse -----------------------------------------------------------------------------------
 
-    index = np.arange(len(labels))
-    train_idx, test_idx = train_test_split(index, test_size=0.2, stratify=labels, random_state=seed)
-    pipeline = build_pipeline(CONFIGS["abuse"])
-    pipeline.fit([texts[i] for i in train_idx], labels[train_idx])
-    # Uncalibrated: the Platt sigmoid is monotonic, so the ROC curve is the same.
-    scores = pipeline.decision_function([texts[i] for i in test_idx])
-    y = labels[test_idx]
+
+def _guard_split(texts: C.Examples, rest: C.Examples, seed: int) -> dict[str, Any]:
+    train_part, test_part = split(texts, seed)
+    training = train_part + rest
+    pipeline = build_pipeline(CONFIGS["abuse"]).fit(training.texts, training.labels)
+    s = pipeline.decision_function(test_part.texts)
+    y = np.asarray(test_part.labels)
     return {
         "seed": seed,
-        "auc": float(roc_auc_score(y, scores)),
-        "recall": {str(f): recall_at_fpr(y, scores, f)[0] for f in SPLIT_FPRS},
+        "auc": float(roc_auc_score(y, s)),
+        "recall": {str(f): recall_at_fpr(y, s, f) for f in SPLIT_FPRS},
     }
 
 
-def other_splits(texts: list[str], labels: np.ndarray, count: int, jobs: int) -> dict[str, Any]:
-    """The same model on ``count`` other stratified 80/20 splits (seeds 1…count).
-
-    The target is read on one split; this says how much that one split decides.
-    """
-    from joblib import Parallel, delayed
-
-    started = time.monotonic()
+def other_splits(texts: C.Examples, rest: C.Examples, count: int, jobs: int) -> dict[str, Any]:
+    """Davidson's regression guard: ``count`` 80/20 splits of ``texts`` (seeds 1…count), each
+    trained with ``rest`` added; recall at each of SPLIT_FPRS and their mean."""
     runs = Parallel(n_jobs=jobs)(
-        delayed(_split_recalls)(texts, labels, seed) for seed in range(1, count + 1)
+        delayed(_guard_split)(texts, rest, seed) for seed in range(1, count + 1)
     )
-    at_target = np.asarray([r["recall"][str(ABUSE_TARGET["fpr"])] for r in runs])
-    summary = {
-        str(f): {
-            "mean": float(np.mean([r["recall"][str(f)] for r in runs])),
-            "min": float(np.min([r["recall"][str(f)] for r in runs])),
-            "max": float(np.max([r["recall"][str(f)] for r in runs])),
-        }
-        for f in SPLIT_FPRS
-    }
-    result = {
-        "seeds": [1, count],
+    target = str(GUARD_FPR)
+    at = np.asarray([r["recall"][target] for r in runs])
+    return {
         "runs": runs,
-        "summary": summary,
-        "auc_mean": float(np.mean([r["auc"] for r in runs])),
-        "sd_at_target": float(np.std(at_target, ddof=1)) if count > 1 else 0.0,
-        "passing": int((at_target >= ABUSE_TARGET["recall"]).sum()),
-        "seconds": round(time.monotonic() - started, 1),
+        "mean": {str(f): float(np.mean([r["recall"][str(f)] for r in runs])) for f in SPLIT_FPRS},
+        "min": float(at.min()),
+        "max": float(at.max()),
+        "passed": bool(at.mean() >= TARGETS["davidson_guard_mean_recall_at_3pct"]),
     }
-    log(
-        f"abuse, {count} other splits: recall at FPR ≤ {ABUSE_TARGET['fpr']:.0%} mean "
-        f"{summary[str(ABUSE_TARGET['fpr'])]['mean']:.3f}, {result['passing']} reach the target "
-        f"({result['seconds']} s)"
+
+
+def evaluate_abuse(jobs: int, splits: int) -> dict[str, Any]:
+    davidson, olid, prose = C.davidson(DATA), C.olid(DATA), C.civil_prose(DATA)
+    olid_train, olid_test = split(olid, SEED)
+    log("abuse: OLID held out")
+    scorer = train("abuse", davidson + olid_train + prose, jobs)
+    olid_scores = np.asarray(scorer.score(olid_test.texts))
+    olid_t = thresholds(scorer)
+    log("abuse: Davidson held out")
+    scorer = train("abuse", olid + prose, jobs)
+    davidson_scores = np.asarray(scorer.score(davidson.texts))
+    davidson_t = thresholds(scorer)
+    log("abuse: BBC held out")
+    scorer_without_bbc = train(
+        "abuse", davidson + olid + prose.where(lambda _t, _l, g: g != "prose:bbc"), jobs
     )
-    return result
+    guard = None
+    if splits:
+        log(f"abuse: Davidson guard, {splits} splits")
+        guard = other_splits(davidson, olid + prose, splits, jobs)
+    return {
+        "olid": {
+            "n": len(olid_test),
+            "auc": float(roc_auc_score(olid_test.labels, olid_scores)),
+            "scores": olid_scores,
+            "texts": olid_test.texts,
+            "labels": np.asarray(olid_test.labels),
+            "thresholds": olid_t,
+        },
+        "davidson": {
+            "n": len(davidson),
+            "auc": float(roc_auc_score(davidson.labels, davidson_scores)),
+            "scores": davidson_scores,
+            "texts": davidson.texts,
+            "labels": np.asarray(davidson.labels),
+            "thresholds": davidson_t,
+        },
+        "without_bbc": scorer_without_bbc,
+        "guard": guard,
+        "passed": guard is None or guard["passed"],
+    }
 
 
-# --- Report -----------------------------------------------------------------------------------
+# --- The shipped pair, and what people feel -------------------------------------------------
 
 
-def _pct(x: float) -> str:
-    return f"{100 * x:.1f} %"
+def evaluate_shipped(jobs: int) -> dict[str, Any]:
+    """The site's models exactly as train_filters makes them (validation set split off)."""
+    models = {}
+    for kind in ("spam", "abuse"):
+        log(f"shipped {kind} model")
+        training, validation = C.split_validation(C.shared_examples(kind, DATA))
+        scorer = train(kind, training, jobs)
+        s = np.asarray(scorer.score(validation.texts))
+        models[kind] = {
+            "scorer": scorer,
+            "holdout_auc": float(roc_auc_score(validation.labels, s)),
+            "n_train": len(training),
+            "n_validation": len(validation),
+        }
+    return models
 
 
-def _curve_table(points: list[dict[str, Any]]) -> list[str]:
-    lines = [
-        "| threshold | recall | FPR | precision | caught |",
-        "|---:|---:|---:|---:|---:|",
+def feel_table(spam: dict[str, Any], abuse: dict[str, Any], shipped: dict[str, Any]) -> dict:
+    s_model, a_model = shipped["spam"]["scorer"], shipped["abuse"]["scorer"]
+    s_t, a_t = thresholds(s_model), thresholds(a_model)
+    rows: dict[str, Any] = {}
+
+    news = read_news()
+    ns, na = np.asarray(s_model.score(news.texts)), np.asarray(a_model.score(news.texts))
+    y = np.asarray(news.labels)
+    rows["News comments (ours, 400 civil / 120 hostile)"] = {
+        **feel(y, outcomes(ns, na, s_t, a_t)),
+        "abuse_auc": float(roc_auc_score(y, na)),
+        "kinds": {
+            kind: feel(
+                y[[g == f"news:{kind}" for g in news.groups]],
+                outcomes(
+                    ns[[g == f"news:{kind}" for g in news.groups]],
+                    na[[g == f"news:{kind}" for g in news.groups]],
+                    s_t,
+                    a_t,
+                ),
+            )
+            for kind in sorted({g.split(":", 1)[1] for g in news.groups})
+        },
+    }
+    o, d = abuse["olid"], abuse["davidson"]
+    rows["OLID tweets, 20 % held out (abuse model trained without them)"] = feel(
+        o["labels"],
+        outcomes(np.asarray(s_model.score(o["texts"])), o["scores"], s_t, o["thresholds"]),
+    )
+    rows["Davidson tweets (abuse model trained without Davidson)"] = feel(
+        d["labels"],
+        outcomes(np.asarray(s_model.score(d["texts"])), d["scores"], s_t, d["thresholds"]),
+    )
+    bbc = spam["bbc"]
+    # The BBC row: abuse from the model trained without BBC; spam from the category folds
+    # (each passage scored by the spam model that left its category out).
+    bbc_abuse = np.asarray(abuse["without_bbc"].score(bbc.texts))
+    rows["BBC passages (models trained without their category / without BBC)"] = feel(
+        np.zeros(len(bbc), dtype=int),
+        outcomes(
+            spam["bbc_scores"],
+            bbc_abuse,
+            spam["bbc_thresholds"].T,
+            thresholds(abuse["without_bbc"]),
+        ),
+    )
+    yt_labels = np.asarray(C.youtube(DATA).labels)
+    yt, yt_t = spam["youtube_scores"], spam["youtube_thresholds"]
+    result = np.full(len(yt), "published", dtype=object)
+    result[yt >= yt_t[:, 1]] = "held"
+    result[yt >= yt_t[:, 0]] = "spam"
+    rows["YouTube comments, leave one video out (spam model only)"] = feel(yt_labels, result)
+    return rows
+
+
+# --- Report ----------------------------------------------------------------------------------
+
+
+def _pct(x: float | None) -> str:
+    return "–" if x is None else f"{100 * x:.1f} %"
+
+
+def report(spam: dict, abuse: dict, shipped: dict, rows: dict, meta: dict) -> tuple[str, bool]:
+    news = next(iter(rows.values()))
+    civil = news["civil"]
+    checks = [
+        (
+            "spam: YouTube leave one video out, recall at 1 % ham FPR (pooled)",
+            f"≥ {TARGETS['spam_lovo_recall_at_1pct']:.2f}",
+            f"{spam['lovo']['recall_at_1pct']:.3f}",
+            spam["lovo"]["recall_at_1pct"] >= TARGETS["spam_lovo_recall_at_1pct"],
+        ),
+        (
+            "spam: long prose stopped, BBC category held out, at the shipped threshold",
+            f"≤ {_pct(TARGETS['prose_stopped_max'])}",
+            _pct(spam["prose_stopped"]),
+            spam["prose_stopped"] <= TARGETS["prose_stopped_max"],
+        ),
+        (
+            "news comments (ours): civil stopped (held + spam)",
+            f"≤ {_pct(TARGETS['news_civil_stopped_max'])}",
+            _pct(civil["held"] + civil["spam"]),
+            civil["held"] + civil["spam"] <= TARGETS["news_civil_stopped_max"],
+        ),
+        (
+            "news comments (ours): civil nudged",
+            f"≤ {_pct(TARGETS['news_civil_nudged_max'])}",
+            _pct(civil["nudged"]),
+            civil["nudged"] <= TARGETS["news_civil_nudged_max"],
+        ),
     ]
-    lines += [
-        f"| {p['threshold']:.2f} | {p['recall']:.3f} | {_pct(p['fpr'])} | {p['precision']:.3f} | {p['caught']} |"
-        for p in points
-    ]
-    return lines
-
-
-def _fpr_table(points: list[dict[str, Any]], what: str) -> list[str]:
-    return [
-        f"| FPR ≤ | {' | '.join(_pct(p['max_fpr']) for p in points)} |",
-        f"|---|{'---:|' * len(points)}",
-        f"| {what} | {' | '.join(format(p['recall'], '.3f') for p in points)} |",
-    ]
-
-
-def _other_splits_table(abuse: dict[str, Any]) -> list[str]:
-    other = abuse.get("other_splits")
-    if not other:
-        return []
-    first, last = other["seeds"]
-    count = last - first + 1
-    target = str(ABUSE_TARGET["fpr"])
-    ours = {str(f): recall_at_fpr_point(abuse["curve"]["fpr_points"], f) for f in SPLIT_FPRS}
-    lower = sum(r["recall"][target] < ours[target] for r in other["runs"])
-    header = " | ".join(f"recall at FPR ≤ {_pct(f)}" for f in SPLIT_FPRS)
-    return [
-        "#### How much the one split decides",
-        "",
-        f"The same model on {count} other stratified 80/20 splits (seeds {first}–{last}; "
-        f"trained without calibration, which does not change the ranking; {other['seconds']:.0f} s):",
-        "",
-        f"| split | {header} | AUC |",
-        f"|---|{'---:|' * (len(SPLIT_FPRS) + 1)}",
-        f"| seed {SEED} (the split above) | "
-        + " | ".join(f"{ours[str(f)]:.3f}" for f in SPLIT_FPRS)
-        + f" | {abuse['auc']:.4f} |",
-        f"| {count} other seeds, mean | "
-        + " | ".join(f"{other['summary'][str(f)]['mean']:.3f}" for f in SPLIT_FPRS)
-        + f" | {other['auc_mean']:.4f} |",
-        f"| {count} other seeds, lowest–highest | "
-        + " | ".join(
-            f"{other['summary'][str(f)]['min']:.3f}–{other['summary'][str(f)]['max']:.3f}"
-            for f in SPLIT_FPRS
+    if abuse["guard"]:
+        g = abuse["guard"]
+        checks.append(
+            (
+                f"abuse: Davidson regression guard, mean recall at 3 % FPR over "
+                f"{len(g['runs'])} splits",
+                f"≥ {TARGETS['davidson_guard_mean_recall_at_3pct']:.2f}",
+                f"{g['mean'][str(GUARD_FPR)]:.3f} ({g['min']:.3f}–{g['max']:.3f})",
+                g["passed"],
+            )
         )
-        + " | |",
-        "",
-        f"{other['passing']} of the {count} other splits reach recall {ABUSE_TARGET['recall']} at "
-        f"FPR ≤ {_pct(ABUSE_TARGET['fpr'])} (standard deviation between splits "
-        f"{other['sd_at_target']:.3f}); {lower} of them come out lower than the split the "
-        "target is read on.",
-        "",
-    ]
-
-
-def recall_at_fpr_point(points: list[dict[str, Any]], fpr: float) -> float:
-    return next(float(p["recall"]) for p in points if abs(p["max_fpr"] - fpr) < 1e-9)
-
-
-def report(spam: dict[str, Any], abuse: dict[str, Any], meta: dict[str, Any]) -> str:
     ok = {True: "**pass**", False: "**FAIL**"}
-    sc, ac = CONFIGS["spam"], CONFIGS["abuse"]
     out = [
-        f"Generated by `bench/moderation_eval.py` on {meta['date']} "
-        f"({meta['python']}, scikit-learn {meta['sklearn']}, {meta['cpus']} CPUs, "
-        f"{meta['seconds']:.0f} s).",
+        f"_Generated by `bench/moderation_eval.py` on {meta['date']} ({meta['python']}, "
+        f"scikit-learn {meta['sklearn']}, {meta['cpus']} CPUs, {meta['seconds'] / 60:.0f} min)._",
         "",
         "### Targets",
         "",
-        "| filter | target | result | |",
+        "| what | target | measured | |",
         "|---|---|---|---|",
-        f"| spam (YouTube, leave one video out) | recall ≥ {SPAM_TARGET['recall']} at ham FPR ≤ "
-        f"{_pct(SPAM_TARGET['fpr'])}, mean of 5 folds | {spam['mean_recall_at_target_fpr']:.3f} "
-        f"(AUC {spam['mean_auc']:.4f}) | {ok[spam['passed']]} |",
-        f"| abusive language (Davidson, 80/20) | recall ≥ {ABUSE_TARGET['recall']} at FPR ≤ "
-        f"{_pct(ABUSE_TARGET['fpr'])} | {abuse['recall_at_target_fpr']:.3f} "
-        f"(AUC {abuse['auc']:.4f}) | {ok[abuse['passed']]} |",
+        *[f"| {what} | {target} | {got} | {ok[passed]} |" for what, target, got, passed in checks],
         "",
-        '"Recall at FPR ≤ x" is read off the test set\'s ROC curve: the best recall any threshold '
-        "gives without catching more than x of the legitimate test comments. The *deployed* "
-        "columns use instead the thresholds the model chose itself at training time (from "
-        "cross-validation inside its training data), i.e. what the site would have done.",
+        "### What readers and moderators feel",
         "",
-        "### Spam: YouTube Spam Collection, leave one video out",
+        "Each set went through the shipped thresholds of models that never trained on it "
+        "(spam ≥ high → spam; spam ≥ low or abuse ≥ high → held; abuse ≥ low → nudged; "
+        "otherwise published).",
         "",
-        f"Data: `{spam['data']}` (five CSV files, `CONTENT`, `CLASS` 1 = spam). Model: "
-        f"word 1–2-grams + char_wb 2–5-grams (min_df {sc.min_df}) + rule signals "
-        f"(weight {sc.signals_weight}), logistic regression C={sc.C} blended with naive Bayes "
-        f"(weight {sc.nb_weight}), Platt-calibrated.",
-        "",
-        "| test video | spam | ham | AUC | recall at FPR ≤ 1 % | threshold there | deployed high: recall / FPR | deployed low: recall / FPR |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| set | civil published | civil nudged | civil held | civil marked spam "
+        "| abusive/spam published | … published or nudged |",
+        "|---|---:|---:|---:|---:|---:|---:|",
     ]
-    for f in spam["folds"]:
-        hi, lo = f["deployed_high"], f["deployed_low"]
+    for name, row in rows.items():
+        c = row["civil"]
         out.append(
-            f"| {f['test_file']} | {f['spam']} | {f['ham']} | {f['auc']:.4f} | "
-            f"{f['recall_at_target_fpr']:.3f} | {f['threshold_at_target_fpr']:.3f} | "
-            f"{hi['recall']:.3f} / {_pct(hi['fpr'])} (t={hi['threshold']:.3f}) | "
-            f"{lo['recall']:.3f} / {_pct(lo['fpr'])} (t={lo['threshold']:.3f}) |"
+            f"| {name} | {_pct(c['published'])} | {_pct(c['nudged'])} | {_pct(c['held'])} | "
+            f"{_pct(c['spam'])} | {_pct(row['bad_published'])} | "
+            f"{_pct(row['bad_published_or_nudged'])} |"
         )
     out += [
-        f"| **mean** | | | **{spam['mean_auc']:.4f}** | **{spam['mean_recall_at_target_fpr']:.3f}** | | | |",
         "",
-        "What each part adds (recall at FPR ≤ 1 %, same folds; uncalibrated, same ranking):",
+        f"Abusive-language score on our news comments, hostile vs civil: AUC "
+        f"{news['abuse_auc']:.3f}. OLID held out: AUC {abuse['olid']['auc']:.3f}. Davidson "
+        f"held out entirely: AUC {abuse['davidson']['auc']:.3f}. The BBC row's spam side: "
+        f"{_pct(spam['prose_stopped'])} of passages stopped by the spam models of the category "
+        "folds.",
         "",
-        f"| model | {' | '.join(f['test_file'].removesuffix('.csv') for f in spam['folds'])} | mean |",
-        f"|---|{'---:|' * (len(spam['folds']) + 1)}",
+        "Our news comments by kind (civil kinds: share nudged / stopped; hostile kinds: share "
+        "published / published or nudged):",
+        "",
+        "| kind | n | nudged | stopped | hostile published | hostile published or nudged |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for kind, row in news["kinds"].items():
+        c = row["civil"]
+        n = row["n_civil"] + row["n_bad"]
+        out.append(
+            f"| {kind} | {n} | {_pct(c['nudged']) if row['n_civil'] else '–'} | "
+            f"{_pct(c['held'] + c['spam']) if row['n_civil'] else '–'} | "
+            f"{_pct(row['bad_published'])} | {_pct(row['bad_published_or_nudged'])} |"
+        )
+    out += [
+        "",
+        "### Spam, leave one video out",
+        "",
+        "| held-out video | AUC | recall at 1 % ham FPR |",
+        "|---|---:|---:|",
         *[
-            f"| {a['variant']} | {' | '.join(format(r, '.3f') for r in a['folds'])} | {a['mean']:.3f} |"
-            for a in spam["ablation"]
+            f"| {f['video']} | {f['auc']:.4f} | {f['recall_at_1pct']:.3f} |"
+            for f in spam["lovo"]["folds"]
+        ],
+        f"| **pooled** | {spam['lovo']['auc']:.4f} | {spam['lovo']['recall_at_1pct']:.3f} |",
+        "",
+        f"At each fold's own shipped thresholds: spam stopped (held or marked) "
+        f"{_pct(spam['lovo']['deployed']['spam_stopped'])}, legitimate YouTube comments stopped "
+        f"{_pct(spam['lovo']['deployed']['ham_stopped'])}.",
+        "",
+        "### Spam, long prose held out by BBC category",
+        "",
+        "| held-out category | passages | stopped | stopped, > 600 characters | marked spam |",
+        "|---|---:|---:|---:|---:|",
+        *[
+            f"| {p['category']} | {p['n']} | {_pct(p['stopped'])} | {_pct(p['stopped_long'])} "
+            f"| {_pct(p['spam'])} |"
+            for p in spam["prose"]
         ],
         "",
-        "Recall at other false-positive rates (mean over the five folds):",
+        "### The shipped models",
         "",
-        *_fpr_table(spam["mean_fpr_points"], "recall"),
-        "",
-        f"Curve over the five test videos pooled ({sum(f['spam'] for f in spam['folds'])} spam, "
-        f"{sum(f['ham'] for f in spam['folds'])} ham; pooled AUC {spam['pooled_auc']:.4f}; "
-        "precision at the dataset's ~51 % spam):",
-        "",
-        *_curve_table(spam["pooled"]["thresholds"]),
-        "",
-        "### Abusive language: Davidson et al. (hate or offensive vs neither)",
-        "",
-        f"Data: `{abuse['data']}` (`tweet`; `class` 0 hate, 1 offensive → abusive, 2 → neither). "
-        f"Stratified 80/20 split, seed {SEED}: {abuse['train']} training, {abuse['test']} test "
-        f"({abuse['test_abusive']} abusive, {abuse['test_neither']} neither). Model: word 1–2-grams "
-        f"+ char_wb 2–5-grams (min_df {ac.min_df}), "
-        + ("features scaled by naive Bayes log-count ratios (NBSVM), " if ac.nb_scale else "")
-        + f"logistic regression C={ac.C}, Platt-calibrated.",
-        "",
-        "| | AUC | recall at FPR ≤ 3 % | threshold there | deployed high: recall / FPR | deployed low: recall / FPR |",
-        "|---|---:|---:|---:|---:|---:|",
-        f"| test set | {abuse['auc']:.4f} | {abuse['recall_at_target_fpr']:.3f} | "
-        f"{abuse['threshold_at_target_fpr']:.3f} | {abuse['deployed_high']['recall']:.3f} / "
-        f"{_pct(abuse['deployed_high']['fpr'])} (t={abuse['deployed_high']['threshold']:.3f}) | "
-        f"{abuse['deployed_low']['recall']:.3f} / {_pct(abuse['deployed_low']['fpr'])} "
-        f"(t={abuse['deployed_low']['threshold']:.3f}) |",
-        f"| test tweets all annotators agreed on ({abuse['unanimous']['test']}, "
-        f"{abuse['unanimous']['neither']} neither) | {abuse['unanimous']['auc']:.4f} | "
-        f"{abuse['unanimous']['recall_at_target_fpr']:.3f} | | | |",
-        "",
-        *_fpr_table(abuse["curve"]["fpr_points"], "recall"),
-        "",
-        "Curve (precision at the test set's ~83 % abusive):",
-        "",
-        *_curve_table(abuse["curve"]["thresholds"]),
-        "",
-        *_other_splits_table(abuse),
-        "### Reproduce",
-        "",
-        "```sh",
-        ".venv/bin/python bench/moderation_eval.py   # reads ../shared/data (DATELINE_SHARED_DATA)",
-        "```",
+        "| model | trained on | validation set kept with it | AUC there |",
+        "|---|---:|---:|---:|",
+        *[
+            f"| {kind} | {m['n_train']:,} | {m['n_validation']:,} | {m['holdout_auc']:.4f} |"
+            for kind, m in shipped.items()
+        ],
     ]
-    return "\n".join(out)
+    if abuse["guard"]:
+        g = abuse["guard"]
+        header = " | ".join(f"recall at FPR ≤ {_pct(f)}" for f in SPLIT_FPRS)
+        out += [
+            "",
+            "### Davidson regression guard",
+            "",
+            f"| split | {header} | AUC |",
+            "|---|" + "---:|" * (len(SPLIT_FPRS) + 1),
+            *[
+                f"| seed {r['seed']} | "
+                + " | ".join(f"{r['recall'][str(f)]:.3f}" for f in SPLIT_FPRS)
+                + f" | {r['auc']:.4f} |"
+                for r in g["runs"]
+            ],
+            "| **mean** | "
+            + " | ".join(f"**{g['mean'][str(f)]:.3f}**" for f in SPLIT_FPRS)
+            + " | |",
+        ]
+    return "\n".join(out), all(passed for *_, passed in checks)
 
 
 def write_docs(block: str) -> None:
@@ -463,16 +531,23 @@ def write_docs(block: str) -> None:
     DOC.write_text(f"{head}{BEGIN}\n{block}\n{END}{tail}", encoding="utf-8")
 
 
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items() if not isinstance(v, np.ndarray)}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, TextScorer | C.Examples):
+        return None
+    return value
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=REPO / "bench" / "out" / "moderation.json")
     parser.add_argument("--no-docs", action="store_true", help="don't rewrite docs/moderation.md")
     parser.add_argument("--jobs", type=int, default=min(os.cpu_count() or 1, 2))
     parser.add_argument(
-        "--splits",
-        type=int,
-        default=20,
-        help="also score the abuse model on this many other 80/20 splits (0: skip)",
+        "--splits", type=int, default=5, help="Davidson guard splits (0: skip the guard)"
     )
     args = parser.parse_args()
     if not DATA.is_dir():
@@ -480,11 +555,13 @@ def main() -> int:
         return 2
     started = time.monotonic()
     try:
+        shipped = evaluate_shipped(args.jobs)
         spam = evaluate_spam(args.jobs)
         abuse = evaluate_abuse(args.jobs, args.splits)
-    except FileNotFoundError as exc:
+    except (FileNotFoundError, C.TrainingDataError) as exc:
         log(str(exc))
         return 2
+    rows = feel_table(spam, abuse, shipped)
     import sklearn
 
     meta = {
@@ -494,14 +571,20 @@ def main() -> int:
         "cpus": os.cpu_count(),
         "seconds": time.monotonic() - started,
     }
+    block, passed = report(spam, abuse, shipped, rows, meta)
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps({"meta": meta, "spam": spam, "abuse": abuse}, indent=2))
-    block = report(spam, abuse, meta)
+    args.out.write_text(
+        json.dumps(
+            _jsonable({"meta": meta, "spam": spam, "abuse": abuse, "feel": rows}),
+            indent=2,
+            default=lambda v: v.item() if hasattr(v, "item") else str(v),
+        )
+    )
     print(block)
     if not args.no_docs:
         write_docs(block)
         log(f"wrote {DOC.relative_to(REPO)}")
-    return 0 if spam["passed"] and abuse["passed"] else 1
+    return 0 if passed else 1
 
 
 if __name__ == "__main__":

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from dateline.moderation.classifier import TextScorer, clear_scorer_cache
+from dateline.moderation.classifier import CONFIGS, TextScorer, clear_scorer_cache
+
+from ..conftest import _fixture_abuse_config
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SPAM_CSV = FIXTURES / "spam_small.csv"
@@ -32,12 +35,20 @@ def _fresh_scorer_cache() -> Iterator[None]:
 
 @pytest.fixture(scope="session")
 def spam_scorer() -> TextScorer:
-    return TextScorer.train(*read_fixture(SPAM_CSV), kind="spam")
+    return TextScorer.train(
+        *read_fixture(SPAM_CSV),
+        kind="spam",
+        config=replace(CONFIGS["spam"], high_fpr=0.03, low_fpr=0.10),
+    )
 
 
 @pytest.fixture(scope="session")
 def abuse_scorer() -> TextScorer:
-    return TextScorer.train(*read_fixture(ABUSE_CSV), kind="abuse")
+    return TextScorer.train(
+        *read_fixture(ABUSE_CSV),
+        kind="abuse",
+        config=_fixture_abuse_config(),
+    )
 
 
 @pytest.fixture(scope="session")

@@ -2,12 +2,14 @@ from __future__ import annotations
 
 import math
 import os
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from sklearn.metrics import roc_auc_score
 
 from dateline.moderation.classifier import (
+    CONFIGS,
     CsvSource,
     TextScorer,
     TrainingDataError,
@@ -149,7 +151,14 @@ ODD_TEXTS = [
 ]
 
 
-@pytest.mark.parametrize("which", ["spam_scorer", "abuse_scorer"])
+@pytest.fixture(scope="module")
+def shipped_abuse_scorer() -> TextScorer:
+    """The fixture trained with the site's own abuse configuration (pretrained feature, base
+    rate, thresholds on civil sources)."""
+    return TextScorer.train(*read_fixture(ABUSE_CSV), kind="abuse")
+
+
+@pytest.mark.parametrize("which", ["spam_scorer", "abuse_scorer", "shipped_abuse_scorer"])
 def test_one_comment_scores_the_same_without_the_pipeline(request, which: str) -> None:
     """The single-comment path (classifier.fast) gives the pipeline's own numbers."""
     from dateline.moderation.classifier.fast import compile_linear
@@ -181,3 +190,108 @@ def test_a_pipeline_the_fast_path_does_not_know_falls_back_to_scikit_learn() -> 
     assert scorer._fast_linear() is None
     (score,) = scorer.score([CRYPTO_SPAM])
     assert score == pytest.approx(1 / (1 + math.exp(-pipeline.decision_function([CRYPTO_SPAM])[0])))
+
+
+def test_the_spam_model_reads_neither_length_nor_link_count(spam_scorer: TextScorer) -> None:
+    """Long prose and a link are not spam by themselves (issue 12, §2): no such feature."""
+    names = set(spam_scorer.pipeline.named_steps["features"].get_feature_names_out())
+    signals = {n.split("__", 1)[1] for n in names if n.startswith("signals__")}
+    assert signals, "the spam model still reads the other rule signals"
+    assert not signals & {"signal_length", "signal_links", "signal_external_links"}
+
+
+def test_a_link_to_a_reputable_site_adds_little_to_a_civil_comment(shared_data: Path) -> None:
+    """Trained on YouTube's comments and news prose (half of HuffPost's with their link), a
+    civil comment citing a source stays under the hold threshold."""
+    from dateline.moderation.classifier import corpora
+
+    examples = corpora.youtube(shared_data) + corpora.huffpost(shared_data, limit=600)
+    scorer = TextScorer.train(examples.texts, examples.labels, kind="spam", groups=examples.groups)
+    civil = "The inflation figures for October are worse than the minister suggested."
+    cited = f"{civil} See https://www.ons.gov.uk/economy/inflationandpriceindices"
+    (plain, linked) = scorer.score([civil, cited])
+    assert linked < scorer.thresholds.low
+    assert plain < scorer.thresholds.low
+
+
+def test_scores_move_to_the_sites_base_rate() -> None:
+    """The same evidence, scored for a site where 3 % of comments are abusive instead of the
+    training data's half: lower probabilities, and thresholds chosen on those."""
+    texts, labels = read_fixture(ABUSE_CSV)
+    config = replace(CONFIGS["abuse"], pretrained=False)
+    as_trained = TextScorer.train(
+        texts, labels, kind="abuse", config=replace(config, base_rate=None)
+    )
+    at_site = TextScorer.train(texts, labels, kind="abuse", config=config)
+    neutral = "The council meets on Tuesday."
+
+    assert at_site.metadata["training_base_rate"] == pytest.approx(0.5, abs=0.01)
+    (before,), (after,) = as_trained.score([neutral]), at_site.score([neutral])
+    assert after < before
+    # Bayes: odds scaled by (0.03/0.97) / (0.5/0.5).
+    assert after / (1 - after) == pytest.approx(before / (1 - before) * 0.03 / 0.97, rel=1e-6)
+
+
+def test_thresholds_are_chosen_on_the_named_sources() -> None:
+    texts, labels = read_fixture(ABUSE_CSV)
+    # Two "sources" of civil text; the thresholds may only count the second one's.
+    groups = [
+        f"abusive:{i}" if y else (f"tweets:{i}" if i % 2 else f"prose:{i}")
+        for i, y in enumerate(labels)
+    ]
+    config = replace(CONFIGS["abuse"], pretrained=False, base_rate=None, high_fpr=0.0)
+    scorer = TextScorer.train(texts, labels, kind="abuse", config=config, groups=groups)
+    civil_prose = [t for t, g in zip(texts, groups, strict=True) if g.startswith("prose:")]
+    assert max(scorer.score(civil_prose)) < scorer.thresholds.high
+
+
+def test_a_model_with_the_pretrained_feature_scores_without_the_package(
+    shipped_abuse_scorer: TextScorer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """alt-profanity-check is read when training; the model file carries what it needs."""
+    import sys
+
+    path = shipped_abuse_scorer.save(tmp_path / "abuse.joblib")
+    monkeypatch.setitem(sys.modules, "profanity_check", None)
+    monkeypatch.setitem(sys.modules, "profanity_check.profanity_check", None)
+    loaded = TextScorer.load(path)
+    texts = ["You are an idiot.", "Thanks for the careful reporting."]
+    assert loaded.score(texts) == pytest.approx(shipped_abuse_scorer.score(texts))
+    rude, kind = loaded.score(texts)
+    assert rude > kind
+
+
+def test_tweets_read_as_comments() -> None:
+    from dateline.moderation.classifier.corpora import untweet
+
+    assert untweet("RT @someone: @USER you are wrong #MAGA URL") == "you are wrong MAGA"
+    assert untweet("no marks here") == "no marks here"
+
+
+def test_the_validation_split_is_the_same_however_the_corpus_is_read() -> None:
+    from dateline.moderation.classifier.corpora import Examples, split_validation
+
+    texts, labels = read_fixture(ABUSE_CSV)
+    examples = Examples(texts, labels, ["fixture"] * len(texts))
+    reversed_ = Examples(texts[::-1], labels[::-1], ["fixture"] * len(texts))
+    grown = examples + Examples(["a new example"], [0], ["more"])
+
+    _, validation = split_validation(examples)
+    assert 0 < len(validation) < len(examples)
+    assert set(split_validation(reversed_)[1].texts) == set(validation.texts)
+    assert set(validation.texts) <= set(split_validation(grown)[1].texts)
+    training, _ = split_validation(grown)
+    assert not set(training.texts) & set(validation.texts)
+
+
+def test_the_shared_corpora_are_read_by_source(shared_data: Path) -> None:
+    from dateline.moderation.classifier.corpora import shared_examples
+
+    spam = shared_examples("spam", shared_data)
+    abuse = shared_examples("abuse", shared_data)
+    assert {g.split(":")[0] for g in spam.groups} == {"youtube", "bbc", "huffpost"}
+    assert {g.split(":")[0] for g in abuse.groups} == {"davidson", "olid", "prose"}
+    assert sum(spam.labels) == 1005  # the YouTube spam; the prose is all legitimate
+    assert not any("@USER" in t or t.startswith("RT ") for t in abuse.texts)
+    # BBC passages up to 2,000 characters: long comments, not whole articles.
+    assert max(len(t) for t, g in zip(spam.texts, spam.groups, strict=True) if "bbc" in g) <= 2000

@@ -90,13 +90,27 @@ def test_train_filters_on_given_csv_files_writes_both_models(tmp_path: Path) -> 
         "--output-dir", str(tmp_path),
         stdout=out,
     )  # fmt: skip
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["abuse.joblib", "spam.joblib"]
+    written = sorted(p.name for p in tmp_path.iterdir() if p.suffix == ".joblib")
+    assert written == [
+        "abuse.joblib",
+        "abuse.validation.joblib",
+        "spam.joblib",
+        "spam.validation.joblib",
+    ]
     abuse = TextScorer.load(tmp_path / "abuse.joblib")
-    assert abuse.metadata["n_positive"] == 40
-    assert "spam: 89 examples (45 spam)" in out.getvalue()
-    assert "abuse: 80 examples (40 abuse)" in out.getvalue()
+    # A validation set is split off and kept beside the model, never trained on.
+    holdout = abuse.metadata["holdout"]
+    assert abuse.metadata["n_samples"] + holdout["n"] == 80
+    assert abuse.metadata["n_positive"] + holdout["n_positive"] == 40
+    assert 0 < holdout["n"] < 80
+    # The model says what it was trained on, so the retraining can start from it again.
+    assert abuse.metadata["base"]["recipe"] == "csv"
+    assert abuse.metadata["base"]["sources"][0]["paths"] == [str(ABUSE_CSV)]
+    assert f"abuse: {abuse.metadata['n_samples']} examples" in out.getvalue()
+    assert "validation set kept with the model" in out.getvalue()
 
 
+@pytest.mark.django_db
 def test_train_filters_writes_into_the_model_dir_setting(settings, tmp_path: Path) -> None:
     settings.DATELINE_MODEL_DIR = tmp_path / "models"
     settings.SITE_URL = "https://news.example:8443"
@@ -105,14 +119,21 @@ def test_train_filters_writes_into_the_model_dir_setting(settings, tmp_path: Pat
         "--spam-text-column", "text", "--spam-label-column", "label",
         stdout=io.StringIO(),
     )  # fmt: skip
-    assert [p.name for p in (tmp_path / "models").iterdir()] == ["spam.joblib"]
+    written = sorted(p.name for p in (tmp_path / "models").iterdir() if p.suffix == ".joblib")
+    assert written == ["spam.joblib", "spam.validation.joblib"]
     spam = TextScorer.load(tmp_path / "models" / "spam.joblib")
     assert "news.example" in spam.metadata["config"]["trusted_hosts"]  # own links aren't external
 
 
 def test_train_filters_without_data_explains_what_to_pass(settings, tmp_path: Path) -> None:
-    settings.SHARED_DATA_DIR = tmp_path
+    settings.SHARED_DATA_DIR = tmp_path / "nowhere"
     with pytest.raises(CommandError, match="--spam-csv PATH"):
+        call_command("train_filters", "--output-dir", str(tmp_path), stdout=io.StringIO())
+
+
+def test_train_filters_names_the_missing_dataset(settings, tmp_path: Path) -> None:
+    settings.SHARED_DATA_DIR = tmp_path
+    with pytest.raises(CommandError, match="youtube-spam-collection"):
         call_command("train_filters", "--output-dir", str(tmp_path), stdout=io.StringIO())
 
 
@@ -324,3 +345,33 @@ def test_outcome_names_the_line_that_is_not_utf8(
     monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(bad), encoding="utf-8"))
     with pytest.raises(CommandError, match=r"line 2 is not valid UTF-8"):
         call_command("moderation_score", "--outcome", "-", stdout=io.StringIO())
+
+
+def test_train_filters_if_needed_trains_only_a_missing_or_outdated_model(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """make demo runs it every time: a current model is kept, a stale one is trained again."""
+    from dataclasses import replace
+
+    from dateline.moderation.classifier import model as model_module
+
+    args = [
+        "train_filters", "--only", "spam", "--if-needed", "--output-dir", str(tmp_path),
+        "--spam-csv", str(SPAM_CSV), "--spam-text-column", "text", "--spam-label-column", "label",
+    ]  # fmt: skip
+    call_command(*args, stdout=io.StringIO())
+    first = (tmp_path / "spam.joblib").stat().st_mtime_ns
+
+    out = io.StringIO()
+    call_command(*args, stdout=out)
+    assert "up to date" in out.getvalue()
+    assert (tmp_path / "spam.joblib").stat().st_mtime_ns == first
+
+    # The code now trains spam differently: the model is trained again.
+    changed = {**model_module.CONFIGS, "spam": replace(model_module.CONFIGS["spam"], C=3.0)}
+    monkeypatch.setattr(model_module, "CONFIGS", changed)
+    monkeypatch.setattr("dateline.moderation.classifier.storage.CONFIGS", changed)
+    out = io.StringIO()
+    call_command(*args, stdout=out)
+    assert "spam:" in out.getvalue()
+    assert TextScorer.load(tmp_path / "spam.joblib").metadata["config"]["C"] == 3.0

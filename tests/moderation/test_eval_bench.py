@@ -1,4 +1,4 @@
-"""The evaluation bench's split-sensitivity part, on the small fixture (no shared data needed)."""
+"""The evaluation bench's own arithmetic, on the small fixture (no shared data needed)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ from types import ModuleType
 
 import numpy as np
 import pytest
+
+from dateline.moderation.classifier.corpora import Examples
 
 from .conftest import ABUSE_CSV, read_fixture
 
@@ -25,31 +27,34 @@ def bench() -> ModuleType:
     return module
 
 
-def test_other_splits_scores_each_seed_and_reports_against_the_fixed_split(bench):
+def test_outcomes_follow_the_rules_order(bench):
+    """spam ≥ high → spam; spam ≥ low or abuse ≥ high → held; abuse ≥ low → nudged."""
+    spam = np.asarray([0.0, 0.0, 0.0, 0.6, 0.95, 0.95])
+    abuse = np.asarray([0.0, 0.3, 0.9, 0.0, 0.9, 0.0])
+    result = bench.outcomes(spam, abuse, (0.9, 0.5), (0.8, 0.2))
+    assert list(result) == ["published", "nudged", "held", "held", "spam", "spam"]
+
+
+def test_feel_counts_civil_outcomes_and_what_gets_through(bench):
+    labels = np.asarray([0, 0, 0, 0, 1, 1])
+    result = np.asarray(["published", "published", "nudged", "held", "published", "nudged"])
+    felt = bench.feel(labels, result)
+    assert felt["civil"] == {"published": 0.5, "nudged": 0.25, "held": 0.25, "spam": 0.0}
+    assert felt["bad_published"] == 0.5
+    assert felt["bad_published_or_nudged"] == 1.0
+
+
+def test_other_splits_scores_each_seed_and_summarises_the_guard(bench):
     texts, labels = read_fixture(ABUSE_CSV)
-    other = bench.other_splits(texts, np.asarray(labels), 3, jobs=1)
+    examples = Examples(texts, labels, ["fixture"] * len(texts))
+    other = bench.other_splits(examples, Examples(), 3, jobs=1)
 
-    assert other["seeds"] == [1, 3]
     assert [r["seed"] for r in other["runs"]] == [1, 2, 3]
-    for run in other["runs"]:
-        assert set(run["recall"]) == {str(f) for f in bench.SPLIT_FPRS}
-        assert all(0.0 <= r <= 1.0 for r in run["recall"].values())
-    target = str(bench.ABUSE_TARGET["fpr"])
-    recalls = [r["recall"][target] for r in other["runs"]]
-    assert other["summary"][target]["min"] == min(recalls)
-    assert other["summary"][target]["max"] == max(recalls)
-    assert other["passing"] == sum(r >= bench.ABUSE_TARGET["recall"] for r in recalls)
-
-    # The fixed split's own figures come from its curve; count the splits that did worse.
-    ours = {"max_fpr": bench.ABUSE_TARGET["fpr"], "recall": sorted(recalls)[1]}
-    points = [{"max_fpr": f, "recall": 0.5} for f in bench.SPLIT_FPRS if f != ours["max_fpr"]]
-    abuse = {"curve": {"fpr_points": [*points, ours]}, "auc": 0.9, "other_splits": other}
-    table = "\n".join(bench._other_splits_table(abuse))
-    lower = sum(r < ours["recall"] for r in recalls)
-    assert f"seed {bench.SEED} (the split above)" in table
-    assert "3 other seeds, mean" in table
-    assert f"{lower} of them come out lower than the split the target is read on" in table
-
-
-def test_no_other_splits_no_table(bench):
-    assert bench._other_splits_table({"curve": {"fpr_points": []}}) == []
+    recalls = [r["recall"][str(bench.GUARD_FPR)] for r in other["runs"]]
+    assert all(0.0 <= r <= 1.0 for r in recalls)
+    assert other["min"] == min(recalls)
+    assert other["max"] == max(recalls)
+    assert other["mean"][str(bench.GUARD_FPR)] == pytest.approx(np.mean(recalls))
+    assert other["passed"] == (
+        np.mean(recalls) >= bench.TARGETS["davidson_guard_mean_recall_at_3pct"]
+    )

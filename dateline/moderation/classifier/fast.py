@@ -23,6 +23,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import FeatureUnion, Pipeline
 
 from .features import RuleSignals, rule_signals
+from .pretrained import PretrainedOffensive
 
 
 class _Terms(threading.local):
@@ -94,12 +95,12 @@ def _analysis(part: TfidfVectorizer) -> Hashable:
 @dataclass(frozen=True)
 class _SignalsBlock:
     trusted_hosts: tuple[str, ...]
+    columns: tuple[int, ...]  # which of rule_signals' values the model reads
     weights: array[float]  # already multiplied by the transformer weight
 
     def score(self, text: str) -> float:
-        return sum(
-            v * w for v, w in zip(rule_signals(text, self.trusted_hosts), self.weights, strict=True)
-        )
+        values = rule_signals(text, self.trusted_hosts)
+        return sum(values[c] * w for c, w in zip(self.columns, self.weights, strict=True))
 
 
 @dataclass(frozen=True)
@@ -121,6 +122,7 @@ def compile_linear(pipeline: Any) -> FastLinear | None:
     if not isinstance(union, FeatureUnion) or coef is None or not hasattr(model, "intercept_"):
         return None
     coef = array("d", coef.ravel().tolist())
+    intercept = float(model.intercept_)
     weights = union.transformer_weights or {}
     blocks: list[_TfidfBlock | _SignalsBlock] = []
     start = 0
@@ -129,34 +131,49 @@ def compile_linear(pipeline: Any) -> FastLinear | None:
             continue
         scale = float(weights.get(name, 1.0))
         if isinstance(part, TfidfVectorizer):
-            if not (part.use_idf and part.norm == "l2" and not part.binary):
-                return None
             size = len(part.vocabulary_)
-            idf = part.idf_.tolist()
-            blocks.append(
-                _TfidfBlock(
-                    analyze=part.build_analyzer(),
-                    analysis=_analysis(part),
-                    vocabulary=part.vocabulary_,
-                    idf=array("d", idf),
-                    weighted_idf=array(
-                        "d", (i * w for i, w in zip(idf, coef[start : start + size], strict=True))
-                    ),
-                    scale=scale,
-                    sublinear=bool(part.sublinear_tf),
-                )
-            )
+            block = _tfidf_block(part, scale, coef[start : start + size])
+            if block is None:
+                return None
+            blocks.append(block)
         elif isinstance(part, RuleSignals):
             size = len(part.get_feature_names_out())
             blocks.append(
                 _SignalsBlock(
                     trusted_hosts=tuple(part.trusted_hosts),
+                    columns=tuple(part.columns()),
                     weights=array("d", (scale * w for w in coef[start : start + size])),
                 )
             )
+        elif isinstance(part, PretrainedOffensive):
+            # One column, itself linear in its own TF-IDF: w·(v̄·x + b̄) = (w·v̄)·x + w·b̄.
+            size = 1
+            weight = scale * coef[start]
+            block = _tfidf_block(part.vectorizer_, weight, part.coef_.tolist())
+            if block is None:
+                return None
+            blocks.append(block)
+            intercept += weight * part.intercept_
         else:
             return None
         start += size
     if start != len(coef):
         return None
-    return FastLinear(blocks=tuple(blocks), intercept=float(model.intercept_))
+    return FastLinear(blocks=tuple(blocks), intercept=intercept)
+
+
+def _tfidf_block(part: TfidfVectorizer, scale: float, coef: Any) -> _TfidfBlock | None:
+    """A TF-IDF vectorizer and its columns' weights as lookups; None for settings this module
+    does not compute (no idf, another norm, binary counts)."""
+    if not (part.use_idf and part.norm == "l2" and not part.binary):
+        return None
+    idf = part.idf_.tolist()
+    return _TfidfBlock(
+        analyze=part.build_analyzer(),
+        analysis=_analysis(part),
+        vocabulary=part.vocabulary_,
+        idf=array("d", idf),
+        weighted_idf=array("d", (i * w for i, w in zip(idf, coef, strict=True))),
+        scale=scale,
+        sublinear=bool(part.sublinear_tf),
+    )

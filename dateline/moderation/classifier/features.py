@@ -77,6 +77,28 @@ def normalize_text(text: str) -> str:
     return _SPACE.sub(" ", text).strip().lower()
 
 
+def _host_token(match: re.Match[str]) -> str:
+    return f" dom_{re.sub(r'[^a-z0-9]', '_', _host(match.group(0)))} "
+
+
+def normalize_link_hosts(text: str) -> str:
+    """As :func:`normalize_text`, with a link only as ``dom_<host>``: a host the training data
+    showed in spam counts, any other link says nothing by itself (links as such are the link
+    rules' business: limit, blocked domains)."""
+    text = _URL.sub(_host_token, plain_text(text))
+    text = _RUN.sub(r"\1\1\1", text)
+    return _SPACE.sub(" ", text).strip().lower()
+
+
+def normalize_without_links(text: str) -> str:
+    """As :func:`normalize_text`, with every link left out: the model judges the words, and
+    links are the link rules' business (limit, blocked domains). A model that reads links
+    learns from YouTube's data that any link is spam."""
+    text = _URL.sub(" ", plain_text(text))
+    text = _RUN.sub(r"\1\1\1", text)
+    return _SPACE.sub(" ", text).strip().lower()
+
+
 SIGNAL_NAMES = (
     "links",
     "external_links",
@@ -122,17 +144,31 @@ def rule_signals(text: str, trusted_hosts: Sequence[str] = ()) -> list[float]:
 
 
 class RuleSignals(TransformerMixin, BaseEstimator):
-    """The rule signals as numeric features (see :data:`SIGNAL_NAMES`)."""
+    """The rule signals as numeric features (see :data:`SIGNAL_NAMES`); ``names`` picks some of
+    them (None: all)."""
 
-    def __init__(self, trusted_hosts: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self, trusted_hosts: tuple[str, ...] = (), names: tuple[str, ...] | None = None
+    ) -> None:
         self.trusted_hosts = trusted_hosts
+        self.names = names
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        state.setdefault("names", None)  # files pickled before ``names`` read every signal
+        super().__setstate__(state)
+
+    def columns(self) -> list[int]:
+        names = SIGNAL_NAMES if self.names is None else self.names
+        return [SIGNAL_NAMES.index(name) for name in names]
 
     def fit(self, texts: Iterable[str], y: Any = None) -> RuleSignals:
         return self
 
     def transform(self, texts: Iterable[str]) -> np.ndarray:
+        columns = self.columns()
         rows = [rule_signals(text, self.trusted_hosts) for text in texts]
-        return np.asarray(rows, dtype=np.float64).reshape(len(rows), len(SIGNAL_NAMES))
+        matrix = np.asarray(rows, dtype=np.float64).reshape(len(rows), len(SIGNAL_NAMES))
+        return matrix[:, columns]
 
     def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
-        return np.asarray([f"signal_{name}" for name in SIGNAL_NAMES], dtype=object)
+        return np.asarray([f"signal_{SIGNAL_NAMES[c]}" for c in self.columns()], dtype=object)

@@ -27,7 +27,13 @@ from sklearn.pipeline import FeatureUnion, Pipeline
 from threadpoolctl import threadpool_limits
 
 from .fast import FastLinear, compile_linear
-from .features import RuleSignals, normalize_text
+from .features import (
+    RuleSignals,
+    normalize_link_hosts,
+    normalize_text,
+    normalize_without_links,
+)
+from .pretrained import PretrainedOffensive
 
 logger = logging.getLogger("dateline.moderation.classifier")
 
@@ -138,28 +144,80 @@ class ScorerConfig:
     high_fpr: float = 0.01
     low_fpr: float = 0.05
     validation_folds: int = 5
+    # Which rule signals the model reads (None: all of SIGNAL_NAMES).
+    signals: tuple[str, ...] | None = None
+    # "token": links become ``urltoken dom_<host>`` in the n-grams; "drop": the n-grams never
+    # see links (the link rules judge them).
+    links: str = "token"
+    # alt-profanity-check's pretrained decision as one more feature (classifier.pretrained).
+    pretrained: bool = False
+    pretrained_weight: float = 1.0
+    # The share of positives where the site runs (None: as in the training data). Calibrated
+    # scores are moved from the training data's base rate to this one.
+    base_rate: float | None = None
+    # Sources (group-name prefixes) whose legitimate examples set the thresholds; empty: all.
+    threshold_groups: tuple[str, ...] = ()
+    # Weight of each example by its source (first matching group-name prefix; others 1.0).
+    group_weights: tuple[tuple[str, float], ...] = ()
 
 
+# The spam model reads no length, no link count and no "there is a link" token, only a link's
+# host (long prose and a link to a reputable site are not spam by themselves; the link rules
+# judge links: limit, blocked domains), trains with legitimate prose beside
+# YouTube's comments (weighted down, so the short comments still shape the model), and sets its
+# thresholds on the legitimate YouTube comments: the hardest legitimate text it knows.
+SPAM_SIGNALS = (
+    "capitals",
+    "repeats",
+    "mention",
+    "money",
+    "phone",
+    "exclamations",
+    "promotion",
+    "call_to_action",
+    "digits",
+)
 CONFIGS: dict[str, ScorerConfig] = {
-    "spam": ScorerConfig(),
+    "spam": ScorerConfig(
+        signals=SPAM_SIGNALS,
+        links="hosts",
+        signals_weight=4.0,
+        C=30.0,
+        nb_weight=0.0,
+        group_weights=(("bbc:", 0.1), ("huffpost:", 0.1)),
+        threshold_groups=("youtube:",),
+        high_fpr=0.005,
+        low_fpr=0.01,
+    ),
+    # The abuse model: tweets (Davidson, OLID) and civil prose, plus alt-profanity-check's
+    # pretrained decision; scores moved to a news site's base rate of abusive comments (3 %),
+    # thresholds set on civil prose (hold: 0.5 % of it, nudge: 2 %).
     "abuse": ScorerConfig(
         min_df=2,
         signals_weight=0.0,
         C=1.0,
         nb_weight=0.0,
         nb_scale=True,
-        high_fpr=0.03,
-        low_fpr=0.10,
+        pretrained=True,
+        base_rate=0.03,
+        threshold_groups=("prose:",),
+        high_fpr=0.005,
+        low_fpr=0.02,
     ),
 }
 
 
 def build_pipeline(config: ScorerConfig) -> Pipeline:
+    normalize = {
+        "token": normalize_text,
+        "hosts": normalize_link_hosts,
+        "drop": normalize_without_links,
+    }[config.links]
     parts: list[tuple[str, Any]] = [
         (
             "words",
             TfidfVectorizer(
-                preprocessor=normalize_text,
+                preprocessor=normalize,
                 ngram_range=config.word_ngrams,
                 min_df=config.min_df,
                 sublinear_tf=True,
@@ -169,7 +227,7 @@ def build_pipeline(config: ScorerConfig) -> Pipeline:
         (
             "chars",
             TfidfVectorizer(
-                preprocessor=normalize_text,
+                preprocessor=normalize,
                 analyzer="char_wb",
                 ngram_range=config.char_ngrams,
                 min_df=config.min_df,
@@ -180,8 +238,13 @@ def build_pipeline(config: ScorerConfig) -> Pipeline:
     ]
     weights = {"words": 1.0, "chars": 1.0}
     if config.signals_weight:
-        parts.append(("signals", RuleSignals(trusted_hosts=config.trusted_hosts)))
+        parts.append(
+            ("signals", RuleSignals(trusted_hosts=config.trusted_hosts, names=config.signals))
+        )
         weights["signals"] = config.signals_weight
+    if config.pretrained:
+        parts.append(("pretrained", PretrainedOffensive()))
+        weights["pretrained"] = config.pretrained_weight
     return Pipeline(
         [
             ("features", FeatureUnion(parts, transformer_weights=weights)),
@@ -204,6 +267,11 @@ class Thresholds:
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-np.clip(x, -500, 500)))
+
+
+def _logit(p: float) -> float:
+    p = min(max(p, 1e-6), 1 - 1e-6)
+    return math.log(p / (1 - p))
 
 
 def _sigmoid_one(x: float) -> float:
@@ -282,6 +350,7 @@ class TextScorer:
                 f"need at least two examples of each class, got {int((y == 1).sum())} "
                 f"positive and {int((y == 0).sum())} negative"
             )
+        group_names = [str(g) for g in groups] if groups is not None else [""] * len(texts)
         n_groups = len(set(groups)) if groups is not None else 0
         folds: StratifiedKFold | StratifiedGroupKFold
         if n_groups >= 3:
@@ -293,6 +362,13 @@ class TextScorer:
             folds = StratifiedKFold(
                 n_splits=min(config.validation_folds, smallest), shuffle=True, random_state=SEED
             )
+        weights = np.asarray(
+            [
+                next((w for prefix, w in config.group_weights if name.startswith(prefix)), 1.0)
+                for name in group_names
+            ]
+        )
+        fit_params = {"model__sample_weight": weights} if config.group_weights else {}
         validation = cross_val_predict(
             build_pipeline(config),
             texts,
@@ -301,13 +377,27 @@ class TextScorer:
             cv=folds,
             method="decision_function",
             n_jobs=n_jobs,
+            params=fit_params,
         )
         platt = LogisticRegression(C=1e6, max_iter=1000).fit(validation.reshape(-1, 1), y)
         calibration = (float(platt.coef_[0, 0]), float(platt.intercept_[0]))
+        training_rate = float(y.mean())
+        if config.base_rate:
+            # Bayes: the same evidence at the site's base rate instead of the training mix's.
+            shift = _logit(config.base_rate) - _logit(training_rate)
+            calibration = (calibration[0], calibration[1] + shift)
         calibrated = _sigmoid(calibration[0] * validation + calibration[1])
-        high = threshold_at_fpr(calibrated, y, config.high_fpr)
-        low = min(threshold_at_fpr(calibrated, y, config.low_fpr), high)
-        pipeline = build_pipeline(config).fit(texts, y)
+        reference = np.asarray(
+            [
+                label == 1 or name.startswith(config.threshold_groups or ("",))
+                for label, name in zip(y, group_names, strict=True)
+            ]
+        )
+        if not (y[reference] == 0).any():
+            reference[:] = True  # no legitimate example from those sources: all of them
+        high = threshold_at_fpr(calibrated[reference], y[reference], config.high_fpr)
+        low = min(threshold_at_fpr(calibrated[reference], y[reference], config.low_fpr), high)
+        pipeline = build_pipeline(config).fit(texts, y, **fit_params)
         metadata = {
             "format": FORMAT,
             "kind": kind,
@@ -315,6 +405,7 @@ class TextScorer:
             "trained_at": datetime.now(tz=UTC).isoformat(timespec="seconds"),
             "n_samples": len(texts),
             "n_positive": int((y == 1).sum()),
+            "training_base_rate": training_rate,
             "sklearn_version": sklearn.__version__,
             "config": asdict(config),
             "thresholds": {"high": high, "low": low},
@@ -322,8 +413,8 @@ class TextScorer:
                 "folds": folds.get_n_splits(),
                 "grouped": groups is not None,
                 "auc": float(roc_auc_score(y, validation)),
-                "at_high": _rates(calibrated, y, high),
-                "at_low": _rates(calibrated, y, low),
+                "at_high": _rates(calibrated[reference], y[reference], high),
+                "at_low": _rates(calibrated[reference], y[reference], low),
             },
             "source": source,
         }

@@ -12,7 +12,7 @@ language on Davidson et al.'s ``labeled_data.csv`` (class 0 hate, 1 offensive â†
 from __future__ import annotations
 
 import time
-from dataclasses import replace
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -25,9 +25,16 @@ from dateline.moderation.classifier import (
     TextScorer,
     TrainingDataError,
     model_dir,
-    read_labelled_csv,
     site_config,
 )
+from dateline.moderation.classifier.corpora import (
+    Examples,
+    base_examples,
+    csv_recipe,
+    shared_recipe,
+    split_validation,
+)
+from dateline.moderation.classifier.registry import install_base_model
 
 DEFAULTS = {
     "spam": {
@@ -54,6 +61,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--only", choices=KINDS, help="train one filter only")
+        parser.add_argument(
+            "--if-needed",
+            action="store_true",
+            help="train only a filter whose model is missing, unreadable, or was trained with "
+            "another configuration or without a recorded base corpus (make demo)",
+        )
         parser.add_argument(
             "--output-dir",
             type=Path,
@@ -92,45 +105,68 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         out_dir = options["output_dir"] or model_dir()
         kinds = [options["only"]] if options["only"] else list(KINDS)
-        sources = {kind: self._source(kind, options) for kind in kinds}
-        for kind, source in sources.items():
+        if options["if_needed"]:
+            kinds = [k for k in kinds if self._needs_training(k, Path(out_dir))]
+            if not kinds:
+                self.stdout.write("The learned filters are up to date.")
+        for kind in kinds:
             started = time.monotonic()
-            texts: list[str] = []
-            labels: list[int] = []
-            groups: list[str] = []  # validate across files when there are several
             try:
-                for csv_path in source.paths:
-                    file_texts, file_labels = read_labelled_csv(replace(source, paths=(csv_path,)))
-                    texts += file_texts
-                    labels += file_labels
-                    groups += [str(csv_path)] * len(file_texts)
+                examples, base = self._examples(kind, options)
+                training, validation = split_validation(examples)
                 scorer = TextScorer.train(
-                    texts,
-                    labels,
+                    training.texts,
+                    training.labels,
                     kind=kind,
                     config=site_config(kind),
-                    groups=groups,
-                    source=", ".join(str(p) for p in source.paths),
+                    groups=training.groups,
+                    source=self._describe(base),
                     n_jobs=options["jobs"],
                 )
             except TrainingDataError as exc:
                 raise CommandError(f"{kind}: {exc}") from exc
-            path = scorer.save(Path(out_dir) / f"{kind}.joblib")
+            scorer.metadata["base"] = base
+            path = install_base_model(
+                kind=kind, scorer=scorer, validation=validation, directory=Path(out_dir)
+            )
             self._report(kind, scorer, path, time.monotonic() - started)
 
-    def _source(self, kind: str, options: dict[str, Any]) -> CsvSource:
-        default = DEFAULTS[kind]
-        paths = options[f"{kind}_csv"]
-        if not paths:
-            folder = Path(settings.SHARED_DATA_DIR) / default["folder"]
-            paths = sorted(folder.glob(default["pattern"]))
-            if not paths:
+    def _examples(self, kind: str, options: dict[str, Any]) -> tuple[Examples, dict[str, Any]]:
+        """The examples and the recipe that names them (kept in the model's metadata, so the
+        retraining starts from the same base)."""
+        if options[f"{kind}_csv"]:
+            source = self._source(kind, options)
+            base = csv_recipe([source])
+        else:
+            data_dir = Path(settings.SHARED_DATA_DIR)
+            if not data_dir.is_dir():
                 raise CommandError(
-                    f"No --{kind}-csv given, and {default['what']} is not at "
-                    f"{folder / default['pattern']}. Pass --{kind}-csv PATH (with "
-                    f"--{kind}-text-column and --{kind}-label-column), or set "
-                    "DATELINE_SHARED_DATA to the folder holding the shared datasets."
+                    f"No --{kind}-csv given, and the shared datasets are not at {data_dir}. "
+                    f"Pass --{kind}-csv PATH (with --{kind}-text-column and "
+                    f"--{kind}-label-column), or set DATELINE_SHARED_DATA to the folder "
+                    "holding them."
                 )
+            base = shared_recipe(data_dir)
+        return base_examples(kind, base), base
+
+    @staticmethod
+    def _needs_training(kind: str, directory: Path) -> bool:
+        """Whether ``kind``'s model in ``directory`` is missing, unreadable, or not what this
+        code would train (another configuration, or no base corpus to retrain from)."""
+        try:
+            meta = TextScorer.load(directory / f"{kind}.joblib").metadata
+        except Exception:  # missing or unreadable: train it
+            return True
+        return not meta.get("base") or meta.get("config") != asdict(site_config(kind))
+
+    @staticmethod
+    def _describe(base: dict[str, Any]) -> str:
+        if base["recipe"] == "shared":
+            return f"shared datasets in {base['data_dir']}"
+        return ", ".join(p for source in base["sources"] for p in source["paths"])
+
+    def _source(self, kind: str, options: dict[str, Any]) -> CsvSource:
+        paths = options[f"{kind}_csv"]
         return CsvSource(
             paths=tuple(paths),
             text_column=options[f"{kind}_text_column"],
@@ -142,13 +178,16 @@ class Command(BaseCommand):
         meta = scorer.metadata
         val = meta["validation"]
         high, low = val["at_high"], val["at_low"]
-        how = "by source file" if val["grouped"] else "stratified"
+        holdout = meta["holdout"]
+        how = "by source" if val["grouped"] else "stratified"
         self.stdout.write(
             f"{kind}: {meta['n_samples']} examples ({meta['n_positive']} {kind}), "
             f"{seconds:.1f} s â†’ {path}\n"
-            f"  validation ({val['folds']} folds, {how}): AUC {val['auc']:.4f}\n"
+            f"  cross-validation ({val['folds']} folds, {how}): AUC {val['auc']:.4f}\n"
             f"  high {high['threshold']:.4f}: recall {high['recall']:.3f}, "
             f"false positives {high['fpr']:.1%}\n"
             f"  low  {low['threshold']:.4f}: recall {low['recall']:.3f}, "
-            f"false positives {low['fpr']:.1%}"
+            f"false positives {low['fpr']:.1%}\n"
+            f"  validation set kept with the model ({holdout['n']} examples, never trained on): "
+            f"AUC {holdout['auc'] or 0:.4f}, legitimate stopped {holdout['legitimate_over_low']:.1%}"
         )

@@ -1,0 +1,279 @@
+"""The public corpora the site's filters start from, read by path (``settings.SHARED_DATA_DIR``,
+never copied into the repository), and the recipe that names them in a model's metadata.
+
+A model records the corpus it was trained on as ``metadata["base"]``, a JSON-able recipe:
+
+    {"recipe": "shared", "data_dir": "/srv/shared/data"}            # manage.py train_filters
+    {"recipe": "csv", "sources": [{"paths": [...], "text_column": ..., ...}]}   # --spam-csv …
+
+:func:`base_examples` reads a recipe back, so the nightly retraining starts from the same base
+and only adds the moderators' decisions (docs/moderation.md, "Retraining").
+
+What each kind reads (docs/moderation.md, "Training data"):
+
+- **spam**: the YouTube Spam Collection (spam and ham, grouped by video) and, as legitimate
+  prose, BBC article paragraphs (grouped by BBC category) and HuffPost headlines with their
+  descriptions (grouped by HuffPost category): long, well-written text is a reader's comment
+  too, and a model that only saw short YouTube ham learns that length is spam.
+- **abuse**: Davidson et al. (hate or offensive vs neither) and OLID (offensive vs not), the
+  tweets stripped of what only tweets have (``RT``, ``@handles``, ``URL`` placeholders), plus
+  civil prose (YouTube ham, HuffPost, BBC) so that a news comment with no evidence either way
+  is scored as civil.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .model import SEED, TrainingDataError
+
+
+@dataclass
+class Examples:
+    """Texts with 0/1 labels (1 = spam/abusive) and the source each came from (``groups``:
+    cross-validation never splits a group, so thresholds are chosen on unseen sources)."""
+
+    texts: list[str] = field(default_factory=list)
+    labels: list[int] = field(default_factory=list)
+    groups: list[str] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+    def __add__(self, other: Examples) -> Examples:
+        return Examples(
+            self.texts + other.texts, self.labels + other.labels, self.groups + other.groups
+        )
+
+    def add(self, text: str, label: int, group: str) -> None:
+        self.texts.append(text)
+        self.labels.append(int(label))
+        self.groups.append(group)
+
+    def where(self, keep: Callable[[str, int, str], bool]) -> Examples:
+        out = Examples()
+        for text, label, group in zip(self.texts, self.labels, self.groups, strict=True):
+            if keep(text, label, group):
+                out.add(text, label, group)
+        return out
+
+
+# --- Readers, one per dataset (each raises TrainingDataError when its files are missing) ----
+
+
+def _need(path: Path) -> Path:
+    if not path.exists():
+        raise TrainingDataError(f"{path}: no such file")
+    return path
+
+
+def youtube(data_dir: Path) -> Examples:
+    """The YouTube Spam Collection: 1,956 comments under five videos, CLASS 1 = spam."""
+    out = Examples()
+    files = sorted((Path(data_dir) / "youtube-spam-collection").glob("Youtube*.csv"))
+    if not files:
+        raise TrainingDataError(f"{Path(data_dir) / 'youtube-spam-collection'}: no Youtube*.csv")
+    for path in files:
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            for row in csv.DictReader(fh):
+                out.add(row["CONTENT"], row["CLASS"].strip() == "1", f"youtube:{path.stem}")
+    return out
+
+
+def bbc_passages(data_dir: Path, *, per_article: int = 2) -> Examples:
+    """Passages of BBC articles as legitimate long comments: for each article (exact duplicates
+    dropped), ``per_article`` runs of one to three consecutive paragraphs, 40–2,000
+    characters, chosen with a fixed seed. Grouped by BBC category."""
+    path = _need(Path(data_dir) / "bbc-news" / "bbc-news.csv")
+    rng = np.random.default_rng(SEED)
+    out = Examples()
+    seen: set[str] = set()
+    with path.open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            body = row["body"].strip()
+            if body in seen:
+                continue
+            seen.add(body)
+            paragraphs = [p.strip() for p in body.split("\n\n") if len(p.strip()) >= 40]
+            for _ in range(min(per_article, len(paragraphs))):
+                start = int(rng.integers(len(paragraphs)))
+                passage = "\n\n".join(paragraphs[start : start + int(rng.choice((1, 1, 2, 3)))])
+                out.add(passage[:2000], 0, f"bbc:{row['category']}")
+    return out
+
+
+def huffpost(data_dir: Path, *, limit: int = 3000) -> Examples:
+    """HuffPost headlines with their one-line descriptions (``limit`` of them, a fixed-seed
+    sample), legitimate, grouped by HuffPost category."""
+    path = _need(Path(data_dir) / "huffpost-news-category-head" / "News_Category_Dataset_v3.json")
+    rows = []
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                row = json.loads(line)
+                text = " ".join(s for s in (row["headline"], row["short_description"]) if s)
+                if len(text) >= 20:
+                    rows.append((text, row["category"], row.get("link") or ""))
+    rng = np.random.default_rng(SEED)
+    rng.shuffle(rows)
+    out = Examples()
+    for text, category, link in rows[:limit]:
+        # Half of them cite the article, as a reader sharing a story does, some as a bare
+        # pointer ("Source: …"): a link to a news site is not spam by itself.
+        draw = rng.random()
+        if link and draw < 0.15:
+            text = f"{CITATIONS[int(rng.integers(len(CITATIONS)))]} {link}"
+        elif link and draw < 0.5:
+            text = f"{text} {link}"
+        out.add(text, 0, f"huffpost:{category.lower()}")
+    return out
+
+
+# How readers point to a source in a comment (our words), for the bare-pointer citations above.
+CITATIONS = (
+    "Source:",
+    "Full story:",
+    "More here",
+    "See the full report at",
+    "The original article:",
+    "Worth reading:",
+    "Background on this:",
+    "Here is the piece they mean",
+    "For context:",
+    "The figures are here:",
+    "Related:",
+    "Earlier coverage:",
+    "This explains it better",
+    "As reported here",
+    "Link to the study:",
+    "The court ruling is here:",
+)
+
+
+# What only tweets have: retweet marks, handles, OLID's placeholders, and "#" on hashtags.
+_TWEET_ONLY = re.compile(r"(?:^|\s)RT\b:?|@\w+:?|\bURL\b|(?<=\s)#(?=\w)|^#(?=\w)")
+
+
+def untweet(text: str) -> str:
+    """A tweet as a comment would read: without ``RT``, ``@handles`` and ``URL`` placeholders."""
+    return re.sub(r"\s+", " ", _TWEET_ONLY.sub(" ", text)).strip()
+
+
+def davidson(data_dir: Path) -> Examples:
+    """Davidson et al.: class 0 (hate) and 1 (offensive) are abusive, 2 (neither) is not."""
+    path = _need(Path(data_dir) / "davidson-hate-offensive" / "labeled_data.csv")
+    out = Examples()
+    with path.open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            text = untweet(row["tweet"])
+            if text:
+                out.add(text, row["class"].strip() in {"0", "1"}, "davidson")
+    return out
+
+
+def olid(data_dir: Path) -> Examples:
+    """OLID's training tweets (OffensEval 2019, subtask A): OFF is abusive, NOT is not. (Its
+    test tweets are not in the shared data, only their labels.)"""
+    path = _need(Path(data_dir) / "olid" / "olid-training-v1.0.tsv")
+    out = Examples()
+    with path.open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE):
+            text = untweet(row["tweet"])
+            if text:
+                out.add(text, row["subtask_a"].strip() == "OFF", "olid")
+    return out
+
+
+def civil_prose(data_dir: Path) -> Examples:
+    """Civil text that is not tweets, as abuse negatives: YouTube's legitimate comments, a
+    HuffPost sample and BBC passages."""
+    ham = youtube(data_dir).where(lambda _t, label, _g: label == 0)
+    return (
+        Examples(ham.texts, ham.labels, ["prose:youtube"] * len(ham))
+        + _regroup(huffpost(data_dir, limit=1500), "prose:huffpost")
+        + _regroup(bbc_passages(data_dir, per_article=1), "prose:bbc")
+    )
+
+
+def _regroup(examples: Examples, group: str) -> Examples:
+    return Examples(examples.texts, examples.labels, [group] * len(examples))
+
+
+def shared_examples(kind: str, data_dir: Path) -> Examples:
+    """The base corpus for ``kind`` from the shared datasets (see the module docstring)."""
+    data_dir = Path(data_dir)
+    if kind == "spam":
+        return youtube(data_dir) + bbc_passages(data_dir) + huffpost(data_dir)
+    if kind == "abuse":
+        return davidson(data_dir) + olid(data_dir) + civil_prose(data_dir)
+    raise ValueError(f"unknown kind {kind!r}")
+
+
+# --- Recipes ---------------------------------------------------------------------------------
+
+
+def shared_recipe(data_dir: Path) -> dict[str, Any]:
+    return {"recipe": "shared", "data_dir": str(data_dir)}
+
+
+def csv_recipe(sources: Iterable[Any]) -> dict[str, Any]:
+    """The recipe for operator CSV files (``CsvSource`` objects)."""
+    return {
+        "recipe": "csv",
+        "sources": [
+            {
+                "paths": [str(p) for p in source.paths],
+                "text_column": source.text_column,
+                "label_column": source.label_column,
+                "positive": sorted(source.positive),
+            }
+            for source in sources
+        ],
+    }
+
+
+def base_examples(kind: str, base: dict[str, Any]) -> Examples:
+    """The examples a recipe (``metadata["base"]``) names. Raises TrainingDataError when its
+    files are gone or the recipe is unknown."""
+    from .data import CsvSource, read_labelled_csv
+
+    recipe = (base or {}).get("recipe")
+    if recipe == "shared":
+        return shared_examples(kind, Path(base["data_dir"]))
+    if recipe == "csv":
+        out = Examples()
+        for spec in base["sources"]:
+            for path in spec["paths"]:
+                texts, labels = read_labelled_csv(
+                    CsvSource(
+                        paths=(Path(path),),
+                        text_column=spec["text_column"],
+                        label_column=spec["label_column"],
+                        positive=frozenset(spec["positive"]),
+                    )
+                )
+                out += Examples(texts, labels, [str(path)] * len(texts))
+        return out
+    raise TrainingDataError(f"the model does not say what it was trained on (base: {base!r})")
+
+
+def split_validation(examples: Examples, *, fraction: float = 0.15) -> tuple[Examples, Examples]:
+    """(training, validation): about ``fraction`` of the examples set aside for validation,
+    chosen by a hash of each text and label, so the same corpus read again (in another order,
+    or with other examples added) splits the same way. The validation set is kept with the
+    model and never trained on: a retrained model is compared with the live one on it."""
+    training, validation = Examples(), Examples()
+    for text, label, group in zip(examples.texts, examples.labels, examples.groups, strict=True):
+        digest = hashlib.blake2b(f"{label}\x00{text}".encode(), digest_size=8).digest()
+        side = validation if int.from_bytes(digest, "big") / 2**64 < fraction else training
+        side.add(text, label, group)
+    return training, validation
