@@ -295,3 +295,21 @@ def test_the_shared_corpora_are_read_by_source(shared_data: Path) -> None:
     assert not any("@USER" in t or t.startswith("RT ") for t in abuse.texts)
     # BBC passages up to 2,000 characters: long comments, not whole articles.
     assert max(len(t) for t, g in zip(spam.texts, spam.groups, strict=True) if "bbc" in g) <= 2000
+
+
+def test_warm_up_loads_the_site_models_before_any_comment(
+    settings, trained_model_dir: Path
+) -> None:
+    from dateline.moderation.classifier.storage import _cache, warm_up
+
+    settings.DATELINE_MODEL_DIR = trained_model_dir
+    assert warm_up() == ["spam", "abuse"]
+    assert set(_cache) == {"spam", "abuse"}
+    assert all(entry[2]._fast_linear() is not None for entry in _cache.values())
+
+
+def test_warm_up_without_models_does_nothing(settings, tmp_path: Path) -> None:
+    from dateline.moderation.classifier.storage import warm_up
+
+    settings.DATELINE_MODEL_DIR = tmp_path
+    assert warm_up() == []

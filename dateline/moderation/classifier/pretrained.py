@@ -5,7 +5,7 @@ trained on about 200,000 human-labelled texts, most of them Wikipedia talk-page 
 Jigsaw Toxic Comment set: comments written to other people, like a news site's, where our own
 labelled data are tweets. Its word TF-IDF and the mean of its five SVMs' decision functions
 (``w̄·x + b̄``) become one column beside our n-grams, and the logistic regression learns how much
-to trust it (docs/decisions/0053-learned-filters-for-news-comments.md).
+to trust it (docs/decisions/0054-learned-filters-for-news-comments.md).
 
 The package is read at training time only: the fitted feature keeps a copy of its vectorizer and
 weights, so a model file scores without the package installed.

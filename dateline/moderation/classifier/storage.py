@@ -73,3 +73,20 @@ def get_scorer(kind: str) -> TextScorer | None:
 
 def clear_scorer_cache() -> None:
     _cache.clear()
+
+
+def warm_up() -> list[str]:
+    """Load the site's models and compile their one-comment scorers now, so the first comment
+    a new server process takes does not wait for scikit-learn and the model files (several
+    seconds on a busy machine; issue 18). Called once per process by ``dateline.wsgi``.
+    Returns the kinds loaded; never raises (a broken file is logged by ``get_scorer``)."""
+    loaded = []
+    for kind in KINDS:
+        try:
+            scorer = get_scorer(kind)
+            if scorer is not None:
+                scorer.score(["warm up"])  # compiles the fast path too
+                loaded.append(kind)
+        except Exception:
+            logger.exception("could not warm up the %s model", kind)
+    return loaded
