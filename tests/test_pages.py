@@ -531,3 +531,131 @@ def test_robots_txt_is_plain_text_and_keeps_crawlers_out_of_the_admin(client, db
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/plain")
     assert "Disallow: /admin/" in response.content.decode()
+
+
+# --- Feeds, summaries, right-to-left bylines, share links (issue 18, item 8) -------------------
+
+
+def test_every_page_footer_links_the_site_feeds_visibly(client, section, article_factory):
+    article = article_factory(parent=section, title="Footer story")
+
+    for url in ["/", "/international/", article.url]:
+        footer = html(client.get(url)).select_one("footer.site-footer")
+        links = {a.get_text(): a["href"] for a in footer.select(".feed-links a")}
+        assert links == {"RSS": "/feeds/rss/", "Atom": "/feeds/atom/"}, url
+    assert client.get("/feeds/rss/")["Content-Type"].startswith("application/rss+xml")
+    assert client.get("/feeds/atom/")["Content-Type"].startswith("application/atom+xml")
+
+
+@pytest.mark.parametrize(
+    ("url", "feed"),
+    [
+        ("/international/", "section/international"),
+        ("/tags/oil/", "tag/oil"),
+        ("/authors/nadia-haddad/", "author/nadia-haddad"),
+    ],
+)
+def test_section_tag_and_author_pages_link_their_own_feeds_visibly(client, bylines, url, feed):
+    main = html(client.get(url)).select_one("main")
+
+    links = {a.get_text(): a["href"] for a in main.select(".feed-links a")}
+    assert links == {"RSS": f"/feeds/rss/{feed}/", "Atom": f"/feeds/atom/{feed}/"}
+    for href in links.values():
+        assert client.get(href).status_code == 200
+
+
+LONG_STANDFIRST = "Q&A: <b>ministers</b> " + " ".join(f"w{n}," for n in range(60))
+
+
+def test_listings_show_the_standfirst_cut_to_a_few_words_and_the_article_shows_it_whole(
+    client, section, article_factory
+):
+    article = article_factory(parent=section, title="Long one", standfirst=LONG_STANDFIRST)
+
+    for url, words in [("/", 40), ("/international/", 30)]:
+        shown = html(client.get(url)).select_one(".card__standfirst").get_text()
+        # Cut by words on the plain text, then escaped: the markup is text, not an entity cut
+        # in half; the dangling comma gives way to the ellipsis.
+        assert shown.startswith("Q&A: <b>ministers</b> w0, w1,"), url
+        assert shown.endswith(f"w{words - 3}…"), url
+        assert len(shown.split()) == words, url
+    story = html(client.get(article.url)).select_one(".story__standfirst").get_text()
+    assert story == LONG_STANDFIRST
+
+
+def test_a_short_standfirst_is_shown_as_written_in_listings(client, section, article_factory):
+    article_factory(parent=section, standfirst="Both sides say they want a deal by spring.")
+
+    shown = html(client.get("/international/")).select_one(".card__standfirst").get_text()
+
+    assert shown == "Both sides say they want a deal by spring."
+
+
+@pytest.fixture
+def arabic_article(section, author_factory, article_factory):
+    return article_factory(
+        parent=section,
+        language="ar",
+        title="مؤتمر إقليمي يبحث شح المياه",
+        slug="nouran-water-conference",
+        dateline_place="نوران",
+        body=[("paragraph", "<p>افتُتح صباح الاثنين مؤتمر إقليمي.</p>")],
+        authors=[
+            author_factory(name="يوسف حداد", slug="yusuf-haddad"),
+            author_factory(name="Tom Brennan 2", slug="tom-brennan"),
+        ],
+        first_published_at=PUBLISHED,
+    )
+
+
+def test_right_to_left_article_isolates_its_byline_names_dateline_and_times(client, arabic_article):
+    page = html(client.get(arabic_article.url))
+
+    story = page.select_one("article.story")
+    assert (story["lang"], story["dir"]) == ("ar", "rtl")
+    # The byline's words are English: the block says so, and each name is isolated, so an
+    # Arabic name or a trailing digit does not drag "and" or a comma to the wrong side.
+    meta = story.select_one(".story__meta")
+    assert (meta["lang"], meta["dir"]) == ("en", "ltr")
+    names = [a.select_one("bdi").get_text() for a in meta.select(".byline a")]
+    assert names == ["يوسف حداد", "Tom Brennan 2"]
+    assert meta.select_one(".byline").get_text() == "By يوسف حداد and Tom Brennan 2"
+    # Every date on the page is laid out left to right whatever surrounds it.
+    times = page.select("time")
+    assert times and all(t.get("dir") == "ltr" for t in times)
+    assert story.select_one(".story__body .dateline bdi").get_text() == "نوران"
+
+
+def test_right_to_left_article_card_keeps_its_english_meta_left_to_right(client, arabic_article):
+    card = html(client.get("/international/")).select_one("article.card")
+
+    assert card["dir"] == "rtl"
+    meta = card.select_one(".card__meta")
+    assert (meta["lang"], meta["dir"]) == ("en", "ltr")
+    assert [b.get_text() for b in meta.select("bdi")] == ["يوسف حداد", "Tom Brennan 2"]
+    assert meta.select_one("time")["dir"] == "ltr"
+
+
+def test_article_offers_share_links_that_load_nothing_from_other_hosts(client, article):
+    page = html(client.get(article.url))
+
+    share = page.select_one("aside.share")
+    links = {a.get_text(): a["href"] for a in share.select("a")}
+    assert links["Email"] == (
+        "mailto:?subject=Talks%20resume%20in%20Moscow"
+        "&body=Talks%20resume%20in%20Moscow%0Ahttp%3A%2F%2Ftestserver%2Finternational%2Fx%2F"
+    )
+    assert links["Bluesky"].startswith("https://bsky.app/intent/compose?text=Talks%20resume")
+    assert set(links) == {"Email", "Bluesky"}
+    # Copy link: without JavaScript the address is in a read-only field; the button waits for
+    # the script to show it.
+    field = share.select_one("input.share__url")
+    assert (field["value"], field.has_attr("readonly")) == (
+        "http://testserver/international/x/",
+        True,
+    )
+    assert share.select_one("button.share__button").has_attr("hidden")
+    # Nothing on the page is fetched from another host: no script, image, frame or stylesheet.
+    for tag in page.select("script[src], img[src], iframe, link[rel=stylesheet]"):
+        assert (tag.get("src") or tag.get("href")).startswith("/"), tag
+    assert "/static/news/share" in " ".join(s["src"] for s in page.select("script[src]"))
