@@ -142,7 +142,7 @@ def test_demo_gives_the_international_desk_work_to_do(client, demo):
     assert page.status_code == 200
     # Every held comment shows why it was held, in the rules' own words.
     assert "Held: first comment from this address." in page.text
-    assert "Held: 3 links (the limit is 2)." in page.text
+    assert "Held: 3 links; comments with 2 or more are held." in page.text
     spam = client.get("/admin/comments/desk/spam/")
     assert "Spam: word “casino bonus” on the disallowed list." in spam.text
 

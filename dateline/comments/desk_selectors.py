@@ -144,6 +144,19 @@ class Card:
     bans: list[CommentBan] = field(default_factory=list)
     next_url: str = ""  # where the desk returns after an action on this card
 
+    @property
+    def reported(self) -> bool:
+        """On the desk for readers' reports (the Reported queue), not held by a rule."""
+        c = self.comment
+        return c.status == Comment.Status.APPROVED and c.reported_at is not None
+
+    @property
+    def reports_since_decision(self) -> int:
+        """The reports that count towards the Reported queue: those since a moderator's last
+        decision (all of them when no moderator decided)."""
+        decided = self.comment.moderated_at
+        return sum(1 for r in self.reports if decided is None or r.created_at > decided)
+
 
 def desk_queryset(queryset: QuerySet[Comment]) -> QuerySet[Comment]:
     """What every card needs, fetched with the page: article, the parent it answers, reports,

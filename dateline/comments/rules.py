@@ -133,10 +133,13 @@ class LinkLimit(Rule):
         limit = self.max_links if self.max_links is not None else context.rules.hold_links
         links = count_links(submission.body)
         if limit and links >= limit:
+            # The setting counts the links that hold a comment ("this many or more"), so the
+            # reason says that, not "the limit is 2" under a comment with 2 links.
+            where = context.rules.source("hold_links")
             return Verdict(
                 HOLD,
                 self.code,
-                f"Held: {links} links (the limit is {limit}{context.rules.source('hold_links')}).",
+                f"Held: {links} links; comments with {limit} or more are held{where}.",
             )
         return None
 

@@ -691,7 +691,7 @@ def _flag_if_reported(comment: Comment) -> None:
         action="reported",
         from_status=row["status"],
         rule="reader_reports",
-        reason=f"{reports} reader reports (the limit is {threshold}).",
+        reason=f"{reports} reader reports; {threshold} or more send a comment to the desk.",
     )
 
 

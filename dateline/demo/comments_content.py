@@ -215,7 +215,7 @@ COMMENTS = [
         "hours_ago": 0.5,
         "likes": 0,
         "reports": [],
-        "reasons": [("links", "Held: 3 links (the limit is 2).")],
+        "reasons": [("links", "Held: 3 links; comments with 2 or more are held.")],
     },
     {
         "key": "c17",
@@ -493,7 +493,7 @@ DESK_QUEUE = [
         1.7,
         "Stuck by the ferry strike? Book cheap flights at www.flightdeals.example and www.flightdeals.example/islands today, limited offer",
         [
-            ("links", "Held: 2 links (the limit is 2)."),
+            ("links", "Held: 2 links; comments with 2 or more are held."),
             ("moderation_words", "Held: word “limited offer” on the suspect list."),
         ],
     ),

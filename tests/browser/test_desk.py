@@ -111,3 +111,32 @@ def test_moderator_approves_and_marks_spam_with_the_keyboard(
     text = thread_text(browser, article_url)
     assert GOOD in text
     assert SPAM not in text
+
+
+def test_reply_as_staff_box_fits_its_card_on_a_wide_and_a_narrow_screen(
+    demo_lead_site: LiveServer, browser: Browser, tmp_path: Path
+) -> None:
+    """Issue 18: the Reply-as-staff box ran past the right edge of its card."""
+    comment = held("Rhea Replycheck", "rhea.replycheck@example.org", GOOD)
+    for width in (1280, 360):
+        context = browser.new_context(viewport={"width": width, "height": 900}, locale="en-GB")
+        context.set_default_timeout(10_000)
+        page = context.new_page()
+        try:
+            sign_in(page, demo_lead_site.url)
+            page.goto(demo_lead_site.url + "/admin/comments/desk/pending/?commenter=Replycheck")
+            card = page.locator(f"#card-{comment.pk}")
+            card.get_by_text("Reply as staff").click()
+            box = card.locator("textarea")
+            expect(box).to_be_visible()
+            card.scroll_into_view_if_needed()
+            page.screenshot(path=str(tmp_path / f"desk-reply-{width}.png"), full_page=False)
+            outer, inner = card.bounding_box(), box.bounding_box()
+            assert outer is not None and inner is not None
+            assert inner["x"] >= outer["x"]
+            assert inner["x"] + inner["width"] <= outer["x"] + outer["width"], width
+            # Nothing else in the card runs past it either (a long address, a long reason).
+            assert card.evaluate("e => e.scrollWidth <= e.clientWidth"), width
+            assert page.evaluate("document.documentElement.scrollWidth") <= width
+        finally:
+            context.close()

@@ -159,8 +159,31 @@ def test_card_shows_article_parent_reasons_scores_reports_history_and_log(
     assert "rule spam_score: posted (new → pending)" in text
 
 
+def test_in_reply_to_quote_is_rendered_like_a_comment_and_cut_before_rendering(
+    client, moderator, article, comment_factory
+):
+    """Issue 18: the quote showed the parent's raw Markdown."""
+    body = "The **council** never published [the costs](https://council.example.org/costs).\n\n"
+    body += "> quoted <script>alert(1)</script>\n\n" + "Long tail. " * 40
+    parent = comment_factory(article=article, body=body)
+    held = comment_factory(
+        article=article, parent=parent, status="pending", moderation_reasons=HELD
+    )
+    client.force_login(moderator)
+
+    quote = soup(client.get(desk())).find(id=f"card-{held.pk}").select_one(".desk-card__parent")
+
+    assert quote.find("strong").get_text() == "council"
+    link = quote.find("a", string="the costs")
+    assert link["href"] == "https://council.example.org/costs"
+    assert "**" not in quote.get_text() and "](" not in quote.get_text()
+    assert quote.find("script") is None
+    assert quote.get_text().rstrip().endswith("…")
+    assert len(quote.get_text()) < 300
+
+
 def test_filters_narrow_the_queue(client, moderator, article, other_article, comment_factory):
-    links = [{"code": "links", "reason": "Held: 3 links (the limit is 2)."}]
+    links = [{"code": "links", "reason": "Held: 3 links; comments with 2 or more are held."}]
     a = comment_factory(
         article=article, status="pending", author_name="Olu Links", moderation_reasons=links
     )
@@ -300,6 +323,39 @@ def test_three_reports_move_an_approved_comment_to_reported_and_a_decision_clear
     comment_report(comment=comment, reporter="reader-3", reason="spam")
     comment.refresh_from_db()
     assert comment.reported_at is None
+
+
+def test_reported_card_says_it_is_here_for_reports_not_for_its_old_hold_reasons(
+    client, moderator, article, comment_factory
+):
+    """Issue 18: a reported comment's card still said "Why held" with the rules' reasons from
+    when it was posted, although a moderator had approved it since."""
+    links = [{"code": "links", "reason": "Held: 2 links; comments with 2 or more are held."}]
+    comment = comment_factory(article=article, status="pending", moderation_reasons=links)
+    client.force_login(moderator)
+    act(client, comment, "approve")
+    for n in range(3):
+        comment_report(comment=comment, reporter=f"reader-{n}", reason="abuse")
+
+    card = soup(client.get(desk("reported"))).find(id=f"card-{comment.pk}")
+    facts = {
+        dt.get_text(" ", strip=True): " ".join(dt.find_next_sibling("dd").get_text(" ").split())
+        for dt in card.select(".desk-card__facts dt")
+    }
+
+    assert "Why held" not in facts
+    assert facts["Why here"] == "Reported: 3 reader reports since a moderator approved it."
+    assert facts["Rules when posted"] == "Held: 2 links; comments with 2 or more are held."
+
+
+def test_held_card_still_says_why_it_is_held(client, moderator, pending):
+    client.force_login(moderator)
+
+    card = soup(client.get(desk("pending"))).find(id=f"card-{pending[0].pk}")
+
+    labels = [dt.get_text(strip=True) for dt in card.select(".desk-card__facts dt")]
+    assert labels[0] == "Why held"
+    assert "Held: first comment from this address." in card.select_one("dd").get_text()
 
 
 def test_reports_threshold_is_a_site_setting(article, comment_factory, site_settings):

@@ -89,6 +89,19 @@ def test_comment_with_two_or_more_links_is_held_even_for_a_known_commenter(
     assert ("links" in codes(comment)) is held
 
 
+def test_link_reason_says_how_many_links_hold_a_comment(submission_factory, section):
+    """Issue 18: "Held: 2 links (the limit is 2)" read as if 2 were allowed."""
+    comment_moderate(comment=post(submission_factory()), action="approve")
+
+    two = post(submission_factory(body="See harbour.com and seawall.org"))
+    SectionPolicy.objects.create(section=section, hold_links=3)
+    three = post(submission_factory(body="Compare harbour.com, seawall.org and tides.net"))
+
+    assert "Held: 2 links; comments with 2 or more are held." in reasons(two)
+    section_says = "Held: 3 links; comments with 3 or more are held (section “International”)."
+    assert section_says in reasons(three)
+
+
 def test_link_limit_follows_the_site_setting(submission_factory, site_settings):
     comment_moderate(comment=post(submission_factory()), action="approve")
     site_settings(hold_links=0)

@@ -5,6 +5,7 @@ from typing import Any
 from django import template
 from django.utils import timezone
 from django.utils.safestring import SafeString
+from django.utils.text import Truncator
 
 from dateline.news.models import ArticlePage
 
@@ -72,3 +73,10 @@ def comment_nodes(context: template.Context, nodes: list[CommentNode]) -> SafeSt
 @register.filter
 def comment_html(comment: Comment) -> SafeString:
     return render_comment_body(comment.body)
+
+
+@register.filter
+def comment_excerpt_html(comment: Comment, length: int = 200) -> SafeString:
+    """The start of a comment, rendered like the whole: cut in the reader's text, before the
+    sanitizer, never in its HTML (which a cut could leave with an open tag)."""
+    return render_comment_body(Truncator(comment.body).chars(length))
