@@ -21,7 +21,7 @@ def test_article_page_shows_headline(client, article_factory, section):
         "/api/v1/articles/?tag=a%00b",
         "/api/v1/articles/?%00=1",
         "/international/%00/",
-        "/search/?q=%00",
+        "/api/v1/comments/?article=%00",
     ],
 )
 def test_a_nul_character_in_the_address_is_a_400_not_a_500(client, home, url):
