@@ -168,3 +168,16 @@ def test_readme_names_every_demo_user_with_its_role_and_what_make_demo_leaves_ru
     for command in started:
         assert f"`{command}`" in readme or f"`manage.py {command}`" in readme, command
     assert "Ctrl+C stops all three" in readme
+
+
+def test_demo_reporter_writes_as_an_author_and_starts_new_articles_with_that_byline(client, demo):
+    reporter = get_user_model().objects.get(username="reporter")
+    assert reporter.author_profile.slug == "priya-raman"
+    section = SectionPage.objects.get(slug="business")
+    client.force_login(reporter)
+
+    response = client.get(f"/admin/pages/add/news/articlepage/{section.pk}/")
+
+    assert response.status_code == 200
+    byline = response.context["form"].formsets["byline"]
+    assert [form["author"].value() for form in byline.forms] == [reporter.author_profile.pk]

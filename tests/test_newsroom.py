@@ -6,6 +6,7 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from bs4 import BeautifulSoup
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import call_command
@@ -15,6 +16,7 @@ from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_
 from wagtail.users.models import UserProfile
 
 from dateline.news.models import ArticlePage
+from dateline.news.selectors import newsroom_desk
 from dateline.news.services import ADMINISTRATOR, EDITOR, MODERATOR, REPORTER, WORKFLOW_NAME
 
 ROLES = (REPORTER, EDITOR, MODERATOR, ADMINISTRATOR)
@@ -448,3 +450,125 @@ def test_saving_a_draft_with_a_go_live_time_schedules_nothing_and_says_so(
     shown = messages_after(response)
     assert any("has been updated" in m for m in shown)
     assert not any("scheduled" in m for m in shown)
+
+
+# --- The writer's dashboard --------------------------------------------------------------------
+
+
+def submit_for_review(article: ArticlePage, user) -> None:
+    article.save_revision(user=user)
+    article.get_workflow().start(article, user)
+
+
+@pytest.fixture
+def desk(section, article_factory, staff):
+    """A reporter's draft and submitted article, next to a colleague's draft."""
+    reporter = staff[REPORTER]
+    draft = article_factory(
+        parent=section, title="Port reopens", slug="port-reopens", live=False, owner=reporter
+    )
+    draft.save_revision(user=reporter)
+    submitted = article_factory(
+        parent=section, title="Budget day", slug="budget-day", live=False, owner=reporter
+    )
+    submit_for_review(submitted, reporter)
+    others = article_factory(
+        parent=section,
+        title="Editor's own draft",
+        slug="editors-draft",
+        live=False,
+        owner=staff[EDITOR],
+    )
+    return {"draft": draft, "submitted": submitted, "others": others}
+
+
+def panel(html: str, panel_id: str) -> str:
+    """One dashboard panel's HTML (Wagtail's panel tag names its section "<id>-section")."""
+    found = BeautifulSoup(html, "html.parser").find(id=f"{panel_id}-section")
+    return str(found) if found is not None else ""
+
+
+def test_a_reporters_dashboard_shows_their_drafts_where_to_write_and_what_waits_for_review(
+    client, section, desk, staff
+):
+    client.force_login(staff[REPORTER])
+
+    response = client.get("/admin/")
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    new_article = panel(html, "desk-new-article")
+    assert "Write a new article" in new_article
+    assert f'href="/admin/pages/add/news/articlepage/{section.pk}/"' in new_article
+    assert "New article in International" in new_article
+    drafts = panel(html, "desk-drafts")
+    assert "Your drafts" in drafts
+    assert f'href="/admin/pages/{desk["draft"].pk}/edit/"' in drafts
+    # Submitted work is listed under review, not twice; a colleague's draft not at all.
+    assert "Budget day" not in drafts
+    assert "Editor&#x27;s own draft" not in html and "Editor's own draft" not in html
+    review = panel(html, "desk-in-review")
+    assert "Waiting for review" in review
+    assert f'href="/admin/pages/{desk["submitted"].pk}/edit/"' in review
+    assert "In progress: Editor review" in review
+    # Wagtail's own list of the same pages gives way to ours.
+    assert "Your pages and snippets in a workflow" not in html
+
+
+def test_a_moderators_dashboard_has_no_writers_panels(client, desk, staff):
+    client.force_login(staff[MODERATOR])
+
+    html = client.get("/admin/").content.decode()
+
+    assert "Write a new article" not in html
+    assert "Your drafts" not in html
+    assert "Waiting for review" not in html
+
+
+def test_an_editors_dashboard_lists_their_own_drafts(client, section, desk, staff):
+    client.force_login(staff[EDITOR])
+
+    html = client.get("/admin/").content.decode()
+
+    assert f'href="/admin/pages/{desk["others"].pk}/edit/"' in panel(html, "desk-drafts")
+    assert f"/admin/pages/add/news/articlepage/{section.pk}/" in panel(html, "desk-new-article")
+
+
+@pytest.mark.parametrize("count", [1, 10])
+def test_the_writers_desk_costs_the_same_queries_for_one_or_ten_drafts(
+    section, article_factory, staff, django_assert_num_queries, count
+):
+    reporter = staff[REPORTER]
+    for n in range(count):
+        article_factory(parent=section, title=f"Draft {n}", live=False, owner=reporter)
+        submit_for_review(
+            article_factory(parent=section, title=f"In review {n}", live=False, owner=reporter),
+            reporter,
+        )
+    reporter = get_user_model().objects.get(pk=reporter.pk)  # no cached permissions
+
+    with django_assert_num_queries(5):
+        desk = newsroom_desk(user=reporter)
+
+    assert len(desk.drafts) == count
+    assert len(desk.in_review) == count
+    assert [s.pk for s in desk.sections] == [section.pk]
+
+
+def test_a_new_article_starts_with_the_reporters_own_author_in_the_byline(
+    client, section, author_factory, staff
+):
+    reporter = staff[REPORTER]
+    author = author_factory(name="Priya Raman", slug="priya-raman", user=reporter)
+    author_factory(name="Someone Else", slug="someone-else")
+    client.force_login(reporter)
+    add_url = f"/admin/pages/add/news/articlepage/{section.pk}/"
+
+    response = client.get(add_url)
+
+    byline = response.context["form"].formsets["byline"]
+    assert [form["author"].value() for form in byline.forms] == [author.pk]
+    # Without an author profile, the byline starts empty as before.
+    client.force_login(staff[EDITOR])
+    byline = client.get(add_url).context["form"].formsets["byline"]
+    assert [form["author"].value() for form in byline.forms] == [None]

@@ -37,6 +37,7 @@ from wagtail.snippets.models import register_snippet
 
 from dateline.core.pagecache import page_cache_depends
 
+from .admin_forms import ArticlePageForm
 from .blocks import ArticleBodyBlock
 
 # Slugs a section may not take, because the home page or the site routes them itself.
@@ -174,6 +175,17 @@ class Author(index.Indexed, ClusterableModel):
     photo = models.ForeignKey(
         "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="author_profile",
+        help_text=_(
+            "The newsroom account that writes as this author: new articles by it get "
+            "this name in the byline."
+        ),
+    )
 
     panels = [
         FieldPanel("name"),
@@ -181,6 +193,7 @@ class Author(index.Indexed, ClusterableModel):
         FieldPanel("role"),
         FieldPanel("bio"),
         FieldPanel("photo"),
+        FieldPanel("user"),
         InlinePanel("links", label=_("Links")),
     ]
     search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
@@ -270,6 +283,8 @@ class ArticlePage(CachedPageMixin, Page):
     )
     # The body as plain text, kept by save(): search snippets are cut from it.
     body_text = models.TextField(blank=True, default="", editable=False)
+
+    base_form_class = ArticlePageForm
 
     content_panels = [
         # Fills the slug (Promote tab) from the headline until the article is first published,

@@ -14,8 +14,10 @@ from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 from wagtail import hooks
+from wagtail.admin.ui.components import Component
+from wagtail.admin.views.home import UserObjectsInWorkflowModerationPanel
 
-from .selectors import page_scheduled_go_live
+from .selectors import NewsroomDesk, newsroom_desk, page_scheduled_go_live
 
 # The site's own date format (news/includes/time.html), so the newsroom reads one format.
 NEWSROOM_DATETIME_FORMAT = "j F Y, H:i T"
@@ -61,3 +63,33 @@ def say_when_a_scheduled_page_goes_live(request: HttpRequest, page: Any) -> None
     for message in kept:
         messages.add_message(request, message.level, message.message, extra_tags=message.extra_tags)
     messages.success(request, text)
+
+
+class DeskPanel(Component):
+    """One of the writer's dashboard panels, drawn from the desk read once per request."""
+
+    def __init__(self, *, name: str, order: int, desk: NewsroomDesk) -> None:
+        self.name = name
+        self.order = order
+        self.template_name = f"news/admin/desk_{name}.html"
+        self.desk = desk
+
+    def get_context_data(self, parent_context: Any = None) -> dict[str, Any]:
+        return {"desk": self.desk}
+
+
+@hooks.register("construct_homepage_panels")
+def add_the_writers_desk(request: HttpRequest, panels: list[Any]) -> None:
+    """Reporters and editors see, first, where they may write a new article, their drafts and
+    what waits for review (in place of Wagtail's "Your pages and snippets in a workflow")."""
+    desk = newsroom_desk(user=request.user)
+    if not desk:
+        return
+    panels[:] = [p for p in panels if not isinstance(p, UserObjectsInWorkflowModerationPanel)]
+    panels.extend(
+        [
+            DeskPanel(name="new_article", order=50, desk=desk),
+            DeskPanel(name="drafts", order=60, desk=desk),
+            DeskPanel(name="in_review", order=70, desk=desk),
+        ]
+    )

@@ -1,5 +1,6 @@
 """The newsroom in a real browser: a reporter's first article, from "Add child page" to
-"submitted for review" without ever typing a slug; an editor's review of an article, to a
+"submitted for review" without ever typing a slug or choosing themselves as the author; the
+reporter's dashboard; an editor's review of an article, to a
 publication at a go-live time the editor confirmed with "Save schedule"."""
 
 from __future__ import annotations
@@ -51,9 +52,8 @@ def test_reporter_submits_a_first_article_without_typing_a_slug(
     # Typed as a reporter types it; the slug on the Promote tab is never touched.
     page.get_by_role("textbox", name="Headline").press_sequentially(HEADLINE)
     page.get_by_role("textbox", name="Standfirst").fill(STANDFIRST)
-    page.get_by_role("button", name="Choose author").click()
-    page.locator(".modal").get_by_role("link", name="Mara Ellison").click()
-    expect(page.locator("#id_byline-0-author-title")).to_have_text("Mara Ellison")
+    # The demo reporter writes as Priya Raman: the byline starts with her.
+    expect(page.locator("#id_byline-0-author-title")).to_have_text("Priya Raman")
     page.get_by_role("button", name="Insert a block").first.click()
     page.get_by_role("option", name="Paragraph").click()
     page.locator(".Draftail-Editor [contenteditable=true]").first.click()
@@ -71,7 +71,7 @@ def test_reporter_submits_a_first_article_without_typing_a_slug(
     assert article.get_parent().pk == section.pk
     assert article.workflow_in_progress
     assert not article.live
-    assert article.byline.get().author.name == "Mara Ellison"
+    assert article.byline.get().author.name == "Priya Raman"
     body = article.get_latest_revision_as_object().body
     assert PARAGRAPH in str(body[0].value)
 
@@ -131,3 +131,35 @@ def test_editor_approves_an_article_to_go_live_at_a_confirmed_time(
     assert not article.workflow_in_progress
     assert article.scheduled_revision.approved_go_live_at == go_live
     assert page.request.get(f"{base}/international/ferry-crossings-resume/").status == 404
+
+
+SCREENSHOTS = Path(settings.BASE_DIR) / "docs" / "screenshots"
+
+
+def test_reporters_dashboard_offers_their_drafts_sections_and_reviews(
+    demo_lead_site: LiveServer, page: Page
+) -> None:
+    base = demo_lead_site.url
+    section = SectionPage.objects.get(slug="international")
+    reporter = get_user_model().objects.get(username="reporter")
+    draft = ArticlePage(
+        title="Harbour tolls to rise in spring", slug="harbour-tolls", owner=reporter, live=False
+    )
+    section.add_child(instance=draft)
+    draft.save_revision(user=reporter)
+    submitted_by_the_reporter(section)
+    sign_in(page, base, "reporter")
+
+    new_article = page.locator("#desk-new-article-section")
+    expect(new_article).to_contain_text("Write a new article")
+    expect(new_article.get_by_role("link", name="New article in International")).to_have_attribute(
+        "href", f"/admin/pages/add/news/articlepage/{section.pk}/"
+    )
+    drafts = page.locator("#desk-drafts-section")
+    expect(drafts.get_by_role("link", name="Harbour tolls to rise in spring")).to_have_attribute(
+        "href", f"/admin/pages/{draft.pk}/edit/"
+    )
+    review = page.locator("#desk-in-review-section")
+    expect(review).to_contain_text(HEADLINE)
+    expect(review).to_contain_text("In progress: Editor review")
+    page.screenshot(path=str(SCREENSHOTS / "reporter-dashboard.png"), full_page=True)
