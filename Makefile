@@ -42,12 +42,13 @@ migrate: install var
 	$(BIN)/python manage.py migrate --noinput -v0
 
 demo: migrate
-	$(BIN)/python manage.py load_demo
 	@# The learned spam and abuse filters from the shared datasets when they are there, once
-	@# (again only when the code trains them differently; about three minutes on 2 cores);
-	@# without them the site runs on its rules alone.
+	@# (again only when the code trains them differently; about three minutes on 2 cores),
+	@# before the demo's comments are posted, so they carry scores; without the datasets the
+	@# site runs on its rules alone.
 	@$(BIN)/python manage.py train_filters --if-needed --jobs $(WORKERS) \
 	  || echo "No shared datasets (DATELINE_SHARED_DATA): the learned filters stay off."
+	$(BIN)/python manage.py load_demo
 	@echo "Serving Dateline on http://$(HOST):$(PORT)/ (newsroom: http://$(HOST):$(PORT)/admin/) - Ctrl+C stops"
 	@trap 'kill 0' EXIT INT TERM; \
 	  DEBUG=$${DEBUG:-0} $(BIN)/python manage.py db_worker --interval 2 >var/worker.log 2>&1 & \
