@@ -7,11 +7,11 @@ import logging
 import math
 import os
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import joblib
 import numpy as np
@@ -28,6 +28,7 @@ from threadpoolctl import threadpool_limits
 
 from .fast import FastLinear, compile_linear
 from .features import (
+    SIGNAL_NAMES,
     RuleSignals,
     normalize_link_hosts,
     normalize_text,
@@ -166,16 +167,8 @@ class ScorerConfig:
 # judge links: limit, blocked domains), trains with legitimate prose beside
 # YouTube's comments (weighted down, so the short comments still shape the model), and sets its
 # thresholds on the legitimate YouTube comments: the hardest legitimate text it knows.
-SPAM_SIGNALS = (
-    "capitals",
-    "repeats",
-    "mention",
-    "money",
-    "phone",
-    "exclamations",
-    "promotion",
-    "call_to_action",
-    "digits",
+SPAM_SIGNALS = tuple(
+    name for name in SIGNAL_NAMES if name not in {"links", "external_links", "length"}
 )
 CONFIGS: dict[str, ScorerConfig] = {
     "spam": ScorerConfig(
@@ -301,6 +294,21 @@ def _rates(scores: np.ndarray, labels: np.ndarray, threshold: float) -> dict[str
         "recall": float(caught[positives].mean()) if positives.any() else 0.0,
         "fpr": float(caught[negatives].mean()) if negatives.any() else 0.0,
     }
+
+
+def write_atomically(path: Path, write: Callable[[IO[bytes]], Any]) -> None:
+    """Call ``write`` with a temporary file beside ``path``, then rename it into place, so a
+    process reading ``path`` sees the old file or the new one, never half of one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            write(fh)
+        os.chmod(tmp, 0o644)  # mkstemp makes 0600; the web server may be another user
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 @dataclass
@@ -450,22 +458,13 @@ class TextScorer:
         """Write atomically (a temporary file renamed into place), so a process loading the
         model never reads half a file."""
         path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
         payload = {
             "metadata": self.metadata,
             "kind": self.kind,
             "pipeline": self.pipeline,
             "calibration": self.calibration,
         }
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                joblib.dump(payload, fh, compress=3)
-            os.chmod(tmp, 0o644)  # mkstemp makes 0600; the web server may be another user
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_atomically(path, lambda fh: joblib.dump(payload, fh, compress=3))
         return path
 
     @classmethod

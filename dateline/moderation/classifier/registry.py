@@ -23,16 +23,14 @@ from __future__ import annotations
 
 import fcntl
 import logging
-import os
 import secrets
 import shutil
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import joblib
 from django.conf import settings
@@ -41,7 +39,7 @@ from django.utils import timezone
 
 from .corpora import Examples
 from .judging import LEVELS, candidate_verdict, validation_report
-from .model import TextScorer
+from .model import TextScorer, write_atomically
 from .storage import model_dir, model_path
 
 if TYPE_CHECKING:
@@ -88,30 +86,18 @@ def validation_load(kind: str) -> Examples | None:
 
 
 def _write_atomically(path: Path, payload: Any) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            joblib.dump(payload, fh, compress=3)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomically(path, lambda fh: joblib.dump(payload, fh, compress=3))
 
 
 def _copy_atomically(source: Path, path: Path) -> None:
     """A copy renamed into place: a process loading ``path`` reads the old file or the new
     one, never half of one (and, being a new file, its change is seen by get_scorer)."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as out, source.open("rb") as src:
+
+    def copy(out: IO[bytes]) -> None:
+        with source.open("rb") as src:
             shutil.copyfileobj(src, out)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+
+    write_atomically(path, copy)
 
 
 def _write_validation(path: Path, validation: Examples) -> None:
