@@ -648,6 +648,24 @@ def comment_like(*, comment: Comment, voter: str, ip: str = "") -> int:
     return Comment.objects.filter(pk=comment.pk).values_list("likes_count", flat=True).get()
 
 
+def comment_unlike(*, comment: Comment, voter: str, ip: str = "") -> int:
+    """Take back this reader's like, if there is one; returns the number of likes. Another
+    reader's like is never touched, and a second unlike changes nothing. Raises RateLimited
+    (likes and unlikes share one budget, so a count cannot be flipped without limit)."""
+    if comment.status != Comment.Status.APPROVED:
+        raise NotAllowed("This comment cannot be liked.")
+    _reaction_budget(ip_prefix(ip))
+    with transaction.atomic():
+        removed, _ = CommentLike.objects.filter(comment=comment, voter=voter).delete()
+        if removed:
+            # The filter keeps the count from going below zero should it ever drift.
+            Comment.objects.filter(pk=comment.pk, likes_count__gt=0).update(
+                likes_count=F("likes_count") - 1
+            )
+            _after_change(comment.article_id, listings=False)
+    return Comment.objects.filter(pk=comment.pk).values_list("likes_count", flat=True).get()
+
+
 def comment_report(
     *, comment: Comment, reporter: str, reason: str, note: str = "", ip: str = ""
 ) -> CommentReport:

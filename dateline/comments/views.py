@@ -58,6 +58,7 @@ from .services import (
     comment_policy_for,
     comment_post,
     comment_report,
+    comment_unlike,
     edit_window_open,
     subscriber_confirm,
     subscriber_from_token,
@@ -392,12 +393,15 @@ def comment_like_view(request: HttpRequest, comment_id: int) -> HttpResponse:
     comment = access_comment(comment_id=comment_id)
     if comment is None:
         return _error(request, "This comment cannot be liked.", status=404)
+    # The page's script sends undo=1 when the reader presses a like button that is pressed.
+    undo = request.POST.get("undo") == "1"
+    react = comment_unlike if undo else comment_like
     try:
-        likes = comment_like(comment=comment, voter=_voter(request, "like"), ip=client_ip(request))
+        likes = react(comment=comment, voter=_voter(request, "like"), ip=client_ip(request))
     except RateLimited as exc:
         return _error(request, exc.message, status=429, retry_after=exc.retry_after)
     if _wants_json(request):
-        return JsonResponse({"ok": True, "likes": likes})
+        return JsonResponse({"ok": True, "likes": likes, "liked": not undo})
     return HttpResponseRedirect(comment_permalink(comment=comment), status=303)
 
 

@@ -1,5 +1,5 @@
 """The conversation under an article, in a real browser: posting with JavaScript off and on,
-moderation in the admin, inline replies, failed posts, keyboard-only posting and axe-core.
+moderation in the admin, inline replies, likes, failed posts, keyboard-only posting and axe-core.
 
 Every test runs against ``demo_lead_site``: the article page only shows its own content and
 thread, so it renders exactly as in the full demo, which takes several times longer to load.
@@ -236,6 +236,40 @@ def test_own_pending_comment_shown_on_a_later_visit_leaves_focus_and_scroll_alon
     expect(mine.locator(".comment-awaiting-moderation")).to_have_text(AWAITING)
     expect(mine).not_to_be_focused(timeout=1_000)
     assert page.evaluate("window.scrollY") == 0
+
+
+def test_reader_likes_a_comment_sees_it_after_a_reload_and_takes_it_back(
+    demo_lead_site: LiveServer, browser: Browser, page: Page
+) -> None:
+    article_url = demo_lead_site.url + ARTICLE_PATH
+    page.goto(article_url)
+    first = page.locator("#comments li.comment").first
+    comment_id = first.get_attribute("data-comment")
+    button = page.locator(f"#comment-{comment_id} > article .comment-like button")
+    count = button.locator(".like-count")
+    before = int(count.inner_text())
+    expect(button).to_have_attribute("aria-pressed", "false")
+
+    button.click()
+    expect(button).to_have_attribute("aria-pressed", "true")
+    expect(count).to_have_text(str(before + 1))
+    page.reload()
+    expect(button).to_have_attribute("aria-pressed", "true")
+    expect(count).to_have_text(str(before + 1))
+
+    # The page is cached for every reader: another browser sees the count, not this one's like.
+    with reader(browser) as other:
+        other.goto(article_url)
+        theirs = other.locator(f"#comment-{comment_id} > article .comment-like button")
+        expect(theirs).to_have_attribute("aria-pressed", "false")
+        expect(theirs.locator(".like-count")).to_have_text(str(before + 1))
+
+    button.click()
+    expect(button).to_have_attribute("aria-pressed", "false")
+    page.reload()
+    expect(button).to_have_attribute("aria-pressed", "false")
+    expect(count).to_have_text(str(before))
+    assert Comment.objects.get(pk=comment_id).likes_count == before
 
 
 def test_failed_post_without_javascript_keeps_the_text(

@@ -8,6 +8,7 @@ import pytest
 import time_machine
 
 from dateline.comments.models import Comment, CommentReport
+from dateline.comments.services import comment_like, comment_unlike
 
 from .conftest import ORIGIN, soup
 
@@ -99,6 +100,100 @@ def test_like_budget_comes_back_the_next_hour(client, liked, settings):
         assert like(client, liked, voter="b").status_code == 429
     with time_machine.travel(datetime(2026, 3, 4, 11, 1, tzinfo=UTC), tick=False):
         assert like(client, liked, voter="b").status_code == 200
+
+
+# --- Unlike ---------------------------------------------------------------------------------------
+
+
+def unlike(client, comment: Comment, voter: str = "", **headers):
+    headers = {"HTTP_ORIGIN": ORIGIN, **headers}
+    data = {"undo": "1", **({"voter": voter} if voter else {})}
+    return client.post(
+        f"/comments/{comment.pk}/like/", data, HTTP_ACCEPT="application/json", **headers
+    )
+
+
+def test_a_reader_takes_back_their_own_like(liked):
+    comment_like(comment=liked, voter="reader-a")
+    comment_like(comment=liked, voter="reader-b")
+
+    assert comment_unlike(comment=liked, voter="reader-a") == 1
+    assert list(liked.likes.values_list("voter", flat=True)) == ["reader-b"]
+
+
+def test_unlike_by_another_reader_changes_nothing(liked):
+    comment_like(comment=liked, voter="reader-a")
+
+    assert comment_unlike(comment=liked, voter="reader-b") == 1
+    assert list(liked.likes.values_list("voter", flat=True)) == ["reader-a"]
+
+
+def test_a_second_unlike_is_harmless_and_the_count_never_goes_below_zero(liked):
+    comment_like(comment=liked, voter="reader-a")
+
+    counts = [comment_unlike(comment=liked, voter="reader-a") for _ in range(2)]
+    never_liked = comment_unlike(comment=liked, voter="reader-c")
+
+    assert counts == [0, 0]
+    assert never_liked == 0
+    assert likes(liked) == 0
+    assert not liked.likes.exists()
+
+
+def test_unlike_leaves_a_drifted_count_at_zero(liked):
+    comment_like(comment=liked, voter="reader-a")
+    Comment.objects.filter(pk=liked.pk).update(likes_count=0)
+
+    assert comment_unlike(comment=liked, voter="reader-a") == 0
+    assert not liked.likes.exists()
+
+
+def test_a_reader_can_like_again_after_unliking(liked):
+    comment_like(comment=liked, voter="reader-a")
+    comment_unlike(comment=liked, voter="reader-a")
+
+    assert comment_like(comment=liked, voter="reader-a") == 1
+
+
+def test_unlike_over_http_answers_the_count_and_the_state(client, liked):
+    liked_response = like(client, liked, voter="browser-a")
+    other = unlike(client, liked, voter="browser-b")
+    own = unlike(client, liked, voter="browser-a")
+
+    assert liked_response.json() == {"ok": True, "likes": 1, "liked": True}
+    assert other.json() == {"ok": True, "likes": 1, "liked": False}
+    assert own.json() == {"ok": True, "likes": 0, "liked": False}
+    assert likes(liked) == 0
+
+
+def test_without_a_voter_token_the_same_browser_takes_its_like_back(client, liked):
+    like(client, liked, HTTP_USER_AGENT="Firefox")
+    unlike(client, liked, HTTP_USER_AGENT="Chromium")
+    assert likes(liked) == 1
+
+    unlike(client, liked, HTTP_USER_AGENT="Firefox")
+    assert likes(liked) == 0
+
+
+def test_unlike_must_come_from_this_site(client, liked):
+    like(client, liked, voter="v")
+
+    response = unlike(client, liked, voter="v", HTTP_ORIGIN="https://evil.example")
+
+    assert response.status_code == 403
+    assert likes(liked) == 1
+
+
+@time_machine.travel(datetime(2026, 3, 4, 10, 20, tzinfo=UTC), tick=False)
+def test_likes_and_unlikes_share_the_hourly_budget(client, liked, settings):
+    settings.DATELINE_REACTIONS_PER_HOUR = 2
+
+    first = like(client, liked, voter="v", REMOTE_ADDR="198.51.100.1")
+    undone = unlike(client, liked, voter="v", REMOTE_ADDR="198.51.100.1")
+    refused = like(client, liked, voter="v", REMOTE_ADDR="198.51.100.1")
+
+    assert [r.status_code for r in (first, undone, refused)] == [200, 200, 429]
+    assert likes(liked) == 0
 
 
 # --- Reports --------------------------------------------------------------------------------------

@@ -225,6 +225,7 @@
       }
     }
     list.appendChild(li);
+    markLikes(li);
     if (focus) {
       // Only right after the reader posted: a later visit must not move focus or scroll.
       li.setAttribute("tabindex", "-1");
@@ -233,21 +234,53 @@
   }
 
   /* --- Likes ---------------------------------------------------------------------------------- */
+  // The page comes from a cache shared by every reader, so which comments this browser liked is
+  // kept here, not in the HTML: the buttons become toggles once the script has run.
+  var LIKES = "dateline.likes";
+  function likedIds() {
+    try { return JSON.parse(localStorage.getItem(LIKES) || "[]").map(String); } catch (e) { return []; }
+  }
+  function keepLiked(id, liked) {
+    try {
+      var list = likedIds().filter(function (i) { return i !== id; });
+      if (liked) list.unshift(id);
+      localStorage.setItem(LIKES, JSON.stringify(list.slice(0, 500)));
+    } catch (e) { /* private mode: the like still counts, it is just not remembered */ }
+  }
+  function likeId(form) {
+    var li = form.closest("[data-comment]");
+    return li ? String(li.getAttribute("data-comment")) : "";
+  }
+  function markLikes(root) {
+    var liked = likedIds();
+    root.querySelectorAll(".comment-like").forEach(function (form) {
+      var pressed = liked.indexOf(likeId(form)) !== -1;
+      form.querySelector("button").setAttribute("aria-pressed", pressed ? "true" : "false");
+    });
+  }
+  markLikes(section);
   section.addEventListener("submit", function (event) {
     var like = event.target.closest(".comment-like");
     if (!like) return;
     event.preventDefault();
+    var button = like.querySelector("button");
+    if (button.getAttribute("aria-busy") === "true") return;
+    var undo = button.getAttribute("aria-pressed") === "true";
     var body = new FormData(like);
     body.append("voter", voterToken());
+    if (undo) body.append("undo", "1");
+    button.setAttribute("aria-busy", "true");
     fetch(like.action, { method: "POST", body: body, headers: { Accept: "application/json" }, credentials: "same-origin" })
       .then(function (r) { return r.json(); })
       .then(function (data) {
         if (data.ok) {
           like.querySelector(".like-count").textContent = data.likes;
-          like.querySelector("button").setAttribute("aria-pressed", "true");
+          button.setAttribute("aria-pressed", data.liked ? "true" : "false");
+          keepLiked(likeId(like), data.liked);
         }
       })
-      .catch(function () {});
+      .catch(function () {})
+      .then(function () { button.removeAttribute("aria-busy"); });
   });
 
   /* --- The reader's own recent comments (pending ones, edit links) ------------------------------ */
@@ -263,7 +296,10 @@
           if (existing) {
             var fresh = fromHTML(c.html);
             var actions = fresh.querySelector(".comment-actions");
-            if (c.editable && actions) existing.querySelector(".comment-actions").replaceWith(actions);
+            if (c.editable && actions) {
+              existing.querySelector(".comment-actions").replaceWith(actions);
+              markLikes(existing);
+            }
           } else if (c.status === "pending") {
             insertComment(c.html, c.parent, c.id);
           }
