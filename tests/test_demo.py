@@ -181,3 +181,17 @@ def test_demo_reporter_writes_as_an_author_and_starts_new_articles_with_that_byl
     assert response.status_code == 200
     byline = response.context["form"].formsets["byline"]
     assert [form["author"].value() for form in byline.forms] == [reporter.author_profile.pk]
+
+
+def test_demo_comments_carry_the_learned_filters_scores_when_there_is_a_model(
+    db, abuse_model, settings, tmp_path
+):
+    """make demo trains the filters before the demo's comments go in, so the desk shows their
+    scores instead of "not scored" (issue 18, item 5)."""
+    from dateline.comments.models import Comment
+
+    settings.VAR_DIR = tmp_path / "var"
+    demo_load()
+    scored = Comment.objects.exclude(scores={})
+    assert scored.count() == Comment.objects.count() > 0
+    assert all(set(c.scores) == {"abuse"} for c in scored)  # the fixture trains abuse only

@@ -202,6 +202,16 @@ def _reasons(spec: dict[str, Any]) -> list[dict[str, str]]:
     return []
 
 
+def _learned_scores(body: str) -> dict[str, float]:
+    """The trained filters' scores of a demo comment, as a posted comment keeps them (none
+    without models), so the desk shows them (`make demo` trains the filters first)."""
+    from dateline.moderation.classifier import KINDS
+    from dateline.moderation.scoring import comment_score
+
+    scores = {kind: comment_score(kind, body) for kind in KINDS}
+    return {kind: round(score, 4) for kind, score in scores.items() if score is not None}
+
+
 def _demo_comment(
     *, article: Any, parent: Comment | None, spec: dict[str, Any], when: Any
 ) -> Comment:
@@ -228,6 +238,7 @@ def _demo_comment(
         moderation_reasons=reasons,
         likes_count=spec.get("likes", 0),
         reports_count=len(reports),
+        scores=_learned_scores(body),
         # Enough reader reports on a published comment put it in the desk's Reported queue.
         reported_at=when + timedelta(minutes=20)
         if spec["status"] == "approved" and len(reports) >= 3
