@@ -175,8 +175,11 @@ def test_ten_thousand_comments_are_moderated_while_a_reader_keeps_posting(modera
     # own worker process). Starved, the reader got 0-1 posts into a run with room for 10-27.
     allowed = (ended - began) / (READER_INTERVAL + 2 * alone)
     assert len(during) >= allowed / 2, (len(during), allowed, sorted(during))
-    assert max(during) < 1.0
-    assert result.longest_transaction < 1.0
+    # Relative to the run, not to the clock (a busy machine slows both alike): no post waited
+    # behind the whole job, and no one of its 20 chunks held the lock for a fifth of it.
+    run = ended - began
+    assert max(during) < run / 2, (max(during), run)
+    assert result.longest_transaction < run / 5, (result.longest_transaction, run)
     assert (result.changed, result.chunks) == (10_000, 10_000 // desk.CHUNK_SIZE)
     assert Comment.objects.filter(pk__in=ids).exclude(status="approved").count() == 0
     assert CommentEvent.objects.filter(comment_id__in=ids, action="approve").count() == 10_000
