@@ -161,6 +161,14 @@ class ScorerConfig:
     # Weight of each example by its source (first matching group-name prefix; others 1.0).
     group_weights: tuple[tuple[str, float], ...] = ()
 
+    def example_weights(self, groups: Sequence[str]) -> list[float]:
+        """Each example's weight by its source: the first matching ``group_weights`` prefix,
+        else 1.0."""
+        return [
+            next((w for prefix, w in self.group_weights if name.startswith(prefix)), 1.0)
+            for name in groups
+        ]
+
 
 # The spam model reads no length, no link count and no "there is a link" token, only a link's
 # host (long prose and a link to a reputable site are not spam by themselves; the link rules
@@ -370,12 +378,7 @@ class TextScorer:
             folds = StratifiedKFold(
                 n_splits=min(config.validation_folds, smallest), shuffle=True, random_state=SEED
             )
-        weights = np.asarray(
-            [
-                next((w for prefix, w in config.group_weights if name.startswith(prefix)), 1.0)
-                for name in group_names
-            ]
-        )
+        weights = np.asarray(config.example_weights(group_names))
         fit_params = {"model__sample_weight": weights} if config.group_weights else {}
         validation = cross_val_predict(
             build_pipeline(config),

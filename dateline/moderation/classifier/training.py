@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from .corpora import Examples, base_examples, split_validation
 from .data import DECISION_GROUP, Decisions, decision_counts, decision_examples
-from .model import ScorerConfig, TextScorer, TrainingDataError
+from .model import TextScorer, TrainingDataError
 from .registry import filter_judge, filter_kept, filter_live
 from .storage import site_config
 
@@ -43,14 +43,6 @@ def decision_weight(*, base_weight: float, n_decisions: int) -> float:
     weight = float(_setting("DATELINE_RETRAIN_DECISION_WEIGHT", 3.0))
     share = float(_setting("DATELINE_RETRAIN_DECISION_SHARE", 0.5))
     return min(weight, share * base_weight / n_decisions)
-
-
-def _example_weights(config: ScorerConfig, groups: list[str]) -> list[float]:
-    # As TextScorer.train weighs them: the first matching group-name prefix, else 1.0.
-    return [
-        next((w for prefix, w in config.group_weights if name.startswith(prefix)), 1.0)
-        for name in groups
-    ]
 
 
 def _spread(examples: Examples) -> Examples:
@@ -78,7 +70,7 @@ def train_candidate(
     held_out = set(validation.texts)
     added = decisions.examples.where(lambda text, _label, _group: text not in held_out)
     config = site_config(kind)
-    base_weight = sum(_example_weights(config, training.groups))
+    base_weight = sum(config.example_weights(training.groups))
     weight = decision_weight(base_weight=base_weight, n_decisions=len(added))
     config = replace(
         config,

@@ -29,16 +29,16 @@ def score(value: Any) -> str:
 
 @register.simple_tag
 def figures_summary(figures: dict[str, Any] | None, kind: str) -> str:
-    """A validation report (registry.validation_report) in one line."""
-    if not figures or figures.get("n") is None:
-        return "–"
+    """A validation report (judging.validation_report) in one line: :func:`figures_short`
+    and the share of spam or abuse caught."""
+    short = figures_short(figures, kind)
+    if short == "–":
+        return short
     low, high = LEVELS.get(kind, ("at low", "at high"))
-    auc = figures.get("auc")
-    return (f"AUC {auc:.4f}; " if auc is not None else "AUC –; ") + (
-        f"legitimate {low} {pct(figures.get('legitimate_over_low'))}, "
-        f"{high} {pct(figures.get('legitimate_over_high'))}; "
-        f"{kind} caught {pct(figures.get('caught_high'))} ({high}), "
-        f"{pct(figures.get('caught_low'))} ({low})"
+    caught = figures or {}
+    return (
+        f"{short}; {kind} caught {pct(caught.get('caught_high'))} ({high}), "
+        f"{pct(caught.get('caught_low'))} ({low})"
     )
 
 
