@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -18,6 +17,7 @@ from dateline.comments.models import (
     Subscriber,
 )
 from dateline.comments.text import normalise_email
+from dateline.core.links import base_url, page_absolute_url
 
 from .models import PrivacyRequest
 
@@ -86,7 +86,7 @@ def commenter_export(*, email: str, requester_key: str = "") -> dict[str, Any]:
         for ban in commenter_bans(email=email).order_by("created_at", "pk")
     ]
     subscriber = Subscriber.objects.filter(email_key=key).first()
-    site = settings.SITE_URL.rstrip("/")
+    site = base_url()
     return {
         "generated_at": _iso(now),
         "site": site,
@@ -95,7 +95,7 @@ def commenter_export(*, email: str, requester_key: str = "") -> dict[str, Any]:
             {
                 "id": c.pk,
                 "url": f"{site}/comments/{c.pk}/",
-                "article": {"title": c.article.title, "url": c.article.get_full_url()},
+                "article": {"title": c.article.title, "url": page_absolute_url(c.article)},
                 "status": c.status,
                 "in_reply_to": c.in_reply_to_id or c.parent_id,
                 "name": c.author_name,

@@ -23,13 +23,10 @@ from dateline.comments.services import (
     mail_record,
     subscriber_token,
 )
+from dateline.core.links import absolute_url, page_absolute_url
 
 from .models import PrivacyRequest
 from .services import _settings, digest_token, privacy_request_token
-
-
-def _absolute(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
 
 
 @task()
@@ -41,7 +38,7 @@ def send_privacy_link(request_id: int) -> bool:
     ).first()
     if request is None or not request.email:
         return False
-    link = _absolute(f"/privacy/confirm/{privacy_request_token(request)}/")
+    link = absolute_url(f"/privacy/confirm/{privacy_request_token(request)}/")
     what = "a copy of" if request.kind == PrivacyRequest.Kind.EXPORT else "the erasure of"
     body = render_to_string(
         "commenters/mail/request.txt",
@@ -67,7 +64,7 @@ def send_outcome_notice(comment_id: int, to_status: str, reason: str = "") -> bo
     ).first()
     if subscriber is None or not mail_budget_allows(email_key=subscriber.email_key, kind="outcome"):
         return False
-    unsubscribe = _absolute(
+    unsubscribe = absolute_url(
         f"/comments/unsubscribe/{subscriber_token(subscriber, purpose=UNSUBSCRIBE_SALT)}/"
     )
     approved = to_status == Comment.Status.APPROVED
@@ -77,8 +74,8 @@ def send_outcome_notice(comment_id: int, to_status: str, reason: str = "") -> bo
             "comment": comment,
             "approved": approved,
             "reason": reason,
-            "comment_url": _absolute(comment.get_absolute_url()),
-            "article_url": comment.article.get_full_url(),
+            "comment_url": absolute_url(comment.get_absolute_url()),
+            "article_url": page_absolute_url(comment.article),
             "unsubscribe_url": unsubscribe,
             "SITE_NAME": settings.SITE_NAME,
         },
@@ -145,13 +142,13 @@ def send_moderator_digest() -> int:
         summary = queue_summary(user=user, target_hours=target_hours)
         if not summary["pending"] and not summary["reported"]:
             continue
-        unsubscribe = _absolute(f"/privacy/digest-off/{digest_token(user.pk)}/")  # type: ignore[attr-defined]
+        unsubscribe = absolute_url(f"/privacy/digest-off/{digest_token(user.pk)}/")  # type: ignore[attr-defined]
         body = render_to_string(
             "commenters/mail/digest.txt",
             {
                 **summary,
                 "user": user,
-                "desk_url": _absolute(reverse("comments_desk", args=["pending"])),
+                "desk_url": absolute_url(reverse("comments_desk", args=["pending"])),
                 "unsubscribe_url": unsubscribe,
                 "SITE_NAME": settings.SITE_NAME,
             },

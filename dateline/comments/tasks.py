@@ -7,6 +7,8 @@ from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django_tasks import task
 
+from dateline.core.links import absolute_url
+
 from .models import Comment, SentMail, Subscriber
 from .services import (
     CONFIRM_SALT,
@@ -18,14 +20,10 @@ from .services import (
 )
 
 
-def _absolute(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
-
-
 def _send(
     *, subscriber: Subscriber, subject: str, template: str, context: dict[str, object], kind: str
 ) -> bool:
-    unsubscribe = _absolute(
+    unsubscribe = absolute_url(
         f"/comments/unsubscribe/{subscriber_token(subscriber, purpose=UNSUBSCRIBE_SALT)}/"
     )
     body = render_to_string(
@@ -57,7 +55,9 @@ def send_confirmation(subscriber_id: int) -> bool:
         email_key=subscriber.email_key, kind=SentMail.Kind.CONFIRM
     ):
         return False
-    confirm = _absolute(f"/comments/confirm/{subscriber_token(subscriber, purpose=CONFIRM_SALT)}/")
+    confirm = absolute_url(
+        f"/comments/confirm/{subscriber_token(subscriber, purpose=CONFIRM_SALT)}/"
+    )
     return _send(
         subscriber=subscriber,
         subject=f"Confirm reply notifications from {settings.SITE_NAME}",
@@ -89,7 +89,7 @@ def notify_reply(comment_id: int) -> int:
         context = {
             "reply": reply,
             "article": reply.article,
-            "reply_url": _absolute(reply.get_absolute_url()),
+            "reply_url": absolute_url(reply.get_absolute_url()),
         }
         _send(
             subscriber=subscriber,

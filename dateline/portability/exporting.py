@@ -26,6 +26,7 @@ from wagtail.models import Page
 from wagtail.rich_text import expand_db_html
 
 from dateline.comments.models import Comment
+from dateline.core.links import base_url, page_absolute_url
 from dateline.news.models import ArticlePage, Author, SectionPage
 
 from .html import RICHTEXT_CLASS, comment_html_for_export
@@ -142,7 +143,7 @@ class _Writer:
     def __init__(self, xf: Any, summary: Summary) -> None:
         self.xf = xf
         self.summary = summary
-        self.site_url = settings.SITE_URL.rstrip("/")
+        self.site_url = base_url()
         self.image_ids: set[int] = set()
         self.offset = (Page.objects.aggregate(m=Max("pk"))["m"] or 0) + 1
         self.body = _Body(self.site_url, self.image_ids, self.attachment_id)
@@ -212,7 +213,7 @@ class _Writer:
 
     def article(self, article: ArticlePage) -> None:
         status, content, date = self._state(article)
-        link = article.get_full_url() or f"{self.site_url}{article.url or ''}"
+        link = page_absolute_url(article)
         item = etree.Element("item", nsmap=NSMAP)
         _add(item, "title", content.title, cdata=True)
         _add(item, "link", link)
