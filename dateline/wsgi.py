@@ -1,3 +1,10 @@
+"""The WSGI application. Importing it loads what the site's requests need (the learned filters,
+every view module, the main templates), so a server process is ready before it takes traffic:
+under gunicorn the master does it once before forking its workers (deploy/gunicorn.conf.py,
+``preload_app``), under runserver the process does it at start. ``/healthz`` says how it went
+(``process``) and answers 503 while it runs."""
+
+import logging
 import os
 
 from django.core.wsgi import get_wsgi_application
@@ -6,8 +13,58 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dateline.settings.dev")
 
 application = get_wsgi_application()
 
-# The learned filters load here, when the server process starts, not in the first comment's
-# request (scikit-learn and the model files take seconds on a busy machine).
+# Imported after Django is set up.
+from django.db import connections  # noqa: E402
+from django.template import TemplateDoesNotExist, engines  # noqa: E402
+from django.urls import get_resolver  # noqa: E402
+
+from dateline.core.health import readiness_ready, readiness_warming  # noqa: E402
 from dateline.moderation.classifier.storage import warm_up  # noqa: E402
 
-warm_up()
+log = logging.getLogger("dateline.wsgi")
+
+# The pages most requests render; their compiled templates are kept by Django's cached loader.
+WARM_TEMPLATES = {
+    "django": [
+        "base.html",
+        "news/home_page.html",
+        "news/section_page.html",
+        "news/article_page.html",
+        "comments/post_failed.html",
+        "core/unavailable.html",
+        "comments/post_unavailable.html",
+    ],
+    "jinja2": ["comments/nodes.html"],
+}
+
+
+def warm_site() -> dict[str, object]:
+    """Load now what the first requests would otherwise load: scikit-learn and the learned
+    filters (seconds on a busy machine; issue 15), every view module through the URL patterns,
+    the main templates. Opens no database connection (a forked worker must not share one).
+    Never raises: what fails to load is logged and loaded by the request that needs it."""
+    readiness_warming()
+    loaded: dict[str, object] = {"filters": warm_up()}
+    try:
+        resolver = get_resolver()
+        resolver.url_patterns  # noqa: B018 - imports every view module
+        loaded["urls"] = len(resolver.reverse_dict)
+    except Exception:
+        log.exception("could not load the URL patterns ahead of the first request")
+    templates = 0
+    for alias, names in WARM_TEMPLATES.items():
+        for name in names:
+            try:
+                engines[alias].get_template(name)
+                templates += 1
+            except TemplateDoesNotExist:
+                log.warning("template %s not found while warming up", name)
+            except Exception:
+                log.exception("could not load template %s ahead of the first request", name)
+    loaded["templates"] = templates
+    connections.close_all()
+    readiness_ready(loaded=loaded)
+    return loaded
+
+
+warm_site()

@@ -1,10 +1,16 @@
-"""Requests no page can answer, turned away before any view or query runs."""
+"""Requests no page can answer (turned away before any view or query runs), and the answer
+when the database cannot be reached."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
+from typing import Any, TypeVar
 
+from django.db.utils import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.template.loader import render_to_string
+from django.utils.cache import patch_cache_control
 
 
 class RejectNulBytesMiddleware:
@@ -34,3 +40,83 @@ class RejectNulBytesMiddleware:
                 return JsonResponse({"detail": "The request contains a NUL character."}, status=400)
             return HttpResponseBadRequest("Bad request: the address contains a NUL character.")
         return self.get_response(request)
+
+
+# Seconds a client is asked to wait when the database cannot be reached.
+DATABASE_RETRY_AFTER = 30
+# The attribute a view carries when it answers an unreachable database itself (its form, kept).
+UNAVAILABLE_ANSWER = "database_unavailable_answer"
+
+log = logging.getLogger(__name__)
+
+V = TypeVar("V", bound=Callable[..., Any])
+
+
+def answers_database_unavailable(
+    answer: Callable[[HttpRequest], HttpResponse],
+) -> Callable[[V], V]:
+    """Give a view its own answer for a database that cannot be reached (the comment form
+    comes back with what the reader typed). ``answer`` must not query the database; the status,
+    ``Retry-After`` and ``Cache-Control`` are set for it. Put it outermost on the view."""
+
+    def decorate(view: V) -> V:
+        setattr(view, UNAVAILABLE_ANSWER, answer)
+        return view
+
+    return decorate
+
+
+def is_database_unavailable(exc: BaseException | None) -> bool:
+    """The database is down, unreachable or locked: worth a retry, not a bug. Errors in the
+    query itself (integrity, programming, data) stay 500s."""
+    return isinstance(exc, OperationalError | InterfaceError)
+
+
+def database_unavailable_response(request: HttpRequest, exc: BaseException) -> HttpResponse:
+    """503 with ``Retry-After``, built without a query: JSON under /api/, the view's own answer
+    when it has one, a plain page elsewhere. Never stored by any cache."""
+    log.warning("database unavailable for %s %s: %s", request.method, request.path, exc)
+    match = getattr(request, "resolver_match", None)
+    answer = getattr(match.func, UNAVAILABLE_ANSWER, None) if match is not None else None
+    response: HttpResponse | None = None
+    if answer is not None:
+        try:
+            response = answer(request)
+        except Exception:  # its own answer failed too: the plain page still goes out
+            log.exception("the view's answer to an unavailable database failed")
+    if response is None:
+        if request.path.startswith("/api/"):
+            response = JsonResponse(
+                {
+                    "detail": "The service is unavailable for a moment. Please try again shortly.",
+                    "retry_after": DATABASE_RETRY_AFTER,
+                },
+                status=503,
+            )
+        else:
+            response = HttpResponse(
+                render_to_string("core/unavailable.html", {"retry_after": DATABASE_RETRY_AFTER}),
+            )
+    response.status_code = 503
+    response["Retry-After"] = str(DATABASE_RETRY_AFTER)
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+class DatabaseUnavailableMiddleware:
+    """An unreachable, down or locked database is a 503 with ``Retry-After``, not a 500.
+
+    Errors raised by a view (or its template) come here through ``process_exception``; those
+    raised in another middleware reach ``core.views.server_error``, which answers the same.
+    Pages already in the page cache never get this far: its hits run no query."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not is_database_unavailable(exception):
+            return None
+        return database_unavailable_response(request, exception)

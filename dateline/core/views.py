@@ -1,7 +1,11 @@
 from __future__ import annotations
 
+import logging
+import sys
+from typing import Any
+
 from django.conf import settings
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.http.response import HttpResponseBase
 from django.templatetags.static import static
@@ -11,19 +15,45 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.static import serve
 
+from .health import readiness, worker_status
+from .middleware import database_unavailable_response, is_database_unavailable
+
+log = logging.getLogger(__name__)
+
 
 @require_GET
 @never_cache
 def healthz(request: HttpRequest) -> HttpResponse:
-    """For load balancers and `make demo`: 200 when the database answers, 503 when it doesn't."""
+    """For load balancers and `make demo`: 200 when the database answers and this process has
+    loaded what its requests need, 503 with ``Retry-After`` otherwise. The body says which, and
+    how the task worker is (its state never makes this a 503: the site serves without it)."""
+    ready = readiness()
+    body: dict[str, Any] = {
+        "status": "ok",
+        "process": {
+            "state": ready.state,
+            "warm_up_seconds": ready.seconds,
+            "loaded": ready.loaded,
+        },
+    }
+    status = 200
+    if ready.state == "warming":
+        body["status"], status = "starting", 503
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
     except Exception:  # any database failure means "not healthy"
-        response = JsonResponse({"status": "unavailable"}, status=503)
+        body["status"], status = "unavailable", 503
+    else:
+        try:
+            body["worker"] = worker_status().as_json()
+        except DatabaseError:  # e.g. the heartbeat table not migrated yet
+            log.exception("could not read the task worker's heartbeat")
+            body["worker"] = {"state": "unknown", "ok": False}
+    response = JsonResponse(body, status=status)
+    if status == 503:
         response["Retry-After"] = "5"
-        return response
-    return JsonResponse({"status": "ok"})
+    return response
 
 
 @require_GET
@@ -60,6 +90,11 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    """500, except for a database that cannot be reached from a middleware (a view's own error
+    is answered by ``DatabaseUnavailableMiddleware``): that is a 503 with ``Retry-After``."""
+    exc = sys.exc_info()[1]
+    if is_database_unavailable(exc):
+        return database_unavailable_response(request, exc)  # type: ignore[arg-type]
     if _api(request):
         return JsonResponse({"detail": "Something went wrong on our side."}, status=500)
     return defaults.server_error(request)

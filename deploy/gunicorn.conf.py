@@ -1,0 +1,43 @@
+"""The production server's configuration (`make serve`; `gunicorn -c deploy/gunicorn.conf.py`).
+
+Why each setting (docs/operations.md, "Failure and recovery"):
+
+- ``preload_app``: the master imports ``dateline.wsgi`` once, which loads scikit-learn, the
+  learned filters, every view and the main templates (``dateline.wsgi.warm_site``), then forks
+  the workers. A worker takes its first request with all of it in memory: no comment waits for
+  scikit-learn after a restart, and a restarted worker is back in milliseconds.
+- ``gthread`` workers: a connection that sends nothing does not hold a worker. Gunicorn's
+  threaded worker waits for a request's first bytes without committing a thread for longer than
+  5 s, and the other threads keep serving. The old sync workers each read one client at a time:
+  two idle connections held both workers of a two-core machine until the 30 s timeout killed
+  them (``/healthz`` took 50 s).
+- ``threads``: a request sent half-way keeps one thread until the client goes; ``threads`` per
+  worker bound how many of those a worker shrugs off. Many slow clients at once are the job of a
+  buffering proxy in front (Varnish or nginx: deploy/, docs/operations.md), which sends
+  gunicorn only whole requests.
+
+Every value can be changed from the environment (``WEB_CONCURRENCY``, ``GUNICORN_THREADS``,
+``GUNICORN_TIMEOUT``, ``GUNICORN_KEEPALIVE``, ``GUNICORN_BIND``) or the command line.
+"""
+
+import os
+
+wsgi_app = "dateline.wsgi:application"
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+
+preload_app = True
+worker_class = "gthread"
+workers = int(os.environ.get("WEB_CONCURRENCY") or os.cpu_count() or 1)
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+# A request that runs longer than this has its worker restarted (no page here takes a second).
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+graceful_timeout = 30
+# Idle kept-alive connections are closed after this many seconds.
+keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
+# Headers: the defaults' limits, said here so a change is a decision.
+limit_request_line = 4094
+limit_request_fields = 100
+limit_request_field_size = 8190
+# Workers' heartbeat files: `make serve` puts them in memory (--worker-tmp-dir /dev/shm).
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "warning")
