@@ -12,7 +12,8 @@ from jinja2 import Environment
 
 from dateline.core.templatetags.dateline_tags import isotime
 
-from .text import avatar_svg, render_comment_body
+from .bodies import comment_body_html
+from .text import avatar_svg
 
 
 def _local_date(value: Any, fmt: str) -> str:
@@ -25,7 +26,8 @@ def environment(**options: Any) -> Environment:
     env = Environment(**options)  # noqa: S701 (the backend passes autoescape=True)
     env.filters.update(
         {
-            "comment_html": lambda c: render_comment_body(c.body),
+            # The HTML stored when the comment was written (comments.bodies).
+            "comment_html": comment_body_html,
             "comment_avatar": lambda c: avatar_svg(c.email_key, c.author_name),
             "isotime": isotime,
             "date": _local_date,

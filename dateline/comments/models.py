@@ -86,6 +86,12 @@ class Comment(models.Model):
 
     body = models.TextField(max_length=BODY_MAX)
     body_hash = models.CharField(max_length=64, editable=False)
+    # The body as HTML, rendered and sanitised once when it is written (comments.bodies), and
+    # what it was rendered from: the renderer's version and a digest of the body. A row whose
+    # key does not match its body (a new renderer, or a write that changed the body alone) is
+    # rendered again when it is next read, and stored.
+    body_html = models.TextField(blank=True, default="", editable=False)
+    body_html_key = models.CharField(max_length=40, blank=True, default="", editable=False)
     idempotency_key = models.CharField(max_length=64, blank=True, editable=False)
 
     created_at = models.DateTimeField(db_index=True)

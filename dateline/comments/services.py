@@ -28,6 +28,7 @@ from dateline.core.net import ip_prefix
 from dateline.core.pagecache import invalidate
 from dateline.news.models import ArticlePage
 
+from .bodies import comment_body_render
 from .guards import CommentRateLimited, rate_precheck, rate_verdict
 from .models import (
     Comment,
@@ -295,6 +296,8 @@ def comment_post(*, submission: Submission) -> PostResult:
             raise CommentsClosed(refusal.reason)
         raise CommentRefused(refusal.reason, field=refusal.field)
 
+    # The body's HTML, rendered once, here, outside the write transaction; pages read it.
+    rendered = comment_body_render(comment=Comment(body=body))
     for attempt in range(3):
         try:
             with transaction.atomic():
@@ -326,6 +329,8 @@ def comment_post(*, submission: Submission) -> PostResult:
                         is_staff=submission.is_staff,
                         body=body,
                         body_hash=fingerprint,
+                        body_html=rendered.body_html,
+                        body_html_key=rendered.body_html_key,
                         idempotency_key=submission.idempotency_key[:64],
                         created_at=now,
                         moderated_at=now if screening.status != Comment.Status.PENDING else None,
@@ -517,9 +522,13 @@ def article_comments_set_status(*, article: ArticlePage, status: str, actor: Any
 
 
 def comment_staff_edited(*, comment: Comment, actor: Any = None) -> None:
-    """After staff changed a comment's text in the admin: fingerprint, log, cache."""
+    """After staff changed a comment's text in the admin: fingerprint, HTML, log, cache."""
+    comment_body_render(comment=comment)
     Comment.objects.filter(pk=comment.pk).update(
-        body_hash=body_fingerprint(comment.body), edited_at=timezone.now()
+        body_hash=body_fingerprint(comment.body),
+        body_html=comment.body_html,
+        body_html_key=comment.body_html_key,
+        edited_at=timezone.now(),
     )
     _log(comment, action="edited by staff", from_status=comment.status, actor=actor)
     _after_change(comment.article_id, listings=False)
@@ -568,6 +577,7 @@ def comment_edit_by_author(*, comment: Comment, body: str) -> Comment:
         old_status = comment.status
         comment.body = body
         comment.body_hash = body_fingerprint(body)
+        comment_body_render(comment=comment)
         comment.edited_at = timezone.now()
         # The earlier scores were the earlier text's (none when no filter scored this one).
         comment.scores = _scores(context)
@@ -579,6 +589,8 @@ def comment_edit_by_author(*, comment: Comment, body: str) -> Comment:
                 update_fields=[
                     "body",
                     "body_hash",
+                    "body_html",
+                    "body_html_key",
                     "edited_at",
                     "status",
                     "moderation_reasons",

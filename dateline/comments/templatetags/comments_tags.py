@@ -9,11 +9,12 @@ from django.utils.text import Truncator
 
 from dateline.news.models import ArticlePage
 
+from ..bodies import comment_body_html
 from ..forms import CommentForm
 from ..models import Comment
 from ..ownership import own_comment_ids
-from ..rendering import render_comment_nodes
-from ..selectors import CommentNode, access_comment, comment_thread_page
+from ..rendering import comment_thread_html, render_comment_nodes
+from ..selectors import CommentNode, access_comment
 from ..services import comment_policy_for
 from ..text import render_comment_body
 
@@ -25,21 +26,12 @@ def comment_section(context: template.Context, article: ArticlePage) -> dict[str
     """The conversation under an article: a page of the thread and the "Leave a Reply" form."""
     request = context["request"]
     own = own_comment_ids(request.GET.getlist("own"))
-    thread = comment_thread_page(
-        article=article,
-        page_number=request.GET.get("cpage", 1),
-        order=request.GET.get("corder", "oldest"),
-        own_ids=set(own),
-    )
-    reply_to = None
-    replytocom = request.GET.get("replytocom", "")
-    if replytocom.isdigit():
-        candidate = access_comment(comment_id=int(replytocom))
-        reply_to = (
-            candidate if candidate is not None and candidate.article_id == article.pk else None
-        )
+    # Any text at all may come in ?replytocom=; the selector reads it as an id or finds nothing.
+    candidate = access_comment(comment_id=request.GET.get("replytocom"))
+    reply_to = candidate if candidate is not None and candidate.article_id == article.pk else None
     signed_in = request.user.is_authenticated
     policy = comment_policy_for(article)
+    comments_open = article.comments_open() and not policy.closed_by_age(article, timezone.now())
     form = CommentForm(
         initial={"comment_post_ID": article.pk, "comment_parent": reply_to.pk if reply_to else 0},
         signed_in=signed_in,
@@ -49,14 +41,20 @@ def comment_section(context: template.Context, article: ArticlePage) -> dict[str
         "request": request,
         "user": request.user,
         "article": article,
-        "thread": thread,
+        # A page of the thread, the same for every reader without pending comments of their
+        # own: cached per article version (comments.rendering).
+        "thread_html": comment_thread_html(
+            article=article,
+            page_number=request.GET.get("cpage", 1),
+            order=request.GET.get("corder", "oldest"),
+            own_tokens=own,
+            comments_open=comments_open,
+        ),
         "form": form,
         "reply_to": reply_to,
         "own_tokens": own,
         "signed_in": signed_in,
-        "max_depth": thread.settings.max_depth,
-        "comments_open": article.comments_open()
-        and not policy.closed_by_age(article, timezone.now()),
+        "comments_open": comments_open,
         "policy": policy,
         "sign_in_first": policy.signed_in_only and not signed_in,
     }
@@ -72,7 +70,7 @@ def comment_nodes(context: template.Context, nodes: list[CommentNode]) -> SafeSt
 
 @register.filter
 def comment_html(comment: Comment) -> SafeString:
-    return render_comment_body(comment.body)
+    return comment_body_html(comment)
 
 
 @register.filter
