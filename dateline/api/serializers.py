@@ -10,6 +10,7 @@ from rest_framework import serializers
 from dateline.comments.forms import CommentForm
 from dateline.comments.models import BODY_MAX, EMAIL_MAX, NAME_MAX, URL_MAX, Comment
 from dateline.comments.services import comment_policy_for
+from dateline.core.converters import ID_MAX
 from dateline.news.models import ArticlePage, Author, SectionPage, Tag
 from dateline.news.rendering import absolute, body_html
 
@@ -128,7 +129,10 @@ class CommentCreateSerializer(serializers.Serializer[Any]):
     author = serializers.CharField(max_length=NAME_MAX, required=False, allow_blank=True)
     email = serializers.CharField(max_length=EMAIL_MAX, required=False, allow_blank=True)
     url = serializers.CharField(max_length=URL_MAX, required=False, allow_blank=True)
-    parent = serializers.IntegerField(required=False, allow_null=True, min_value=0)
+    # 0 or absent: not a reply. Checked again as an id by the form (core.converters.parse_id).
+    parent = serializers.IntegerField(
+        required=False, allow_null=True, min_value=0, max_value=ID_MAX
+    )
     idempotency_key = serializers.CharField(max_length=64, required=False, allow_blank=True)
     subscribe = serializers.BooleanField(required=False, default=False)
     nudge = serializers.BooleanField(

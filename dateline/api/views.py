@@ -29,6 +29,7 @@ from dateline.comments.forms import NUDGE_MESSAGE, NUDGE_SUMMARY
 from dateline.comments.guards import CommentRateLimited
 from dateline.comments.models import Comment
 from dateline.comments.ownership import own_token
+from dateline.comments.selectors import access_comment
 from dateline.comments.services import (
     MODERATION_ACTIONS,
     CommentRefused,
@@ -43,6 +44,7 @@ from dateline.news.models import ArticlePage, Author, SectionPage, Tag
 from dateline.news.selectors import article_cards, live_article, public, section_menu
 
 from . import serializers as s
+from .parsers import PARSERS
 
 _DIGITS = re.compile(r"[0-9]{1,10}")
 ERROR = inline_serializer("Error", {"detail": serializers.CharField()})
@@ -214,6 +216,7 @@ class ArticleComments(PublicCacheMixin, generics.GenericAPIView):
     pagination_class = Pages
     serializer_class = s.CommentSerializer
     permission_classes = [permissions.AllowAny]
+    parser_classes = PARSERS
 
     @extend_schema(responses={200: s.CommentSerializer(many=True), **NOT_FOUND})
     def get(self, request: Request, pk: int) -> Response:
@@ -302,8 +305,16 @@ class ArticleComments(PublicCacheMixin, generics.GenericAPIView):
 
 @extend_schema(responses={200: s.CommentSerializer, **NOT_FOUND})
 class CommentDetail(ReadOnly, generics.RetrieveAPIView):
+    """One published comment of a public article."""
+
     serializer_class = s.CommentSerializer
-    queryset = Comment.objects.filter(status=Comment.Status.APPROVED, article__live=True)
+
+    def get_object(self) -> Comment:
+        # The same gate as every reader's route to a comment (comments.selectors).
+        comment = access_comment(comment_id=self.kwargs["pk"])
+        if comment is None:
+            raise Http404
+        return comment
 
 
 # --- Staff ---------------------------------------------------------------------------------------
@@ -322,6 +333,7 @@ class StaffView(PublicCacheMixin):
     # Token, or a session with Django's CSRF check (DRF enforces it for SessionAuthentication).
     authentication_classes = [TokenAuthentication, SessionAuthentication]
     permission_classes = [CanModerate]
+    parser_classes = PARSERS
 
 
 @extend_schema(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -9,9 +10,11 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.http import QueryDict
 
+from dateline.core.converters import parse_id
+
 from .guards import HONEYPOT_FIELD, STAMP_FIELD, form_stamp
 from .models import BODY_MAX, EMAIL_MAX, NAME_MAX, URL_MAX
-from .text import body_fingerprint, has_invalid_characters
+from .text import body_fingerprint, has_invalid_characters, normalise_name, normalise_text
 
 CONSENT_FIELD = "wp-comment-cookies-consent"
 UNREADABLE = "\ufffd"
@@ -45,13 +48,61 @@ def _readable(value: str) -> None:
         )
 
 
+class _StoredLength:
+    """The length check on the text as it will be stored (normalised): a few characters grow
+    under NFC (U+0958 becomes two, U+FB2C three), so a text within the limit as typed can be
+    over it as stored, and the database would refuse the row. The field's own ``max_length``
+    still checks the text as typed first."""
+
+    def __init__(self, *, limit: int, normalise: Callable[[str], str], message: str) -> None:
+        self.limit = limit
+        self.normalise = normalise
+        self.message = message
+
+    def __call__(self, value: str) -> None:
+        stored = len(self.normalise(value))
+        if stored > self.limit:
+            raise ValidationError(
+                self.message,
+                code="stored_length",
+                params={"length": stored, "limit": self.limit},
+            )
+
+
+class IdField(forms.Field):
+    """A database id in a hidden field (``dateline.core.converters.parse_id``: ASCII digits, 1
+    to 2^63 - 1). With ``zero_is_none``, "0" means none (WordPress's "not a reply")."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, *, zero_is_none: bool = False, **kwargs: Any) -> None:
+        self.zero_is_none = zero_is_none
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> int | None:
+        if value in self.empty_values or (self.zero_is_none and value in ("0", 0)):
+            return None
+        number = parse_id(value if isinstance(value, int) else str(value).strip())
+        if number is None:
+            raise ValidationError("This is not the number of a comment or article.", code="invalid")
+        return number
+
+
 class CommentForm(forms.Form):
     comment = forms.CharField(
         label="Comment",
         max_length=BODY_MAX,
         strip=False,
         widget=forms.Textarea(attrs={"rows": 8, "cols": 45, "maxlength": BODY_MAX}),
-        validators=[_readable],
+        validators=[
+            _readable,
+            _StoredLength(
+                limit=BODY_MAX,
+                normalise=normalise_text,
+                message="Your comment is %(length)d characters long once some of its "
+                "characters are written in their standard form; the limit is %(limit)d.",
+            ),
+        ],
         error_messages={
             "required": "Please write a comment.",
             "max_length": "Your comment is %(show_value)d characters long; the limit is %(limit_value)d.",
@@ -60,7 +111,15 @@ class CommentForm(forms.Form):
     author = forms.CharField(
         label="Name",
         max_length=NAME_MAX,
-        validators=[_readable],
+        validators=[
+            _readable,
+            _StoredLength(
+                limit=NAME_MAX,
+                normalise=normalise_name,
+                message="Your name is %(length)d characters long once some of its characters "
+                "are written in their standard form; the limit is %(limit)d.",
+            ),
+        ],
         widget=forms.TextInput(attrs={"autocomplete": "name", "maxlength": NAME_MAX, "size": 30}),
         error_messages={
             "required": "Please give your name.",
@@ -94,8 +153,8 @@ class CommentForm(forms.Form):
             "max_length": "The website address is %(show_value)d characters long; the limit is %(limit_value)d."
         },
     )
-    comment_post_ID = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
-    comment_parent = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+    comment_post_ID = IdField()
+    comment_parent = IdField(required=False, zero_is_none=True)
     comment_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
     subscribe = forms.BooleanField(label="Notify me of replies by email.", required=False)
     # Not length-checked: anything but the acknowledgement of this text only means "not seen".
@@ -150,6 +209,14 @@ class CommentForm(forms.Form):
                 "Enter a website address starting with http:// or https://.", code="scheme"
             )
         return value
+
+    def clean_author(self) -> str:
+        """The one place a commenter's name is cleaned, for the form and the API (which checks
+        through this form): without bidi controls and zero-width characters, normalised."""
+        name = normalise_name(self.cleaned_data.get("author", ""))
+        if not name and self.fields["author"].required:
+            raise ValidationError(self.fields["author"].error_messages["required"], code="required")
+        return name
 
     def clean_comment(self) -> str:
         value: str = self.cleaned_data["comment"]

@@ -3,6 +3,7 @@ what the site would do with a text (``comment_outcome``)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -10,9 +11,11 @@ from typing import Any
 
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import Length, Substr
 from django.utils import timezone
-from wagtail.models import Site
+from wagtail.models import PageViewRestriction, Site
 
+from dateline.core.converters import parse_id
 from dateline.news.models import ArticlePage
 
 from .bans import BannedCommenter
@@ -190,13 +193,34 @@ def comment_permalink(*, comment: Comment, site_settings: CommentSettings | None
     return f"{article.url}{query}#comment-{comment.pk}"
 
 
-def access_comment(
-    *, comment_id: int, statuses: tuple[str, ...] = (Comment.Status.APPROVED,)
-) -> Comment | None:
-    """A comment readers may act on (like, report, reply to), or None."""
-    return (
-        Comment.objects.select_related("article").filter(pk=comment_id, status__in=statuses).first()
+def readable_comments(*, statuses: Iterable[str] = (Comment.Status.APPROVED,)) -> QuerySet[Comment]:
+    """The comments readers may see and act on: in ``statuses``, on a live article with no view
+    restriction (password, login or groups) on it or on a page above it, the articles
+    ``news.selectors.live_article`` lets readers comment on. The one gate of every reader's
+    route that shows or acts on a comment: permalinks, likes, reports, replies, the author's
+    own edits, the API. Comments of a private article are read on its page, which Wagtail
+    serves only after the restriction is passed (and never from the shared page cache)."""
+    restriction_above = PageViewRestriction.objects.filter(
+        page__path=Substr(OuterRef("article__path"), 1, Length("page__path"))
     )
+    return (
+        Comment.objects.select_related("article")
+        .filter(status__in=list(statuses), article__live=True)
+        .filter(~Exists(restriction_above))
+    )
+
+
+def access_comment(
+    *, comment_id: object, statuses: Iterable[str] = (Comment.Status.APPROVED,)
+) -> Comment | None:
+    """The comment ``comment_id`` if readers may see and act on it (``readable_comments``),
+    else None. ``comment_id`` may be anything a client sent (a path segment, a form field, a
+    query parameter): what is not a database id (``core.converters.parse_id``) finds nothing,
+    without a query."""
+    pk = parse_id(comment_id)
+    if pk is None:
+        return None
+    return readable_comments(statuses=statuses).filter(pk=pk).first()
 
 
 # --- What the site would do with a text -----------------------------------------------------------

@@ -14,6 +14,14 @@ from django.utils.safestring import SafeString, mark_safe
 from markdown_it import MarkdownIt
 
 _SURROGATES = re.compile(r"[\ud800-\udfff]")
+# Characters that change how the text around them is shown without being seen themselves:
+# bidi embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069, the marks U+200E,
+# U+200F, U+061C), zero-width spaces and joiners (U+200B-U+200D), the word joiner and invisible
+# operators (U+2060-U+2064) and the byte-order mark (U+FEFF). In a name they only serve to
+# disguise it: "\u202egnp.exe" shows as "exe.png".
+_INVISIBLE_FORMATTING = re.compile(
+    "[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
+)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 _RULES = ["emphasis", "blockquote", "link", "backticks", "fence", "code", "newline", "escape"]
@@ -47,6 +55,13 @@ def has_invalid_characters(text: str) -> bool:
 def normalise_text(text: str) -> str:
     """What we store: NFC, Unix newlines, no trailing spaces at the ends."""
     return unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n")).strip()
+
+
+def normalise_name(name: str) -> str:
+    """What we store as a commenter's name: ``normalise_text`` without the invisible
+    formatting characters (bidi controls, zero-width characters), which could make a name
+    read as something else."""
+    return normalise_text(_INVISIBLE_FORMATTING.sub("", name))
 
 
 def normalise_email(email: str) -> str:
@@ -125,6 +140,7 @@ __all__ = [
     "body_fingerprint",
     "has_invalid_characters",
     "normalise_email",
+    "normalise_name",
     "normalise_text",
     "reader_key",
     "render_comment_body",

@@ -25,6 +25,7 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from dateline.core.converters import parse_id
 from dateline.core.net import client_ip, ip_prefix, same_origin
 from dateline.news.models import ArticlePage
 from dateline.news.selectors import live_article
@@ -42,7 +43,7 @@ from .models import Comment
 from .ownership import own_comment_id, own_comment_ids, own_token
 from .rendering import render_comment_nodes
 from .rules import Submission
-from .selectors import CommentNode, access_comment, comment_permalink
+from .selectors import CommentNode, access_comment, comment_permalink, readable_comments
 from .services import (
     CONFIRM_SALT,
     UNSUBSCRIBE_SALT,
@@ -141,11 +142,8 @@ def _form_failed(
             }
         response: HttpResponse = JsonResponse(answer, status=status)
     else:
-        parent = str(form.data.get("comment_parent", ""))
-        # "0" is the form's "not a reply": no query for it.
-        reply_to = (
-            access_comment(comment_id=int(parent)) if parent.isdigit() and int(parent) else None
-        )
+        # "0" (the form's "not a reply") or anything but an id: no query, no reply.
+        reply_to = access_comment(comment_id=form.data.get("comment_parent"))
         response = render(
             request,
             "comments/post_failed.html",
@@ -175,9 +173,8 @@ def comment_post_view(request: HttpRequest) -> HttpResponse:
     refused = _forgery_check(request)
     if refused is not None:
         return refused
-    try:
-        article_id = int(request.POST.get("comment_post_ID", ""))
-    except ValueError:
+    article_id = parse_id(request.POST.get("comment_post_ID"))
+    if article_id is None:
         return _error(request, "This comment form does not belong to an article.", status=400)
     article = live_article(article_id)
     if article is None:
@@ -355,9 +352,8 @@ def own_comments_view(request: HttpRequest) -> HttpResponse:
     """The reader's own recent comments (from the tokens their browser kept), for the page's
     script to show pending ones and edit links. Private, never cached."""
     tokens = own_comment_ids(request.GET.getlist("own"))
-    comments = Comment.objects.select_related("article").filter(
-        pk__in=tokens, status__in=[Comment.Status.PENDING, Comment.Status.APPROVED]
-    )
+    readable = readable_comments(statuses=[Comment.Status.PENDING, Comment.Status.APPROVED])
+    comments = readable.filter(pk__in=tokens)
     items = []
     for comment in comments:
         html = one_comment_html(comment, own_tokens=tokens)
@@ -459,7 +455,9 @@ def _own_comment(request: HttpRequest, comment_id: int) -> tuple[Comment, str]:
     token = request.POST.get("own") or request.GET.get("own") or ""
     if own_comment_id(token, max_age=24 * 3600) != comment_id:
         raise Http404
-    comment = Comment.objects.select_related("article").filter(pk=comment_id).first()
+    # Every status: a comment held or marked as spam reads as "awaiting moderation" to its
+    # author, so the edit form answers as for any comment past its edit window.
+    comment = access_comment(comment_id=comment_id, statuses=Comment.Status.values)
     if comment is None:
         raise Http404
     return comment, token

@@ -86,7 +86,18 @@ class CommentDeleteView(_OnlyModeratableComment, DeleteView):
     pass
 
 
-class CommentViewSet(SnippetViewSet):
+class _WithoutChooser:
+    """No chooser (``/admin/snippets/choose/…``) for this snippet. Wagtail registers one for
+    every snippet model and lets anyone with admin access use it, over the whole table: a
+    Reporter could read held and spam comments, a section-limited moderator other sections',
+    anyone the banned addresses. Nothing in Dateline chooses a comment, a ban or a desk
+    assignment (no panel or block points at them), so there is none to restrict."""
+
+    def register_chooser_viewset(self) -> None:
+        return None
+
+
+class CommentViewSet(_WithoutChooser, SnippetViewSet):
     """Every comment as a table (the desk's "All comments" link); editing goes to the desk's
     edit form, which keeps the original text."""
 
@@ -142,7 +153,7 @@ class CommentViewSet(SnippetViewSet):
 register_snippet(CommentViewSet)
 
 
-class CommentBanViewSet(SnippetViewSet):
+class CommentBanViewSet(_WithoutChooser, SnippetViewSet):
     model = CommentBan
     icon = "cross"
     menu_label = "Commenter bans"
@@ -159,7 +170,7 @@ class CommentBanViewSet(SnippetViewSet):
     ]
 
 
-class DeskAssignmentViewSet(SnippetViewSet):
+class DeskAssignmentViewSet(_WithoutChooser, SnippetViewSet):
     model = DeskAssignment
     icon = "group"
     menu_label = "Desk assignments"
