@@ -28,7 +28,7 @@ bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 preload_app = True
 worker_class = "gthread"
 workers = int(os.environ.get("WEB_CONCURRENCY") or os.cpu_count() or 1)
-threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+threads = int(os.environ.get("GUNICORN_THREADS", "8"))
 # A request that runs longer than this has its worker restarted (no page here takes a second).
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 30

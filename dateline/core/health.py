@@ -33,6 +33,12 @@ class Readiness:
     started: float = 0.0
     seconds: float = 0.0
     loaded: dict[str, Any] = field(default_factory=dict)
+    pid: int = 0  # the process that warmed up: under gunicorn's preload_app, the master
+
+    @property
+    def preloaded(self) -> bool:
+        """Warmed up by a parent process before this one was forked from it."""
+        return self.state == "ready" and self.pid != os.getpid()
 
 
 _readiness = Readiness()
@@ -43,6 +49,7 @@ def readiness_warming() -> None:
     :func:`readiness_ready`."""
     _readiness.state = "warming"
     _readiness.started = time.monotonic()
+    _readiness.pid = os.getpid()
 
 
 def readiness_ready(*, loaded: dict[str, Any]) -> None:

@@ -34,6 +34,7 @@ def healthz(request: HttpRequest) -> HttpResponse:
             "state": ready.state,
             "warm_up_seconds": ready.seconds,
             "loaded": ready.loaded,
+            "preloaded": ready.preloaded,
         },
     }
     status = 200

@@ -1,0 +1,68 @@
+"""Issue 15, item 3: a server process loads what its requests need (scikit-learn and the learned
+filters, the views, the main templates) before it takes traffic, and /healthz says so.
+
+The shipped server (deploy/gunicorn.conf.py) loads them once in its master, before forking the
+workers: no worker's first comment waits for scikit-learn (17 s on a busy machine in the report,
+which made gunicorn's 30 s timeout kill workers right after a restart)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+
+from dateline.core.health import readiness, readiness_ready, readiness_warming
+
+from .processes import gunicorn, site_env
+
+
+def test_the_shipped_server_has_the_filters_loaded_before_its_first_request(
+    tmp_path: Path, abuse_model_dir: Path
+) -> None:
+    env = site_env(
+        tmp_path / "var",
+        settings_module="dateline.settings.production",
+        DATELINE_MODEL_DIR=str(abuse_model_dir),
+        WEB_CONCURRENCY="2",
+        TASKS_BACKEND="immediate",
+    )
+    with gunicorn(env, tmp_path / "gunicorn.log") as url:
+        # The first request each worker answers (several, so both workers are asked).
+        for _ in range(4):
+            health = requests.get(f"{url}/healthz", timeout=30).json()
+
+            assert health["status"] == "ok"
+            process = health["process"]
+            assert process["state"] == "ready"
+            assert process["loaded"]["filters"] == ["abuse"]
+            assert process["loaded"]["templates"] > 0
+            # Loaded by the master, before the worker answering was forked from it.
+            assert process["preloaded"] is True
+
+
+@pytest.fixture
+def restore_readiness() -> Iterator[None]:
+    saved = readiness().__dict__.copy()
+    yield
+    readiness().__dict__.update(saved)
+
+
+def test_healthz_is_503_while_the_process_warms_up(
+    client: Any, db: None, restore_readiness: None
+) -> None:
+    readiness_warming()
+
+    warming = client.get("/healthz")
+
+    assert warming.status_code == 503
+    assert warming["Retry-After"]
+    assert warming.json()["status"] == "starting"
+
+    readiness_ready(loaded={"filters": []})
+    ready = client.get("/healthz")
+
+    assert ready.status_code == 200
+    assert ready.json()["process"]["state"] == "ready"
