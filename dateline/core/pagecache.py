@@ -10,6 +10,11 @@ hidden.
 
 Only anonymous requests without our cookies are served from or stored in the cache: a reader
 with a session, a pending comment of their own or a message gets a fresh, private response.
+
+The same rule decides what a front cache (Varnish, a CDN) may keep: those pages go out public,
+tagged with their dependency names as surrogate keys, and every :func:`invalidate` also purges
+the front cache after commit (:mod:`dateline.core.frontcache`); everything else goes out
+``private, no-store``.
 """
 
 from __future__ import annotations
@@ -26,7 +31,8 @@ from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse
 from django.template.response import SimpleTemplateResponse
 from django.utils import timezone
-from django.utils.cache import patch_cache_control
+
+from . import frontcache
 
 log = logging.getLogger(__name__)
 
@@ -42,8 +48,10 @@ def _cache() -> Any:
     return caches[CACHE_ALIAS]
 
 
-def is_cacheable_request(request: HttpRequest) -> bool:
-    if request.method not in ("GET", "HEAD") or not getattr(settings, "DATELINE_PAGE_CACHE", True):
+def is_shared_request(request: HttpRequest) -> bool:
+    """A request whose answer is the same for every reader who sends it: a GET or HEAD without
+    a session or our cookies, with only known query parameters."""
+    if request.method not in ("GET", "HEAD"):
         return False
     if settings.SESSION_COOKIE_NAME in request.COOKIES or any(
         c in request.COOKIES for c in PERSONAL_COOKIES
@@ -52,12 +60,9 @@ def is_cacheable_request(request: HttpRequest) -> bool:
     return set(request.GET.keys()) <= VARIANT_PARAMS
 
 
-def _is_personal(request: HttpRequest) -> bool:
-    return (
-        "own" in request.GET
-        or settings.SESSION_COOKIE_NAME in request.COOKIES
-        or any(c in request.COOKIES for c in PERSONAL_COOKIES)
-    )
+def is_cacheable_request(request: HttpRequest) -> bool:
+    """A shared request, and the page cache is on."""
+    return getattr(settings, "DATELINE_PAGE_CACHE", True) and is_shared_request(request)
 
 
 def _key(request: HttpRequest) -> str:
@@ -77,81 +82,107 @@ def page_cache_depends(
 ) -> None:
     """Called by a page before it renders: what it depends on, at the versions current now, and
     the moment it changes by itself, if any (it is not kept past that)."""
-    if is_cacheable_request(request):
-        request._page_cache_deps = _versions(deps)  # type: ignore[attr-defined]
+    if is_shared_request(request):
+        request._page_cache_keys = list(deps)  # type: ignore[attr-defined]
         request._page_cache_expires = expires_at  # type: ignore[attr-defined]
+        if is_cacheable_request(request):
+            request._page_cache_deps = _versions(deps)  # type: ignore[attr-defined]
 
 
 def invalidate(deps: Iterable[str]) -> None:
-    """Make every stored page that depends on ``deps`` stale (call after commit)."""
+    """Make every stored page that depends on ``deps`` stale, here and in the front cache
+    (call after commit: the front cache's purge is queued after the current transaction)."""
+    deps = list(deps)
     now = time.time_ns()
     _cache().set_many({f"v:{d}": now for d in deps}, timeout=None)
+    frontcache.purge_later(deps)
+
+
+def _expires_at(timestamp: float | None) -> datetime | None:
+    if timestamp is None:
+        return None
+    return datetime.fromtimestamp(timestamp, tz=timezone.get_current_timezone())
 
 
 class PageCacheMiddleware:
+    """Answers hits before URL routing; stores what a page rendered; sets every page's
+    Cache-Control for the caches in front (public and tagged, or private)."""
+
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if not is_cacheable_request(request):
+        if not is_shared_request(request):
             response = self.get_response(request)
-            if (
-                request.method in ("GET", "HEAD")
-                and _is_personal(request)
-                and "Cache-Control" not in response
-            ):
-                # A reader's own view (their pending comment, their session): never in a shared
-                # cache, ours or one in front of the site.
-                patch_cache_control(response, private=True, no_store=True)
+            if "Cache-Control" not in response:
+                # A reader's own view (their pending comment, their session, a message, a
+                # form's answer) or a variant we do not know: never in a shared cache, ours or
+                # one in front of the site.
+                frontcache.headers_private(response)
             return response
-        key = _key(request)
+        if is_cacheable_request(request):
+            hit = self._hit(request)
+            if hit is not None:
+                return hit
+        response = self.get_response(request)
+        keys = getattr(request, "_page_cache_keys", None)
+        if keys is None or response.status_code != 200 or response.streaming or response.cookies:
+            # Not a page that declared what it shows (or it set a cookie, or failed): nothing
+            # says when it changes, so no shared cache may keep it, unless the view said so.
+            if "Cache-Control" not in response or response.cookies:
+                frontcache.headers_private(response)
+            return response
+        expires_at = getattr(request, "_page_cache_expires", None)
+        frontcache.headers_public(response, keys=keys, expires_at=expires_at)
+        versions = getattr(request, "_page_cache_deps", None)
+        if versions is not None:
+            self._store(request, response, versions, expires_at)
+        return response
+
+    def _hit(self, request: HttpRequest) -> HttpResponse | None:
         try:
-            entry = _cache().get(key)
-            expired = (
-                entry is not None
-                and entry.get("expires") is not None
-                and time.time() >= entry["expires"]
-            )
-            if (
-                entry is not None
-                and not expired
-                and _versions(entry["versions"]) == entry["versions"]
-            ):
-                response = HttpResponse(entry["body"], content_type=entry["content_type"])
-                response["Cache-Control"] = entry["cache_control"]
-                response["X-Page-Cache"] = "hit"
-                return response
+            entry = _cache().get(_key(request))
+            if entry is None:
+                return None
+            expires = entry.get("expires")
+            if expires is not None and time.time() >= expires:
+                return None
+            if _versions(entry["versions"]) != entry["versions"]:
+                return None
         except Exception:  # a broken cache must never break the page
             log.warning("page cache unavailable", exc_info=True)
-        response = self.get_response(request)
-        versions = getattr(request, "_page_cache_deps", None)
-        if (
-            versions is not None
-            and response.status_code == 200
-            and not response.streaming
-            and not response.cookies
-        ):
-            response["Cache-Control"] = "public, max-age=0, must-revalidate"
-            if isinstance(response, SimpleTemplateResponse) and not response.is_rendered:
-                response.render()
-            expires_at = getattr(request, "_page_cache_expires", None)
-            ttl = TTL
-            if expires_at is not None:
-                ttl = max(1, min(TTL, int((expires_at - timezone.now()).total_seconds())))
-            try:
-                _cache().set(
-                    key,
-                    {
-                        "versions": versions,
-                        "body": response.content,
-                        "content_type": response["Content-Type"],
-                        "cache_control": response["Cache-Control"],
-                        # Checked on every hit: a cache's own expiry may run on another clock.
-                        "expires": expires_at.timestamp() if expires_at is not None else None,
-                    },
-                    ttl,
-                )
-                response["X-Page-Cache"] = "miss"
-            except Exception:
-                log.warning("page cache unavailable", exc_info=True)
+            return None
+        response = HttpResponse(entry["body"], content_type=entry["content_type"])
+        frontcache.headers_public(
+            response, keys=entry["versions"].keys(), expires_at=_expires_at(expires)
+        )
+        response["X-Page-Cache"] = "hit"
         return response
+
+    def _store(
+        self,
+        request: HttpRequest,
+        response: HttpResponse,
+        versions: dict[str, Any],
+        expires_at: datetime | None,
+    ) -> None:
+        if isinstance(response, SimpleTemplateResponse) and not response.is_rendered:
+            response.render()
+        ttl = TTL
+        if expires_at is not None:
+            ttl = max(1, min(TTL, int((expires_at - timezone.now()).total_seconds())))
+        try:
+            _cache().set(
+                _key(request),
+                {
+                    "versions": versions,
+                    "body": response.content,
+                    "content_type": response["Content-Type"],
+                    # Checked on every hit: a cache's own expiry may run on another clock.
+                    "expires": expires_at.timestamp() if expires_at is not None else None,
+                },
+                ttl,
+            )
+            response["X-Page-Cache"] = "miss"
+        except Exception:
+            log.warning("page cache unavailable", exc_info=True)

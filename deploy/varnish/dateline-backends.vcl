@@ -1,0 +1,32 @@
+# The application servers behind deploy/varnish/dateline.vcl: `make stack` runs two gunicorn
+# servers on this machine. Add a backend and an add_backend() line per server; Varnish sends each
+# request to the next healthy one (a server that fails its health check gets none).
+probe dateline_health {
+    .url = "/healthz";
+    .interval = 2s;
+    .timeout = 2s;
+    .window = 3;
+    .threshold = 2;
+}
+
+backend app1 {
+    .host = "127.0.0.1";
+    .port = "8001";
+    .probe = dateline_health;
+    .connect_timeout = 1s;
+    .first_byte_timeout = 30s;
+}
+
+backend app2 {
+    .host = "127.0.0.1";
+    .port = "8002";
+    .probe = dateline_health;
+    .connect_timeout = 1s;
+    .first_byte_timeout = 30s;
+}
+
+sub vcl_init {
+    new app = directors.round_robin();
+    app.add_backend(app1);
+    app.add_backend(app2);
+}

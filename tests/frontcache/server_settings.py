@@ -1,0 +1,17 @@
+"""Settings of the application servers the front-cache tests start (gunicorn, db_worker): the
+test settings, on the test run's own database, with the page cache and the task queue shared
+with the test process (a file cache without Redis; Redis when REDIS_URL is set)."""
+
+import os
+
+from dateline.settings.test import *  # noqa: F403
+from dateline.settings.test import CACHES, DATABASES, REDIS_URL
+
+DATABASES["default"]["NAME"] = os.environ["DATELINE_TEST_DB_NAME"]
+DATABASES["default"]["TEST"] = {"NAME": os.environ["DATELINE_TEST_DB_NAME"]}
+if not REDIS_URL:
+    CACHES["pages"] = {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": os.environ["DATELINE_TEST_PAGES_DIR"],
+    }
+ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
