@@ -39,5 +39,8 @@ limit_request_line = 4094
 limit_request_fields = 100
 limit_request_field_size = 8190
 # Workers' heartbeat files: `make serve` puts them in memory (--worker-tmp-dir /dev/shm).
+# gunicorn's control socket sits at one path per user ($HOME/.gunicorn/gunicorn.ctl), which two
+# servers on one machine would share; the site is managed with signals instead.
+control_socket_disable = True
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "warning")

@@ -65,6 +65,7 @@ def gunicorn(env: dict[str, str], log: Path) -> Iterator[str]:
             env=env,
             stdout=out,
             stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group, ended as one
         )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -80,12 +81,18 @@ def gunicorn(env: dict[str, str], log: Path) -> Iterator[str]:
                 time.sleep(0.2)
         yield url
     finally:
-        process.send_signal(signal.SIGINT)  # gunicorn's quick shutdown
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    """gunicorn's quick shutdown; then the whole process group (its workers wait for the
+    connections they hold, for seconds, which a test need not)."""
+    process.send_signal(signal.SIGINT)
+    try:
+        process.wait(timeout=2)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
 
 
 def manage(args: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:

@@ -15,7 +15,7 @@ class Command(BaseCommand):
     """The periodic jobs of a one-machine install, for operators without cron: scheduled
     publishing every minute, the comment-metadata purge every day, the learned filters'
     retraining every night and the moderators' digest every morning (both queued for the
-    db_worker). With cron, run the commands from it instead (see docs/operations.md).
+    run_worker). With cron, run the commands from it instead (see docs/operations.md).
 
     The retraining never runs on the day the scheduler starts (nor with ``--once``): a site
     that just started has nothing new to learn; it runs from the next night on, after
