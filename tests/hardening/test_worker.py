@@ -25,7 +25,7 @@ from dateline.core.models import WorkerHeartbeat
 from .processes import manage, site_env, wait_for
 from .worker_tasks import leave_a_mark
 
-pytestmark = pytest.mark.skipif(
+sqlite_only = pytest.mark.skipif(
     connection.vendor != "sqlite", reason="the lock taken here is SQLite's (the file's write lock)"
 )
 
@@ -88,6 +88,7 @@ def worker_env(tmp_path: Path) -> dict[str, str]:
     )
 
 
+@sqlite_only
 def test_worker_waits_out_a_locked_database_and_then_runs_the_task(
     database_tasks: None,
     tmp_path: Path,
