@@ -4,6 +4,7 @@ when the database cannot be reached."""
 from __future__ import annotations
 
 import logging
+import sqlite3
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -42,6 +43,8 @@ class RejectNulBytesMiddleware:
         return self.get_response(request)
 
 
+# SQLite's operational errors that mean "not now" rather than "not this query".
+SQLITE_UNAVAILABLE = ("locked", "busy", "unable to open", "disk i/o")
 # Seconds a client is asked to wait when the database cannot be reached.
 DATABASE_RETRY_AFTER = 30
 # The attribute a view carries when it answers an unreachable database itself (its form, kept).
@@ -68,8 +71,17 @@ def answers_database_unavailable(
 
 def is_database_unavailable(exc: BaseException | None) -> bool:
     """The database is down, unreachable or locked: worth a retry, not a bug. Errors in the
-    query itself (integrity, programming, data) stay 500s."""
-    return isinstance(exc, OperationalError | InterfaceError)
+    query itself (integrity, programming, data) stay 500s; so do SQLite's operational errors
+    that are about the query ("no such column", a full-text search syntax error), which SQLite
+    reports with the same class as a lock."""
+    if isinstance(exc, InterfaceError):
+        return True
+    if not isinstance(exc, OperationalError):
+        return False
+    if isinstance(exc.__cause__, sqlite3.Error):
+        message = str(exc).lower()
+        return any(sign in message for sign in SQLITE_UNAVAILABLE)
+    return True
 
 
 def database_unavailable_response(request: HttpRequest, exc: BaseException) -> HttpResponse:

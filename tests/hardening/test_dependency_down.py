@@ -6,12 +6,15 @@ a page already in the page cache is still served."""
 from __future__ import annotations
 
 import html
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import pytest
 import requests
+from django.db import OperationalError
 
 from .processes import gunicorn, site_env
 
@@ -149,3 +152,34 @@ def test_healthz_says_the_database_is_unavailable(server: str) -> None:
     assert response.status_code == 503
     assert response.headers["Retry-After"]
     assert response.json()["status"] == "unavailable"
+
+
+def sqlite_error(message: str) -> OperationalError:
+    """The error Django raises for SQLite's ``message`` (its driver's error as the cause)."""
+    try:
+        raise sqlite3.OperationalError(message)
+    except sqlite3.OperationalError as driver_error:
+        try:
+            raise OperationalError(message) from driver_error
+        except OperationalError as error:
+            return error
+
+
+@pytest.mark.parametrize(
+    ("message", "status"), [("database is locked", 503), ("no such column: pk", 500)]
+)
+def test_a_locked_database_is_a_503_but_a_broken_query_stays_a_500(
+    client: Any, section: Any, article_factory: Any, message: str, status: int
+) -> None:
+    article = article_factory(parent=section)
+    client.raise_request_exception = False
+    with mock.patch("dateline.comments.views.live_article", side_effect=sqlite_error(message)):
+        response = client.post(
+            "/comments/post/",
+            {"comment": TYPED, "author": "Ines", "comment_post_ID": article.pk},
+            HTTP_ORIGIN="http://testserver",
+        )
+
+    assert response.status_code == status
+    assert ("Retry-After" in response) is (status == 503)
+    assert (TYPED in html.unescape(response.content.decode())) is (status == 503)
