@@ -131,6 +131,8 @@ def test_no_newsroom_page_violates_its_policy(demo_lead_site: LiveServer, watche
     watched.settle()
     watched.visit(base + "/admin/comments/desk/pending/")
     watched.visit(base + "/admin/snippets/comments/comment/")
+    page = watched.visit(base + "/api/v1/docs/")  # the API's Swagger page
+    expect(page.locator(".swagger-ui .info").first).to_be_visible()
     # The reader site, seen by the signed-in editor (Wagtail's user bar on the page).
     page = watched.visit(base + ARTICLE_PATH)
     expect(page.locator("wagtail-userbar, [data-wagtail-userbar]").first).to_be_attached()
