@@ -198,8 +198,8 @@ def readable_comments(*, statuses: Iterable[str] = (Comment.Status.APPROVED,)) -
     restriction (password, login or groups) on it or on a page above it, the articles
     ``news.selectors.live_article`` lets readers comment on. The one gate of every reader's
     route that shows or acts on a comment: permalinks, likes, reports, replies, the author's
-    own edits, the API. Comments of a private article are read on its page, which Wagtail
-    serves only after the restriction is passed (and never from the shared page cache)."""
+    own edits, the API. Comments of a private article are read on its own page, which Wagtail
+    serves only once the restriction is passed (docs/decisions/0061)."""
     restriction_above = PageViewRestriction.objects.filter(
         page__path=Substr(OuterRef("article__path"), 1, Length("page__path"))
     )
