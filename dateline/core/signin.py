@@ -80,10 +80,9 @@ def lockout_response(
     reason in place of "wrong password", status 429 with Retry-After."""
     username = get_client_username(request, credentials) or ""
     log.warning(
-        "sign-in refused (throttled): user %r from %s, %s failures",
+        "sign-in refused (throttled): user %r from %s",
         username[:150],
         client_ip(request) or "unknown address",
-        getattr(request, "axes_failures_since_start", "?"),
     )
     message = lockout_message(request)
     context = getattr(original_response, "context_data", None)

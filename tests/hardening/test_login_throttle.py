@@ -9,7 +9,10 @@ from typing import Any
 
 import pytest
 import time_machine
+from axes.models import AccessAttempt
 from django.contrib.auth import get_user_model
+from django.db.models import Sum
+from django.db.models.functions import Length
 from django.test import Client
 from django.utils import timezone
 
@@ -51,6 +54,24 @@ def test_a_hundred_wrong_passwords_then_the_right_one_is_refused(
     assert 'name="username"' in text and 'value="editor"' in text  # the form, name kept
     assert right["Retry-After"] == "900"
     assert any("sign-in refused (throttled): user 'editor'" in r.message for r in caplog.records)
+
+
+def test_tries_refused_during_a_lockout_store_nothing_more(editor: Any) -> None:
+    for n in range(5):
+        sign_in("editor", f"guess-{n}")
+    stored = AccessAttempt.objects.aggregate(
+        failures=Sum("failures_since_start"), size=Sum(Length("post_data"))
+    )
+
+    for n in range(50):
+        assert sign_in("editor", "x" * 1000 + str(n)).status_code == 429
+
+    assert (
+        AccessAttempt.objects.aggregate(
+            failures=Sum("failures_since_start"), size=Sum(Length("post_data"))
+        )
+        == stored
+    )
 
 
 def test_the_right_password_works_again_after_the_cool_off(editor: Any, settings: Any) -> None:
