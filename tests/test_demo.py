@@ -164,7 +164,7 @@ def test_readme_names_every_demo_user_with_its_role_and_what_make_demo_leaves_ru
     recipe = re.search(r"^demo:.*?\n((?:\t.*\n)+)", (base / "Makefile").read_text(), re.M)
     assert recipe
     started = re.findall(r"manage\.py (\w+)", recipe.group(1).split("trap", 1)[1])
-    assert set(started) == {"db_worker", "run_scheduler", "runserver"}
+    assert set(started) == {"run_worker", "run_scheduler", "runserver"}
     for command in started:
         assert f"`{command}`" in readme or f"`manage.py {command}`" in readme, command
     assert "Ctrl+C stops all three" in readme
