@@ -30,6 +30,7 @@ from wagtail.snippets.views.snippets import (
     UsageView,
 )
 
+import dateline.core.converters  # noqa: F401 - registers <id:…>
 from dateline.news.models import ArticlePage
 
 from . import admin_views
@@ -311,25 +312,25 @@ def comment_admin_urls() -> list[Any]:
             name="comments_desk_home",
         ),
         path("comments/desk/bulk/", admin_views.desk_bulk_view, name="comments_desk_bulk"),
-        path("comments/desk/jobs/<int:pk>/", admin_views.desk_job_view, name="comments_desk_job"),
+        path("comments/desk/jobs/<id:pk>/", admin_views.desk_job_view, name="comments_desk_job"),
         path(
             "comments/desk/workload/",
             admin_views.desk_workload_view,
             name="comments_desk_workload",
         ),
-        path("comments/desk/comment/<int:pk>/", admin_views.desk_act, name="comments_desk_act"),
+        path("comments/desk/comment/<id:pk>/", admin_views.desk_act, name="comments_desk_act"),
         path(
-            "comments/desk/comment/<int:pk>/edit/",
+            "comments/desk/comment/<id:pk>/edit/",
             admin_views.desk_edit_view,
             name="comments_desk_edit",
         ),
         path(
-            "comments/desk/comment/<int:pk>/reply/",
+            "comments/desk/comment/<id:pk>/reply/",
             admin_views.desk_reply_view,
             name="comments_desk_reply",
         ),
         path(
-            "comments/desk/comment/<int:pk>/ban/",
+            "comments/desk/comment/<id:pk>/ban/",
             admin_views.desk_ban_view,
             name="comments_desk_ban",
         ),
@@ -340,12 +341,12 @@ def comment_admin_urls() -> list[Any]:
             name="comments_desk_results",
         ),
         path(
-            "comments/<int:pk>/<str:action>/",
+            "comments/<id:pk>/<str:action>/",
             admin_views.moderate_comment,
             name="comments_moderate",
         ),
         path(
-            "articles/<int:pk>/comments/toggle/",
+            "articles/<id:pk>/comments/toggle/",
             admin_views.toggle_article_comments,
             name="comments_toggle_article",
         ),

@@ -228,3 +228,23 @@ def test_text_at_the_limit_once_normalised_is_stored(post_comment):
 
     assert response.status_code == 303
     assert len(Comment.objects.get().body) == BODY_MAX
+
+
+ADMIN_ROUTES = [
+    ("get", "/admin/comments/desk/jobs/{}/"),
+    ("post", "/admin/comments/desk/comment/{}/"),
+    ("get", "/admin/comments/desk/comment/{}/edit/"),
+    ("post", "/admin/comments/desk/comment/{}/reply/"),
+    ("get", "/admin/comments/desk/comment/{}/ban/"),
+    ("post", "/admin/comments/{}/approve/"),
+    ("post", "/admin/articles/{}/comments/toggle/"),
+]
+
+
+@pytest.mark.parametrize(("method", "path"), ADMIN_ROUTES)
+def test_ids_too_big_for_the_database_are_404_on_the_desk_too(client, admin_user, method, path):
+    client.force_login(admin_user)
+
+    response = getattr(client, method)(path.format(2**64))
+
+    assert response.status_code == 404
