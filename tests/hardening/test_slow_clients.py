@@ -9,15 +9,22 @@ sync workers took (their 30 s timeout) and far above what an answer takes on a b
 from __future__ import annotations
 
 import socket
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
 import requests
+from django.db import connection
+
+from dateline.comments.models import Comment
+from tests.conftest import chromium_path
 
 from .processes import gunicorn, site_env
 
 HEALTH_CHECK_PATIENCE = 10  # seconds
+COMMENT = "Two idle connections used to be enough to keep this comment from being posted."
 
 
 @pytest.fixture(scope="module")
@@ -34,11 +41,13 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture
-def connect(server: str) -> Iterator[object]:
-    parts = urlsplit(server)
+def connect() -> Iterator[Callable[..., socket.socket]]:
+    """Opens a connection to a server and sends ``first_bytes`` (nothing by default); closed
+    after the test."""
     opened: list[socket.socket] = []
 
-    def open_one(first_bytes: bytes = b"") -> socket.socket:
+    def open_one(server: str, first_bytes: bytes = b"") -> socket.socket:
+        parts = urlsplit(server)
         sock = socket.create_connection((parts.hostname, parts.port), timeout=10)
         if first_bytes:
             sock.sendall(first_bytes)
@@ -50,19 +59,23 @@ def connect(server: str) -> Iterator[object]:
         sock.close()
 
 
+def hold_slow_clients(connect: Callable[..., socket.socket], server: str) -> None:
+    """Two connections that send nothing, two requests stopped in the middle of their headers."""
+    for _ in range(2):
+        connect(server)
+    for _ in range(2):
+        connect(server, b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+
+
 def healthz(server: str) -> requests.Response:
     return requests.get(f"{server}/healthz", timeout=HEALTH_CHECK_PATIENCE)
 
 
 def test_idle_connections_and_half_sent_requests_do_not_hold_the_health_check(
-    server: str, connect: object
+    server: str, connect: Callable[..., socket.socket]
 ) -> None:
     assert healthz(server).status_code == 200
-    for _ in range(2):
-        connect()  # type: ignore[operator]  # connects, sends nothing
-    for _ in range(2):
-        # The request line and one header, never the blank line that ends the headers.
-        connect(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n")  # type: ignore[operator]
+    hold_slow_clients(connect, server)
 
     # Several times, so both workers are asked.
     for _ in range(6):
@@ -72,14 +85,73 @@ def test_idle_connections_and_half_sent_requests_do_not_hold_the_health_check(
 
 
 def test_a_request_whose_body_never_comes_does_not_hold_the_site(
-    server: str, connect: object
+    server: str, connect: Callable[..., socket.socket]
 ) -> None:
     for _ in range(2):
-        connect(  # type: ignore[operator]
+        connect(
+            server,
             b"POST /comments/post/ HTTP/1.1\r\nHost: 127.0.0.1\r\n"
             b"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 5000\r\n\r\n"
-            b"comment=half"
+            b"comment=half",
         )
 
     for _ in range(6):
         assert healthz(server).status_code == 200
+
+
+def the_test_database_url() -> str:
+    """The test run's database, for a server process of its own."""
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{db['NAME']}"
+    return f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+
+
+@pytest.fixture
+def site(
+    transactional_db: None, tmp_path: Path, section: Any, article_factory: Any
+) -> Iterator[tuple[str, Any]]:
+    """The production server (shipped configuration and settings) on the test database, with an
+    article to read and comment on."""
+    article = article_factory(parent=section, title="Harbour council votes", slug="harbour")
+    env = site_env(
+        tmp_path / "var",
+        settings_module="tests.hardening.server_settings",
+        DATABASE_URL=the_test_database_url(),
+        WEB_CONCURRENCY="2",
+        TASKS_BACKEND="immediate",
+    )
+    with gunicorn(env, tmp_path / "gunicorn.log") as url:
+        yield url, article
+
+
+@pytest.mark.browser
+def test_a_reader_reads_and_comments_while_slow_clients_hold_connections(
+    site: tuple[str, Any], connect: Callable[..., socket.socket], monkeypatch: Any
+) -> None:
+    executable = chromium_path()
+    if executable is None:
+        pytest.skip("Debian's chromium is not installed; `make test` installs it as root")
+    from playwright.sync_api import expect, sync_playwright
+
+    url, article = site
+    hold_slow_clients(connect, url)
+    # Playwright's loop runs in this thread; Django refuses ORM calls there unless told.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=executable, headless=True, args=["--no-sandbox", "--disable-gpu"]
+        )
+        try:
+            page = browser.new_page()
+            page.set_default_timeout(HEALTH_CHECK_PATIENCE * 1000)
+            page.goto(f"{url}{article.url}")
+            expect(page.get_by_role("heading", name="Harbour council votes")).to_be_visible()
+            page.locator("#comment").fill(COMMENT)
+            page.locator("#author").fill("Ines Marlow")
+            page.locator("#email").fill("ines.marlow@example.org")
+            page.get_by_role("button", name="Post Comment").click()
+            expect(page.get_by_text("Your comment is awaiting moderation.").first).to_be_visible()
+        finally:
+            browser.close()
+    assert Comment.objects.filter(article=article, body=COMMENT).count() == 1
