@@ -15,3 +15,6 @@ if not REDIS_URL:
         "LOCATION": os.environ["DATELINE_TEST_PAGES_DIR"],
     }
 ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
+# The site's own limits per commenter (tests/frontcache/test_two_servers.py counts them across
+# servers); the network's stays high, every test reader comes from 127.0.0.1.
+DATELINE_COMMENT_RATE_LIMITS = {"commenter": [(1, 15), (20, 3600)], "network": [(1000, 3600)]}
