@@ -109,7 +109,11 @@ def the_test_database_url() -> str:
 
 @pytest.fixture
 def site(
-    transactional_db: None, tmp_path: Path, section: Any, article_factory: Any
+    transactional_db: None,
+    django_db_serialized_rollback: None,
+    tmp_path: Path,
+    section: Any,
+    article_factory: Any,
 ) -> Iterator[tuple[str, Any]]:
     """The production server (shipped configuration and settings) on the test database, with an
     article to read and comment on."""

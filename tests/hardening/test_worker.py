@@ -46,9 +46,12 @@ def database_tasks(settings: Any) -> None:
 
 
 @pytest.fixture
-def lock_holder(transactional_db: None) -> Iterator[Callable[[], subprocess.Popen[str]]]:
+def lock_holder(
+    transactional_db: None, django_db_serialized_rollback: None
+) -> Iterator[Callable[[], subprocess.Popen[str]]]:
     """Starts another process that holds the SQLite database's write lock until the test lets
-    go (:func:`release`)."""
+    go (:func:`release`). The worker sees the test's rows, so they are committed (and the
+    database restored afterwards, with the rows the migrations made)."""
     holders: list[subprocess.Popen[str]] = []
 
     def hold() -> subprocess.Popen[str]:
