@@ -14,7 +14,13 @@ from dateline.core.converters import parse_id
 
 from .guards import HONEYPOT_FIELD, STAMP_FIELD, form_stamp
 from .models import BODY_MAX, EMAIL_MAX, NAME_MAX, URL_MAX
-from .text import body_fingerprint, has_invalid_characters, normalise_name, normalise_text
+from .text import (
+    body_fingerprint,
+    has_invalid_characters,
+    normalise_email,
+    normalise_name,
+    normalise_text,
+)
 
 CONSENT_FIELD = "wp-comment-cookies-consent"
 UNREADABLE = "\ufffd"
@@ -129,6 +135,15 @@ class CommentForm(forms.Form):
     email = forms.EmailField(
         label="Email",
         max_length=EMAIL_MAX,
+        # The commenter is known by the address in NFKC ("\ufb03" is "ffi"), which must fit too.
+        validators=[
+            _StoredLength(
+                limit=EMAIL_MAX,
+                normalise=normalise_email,
+                message="The email address is %(length)d characters long once some of its "
+                "characters are written in their standard form; the limit is %(limit)d.",
+            )
+        ],
         widget=forms.EmailInput(
             attrs={"autocomplete": "email", "maxlength": EMAIL_MAX, "size": 30}
         ),

@@ -69,6 +69,9 @@ json_values = st.recursive(
     max_leaves=8,
 )
 
+# Within the length limit as typed, three times longer as the key the commenter is known by.
+GROWING_EMAIL = "a@" + ".".join(["\ufb03" * 20] * 4) + ".org"
+
 _emails = itertools.count()
 
 
@@ -98,6 +101,7 @@ def _stored_as_sent(comment: Comment, sent: str) -> bool:
 @example(comment="\u0958" * (BODY_MAX // 2 + 1), author="Ada", url="", parent="0", own_email=True)
 @example(comment="Hi", author="\ufb2c" * 82, url="", parent="0", own_email=True)
 @example(comment="Hi", author="\u202egnp.exe", url="", parent="0", own_email=True)
+@example(comment="Hi", author=GROWING_EMAIL, url="", parent="0", own_email=False)
 def test_the_form_never_errors_and_never_loses_the_text(
     article, comment, author, url, parent, own_email
 ):
@@ -168,6 +172,7 @@ api_fields = st.fixed_dictionaries(
 @example(fields={"comment": "A reply.", "parent": 2**64}, depth=0)
 @example(fields={"comment": "\ufb2c" * (BODY_MAX // 3 + 1)}, depth=0)
 @example(fields={"comment": "A reply."}, depth=1000)
+@example(fields={"comment": "Hi", "email": GROWING_EMAIL}, depth=0)
 def test_the_api_never_errors_and_never_loses_the_text(article, fields, depth):
     body = "[" * depth + json.dumps(fields) + "]" * depth
 

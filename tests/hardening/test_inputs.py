@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from dateline.comments.models import BODY_MAX, NAME_MAX, Comment
+from dateline.comments.models import BODY_MAX, EMAIL_MAX, NAME_MAX, Comment
 from tests.comments import conftest as comments_fixtures
 from tests.comments.conftest import (
     ORIGIN,
@@ -248,3 +248,34 @@ def test_ids_too_big_for_the_database_are_404_on_the_desk_too(client, admin_user
     response = getattr(client, method)(path.format(2**64))
 
     assert response.status_code == 404
+
+
+# U+FB03 ("ﬃ") is three letters in NFKC, the form the email's key is kept in; it is valid in a
+# domain (IDNA maps it the same way). 89 characters as typed, 249 as the key.
+GROWING_EMAIL = "a@" + ".".join(["\ufb03" * 20] * 4) + ".org"
+
+
+@pytest.mark.parametrize("subscribe", [False, True])
+def test_email_growing_past_the_limit_when_normalised_is_a_400_at_the_email(
+    post_comment, subscribe
+):
+    text = "A comment from an address that grows."
+    assert len(GROWING_EMAIL) <= EMAIL_MAX
+
+    response = post_comment(email=GROWING_EMAIL, comment=text, subscribe="on" if subscribe else "")
+
+    assert response.status_code == 400
+    assert "Retry-After" not in response
+    assert textarea_text(response) == text
+    assert not Comment.objects.exists()
+
+
+def test_api_email_growing_past_the_limit_when_normalised_is_a_400_at_the_field(client, article):
+    response = client.post(
+        api_url(article),
+        {"comment": "Hello.", "author": "Ada", "email": GROWING_EMAIL, "subscribe": True},
+        content_type="application/json",
+    )
+
+    assert response.status_code == 400
+    assert set(response.json()) == {"email"}
