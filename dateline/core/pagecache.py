@@ -85,8 +85,7 @@ def page_cache_depends(
     if is_shared_request(request):
         request._page_cache_keys = list(deps)  # type: ignore[attr-defined]
         request._page_cache_expires = expires_at  # type: ignore[attr-defined]
-        if is_cacheable_request(request):
-            request._page_cache_deps = _versions(deps)  # type: ignore[attr-defined]
+        request._page_cache_deps = _versions(deps)  # type: ignore[attr-defined]
 
 
 def invalidate(deps: Iterable[str]) -> None:
@@ -96,6 +95,14 @@ def invalidate(deps: Iterable[str]) -> None:
     now = time.time_ns()
     _cache().set_many({f"v:{d}": now for d in deps}, timeout=None)
     frontcache.purge_later(deps)
+
+
+def _changed(versions: dict[str, Any]) -> bool:
+    try:
+        return _versions(versions) != versions
+    except Exception:  # a broken cache must never break the page; nothing is shared then
+        log.warning("page cache unavailable", exc_info=True)
+        return True
 
 
 def _expires_at(timestamp: float | None) -> datetime | None:
@@ -132,10 +139,15 @@ class PageCacheMiddleware:
             if "Cache-Control" not in response or response.cookies:
                 frontcache.headers_private(response)
             return response
+        versions = getattr(request, "_page_cache_deps", {})
+        if _changed(versions):
+            # Something it shows changed while it rendered: its purge may reach the front cache
+            # before this page does, which would then keep the old page. Nobody keeps this one.
+            frontcache.headers_private(response)
+            return response
         expires_at = getattr(request, "_page_cache_expires", None)
         frontcache.headers_public(response, keys=keys, expires_at=expires_at)
-        versions = getattr(request, "_page_cache_deps", None)
-        if versions is not None:
+        if is_cacheable_request(request):
             self._store(request, response, versions, expires_at)
         return response
 

@@ -151,3 +151,24 @@ def test_anonymous_page_with_a_csrf_cookie_is_still_shared(article):
 
     assert "public" in directives(response)
     assert not response.cookies
+
+
+def test_a_page_that_changed_while_it_rendered_is_kept_by_nobody(client, article, monkeypatch):
+    from dateline.core.pagecache import invalidate
+    from dateline.news.models import ArticlePage
+
+    render = ArticlePage.get_context
+
+    def changed_meanwhile(self, request, *args, **kwargs):
+        invalidate([f"article:{self.pk}"])  # a comment approved while the page renders
+        return render(self, request, *args, **kwargs)
+
+    monkeypatch.setattr(ArticlePage, "get_context", changed_meanwhile)
+    during = client.get(article.url)
+    monkeypatch.undo()
+    after = client.get(article.url)
+
+    assert during["Cache-Control"] == "private, no-store"
+    assert "xkey" not in during
+    assert after.get("X-Page-Cache") == "miss"  # the first one was not stored either
+    assert "public" in directives(after)
