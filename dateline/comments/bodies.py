@@ -13,15 +13,19 @@ HTML, whichever code wrote it.
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
 import markdown_it
 import nh3
+from django.db import DatabaseError, transaction
 from django.utils.safestring import SafeString, mark_safe
 
 from . import text
 from .models import Comment
+
+log = logging.getLogger(__name__)
 
 # Raise when the output of render_comment_body changes in a way the versions and settings
 # below do not show (a change to its code): every stored body is then rendered again.
@@ -77,7 +81,12 @@ def comment_bodies_refresh(*, comments: Iterable[Comment]) -> int:
     how many there were (0 in the usual case: nothing is rendered, nothing is written)."""
     stale = [comment_body_render(comment=c) for c in comments if not is_current(c)]
     if stale:
-        _store(stale)
+        try:
+            with transaction.atomic():
+                _store(stale)
+        except DatabaseError:
+            # The page shows the fresh HTML either way; the next reader's request stores it.
+            log.warning("could not store %d re-rendered comment bodies", len(stale), exc_info=True)
     return len(stale)
 
 

@@ -12,8 +12,8 @@ from jinja2 import Environment
 
 from dateline.core.templatetags.dateline_tags import isotime
 
+from .avatars import avatar_svg_small
 from .bodies import comment_body_html
-from .text import avatar_svg
 
 
 def _local_date(value: Any, fmt: str) -> str:
@@ -28,7 +28,7 @@ def environment(**options: Any) -> Environment:
         {
             # The HTML stored when the comment was written (comments.bodies).
             "comment_html": comment_body_html,
-            "comment_avatar": lambda c: avatar_svg(c.email_key, c.author_name),
+            "comment_avatar": lambda c: avatar_svg_small(c.email_key),
             "isotime": isotime,
             "date": _local_date,
             # Django's quoting, so the links are the same as in the Django templates.

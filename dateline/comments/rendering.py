@@ -4,26 +4,23 @@ Jinja2 template `comments/nodes.html`."""
 from __future__ import annotations
 
 import hashlib
-import logging
 from collections.abc import Iterable, Mapping
 from typing import Any, cast
 
 from django.conf import settings
-from django.core.cache import caches
 from django.template import engines
 from django.template.backends.jinja2 import Jinja2
 from django.template.loader import render_to_string
+from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
 
-from dateline.core import pagecache
+from dateline.core.fragments import fragment
 from dateline.news.models import ArticlePage
 
 from .bodies import comment_bodies_refresh, renderer_version
 from .models import Comment
 from .selectors import DEFAULT_ORDER, ORDERS, CommentNode, comment_thread_page
 from .services import comment_settings_for
-
-log = logging.getLogger(__name__)
 
 
 def _nodes_template() -> Any:
@@ -37,6 +34,8 @@ def render_comment_nodes(
     *,
     own_tokens: Mapping[int, str] | None = None,
     comments_open: bool | None = None,
+    folded: Mapping[int, int] | None = None,
+    more_query: str = "",
 ) -> SafeString:
     """``nodes`` and their replies as ``<li>`` items of a thread. ``own_tokens`` gives the edit
     token of the reader's own comments; ``comments_open=False`` leaves out the Reply links.
@@ -46,7 +45,11 @@ def render_comment_nodes(
     nodes = list(nodes)
     comment_bodies_refresh(comments=_comments(nodes))
     html = _nodes_template().render(
-        nodes=nodes, own_tokens=own_tokens or {}, comments_open=comments_open
+        nodes=nodes,
+        own_tokens=own_tokens or {},
+        comments_open=comments_open,
+        folded=folded or {},
+        more_query=more_query,
     )
     return mark_safe(html)  # noqa: S308 (autoescaped template; bodies sanitised by nh3)
 
@@ -64,8 +67,6 @@ def _comments(nodes: Iterable[CommentNode]) -> list[Comment]:
 
 # --- A page of the thread, cached per article version ---------------------------------------------
 
-THREAD_CACHE_TTL = 24 * 3600
-
 
 def comment_thread_html(
     *,
@@ -74,45 +75,82 @@ def comment_thread_html(
     order: str = DEFAULT_ORDER,
     own_tokens: Mapping[int, str] | None = None,
     comments_open: bool,
+    full: bool = False,
 ) -> SafeString:
     """A page of the article's conversation as HTML (``comments/thread.html``).
 
-    The page every reader without a pending comment of their own sees is cached in the page
-    cache's store under the article's version (``article:<id>``, the dependency name every
-    comment write invalidates), so it is rendered once per change of the thread, and a cache
+    On a page whose HTML would pass ``FOLD_ABOVE_CHARS`` each conversation shows its first
+    ``INLINE_REPLIES`` replies; the others are behind a "more replies" link to the same page
+    with every reply (``full``, ``?cfull=1``), so the page stays small and every comment is
+    still reachable without JavaScript.
+
+    The page every reader without a pending comment of their own sees is kept as a fragment
+    (``core.fragments``) under the article's version (``article:<id>``, the dependency name
+    every comment write invalidates), so it is rendered once per change of the thread, and a
     hit reads no comment from the database. A reader's own pending comments (``own_tokens``)
     make a personal page: rendered each time, never stored."""
     own_tokens = own_tokens or {}
-    if own_tokens or not thread_cache_enabled():
-        return _render_thread(article, page_number, order, own_tokens, comments_open)
-    try:
-        key = _thread_key(article, page_number, order, comments_open)
-        html = caches[pagecache.CACHE_ALIAS].get(key)
-    except Exception:  # a broken cache must never break the page
-        log.warning("thread cache unavailable", exc_info=True)
-        return _render_thread(article, page_number, order, own_tokens, comments_open)
-    if html is None:
-        html = str(_render_thread(article, page_number, order, own_tokens, comments_open))
-        try:
-            caches[pagecache.CACHE_ALIAS].set(key, html, THREAD_CACHE_TTL)
-        except Exception:
-            log.warning("thread cache unavailable", exc_info=True)
+
+    def build() -> str:
+        thread = comment_thread_page(
+            article=article, page_number=page_number, order=order, own_ids=set(own_tokens)
+        )
+        context = {"thread": thread, "own_tokens": own_tokens, "comments_open": comments_open}
+        html = render_to_string("comments/thread.html", context)
+        # A reader's own page shows everything: their pending reply may be anywhere.
+        if full or own_tokens or len(html) <= FOLD_ABOVE_CHARS:
+            return html
+        query: list[tuple[str, str]] = [("cpage", str(thread.number))] if thread.number > 1 else []
+        query += [("corder", thread.order)] if thread.order != DEFAULT_ORDER else []
+        context["folded"] = _fold(thread.nodes, keep=INLINE_REPLIES)
+        context["more_query"] = urlencode([*query, ("cfull", "1")])
+        return render_to_string("comments/thread.html", context)
+
+    if own_tokens:
+        return mark_safe(build())  # noqa: S308 (rendered by our autoescaped templates)
+    name = _thread_name(article, page_number, order, comments_open) + (":full" if full else "")
+    html = fragment(name, [f"article:{article.pk}"], build)
     return mark_safe(html)  # noqa: S308 (rendered by our autoescaped templates)
 
 
-def thread_cache_enabled() -> bool:
-    """``DATELINE_THREAD_CACHE``; by default on when the page cache is (``DATELINE_PAGE_CACHE``)."""
-    enabled = getattr(settings, "DATELINE_THREAD_CACHE", None)
-    if enabled is None:
-        enabled = getattr(settings, "DATELINE_PAGE_CACHE", True)
-    return bool(enabled)
+# A page of the thread whose HTML would be longer than this shows the first INLINE_REPLIES
+# replies under each top-level comment; the rest are one link away (issue 13: the article page
+# with 200 comments at most 180 KB; docs/decisions/0069-lean-thread-markup.md).
+FOLD_ABOVE_CHARS = 200_000
+INLINE_REPLIES = 1
 
 
-def _thread_key(article: ArticlePage, page_number: Any, order: str, comments_open: bool) -> str:
-    # The version is read before the thread, as the page cache does: a change made while the
-    # fragment renders bumps it, so that fragment is never read again.
-    dep = f"article:{article.pk}"
-    version = pagecache._versions([dep])[dep]
+def _fold(roots: list[CommentNode], *, keep: int) -> dict[int, int]:
+    """Keep the first ``keep`` replies of each conversation (in the thread's order, depth
+    first) and drop the rest from ``roots``; returns how many were dropped, by top-level id."""
+    folded: dict[int, int] = {}
+    for root in roots:
+        _, dropped = _fold_under(root, keep)
+        if dropped:
+            folded[root.comment.pk] = dropped
+    return folded
+
+
+def _fold_under(node: CommentNode, left: int) -> tuple[int, int]:
+    """Keep ``left`` replies under ``node`` at most: returns (still left, dropped)."""
+    kept = []
+    dropped = 0
+    for child in node.children:
+        if left > 0:
+            kept.append(child)
+            left, below = _fold_under(child, left - 1)
+            dropped += below
+        else:
+            dropped += _size(child)
+    node.children = kept
+    return left, dropped
+
+
+def _size(node: CommentNode) -> int:
+    return 1 + sum(_size(child) for child in node.children)
+
+
+def _thread_name(article: ArticlePage, page_number: Any, order: str, comments_open: bool) -> str:
     try:
         number = max(int(page_number), 1)
     except (TypeError, ValueError):
@@ -123,22 +161,6 @@ def _thread_key(article: ArticlePage, page_number: Any, order: str, comments_ope
     # draws new ones.
     secret = hashlib.blake2b(settings.SECRET_KEY.encode(), digest_size=4).hexdigest()
     return (
-        f"thread:{article.pk}:{version}:{number}:{order}:{int(comments_open)}:{page_size}"
+        f"thread:{article.pk}:{number}:{order}:{int(comments_open)}:{page_size}"
         f":{renderer_version()}:{secret}"
-    )
-
-
-def _render_thread(
-    article: ArticlePage,
-    page_number: Any,
-    order: str,
-    own_tokens: Mapping[int, str],
-    comments_open: bool,
-) -> SafeString:
-    thread = comment_thread_page(
-        article=article, page_number=page_number, order=order, own_ids=set(own_tokens)
-    )
-    return render_to_string(
-        "comments/thread.html",
-        {"thread": thread, "own_tokens": own_tokens, "comments_open": comments_open},
     )

@@ -14,16 +14,14 @@ from django.db import connection
 from django.db.models import (
     CharField,
     Exists,
-    F,
     IntegerField,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
     Subquery,
-    Window,
 )
-from django.db.models.functions import Cast, RowNumber
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.safestring import SafeString
 from wagtail.images import get_image_model
@@ -31,6 +29,7 @@ from wagtail.models import Page, Revision, WorkflowState
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from dateline.core.db import select_one
+from dateline.core.fragments import fragment
 
 from .models import (
     ArticleAuthor,
@@ -47,6 +46,8 @@ from .search_backend import SearchFilters, search_ids
 
 # Renditions listings and article pages ask for; prefetched so rendering does not query.
 CARD_RENDITIONS = ["fill-400x225", "fill-800x450"]
+# The lead story's picture on the front page (WebP, two sizes).
+FRONT_LEAD_RENDITIONS = ["format-webp|fill-800x450", "format-webp|fill-1200x675"]
 LEAD_RENDITIONS = ["width-400", "width-800", "width-1200", "width-1600"]
 page_permission_policy = PagePermissionPolicy()
 
@@ -64,15 +65,16 @@ def restricted_paths() -> list[str]:
     return list(Page.objects.filter(pk__in=ids).values_list("path", flat=True)) if ids else []
 
 
-def public(queryset: QuerySet[Any]) -> QuerySet[Any]:
+def public(queryset: QuerySet[Any], *, restricted: list[str] | None = None) -> QuerySet[Any]:
     """``queryset`` without pages under a view restriction, like Wagtail's ``.public()``.
 
     ``.public()`` reads the restrictions joined to their pages; on SQLite that join scans the
     whole page tree (about 10 ms at 50,000 articles, for every listing on a page). Reading the
-    restrictions table alone first costs a fraction of a millisecond.
+    restrictions table alone first costs a fraction of a millisecond. ``restricted``: the paths
+    ``restricted_paths()`` gave, when the caller read them already.
     """
     exclude = Q()
-    for path in restricted_paths():
+    for path in restricted_paths() if restricted is None else restricted:
         exclude |= Q(path__startswith=path)
     return queryset.exclude(exclude) if exclude else queryset
 
@@ -115,9 +117,13 @@ def _live_article_sql() -> str:
     )
 
 
-def article_cards(*, renditions: list[str] | None = None) -> QuerySet[ArticlePage]:
+def article_cards(
+    *, renditions: list[str] | None = None, restricted: list[str] | None = None
+) -> QuerySet[ArticlePage]:
     """Live, public articles with what a listing shows: section, byline, lead image, newest first."""
-    return _with_card_parts(public(ArticlePage.objects.live()), renditions=renditions)
+    return _with_card_parts(
+        public(ArticlePage.objects.live(), restricted=restricted), renditions=renditions
+    )
 
 
 def _with_card_parts(
@@ -157,54 +163,103 @@ class FrontPage:
     latest: list[ArticlePage] = field(default_factory=list)
 
 
+# The front page picks its articles among the newest this many (an index walk, whatever the
+# size of the archive); a section with too few among them is read on its own.
+FRONT_WINDOW = 200
+
+
 def front_page(*, home: HomePage) -> FrontPage:
     """The lead story (the editors' choice, or the newest), the newest few per section and the
-    latest news. Four queries, whatever the size of the archive."""
+    latest news. Built once per change of the content or of a comment count (a fragment under
+    the "content" and "listings" versions, ``core.fragments``); building it reads the newest
+    ``FRONT_WINDOW`` articles' ids from the publication-date index, not the archive, and then
+    the chosen cards: about eight queries, whatever the size of the archive."""
+    return fragment(f"front:{home.pk}", ["content", "listings"], lambda: _front_page(home))
+
+
+def _front_page(home: HomePage) -> FrontPage:
     per_section = settings.DATELINE_HOME_PER_SECTION
-    latest = list(
-        article_cards(renditions=[*CARD_RENDITIONS, "fill-1200x675"])[
-            : settings.DATELINE_HOME_LATEST + 1
-        ]
+    latest_count = settings.DATELINE_HOME_LATEST
+    restricted = restricted_paths()
+    sections = section_menu(home=home)
+    newest = list(
+        public(ArticlePage.objects.live(), restricted=restricted)
+        .order_by("-first_published_at", "-pk")
+        .values_list("pk", "section_id")[:FRONT_WINDOW]
     )
-    lead = None
-    if home.lead_article_id:
-        lead = next((a for a in latest if a.pk == home.lead_article_id), None)
-        if lead is None:
-            lead = (
-                article_cards(renditions=["fill-1200x675", "fill-800x450"])
-                .filter(pk=home.lead_article_id)
-                .first()
+    by_section: dict[int, list[int]] = {}
+    for pk, section_id in newest:
+        by_section.setdefault(section_id or 0, []).append(pk)
+    if len(newest) == FRONT_WINDOW:
+        # The window did not reach the end of the archive: quiet sections are read on their own
+        # (their newest few each, one query for all of them).
+        short = [s.pk for s in sections if len(by_section.get(s.pk, [])) <= per_section]
+        if short:
+            found: Q = Q()
+            for section_id in short:
+                found |= Q(
+                    pk__in=public(ArticlePage.objects.live(), restricted=restricted)
+                    .filter(section_id=section_id)
+                    .order_by("-first_published_at", "-pk")
+                    .values("pk")[: per_section + 1]
+                )
+            for section_id in short:
+                by_section[section_id] = []
+            rows = (
+                ArticlePage.objects.filter(found)
+                .order_by("-first_published_at", "-pk")
+                .values_list("pk", "section_id")
             )
+            for pk, section_id in rows:
+                by_section.setdefault(section_id or 0, []).append(pk)
+    wanted = {pk for pk, _ in newest[: latest_count + 1]}
+    for section in sections:
+        wanted.update(by_section.get(section.pk, [])[: per_section + 1])
+    if home.lead_article_id:
+        wanted.add(home.lead_article_id)
+    cards = {
+        card.pk: card
+        for card in article_cards(
+            renditions=[*CARD_RENDITIONS, *FRONT_LEAD_RENDITIONS], restricted=restricted
+        )
+        .filter(pk__in=wanted)
+        .defer("body", "body_text")
+    }
+    latest = [cards[pk] for pk, _ in newest[: latest_count + 1] if pk in cards]
+    lead = cards.get(home.lead_article_id) if home.lead_article_id else None
     if lead is None and latest:
         lead = latest[0]
-    ranked = (
-        article_cards()
-        .annotate(
-            section_rank=Window(
-                RowNumber(),
-                partition_by=[F("section_id")],
-                order_by=[F("first_published_at").desc(), F("pk").desc()],
-            )
-        )
-        .filter(section_rank__lte=per_section + 1)
-    )
-    by_section: dict[int, list[ArticlePage]] = {}
-    for article in ranked:
-        if lead is not None and article.pk == lead.pk:
-            continue
-        by_section.setdefault(article.section_id or 0, []).append(article)
-    sections = [(s, by_section.get(s.pk, [])[:per_section]) for s in section_menu(home=home)]
+    shown = []
+    for section in sections:
+        articles = [
+            cards[pk]
+            for pk in by_section.get(section.pk, [])
+            if pk in cards and (lead is None or pk != lead.pk)
+        ][:per_section]
+        if articles:
+            shown.append((section, articles))
+    # The renditions the front page shows (home_page.html, article_card.html) are made now and
+    # kept with the cards: rendering the kept page then asks the database for none.
+    if lead is not None and lead.lead_image is not None:
+        lead.lead_image.get_renditions(*FRONT_LEAD_RENDITIONS)
+    for _, articles in shown:
+        if articles[0].lead_image is not None:
+            articles[0].lead_image.get_renditions(*CARD_RENDITIONS)
     return FrontPage(
         lead=lead,
-        sections=[(s, articles) for s, articles in sections if articles],
-        latest=[a for a in latest if lead is None or a.pk != lead.pk][
-            : settings.DATELINE_HOME_LATEST
-        ],
+        sections=shown,
+        latest=[a for a in latest if lead is None or a.pk != lead.pk][:latest_count],
     )
 
 
 def section_menu(*, home: HomePage | None = None) -> list[SectionPage]:
-    """The live sections in the editors' order (the page tree's order), for navigation."""
+    """The live sections in the editors' order (the page tree's order), for navigation; kept
+    per version of the content (``core.fragments``)."""
+    name = f"sections:{home.pk if home is not None else 'all'}"
+    return fragment(name, ["content"], lambda: _section_menu(home))
+
+
+def _section_menu(home: HomePage | None) -> list[SectionPage]:
     qs = SectionPage.objects.live()
     if home is not None:
         qs = qs.child_of(home)
@@ -225,6 +280,9 @@ class ArticleDetail:
     # Every live, public language version of the story, this one included, original first;
     # empty when the article has no translations.
     translations: list[ArticlePage] = field(default_factory=list)
+    # The lead image with the renditions the page asks for, and the section.
+    lead_image: Any = None
+    section: SectionPage | None = None
 
 
 def article_related(*, article: ArticlePage) -> list[ArticlePage]:
@@ -263,19 +321,58 @@ def article_translations(*, article: ArticlePage) -> list[ArticlePage]:
 
 
 def article_detail(*, article: ArticlePage) -> ArticleDetail:
-    """What the article page shows beside its own fields. Works on a preview (unsaved) page too."""
+    """What the article page shows beside its own fields. Works on a preview (unsaved) page too.
+
+    For a stored article read from the database (not a preview: that one carries its byline,
+    tags and corrections in memory) it is kept per version of the content and of the article
+    (``core.fragments``; related coverage is refreshed under the article's version), and the
+    lead image (with its renditions) and the section are set on ``article`` from it, so the
+    page asks the database for none of them."""
     if not article.pk:
         return ArticleDetail(
             byline=[entry.author for entry in article.byline.all()],
             tags=list(article.tags.all()),
             corrections=sorted(article.corrections.all(), key=lambda c: c.noted_at),
         )
+    if getattr(article, "_cluster_related_objects", None):
+        return _article_detail(article)
+    detail = fragment(
+        f"article-detail:{article.pk}:{article.lead_image_id}:{article.section_id}",
+        ["content", f"article:{article.pk}"],
+        lambda: _article_detail(article),
+    )
+    if detail.lead_image is not None and detail.lead_image.pk == article.lead_image_id:
+        article.lead_image = detail.lead_image
+    if detail.section is not None and detail.section.pk == article.section_id:
+        article.section = detail.section
+    return detail
+
+
+def _keep_renditions_out(image: Any) -> None:
+    """An image about to be kept in a fragment leaves its prefetched renditions behind: they
+    would be the ones that existed then, and Wagtail, seeing a prefetched list, would look no
+    further than it for one made later. Without it, renditions come from Wagtail's renditions
+    cache (no query once it holds them)."""
+    if image is not None:
+        getattr(image, "_prefetched_objects_cache", {}).pop("renditions", None)
+
+
+def _article_detail(article: ArticlePage) -> ArticleDetail:
+    lead_image = (
+        get_image_model().objects.filter(pk=article.lead_image_id).first()
+        if article.lead_image_id
+        else None
+    )
     return ArticleDetail(
         byline=[entry.author for entry in article.byline.select_related("author")],
         tags=list(article.tags.all()),
         corrections=sorted(article.corrections.all(), key=lambda c: c.noted_at),
         related=article_related(article=article),
         translations=article_translations(article=article),
+        lead_image=lead_image,
+        section=SectionPage.objects.filter(pk=article.section_id).first()
+        if article.section_id
+        else None,
     )
 
 

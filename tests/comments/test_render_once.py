@@ -5,6 +5,7 @@ rendering it, is caught by the stored key and rendered again (lazily or by a com
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from unittest import mock
@@ -28,7 +29,7 @@ HTML = '<p>The <em>sea wall</em> plan is in <a href="https://example.org/report"
 def thread_cache(settings):
     """Pages rendered every time (no full-page cache), the thread's fragment cached."""
     settings.DATELINE_PAGE_CACHE = False
-    settings.DATELINE_THREAD_CACHE = True
+    settings.DATELINE_FRAGMENT_CACHE = True
 
 
 @contextmanager
@@ -60,7 +61,7 @@ def test_posting_stores_the_rendered_body_with_its_key(submission_factory):
 def test_reading_the_article_renders_no_body(
     client, article, submission_factory, settings, thread_cached
 ):
-    settings.DATELINE_THREAD_CACHE = thread_cached
+    settings.DATELINE_FRAGMENT_CACHE = thread_cached
     comment = comment_post(submission=submission_factory(body=TEXT)).comment
     comment_moderate(comment=comment, action="approve")
 
@@ -218,3 +219,71 @@ def test_each_page_and_order_of_the_thread_is_its_own_fragment(
     assert comment_ids_on(client.get(article.url)) == made[:5]
     assert comment_ids_on(client.get(article.url, {"cpage": 2})) == made[5:]
     assert comment_ids_on(client.get(article.url, {"corder": "liked"})) == made[::-1][:5]
+
+
+# --- A long page: the first reply of each conversation, the rest one link away -----------------
+
+
+def test_a_long_page_shows_the_first_reply_of_each_conversation_and_links_the_rest(
+    client, article, comment_factory, thread_cache
+):
+    from dateline.comments import rendering
+
+    root = comment_factory(article=article)
+    first = comment_factory(article=article, parent=root)
+    deeper = comment_factory(article=article, parent=first)
+    second = comment_factory(article=article, parent=root)
+    alone = comment_factory(article=article)
+
+    with mock.patch.object(rendering, "FOLD_ABOVE_CHARS", 4000):
+        page = client.get(article.url)
+        link = soup(page).select_one(f"#comment-{root.pk} .comment-more a")
+        full = client.get(article.url + link["href"].split("#")[0])
+
+    assert comment_ids_on(page) == [root.pk, first.pk, alone.pk]
+    assert link.get_text() == "2 more replies"
+    assert link["href"] == f"?cfull=1#comment-{root.pk}"
+    assert comment_ids_on(full) == [root.pk, first.pk, deeper.pk, second.pk, alone.pk]
+
+
+def test_a_short_page_shows_every_reply(client, article, comment_factory, thread_cache):
+    root = comment_factory(article=article)
+    replies = [comment_factory(article=article, parent=root) for _ in range(3)]
+
+    page = client.get(article.url)
+
+    assert comment_ids_on(page) == [root.pk, *(r.pk for r in replies)]
+    assert soup(page).select_one(".comment-more") is None
+
+
+def cells(svg: str) -> set[tuple[int, int]]:
+    """The filled cells of an avatar, from either drawing (a rect per cell, or strokes)."""
+    found = {(int(x), int(y)) for x, y in re.findall(r'<rect x="(\d)" y="(\d)"', svg)}
+    for x, y, length in re.findall(r"M(\d) (\d?)\.5h(\d)", svg):
+        found |= {(int(x) + k, int(y or 0)) for k in range(int(length))}
+    return found
+
+
+@pytest.mark.parametrize("email", ["ada@example.org", "bea@example.org", "user:7", "x"])
+def test_the_small_avatar_draws_the_same_picture(email):
+    from dateline.comments.avatars import avatar_svg_small
+
+    small, full = str(avatar_svg_small(email)), str(text.avatar_svg(email, "Ada"))
+
+    assert cells(small) == cells(full)
+    assert re.findall(r"hsl\([^)]*\)", small) == re.findall(r"hsl\([^)]*\)", full)
+    assert len(small) < len(full) / 2
+
+
+def test_a_page_shows_fresh_html_when_storing_it_fails(client, article, comment_factory, settings):
+    from django.db import OperationalError
+
+    settings.DATELINE_PAGE_CACHE = False
+    comment = comment_factory(article=article, body=TEXT)  # never rendered
+
+    with mock.patch.object(bodies, "_store", side_effect=OperationalError("database is locked")):
+        response = client.get(article.url)
+
+    assert response.status_code == 200
+    assert body_html_on(response, comment) == HTML
+    assert Comment.objects.get(pk=comment.pk).body_html == ""

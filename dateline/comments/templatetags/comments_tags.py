@@ -49,6 +49,7 @@ def comment_section(context: template.Context, article: ArticlePage) -> dict[str
             order=request.GET.get("corder", "oldest"),
             own_tokens=own,
             comments_open=comments_open,
+            full=request.GET.get("cfull") == "1",
         ),
         "form": form,
         "reply_to": reply_to,
@@ -64,7 +65,11 @@ def comment_section(context: template.Context, article: ArticlePage) -> dict[str
 def comment_nodes(context: template.Context, nodes: list[CommentNode]) -> SafeString:
     """A page of the thread (see comments/nodes.html, a Jinja2 template)."""
     return render_comment_nodes(
-        nodes, own_tokens=context.get("own_tokens"), comments_open=context.get("comments_open")
+        nodes,
+        own_tokens=context.get("own_tokens"),
+        comments_open=context.get("comments_open"),
+        folded=context.get("folded"),
+        more_query=str(context.get("more_query") or ""),
     )
 
 

@@ -1,0 +1,301 @@
+"""Benchmark rendered pages (issue 13, section 1): the article with 200 comments and the home page,
+rendered without the full-page cache, against nginx serving the article's bytes.
+
+    .venv/bin/python bench/render_bench.py [--duration 10] [--connections 32] [--threads 2]
+        [--workers cores] [--profile] [--keep] [--out bench/out/render.json]
+
+Builds the same throw-away site as comments_bench.py (article A: 200 threaded comments, B:
+20,000; production settings, its own SQLite database), stores the comments' HTML
+(`manage.py comments_rerender`, as an import or a bulk load would be followed), then:
+
+1. In-process (`--internal inspect`): for A and the home page rendered with `?nocache=1` (a
+   parameter the page cache does not know, so every request renders; the fragments it keeps
+   — the thread, the article's byline and related coverage, the front page's lists — are used):
+   queries, bytes uncompressed, gzip and Brotli, the median time of one request in the Django
+   test client, and the same with every fragment built again (the first request after a
+   change). With `--profile`, a cProfile of 50 renders of A, top functions by own time.
+2. Over HTTP: gunicorn (as `make serve`) and nginx with a static copy of A, wrk on nginx, A
+   rendered and the home page rendered; one request at a time (median of 60) for both pages;
+   and whether each answer comes compressed to a client that accepts Brotli or gzip.
+
+Prints a table and writes JSON to --out. Servers are always stopped. Figures only: the targets
+are judged by the lead in docs/performance.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.comments_bench import (
+    PYTHON,
+    _terminate,
+    bench_env,
+    gunicorn_service,
+    internal_setup,
+    measure,
+)
+from bench.lib import (
+    BENCH,
+    Service,
+    http_get,
+    log,
+    machine_info,
+    nginx_service,
+    run,
+    wait_http,
+)
+
+SEQUENTIAL_N = 60
+
+
+def internal(env: dict[str, str], *args: str, timeout: float = 1800) -> dict[str, Any]:
+    result = run([str(PYTHON), str(Path(__file__).resolve()), *args], env=env, timeout=timeout)
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def internal_inspect(*, profile: bool) -> dict[str, Any]:
+    """Queries, sizes and in-process render times of A and the home page (warm and cold)."""
+    import django
+
+    django.setup()
+    import brotli
+    from django.core.cache import caches
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from dateline.news.models import ArticlePage
+
+    article = ArticlePage.objects.get(slug="bench-article-a")
+    client = Client(HTTP_HOST="127.0.0.1")
+    out: dict[str, Any] = {}
+    for name, url in (("article_a", article.url + "?nocache=1"), ("home", "/?nocache=1")):
+        client.get(url)
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url)
+        body = response.content
+        warm = []
+        for _ in range(40):
+            started = time.perf_counter()
+            client.get(url)
+            warm.append((time.perf_counter() - started) * 1000)
+        cold = []
+        for _ in range(10):
+            caches["pages"].clear()
+            started = time.perf_counter()
+            client.get(url)
+            cold.append((time.perf_counter() - started) * 1000)
+        caches["pages"].clear()
+        with CaptureQueriesContext(connection) as cold_captured:
+            client.get(url)
+        out[name] = {
+            "status": response.status_code,
+            "queries": len(captured),
+            "queries_cold": len(cold_captured),
+            "bytes": len(body),
+            "gzip_bytes": len(gzip.compress(body, 6)),
+            "brotli_bytes": len(brotli.compress(body, quality=4)),
+            "comments_on_page": body.count(b'class="comment '),
+            "median_ms": round(statistics.median(warm), 2),
+            "median_ms_cold": round(statistics.median(cold), 2),
+        }
+    if profile:
+        import cProfile
+        import io
+        import pstats
+
+        url = article.url + "?nocache=1"
+        profiler = cProfile.Profile()
+        profiler.enable()
+        for _ in range(50):
+            client.get(url)
+        profiler.disable()
+        stream = io.StringIO()
+        pstats.Stats(profiler, stream=stream).sort_stats(
+            os.environ.get("H5_SORT", "tottime")
+        ).print_stats(45)
+        out["profile_article_a"] = stream.getvalue().splitlines()[:80]
+    return out
+
+
+def compressed(url: str, encoding: str) -> dict[str, Any]:
+    request = urllib.request.Request(  # noqa: S310
+        url, headers={"User-Agent": "dateline-bench", "Accept-Encoding": encoding}
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+        return {
+            "content_encoding": response.headers.get("Content-Encoding", ""),
+            "bytes": len(response.read()),
+            "vary": response.headers.get("Vary", ""),
+        }
+
+
+def sequential(url: str, n: int = SEQUENTIAL_N) -> dict[str, float]:
+    times = []
+    for _ in range(n):
+        started = time.perf_counter()
+        status, _h, _b = http_get(url)
+        times.append((time.perf_counter() - started) * 1000)
+        if status != 200:
+            raise RuntimeError(f"{url} answered {status}")
+    times.sort()
+    return {"median_ms": round(times[len(times) // 2], 2), "min_ms": round(times[0], 2), "n": n}
+
+
+def bench(args: argparse.Namespace) -> int:
+    out = Path(args.out or BENCH / "out" / "render.json")
+    workdir = Path(tempfile.mkdtemp(prefix="dateline-render-bench-"))
+    services: list[Service] = []
+    log(f"working in {workdir}")
+    try:
+        env = bench_env(workdir, redis=False)
+        (workdir / "var").mkdir()
+        log("collectstatic, migrate")
+        run([str(PYTHON), "manage.py", "collectstatic", "--noinput", "-v0"], env=env, timeout=900)
+        run([str(PYTHON), "manage.py", "migrate", "--noinput", "-v0"], env=env, timeout=900)
+        log("building articles A (200 comments) and B (20,000 comments)")
+        data = internal(env, "--internal", "setup")
+        run([str(PYTHON), "manage.py", "comments_rerender"], env=env, timeout=1800)
+        log("in-process: queries, sizes, render times")
+        inspected = internal(env, "--internal", "inspect", *(["--profile"] if args.profile else []))
+        for name in ("article_a", "home"):
+            i = inspected[name]
+            log(
+                f"  {name}: {i['queries']} queries ({i['queries_cold']} cold), {i['bytes']} bytes "
+                f"(gzip {i['gzip_bytes']}, br {i['brotli_bytes']}), {i['median_ms']} ms "
+                f"({i['median_ms_cold']} ms cold)"
+            )
+        for line in inspected.get("profile_article_a", []):
+            print(line)
+
+        app, port = gunicorn_service(env=env, workers=args.workers, workdir=workdir)
+        services.append(app.start())
+        origin = f"http://127.0.0.1:{port}"
+        wait_http(f"{origin}/healthz", service=app)
+        url_a = origin + data["a"]["url"] + "?nocache=1"
+        url_home = origin + "/?nocache=1"
+        status, _h, page_a = http_get(url_a)
+        if status != 200:
+            raise RuntimeError(f"{url_a} answered {status}")
+        nginx, nginx_port = nginx_service(workdir=workdir, page=page_a, env=env)
+        services.append(nginx.start())
+        static_url = f"http://127.0.0.1:{nginx_port}/index.html"
+        wait_http(static_url, service=nginx)
+
+        report_lua = BENCH / "wrk" / "report.lua"
+        results: dict[str, Any] = {}
+        for key, url in (
+            ("nginx_static", static_url),
+            ("article_a_rendered", url_a),
+            ("home_rendered", url_home),
+        ):
+            results[key] = measure(key, url, args, services=services, script=report_lua)
+        for key, url in (("article_a_rendered", url_a), ("home_rendered", url_home)):
+            log(f"timing one request at a time: {key}")
+            results[key]["sequential"] = sequential(url)
+        encodings = {
+            f"{page}:{enc}": compressed(url, enc)
+            for page, url in (("article_a", url_a), ("home", url_home))
+            for enc in ("br", "gzip", "zstd", "identity")
+        }
+        nginx_rps = results["nginx_static"].get("rps", 0) or 1
+        summary = {
+            key: {
+                "rps": round(r.get("rps", 0), 1),
+                "share_of_nginx": round(r.get("rps", 0) / nginx_rps, 4),
+                "errors": r["errors_total"],
+                "one_request_ms": r.get("sequential", {}).get("median_ms"),
+                "cpu": r["cpu"],
+            }
+            for key, r in results.items()
+        }
+        report = {
+            "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            "machine": machine_info(),
+            "settings": {
+                "duration": args.duration,
+                "connections": args.connections,
+                "threads": args.threads,
+                "workers": args.workers,
+            },
+            "data": data,
+            "inspect": inspected,
+            "summary": summary,
+            "encodings": encodings,
+            "results": results,
+        }
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(report, indent=2, default=str))
+        print()
+        print("| measurement | req/s | share of nginx static | one request (ms) |")
+        print("|---|---:|---:|---:|")
+        for key, s in summary.items():
+            one = s["one_request_ms"] if s["one_request_ms"] is not None else "–"
+            print(f"| {key} | {s['rps']:.1f} | {s['share_of_nginx']:.2%} | {one} |")
+        print()
+        for key, e in encodings.items():
+            print(f"{key}: {e['content_encoding'] or 'none'} {e['bytes']} bytes, Vary: {e['vary']}")
+        log(f"written {out}")
+        return 0
+    finally:
+        for service in reversed(services):
+            service.stop()
+        if args.keep:
+            log(f"kept {workdir}")
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
+def main() -> int:
+    cores = os.cpu_count() or 1
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--duration", type=float, default=10, help="seconds per measurement")
+    parser.add_argument("--warmup", type=float, default=2, help="seconds of warm-up before each")
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=cores, help="gunicorn workers")
+    parser.add_argument("--quiet-below", type=float, default=0.15)
+    parser.add_argument("--max-wait", type=float, default=30)
+    parser.add_argument("--nice", type=int, default=0)
+    parser.add_argument("--profile", action="store_true", help="cProfile 50 renders of A")
+    parser.add_argument("--out", help="JSON results (default bench/out/render.json)")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
+    parser.add_argument("--internal", choices=["setup", "inspect"], help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    args.redis = False  # measure() asks
+
+    if args.internal == "setup":
+        print(json.dumps(internal_setup()))
+        return 0
+    if args.internal == "inspect":
+        print(json.dumps(internal_inspect(profile=args.profile)))
+        return 0
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, _terminate)
+    try:
+        return bench(args)
+    except KeyboardInterrupt:
+        log("interrupted; servers stopped")
+        return 130
+    except (RuntimeError, subprocess.SubprocessError) as exc:
+        log(f"failed: {exc}")
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
