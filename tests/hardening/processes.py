@@ -14,6 +14,7 @@ from pathlib import Path
 
 import requests
 from django.conf import settings
+from django.db import connection
 
 BASE_DIR = Path(settings.BASE_DIR)
 GUNICORN = Path(sys.executable).with_name("gunicorn")
@@ -115,3 +116,11 @@ def wait_for(condition: object, what: str, *, log: Path | None = None) -> None:
             detail = f"\n{log.read_text()}" if log is not None and log.exists() else ""
             raise AssertionError(f"timed out waiting for {what}{detail}")
         time.sleep(0.2)
+
+
+def database_url_for_subprocesses() -> str:
+    """The test run's database, for a server or worker process of its own."""
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{db['NAME']}"
+    return f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:{db['PORT']}/{db['NAME']}"

@@ -16,12 +16,11 @@ from urllib.parse import urlsplit
 
 import pytest
 import requests
-from django.db import connection
 
 from dateline.comments.models import Comment
 from tests.conftest import chromium_path
 
-from .processes import gunicorn, site_env
+from .processes import database_url_for_subprocesses, gunicorn, site_env
 
 HEALTH_CHECK_PATIENCE = 10  # seconds
 COMMENT = "Two idle connections used to be enough to keep this comment from being posted."
@@ -99,14 +98,6 @@ def test_a_request_whose_body_never_comes_does_not_hold_the_site(
         assert healthz(server).status_code == 200
 
 
-def the_test_database_url() -> str:
-    """The test run's database, for a server process of its own."""
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{db['NAME']}"
-    return f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
-
-
 @pytest.fixture
 def site(
     transactional_db: None,
@@ -121,7 +112,7 @@ def site(
     env = site_env(
         tmp_path / "var",
         settings_module="tests.hardening.server_settings",
-        DATABASE_URL=the_test_database_url(),
+        DATABASE_URL=database_url_for_subprocesses(),
         WEB_CONCURRENCY="2",
         TASKS_BACKEND="immediate",
     )

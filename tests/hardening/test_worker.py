@@ -22,8 +22,8 @@ from django_tasks_db.models import DBTaskResult
 from dateline.core.health import worker_beat
 from dateline.core.models import WorkerHeartbeat
 
-from .processes import manage, site_env, wait_for
-from .worker_tasks import leave_a_mark
+from .processes import database_url_for_subprocesses, manage, site_env, wait_for
+from .worker_tasks import leave_a_mark, locked_the_first_time
 
 sqlite_only = pytest.mark.skipif(
     connection.vendor != "sqlite", reason="the lock taken here is SQLite's (the file's write lock)"
@@ -83,7 +83,7 @@ def worker_env(tmp_path: Path) -> dict[str, str]:
     return site_env(
         tmp_path / "var",
         settings_module="dateline.settings.dev",
-        DATABASE_URL=f"sqlite:///{connection.settings_dict['NAME']}",
+        DATABASE_URL=database_url_for_subprocesses(),
         TASKS_BACKEND="database",
         # The worker gives up waiting for the lock after a second, so it meets the error soon.
         SQLITE_BUSY_TIMEOUT="1",
@@ -140,6 +140,30 @@ def test_worker_waits_out_a_locked_database_and_then_runs_the_task(
         worker.wait(timeout=30)
     assert WorkerHeartbeat.objects.get().state == "stopped"
     assert client.get("/healthz").json()["worker"]["state"] == "stopped"
+
+
+def test_a_task_that_met_a_locked_database_runs_again(
+    database_tasks: None,
+    transactional_db: None,
+    django_db_serialized_rollback: None,
+    tmp_path: Path,
+    worker_env: dict[str, str],
+) -> None:
+    mark = tmp_path / "mark"
+    result = locked_the_first_time.enqueue(str(mark))
+    log = tmp_path / "worker.log"
+    worker = manage(["run_worker", "--interval", "0.2", "--heartbeat", "1"], worker_env, log)
+    try:
+        wait_for(
+            lambda: DBTaskResult.objects.get(pk=result.id).status == "SUCCESSFUL",
+            "the task to succeed on its second run",
+            log=log,
+        )
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
+    assert mark.read_text() == "done"
+    assert len(DBTaskResult.objects.get(pk=result.id).worker_ids) == 2
 
 
 @pytest.fixture

@@ -4,10 +4,23 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from django.db import OperationalError
 from django_tasks import task
 
 
 @task()
 def leave_a_mark(path: str) -> str:
     Path(path).write_text("done", encoding="utf-8")
+    return "done"
+
+
+@task()
+def locked_the_first_time(path: str) -> str:
+    """Meets a locked database on its first run (as a task whose query waited past SQLite's
+    busy timeout), and works on the next."""
+    mark = Path(path)
+    if not mark.exists():
+        mark.write_text("tried", encoding="utf-8")
+        raise OperationalError("database is locked")
+    mark.write_text("done", encoding="utf-8")
     return "done"
