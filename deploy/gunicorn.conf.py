@@ -29,7 +29,8 @@ preload_app = True
 worker_class = "gthread"
 workers = int(os.environ.get("WEB_CONCURRENCY") or os.cpu_count() or 1)
 threads = int(os.environ.get("GUNICORN_THREADS", "8"))
-# A request that runs longer than this has its worker restarted (no page here takes a second).
+# A worker whose main loop has been silent this long is restarted. With threads this catches a
+# stuck process, not a slow request (that runs in a thread while the loop goes on).
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 30
 # Idle kept-alive connections are closed after this many seconds.
