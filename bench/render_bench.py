@@ -68,7 +68,7 @@ def internal(env: dict[str, str], *args: str, timeout: float = 1800) -> dict[str
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def internal_inspect(*, profile: bool) -> dict[str, Any]:
+def internal_inspect(*, profile: bool, sort: str = "tottime") -> dict[str, Any]:
     """Queries, sizes and in-process render times of A and the home page (warm and cold)."""
     import django
 
@@ -126,9 +126,7 @@ def internal_inspect(*, profile: bool) -> dict[str, Any]:
             client.get(url)
         profiler.disable()
         stream = io.StringIO()
-        pstats.Stats(profiler, stream=stream).sort_stats(
-            os.environ.get("H5_SORT", "tottime")
-        ).print_stats(45)
+        pstats.Stats(profiler, stream=stream).sort_stats(sort).print_stats(45)
         out["profile_article_a"] = stream.getvalue().splitlines()[:80]
     return out
 
@@ -273,6 +271,7 @@ def main() -> int:
     parser.add_argument("--max-wait", type=float, default=30)
     parser.add_argument("--nice", type=int, default=0)
     parser.add_argument("--profile", action="store_true", help="cProfile 50 renders of A")
+    parser.add_argument("--profile-sort", default="tottime", help="pstats order (cumulative, …)")
     parser.add_argument("--out", help="JSON results (default bench/out/render.json)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
     parser.add_argument("--internal", choices=["setup", "inspect"], help=argparse.SUPPRESS)
@@ -283,7 +282,7 @@ def main() -> int:
         print(json.dumps(internal_setup()))
         return 0
     if args.internal == "inspect":
-        print(json.dumps(internal_inspect(profile=args.profile)))
+        print(json.dumps(internal_inspect(profile=args.profile, sort=args.profile_sort)))
         return 0
     for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(sig, _terminate)
