@@ -23,6 +23,7 @@ Prints a table and writes JSON to --out. Needs `make bench-deps` (wrk, nginx) an
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
 import random
 import shutil
@@ -39,6 +40,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.lib import (
+    NGINX,
     REPO,
     Service,
     free_port,
@@ -46,6 +48,7 @@ from bench.lib import (
     loadavg,
     log,
     machine_info,
+    nginx_config,
     nginx_service,
     production_env,
     run,
@@ -154,6 +157,33 @@ def varnish_service(*, workdir: Path, app_port: int, port: int, env: dict[str, s
     return Service("varnish", argv, env, workdir / "varnish.log")
 
 
+def nginx_gzip_service(*, workdir: Path, page: bytes, env: dict[str, str]) -> tuple[Service, int]:
+    """nginx serving ``page`` and a gzipped copy beside it (gzip_static): the ceiling for
+    clients that accept gzip, as Varnish serves them its stored gzip."""
+    prefix = workdir / "nginx-gzip"
+    root = prefix / "www"
+    (prefix / "temp").mkdir(parents=True, exist_ok=True)
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "index.html").write_bytes(page)
+    (root / "index.html.gz").write_bytes(gzip.compress(page, 6))
+    port = free_port()
+    conf = nginx_config(prefix=prefix, root=root, port=port).replace(
+        'default_type "text/html; charset=utf-8";',
+        'default_type "text/html; charset=utf-8";\n            gzip_static on;',
+    )
+    (prefix / "nginx.conf").write_text(conf)
+    argv = [
+        NGINX,
+        "-p",
+        str(prefix),
+        "-c",
+        str(prefix / "nginx.conf"),
+        "-e",
+        str(prefix / "error.log"),
+    ]
+    return Service("nginx-gzip", argv, env, prefix / "nginx.log"), port
+
+
 def collect(process: subprocess.Popen[str], lines: list[str]) -> None:
     for line in process.stdout or []:
         lines.append(line)
@@ -224,13 +254,17 @@ def bench(args: argparse.Namespace) -> int:
         services.append(varnish.start())
         front = f"http://127.0.0.1:{varnish_port}{site['url']}"
         wait_http(front, service=varnish, timeout=60)
-        _status, _headers, page = http_get(f"http://127.0.0.1:{app_port}{site['url']}")
+        # The bytes readers get through Varnish (the page names its host in its links).
+        _status, _headers, page = http_get(front)
         nginx, nginx_port = nginx_service(workdir=workdir, page=page, env=env)
         services.append(nginx.start())
         static = f"http://127.0.0.1:{nginx_port}/"
         wait_http(static, service=nginx, timeout=30)
-        _s, _h, through = http_get(front)
-        assert through == page, "Varnish serves other bytes than the app"
+        nginx_gz, nginx_gz_port = nginx_gzip_service(workdir=workdir, page=page, env=env)
+        services.append(nginx_gz.start())
+        static_gz = f"http://127.0.0.1:{nginx_gz_port}/"
+        wait_http(static_gz, service=nginx_gz, timeout=30)
+        gzip_script = Path(__file__).resolve().parent / "frontcache_gzip.lua"
 
         common = {
             "duration": args.duration,
@@ -241,9 +275,16 @@ def bench(args: argparse.Namespace) -> int:
         remaining = list(site["held"])
         for n in range(args.rounds):
             log(f"round {n + 1}/{args.rounds}")
+            # The page as it is now (the last round's approvals changed it) for both nginx.
+            _status, _headers, page = http_get(front)
+            for root in (workdir / "nginx" / "www", workdir / "nginx-gzip" / "www"):
+                (root / "index.html").write_bytes(page)
+            (workdir / "nginx-gzip" / "www" / "index.html.gz").write_bytes(gzip.compress(page, 6))
             result: dict[str, Any] = {}
             result["nginx"] = run_wrk(static, **common)
             result["varnish"] = run_wrk(front, **common)
+            result["nginx_gzip"] = run_wrk(static_gz, script=gzip_script, **common)
+            result["varnish_gzip"] = run_wrk(front, script=gzip_script, **common)
             # With purges: a moderator approves a comment every second meanwhile.
             per_round = int(args.duration) + 2
             churn = subprocess.Popen(
@@ -306,6 +347,7 @@ def summarise(rounds: list[dict[str, Any]], *, args: argparse.Namespace, site: d
         return [float(r[key]["rps"]) for r in rounds]
 
     nginx, varnish, purged = rate("nginx"), rate("varnish"), rate("varnish_purged")
+    nginx_gz, varnish_gz = rate("nginx_gzip"), rate("varnish_gzip")
     visible = sorted(v for r in rounds for v in r["visible_s"])
     shares = [p / n for p, n in zip(purged, nginx, strict=True)]
     worst_visible = max(visible) if visible else float("inf")
@@ -324,6 +366,9 @@ def summarise(rounds: list[dict[str, Any]], *, args: argparse.Namespace, site: d
         "varnish_with_purges_rps": purged,
         "share_of_nginx": [v / n for v, n in zip(varnish, nginx, strict=True)],
         "share_of_nginx_with_purges": shares,
+        "nginx_gzip_rps": nginx_gz,
+        "varnish_gzip_rps": varnish_gz,
+        "share_of_nginx_gzip": [v / n for v, n in zip(varnish_gz, nginx_gz, strict=True)],
         "approvals": sum(r["approvals"] for r in rounds),
         "visible_s": {
             "n": len(visible),
@@ -343,6 +388,12 @@ def print_table(report: dict[str, Any]) -> None:
             "through Varnish, a comment approved every second",
             report["varnish_with_purges_rps"],
             report["share_of_nginx_with_purges"],
+        ),
+        ("nginx static copy, gzip_static (clients accepting gzip)", report["nginx_gzip_rps"], None),
+        (
+            "through Varnish, clients accepting gzip",
+            report["varnish_gzip_rps"],
+            report["share_of_nginx_gzip"],
         ),
     ]
     print("| workload | req/s per round | share of nginx |")

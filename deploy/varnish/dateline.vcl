@@ -5,8 +5,8 @@
 #   stale-while-revalidate=M) for N seconds, serving it up to M seconds longer while it fetches a
 #   fresh copy; never keeps anything private, no-store, or with a Set-Cookie;
 # - indexes every object under the keys of its xkey header (the page cache's dependency names:
-#   content, listings, article:<id>) and drops them on "PURGE" with an xkey header, which the site
-#   sends after every change (dateline.core.frontcache), only from the purgers ACL below;
+#   content, listings, article:<id>) and expires them on "PURGE" with an xkey header, which the
+#   site sends after every change (dateline.core.frontcache), only from the purgers ACL below;
 # - passes every request carrying one of the site's cookies (a session, a reader's pending
 #   comment, a message) and every POST; strips every other cookie from the GETs it may cache;
 # - reads a whole POST body before it calls the application, and fetches a whole answer at the
@@ -46,7 +46,11 @@ sub vcl_recv {
             return (synth(403, "Forbidden"));
         }
         if (req.http.xkey) {
-            set req.http.X-Purged = xkey.purge(req.http.xkey);
+            # Soft: the objects expire now but stay in grace, so the next request fetches the
+            # new page in the background while the readers of a hot page keep being answered
+            # (a hard purge would make all of them wait for one render). The change shows as
+            # soon as that fetch is done.
+            set req.http.X-Purged = xkey.softpurge(req.http.xkey);
         } else {
             set req.http.X-Purged = "0";
         }
@@ -79,6 +83,13 @@ sub vcl_recv {
         set req.url = regsub(req.url, "[?&]+$", "");
     }
 
+    # Varnish keeps pages gzipped for clients that take gzip (it has rewritten Accept-Encoding
+    # to "gzip" or removed it), and a plain copy for the others (crawlers, health checks,
+    # benchmarks): gunzipping a 200 KB page for each of them would cost more than storing it.
+    if (!req.http.Accept-Encoding) {
+        set req.http.X-Dateline-Plain = "1";
+    }
+
     if (req.http.Cookie) {
         call dateline_personal;
         # Anything else (analytics, the comment form's remembered name) is read by scripts in
@@ -90,12 +101,22 @@ sub vcl_recv {
 
 sub vcl_hash {
     hash_data(req.url);
+    if (req.http.X-Dateline-Plain) {
+        hash_data("plain");
+    }
     if (req.http.host) {
         hash_data(req.http.host);
     } else {
         hash_data(server.ip);
     }
     return (lookup);
+}
+
+sub vcl_backend_fetch {
+    if (bereq.http.X-Dateline-Plain) {
+        unset bereq.http.Accept-Encoding;
+    }
+    unset bereq.http.X-Dateline-Plain;
 }
 
 sub vcl_backend_response {

@@ -181,6 +181,7 @@ def _server_env(*, db_name: str, pages_dir: Path, varnish_url: str) -> dict[str,
             "DJANGO_SETTINGS_MODULE": "tests.frontcache.server_settings",
             "DATELINE_TEST_DB_NAME": db_name,
             "DATELINE_TEST_PAGES_DIR": str(pages_dir),
+            "DATELINE_TEST_MODEL_DIR": str(pages_dir.parent / "models"),
             "TASKS_BACKEND": "database",
             "DATELINE_VARNISH_URLS": varnish_url,
             # Varnish appends the reader's address; the rate limits must count the reader.

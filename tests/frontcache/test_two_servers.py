@@ -161,7 +161,7 @@ def test_a_ban_made_anywhere_holds_on_every_server(two, article, staff_user):
 
 def test_a_new_model_file_reaches_every_server(two, article, abuse_model_dir: Path):
     app1, app2 = two.app_ports
-    live = Path(settings.DATELINE_MODEL_DIR) / "abuse.joblib"
+    live = two.workdir / "models" / "abuse.joblib"  # the servers' DATELINE_MODEL_DIR
     assert not live.exists()
 
     def nudged(port: int) -> bool:
