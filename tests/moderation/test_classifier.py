@@ -16,6 +16,7 @@ from dateline.moderation.classifier import (
     get_scorer,
     read_labelled_csv,
 )
+from dateline.moderation.classifier.features import link_shape_tokens
 
 from .conftest import ABUSE_CSV, SPAM_CSV, read_fixture
 
@@ -209,9 +210,57 @@ def test_a_link_to_a_reputable_site_adds_little_to_a_civil_comment(shared_data: 
     scorer = TextScorer.train(examples.texts, examples.labels, kind="spam", groups=examples.groups)
     civil = "The inflation figures for October are worse than the minister suggested."
     cited = f"{civil} See https://www.ons.gov.uk/economy/inflationandpriceindices"
-    (plain, linked) = scorer.score([civil, cited])
+    # A host on no list, but an article's address: the host says nothing by itself.
+    local = (
+        "Our local paper covered the council vote in more detail: "
+        "https://www.yorkshireeveningpost.co.uk/news/politics/council-budget-vote-2026"
+    )
+    # A link whose shape gives it away (a referral path and an identifier), on a new host.
+    referral = "https://payday-winners.net/ref/Xq7Tz91k"
+    (plain, linked, local_score, referral_score) = scorer.score([civil, cited, local, referral])
     assert linked < scorer.thresholds.low
     assert plain < scorer.thresholds.low
+    assert local_score < scorer.thresholds.low
+    assert referral_score >= scorer.thresholds.low
+
+
+@pytest.mark.parametrize(
+    ("url", "tokens"),
+    [
+        ("https://www.gov.uk/guidance/visas", ["dom_gov_uk", "urlcited"]),
+        ("https://www.abs.gov.au/statistics", ["dom_abs_gov_au", "urlcited"]),
+        ("https://en.wikipedia.org/wiki/Treaty", ["dom_en_wikipedia_org", "urlcited"]),
+        (
+            "https://www.yorkshireeveningpost.co.uk/news/politics/council-budget-vote-2026",
+            ["dom_yorkshireeveningpost_co_uk"],
+        ),
+        ("https://www.reddit.com/r/ukpolitics/", ["dom_reddit_com"]),
+        ("https://www.youtube.com/watch?v=dQw4w9WgXcQ", ["dom_youtube_com", "urlvideo"]),
+        ("https://www.youtube.com/channel/UC12", ["dom_youtube_com", "urlvideo", "urlpromo"]),
+        (
+            "http://www.ermail.pl/dolacz/V3VeYGIN",
+            ["dom_ermail_pl", "urlother", "urlcode", "urlref"],
+        ),
+        ("https://bit.ly/3xYz12", ["dom_bit_ly", "urlother", "urlshort", "urlone", "urlcode"]),
+        ("http://10.0.0.1/", ["dom_10_0_0_1", "urlother", "urlip", "urlbare"]),
+        ("murdev.com", ["dom_murdev_com", "urlother", "urlbare"]),
+        (
+            "http://hackfb.com/?ref=4436607",
+            ["dom_hackfb_com", "urlother", "urlcode", "urlref", "urlquery"],
+        ),
+    ],
+)
+def test_a_link_reads_as_its_host_and_its_shape(url: str, tokens: list[str]) -> None:
+    """A reputable host is a citation and nothing more; any other link says what its shape
+    gives away (a shortener, a referral code, a profile), never "there is a link"."""
+    assert link_shape_tokens(url) == tokens
+
+
+def test_the_spam_model_reads_link_shapes_not_a_link_token(spam_scorer: TextScorer) -> None:
+    words = spam_scorer.pipeline.named_steps["features"].transformer_list[0][1]
+    (text,) = [words.build_preprocessor()("Source: https://www.gov.uk/x and bit.ly/3xYz12")]
+    assert "urltoken" not in text
+    assert "urlcited" in text and "urlshort" in text
 
 
 def test_scores_move_to_the_sites_base_rate() -> None:

@@ -90,6 +90,249 @@ def normalize_link_hosts(text: str) -> str:
     return _SPACE.sub(" ", text).strip().lower()
 
 
+# --- Links by their shape and their host's standing -------------------------------------------
+
+# Hosts a reader cites when they point to a source: public bodies, universities, international
+# organisations, reference works and established news organisations. Ours, written for this
+# filter (docs/decisions/0070); a host matches itself and its subdomains. A link to one of these
+# is read as a citation (``urlcited``); any other link as ``urlother`` plus what its shape says.
+REPUTABLE_SUFFIXES = (
+    # public bodies: gov, gov.<country>, gouv.fr, gc.ca, govt.nz, gob.es, the EU, the UN family
+    "gov",
+    "mil",
+    "gouv.fr",
+    "gc.ca",
+    "govt.nz",
+    "gob.es",
+    "gob.mx",
+    "admin.ch",
+    "bund.de",
+    "europa.eu",
+    "nhs.uk",
+    "nhs.scot",
+    "police.uk",
+    "parliament.uk",
+    "parliament.scot",
+    "senedd.wales",
+    "oireachtas.ie",
+    "int",
+    "un.org",
+    "worldbank.org",
+    "imf.org",
+    "oecd.org",
+    # universities and research
+    "edu",
+    "ac.uk",
+    "ac.jp",
+    "ac.nz",
+    "ac.za",
+    "edu.au",
+    "nature.com",
+    "science.org",
+    "thelancet.com",
+    "bmj.com",
+    "nejm.org",
+    "sciencedirect.com",
+    "springer.com",
+    "wiley.com",
+    "plos.org",
+    "arxiv.org",
+    "doi.org",
+    "jstor.org",
+    "ourworldindata.org",
+    "theconversation.com",
+    # reference and fact-checking
+    "wikipedia.org",
+    "wikimedia.org",
+    "britannica.com",
+    "archive.org",
+    "fullfact.org",
+    "snopes.com",
+    "politifact.com",
+    "factcheck.org",
+    # news organisations
+    "bbc.co.uk",
+    "bbc.com",
+    "reuters.com",
+    "apnews.com",
+    "afp.com",
+    "theguardian.com",
+    "guardian.co.uk",
+    "nytimes.com",
+    "washingtonpost.com",
+    "wsj.com",
+    "ft.com",
+    "economist.com",
+    "bloomberg.com",
+    "npr.org",
+    "pbs.org",
+    "cnn.com",
+    "nbcnews.com",
+    "cbsnews.com",
+    "abcnews.go.com",
+    "foxnews.com",
+    "usatoday.com",
+    "latimes.com",
+    "politico.com",
+    "politico.eu",
+    "axios.com",
+    "theatlantic.com",
+    "newyorker.com",
+    "time.com",
+    "newsweek.com",
+    "huffpost.com",
+    "huffingtonpost.com",
+    "huffingtonpost.co.uk",
+    "independent.co.uk",
+    "telegraph.co.uk",
+    "thetimes.co.uk",
+    "news.sky.com",
+    "channel4.com",
+    "itv.com",
+    "standard.co.uk",
+    "irishtimes.com",
+    "rte.ie",
+    "aljazeera.com",
+    "dw.com",
+    "france24.com",
+    "lemonde.fr",
+    "spiegel.de",
+    "elpais.com",
+    "abc.net.au",
+    "cbc.ca",
+    "theglobeandmail.com",
+    "scmp.com",
+)
+# Public link shorteners: the address hides where the link goes.
+SHORTENERS = (
+    "bit.ly",
+    "goo.gl",
+    "tinyurl.com",
+    "t.co",
+    "ow.ly",
+    "is.gd",
+    "buff.ly",
+    "adf.ly",
+    "shorte.st",
+    "linkbucks.com",
+    "cutt.ly",
+    "rebrand.ly",
+    "tiny.cc",
+    "shhort.com",
+    "bitly.com",
+    "j.mp",
+    "lnkd.in",
+    "rb.gy",
+)
+# Video hosts: a link to a video is read as such, not by the shape of its identifier.
+VIDEO_HOSTS = ("youtube.com", "youtu.be", "vimeo.com")
+_VIDEO_PROMO = re.compile(r"(?:^|/)(?:user|channel|c|@[^/]+)(?:$|/)", re.IGNORECASE)
+_GOV_LIKE = re.compile(r"(?:^|\.)(?:gov|gob|go|govt|gouv|ac|edu|nhs|mil)\.[a-z]{2}$")
+_IP_HOST = re.compile(r"^\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?$")
+# A path segment that is an identifier rather than words: letters and digits mixed, no
+# separators (``V3VeYGIN``, ``40beUutVu2ZKxK4uTgPZ8K``), or a long number.
+_CODE = re.compile(r"^(?=[A-Za-z]*\d)(?=\d*[A-Za-z])[A-Za-z0-9_]{5,}$|^\d{6,}$")
+_REFERRAL = re.compile(
+    r"(?:^|[/?&#=_.-])(?:ref|referral|refer|aff|affiliate|affiliateid|partner|partners|invite|"
+    r"friend|promo|coupon|dolacz|join|register|signup)(?:$|[/?&#=_.-])|[?&](?:r|rb)=",
+    re.IGNORECASE,
+)
+_TRACKING = re.compile(r"[?&](?:utm_[a-z]+|fbclid|gclid|trk\w*|ssPageName)=", re.IGNORECASE)
+# Path words that say "come to my page": profiles, channels, shops, fund-raisers, downloads.
+_PROMO_PATH = re.compile(
+    r"(?:^|/)(?:user|users|u|channel|c|profile|people|account|pages|store|shop|itm|item|offer-"
+    r"listing|dp|gp|projects|project|campaign|petitions?|p|apps|app|details|download|downloads|"
+    r"register|join|portfolio|music|video\.php|watch|playlist)(?:$|[/?#.])",
+    re.IGNORECASE,
+)
+
+
+# A path that reads like a document: a slug of three or more words, a date, a page file.
+_ARTICLE = re.compile(
+    r"[A-Za-z]{2,}-[A-Za-z0-9]{2,}-[A-Za-z0-9]{2,}|/(?:19|20)\d\d/|\.(?:s?html?|pdf|aspx?|php)\b",
+    re.IGNORECASE,
+)
+
+
+def host_reputable(host: str) -> bool:
+    """Whether ``host`` (lower case, without ``www.``) is on the built-in list of hosts readers
+    cite (public bodies, universities, reference works, news organisations), or a subdomain of
+    one, or under a country's government or academic domain (``gov.uk``, ``ac.jp``)."""
+    host = host.split(":", 1)[0].rstrip(".")
+    if _GOV_LIKE.search(host):
+        return True
+    return any(host == s or host.endswith(f".{s}") for s in REPUTABLE_SUFFIXES)
+
+
+def _on(host: str, suffixes: Sequence[str]) -> bool:
+    return any(host == s or host.endswith(f".{s}") for s in suffixes)
+
+
+def link_shape_tokens(url: str) -> list[str]:
+    """What a link looks like, as tokens: ``dom_<host>``, then
+
+    - ``urlcited`` for a host on the built-in list (:func:`host_reputable`), nothing more;
+    - ``urlvideo`` for a video host (``urlpromo`` too for a channel or user page);
+    - otherwise what its shape gives away: ``urlother`` unless the path reads like a document
+      (two or more segments, or a slug of three words, a date, a page file, and no
+      identifier), ``urlshort`` (a shortener), ``urlip``, ``urlbare`` (no path), ``urlone``
+      (one segment: a profile), ``urlcode`` (an identifier in the path or the query),
+      ``urlref`` (a referral or sign-up word), ``urltrack``, ``urlquery``, ``urlpromo`` (a
+      profile, channel, shop, fund-raiser or download path).
+
+    A civil reader's link to an article of a site not on the list says ``dom_<host>`` only."""
+    host = _host(url)
+    tokens = [f"dom_{re.sub(r'[^a-z0-9]', '_', host)}"]
+    if host_reputable(host):
+        return [*tokens, "urlcited"]
+    rest = re.sub(r"^(?:https?://)?[^/?#]*", "", url, flags=re.IGNORECASE)
+    path, _, query = rest.partition("?")
+    if _on(host, VIDEO_HOSTS):
+        # A video's address is an identifier by design; only a channel or user page says
+        # "come to mine".
+        return [*tokens, "urlvideo", *(["urlpromo"] if _VIDEO_PROMO.search(path) else [])]
+    segments = [s for s in re.split(r"[/#]", path) if s]
+    coded = any(_CODE.match(s) for s in segments) or bool(
+        re.search(r"=[A-Za-z0-9]{6,}(?:&|$)", query)
+    )
+    document = not coded and (len(segments) >= 2 or bool(_ARTICLE.search(path)))
+    if not document:
+        tokens.append("urlother")
+    if _on(host, SHORTENERS):
+        tokens.append("urlshort")
+    if _IP_HOST.match(host):
+        tokens.append("urlip")
+    if not segments and not query:
+        tokens.append("urlbare")
+    if len(segments) == 1 and not query:
+        tokens.append("urlone")
+    if coded:
+        tokens.append("urlcode")
+    if _REFERRAL.search(rest):
+        tokens.append("urlref")
+    if _TRACKING.search(rest):
+        tokens.append("urltrack")
+    if query:
+        tokens.append("urlquery")
+    if _PROMO_PATH.search(path):
+        tokens.append("urlpromo")
+    return tokens
+
+
+def _shape_token(match: re.Match[str]) -> str:
+    return f" {' '.join(link_shape_tokens(match.group(0)))} "
+
+
+def normalize_link_shapes(text: str) -> str:
+    """As :func:`normalize_link_hosts`, with each link as its host and its shape
+    (:func:`link_shape_tokens`): a citation of a reputable host reads as ``urlcited``, other
+    links as ``urlother`` plus what gives promotion away (a shortener, a referral code, a
+    profile page), never as a generic "there is a link"."""
+    text = _URL.sub(_shape_token, plain_text(text))
+    text = _RUN.sub(r"\1\1\1", text)
+    return _SPACE.sub(" ", text).strip().lower()
+
+
 def normalize_without_links(text: str) -> str:
     """As :func:`normalize_text`, with every link left out: the model judges the words, and
     links are the link rules' business (limit, blocked domains). A model that reads links

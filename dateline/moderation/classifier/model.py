@@ -31,6 +31,7 @@ from .features import (
     SIGNAL_NAMES,
     RuleSignals,
     normalize_link_hosts,
+    normalize_link_shapes,
     normalize_text,
     normalize_without_links,
 )
@@ -147,8 +148,10 @@ class ScorerConfig:
     validation_folds: int = 5
     # Which rule signals the model reads (None: all of SIGNAL_NAMES).
     signals: tuple[str, ...] | None = None
-    # "token": links become ``urltoken dom_<host>`` in the n-grams; "drop": the n-grams never
-    # see links (the link rules judge them).
+    # "token": links become ``urltoken dom_<host>`` in the n-grams; "hosts": ``dom_<host>``
+    # only; "shape": the host and what the link's shape gives away (a reputable host reads as
+    # a citation, a referral code or a shortener as promotion; features.link_shape_tokens);
+    # "drop": the n-grams never see links (the link rules judge them).
     links: str = "token"
     # alt-profanity-check's pretrained decision as one more feature (classifier.pretrained).
     pretrained: bool = False
@@ -160,6 +163,10 @@ class ScorerConfig:
     threshold_groups: tuple[str, ...] = ()
     # Weight of each example by its source (first matching group-name prefix; others 1.0).
     group_weights: tuple[tuple[str, float], ...] = ()
+    # What the feature code reads, beyond these settings (the link shapes, the list of
+    # reputable hosts, the phrase lists). Bump it when that code changes what a model learns:
+    # ``train_filters --if-needed`` retrains a model whose configuration differs.
+    revision: int = 2
 
     def example_weights(self, groups: Sequence[str]) -> list[float]:
         """Each example's weight by its source: the first matching ``group_weights`` prefix,
@@ -180,8 +187,9 @@ SPAM_SIGNALS = tuple(
 )
 CONFIGS: dict[str, ScorerConfig] = {
     "spam": ScorerConfig(
+        min_df=2,
         signals=SPAM_SIGNALS,
-        links="hosts",
+        links="shape",
         signals_weight=4.0,
         C=30.0,
         nb_weight=0.0,
@@ -212,6 +220,7 @@ def build_pipeline(config: ScorerConfig) -> Pipeline:
     normalize = {
         "token": normalize_text,
         "hosts": normalize_link_hosts,
+        "shape": normalize_link_shapes,
         "drop": normalize_without_links,
     }[config.links]
     parts: list[tuple[str, Any]] = [
