@@ -7,8 +7,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
-# One sync worker per core: the work is CPU (templates, SQLite in-process), and more workers
-# than cores cost more CPU per request (docs/performance.md, "Workers").
+# One worker process per core: the work is CPU (templates, SQLite in-process), and more workers
+# than cores cost more CPU per request (docs/performance.md, "Workers"). Each has threads, so
+# slow clients cannot hold it (deploy/gunicorn.conf.py).
 WORKERS ?= $(shell nproc)
 PG_URL ?= postgres://postgres@127.0.0.1:5432/dateline
 # The server, asked through its maintenance database (the test run creates test_dateline).
@@ -16,11 +17,12 @@ PG_PROBE ?= postgres://postgres@127.0.0.1:5432/postgres
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/15  # the test settings use 15, 14, … per xdist worker
 PYTEST_WORKERS ?= 2
 
-.PHONY: help install demo serve worker migrate test lint types unit unit-postgres browser-deps bench-deps node-deps lock clean
+.PHONY: help install demo serve worker migrate test lint types unit unit-postgres browser-deps bench-deps node-deps lock clean stack stack-deps
 
 help:
 	@echo "make demo    - install, migrate, load demo content and serve on http://$(HOST):$(PORT)"
 	@echo "make serve   - the production server (gunicorn + whitenoise, $(WORKERS) workers)"
+	@echo "make stack   - Varnish on :$(STACK_PORT) in front of two app servers, worker, scheduler"
 	@echo "make test    - ruff, mypy, pytest on SQLite and on PostgreSQL + Redis, browser tests"
 	@echo "make lock    - re-resolve requirements.lock from pyproject.toml"
 
@@ -41,6 +43,8 @@ var:
 migrate: install var
 	$(BIN)/python manage.py migrate --noinput -v0
 
+# Links in mail (the task worker sends it) point at the address the demo serves on.
+demo: export DATELINE_BASE_URL ?= http://$(HOST):$(PORT)
 demo: migrate
 	@# The learned spam and abuse filters from the shared datasets when they are there, once
 	@# (again only when the code trains them differently; about three minutes on 2 cores),
@@ -51,7 +55,7 @@ demo: migrate
 	$(BIN)/python manage.py load_demo
 	@echo "Serving Dateline on http://$(HOST):$(PORT)/ (newsroom: http://$(HOST):$(PORT)/admin/) - Ctrl+C stops"
 	@trap 'kill 0' EXIT INT TERM; \
-	  DEBUG=$${DEBUG:-0} $(BIN)/python manage.py db_worker --interval 2 >var/worker.log 2>&1 & \
+	  while :; do DEBUG=$${DEBUG:-0} $(BIN)/python manage.py run_worker --interval 2; sleep 5; done >>var/worker.log 2>&1 & \
 	  DEBUG=$${DEBUG:-0} $(BIN)/python manage.py run_scheduler >var/scheduler.log 2>&1 & \
 	  DEBUG=$${DEBUG:-0} $(BIN)/python manage.py runserver --insecure $(HOST):$(PORT)
 
@@ -62,6 +66,7 @@ demo: migrate
 	  echo "# Written by 'make serve' on first run; see .env.example for every variable."; \
 	  echo "SECRET_KEY=$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(60))')"; \
 	  echo "ALLOWED_HOSTS=127.0.0.1,localhost"; \
+	  echo "DATELINE_BASE_URL=http://$(HOST):$(PORT)"; \
 	  echo "# Plain HTTP on this machine; set both to 1 behind TLS."; \
 	  echo "SECURE_SSL_REDIRECT=0"; \
 	  echo "SECURE_COOKIES=0"; \
@@ -72,13 +77,13 @@ serve: install var .env
 	DJANGO_SETTINGS_MODULE=dateline.settings.production $(BIN)/python manage.py migrate --noinput -v0
 	DJANGO_SETTINGS_MODULE=dateline.settings.production $(BIN)/python manage.py collectstatic --noinput -v0
 	@trap 'kill 0' EXIT INT TERM; \
-	  DJANGO_SETTINGS_MODULE=dateline.settings.production $(BIN)/python manage.py db_worker --interval 2 >var/worker.log 2>&1 & \
+	  while :; do DJANGO_SETTINGS_MODULE=dateline.settings.production $(BIN)/python manage.py run_worker --interval 2; sleep 5; done >>var/worker.log 2>&1 & \
 	  DJANGO_SETTINGS_MODULE=dateline.settings.production $(BIN)/python manage.py run_scheduler >var/scheduler.log 2>&1 & \
-	  DJANGO_SETTINGS_MODULE=dateline.settings.production $(BIN)/gunicorn dateline.wsgi:application \
-	    --bind $(HOST):$(PORT) --workers $(WORKERS) --worker-tmp-dir /dev/shm --access-logfile - --log-level warning
+	  DJANGO_SETTINGS_MODULE=dateline.settings.production $(BIN)/gunicorn -c deploy/gunicorn.conf.py \
+	    --bind $(HOST):$(PORT) --workers $(WORKERS) --worker-tmp-dir /dev/shm
 
 worker: install
-	$(BIN)/python manage.py db_worker
+	$(BIN)/python manage.py run_worker
 
 # --- Checks -------------------------------------------------------------------------------------
 test: lint types unit unit-postgres
@@ -109,6 +114,44 @@ bench-deps:
 	  else echo "wrk or nginx is missing and we are not root: apt-get install wrk nginx-light"; fi; \
 	fi
 
+# Varnish 7.1 and its xkey module (Debian's varnish, varnish-modules): `make stack` and the
+# front-cache tests (tests/frontcache/). Debian starts a varnish service on install: stopped.
+stack-deps:
+	@if [ ! -x /usr/sbin/varnishd ] || ! ls /usr/lib/*/varnish/vmods/libvmod_xkey.so >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing Debian's varnish and varnish-modules (front cache)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq varnish varnish-modules >/dev/null; \
+	    service varnish stop >/dev/null 2>&1 || true; \
+	  else echo "varnish or varnish-modules is missing and we are not root: the front-cache tests will be skipped"; fi; \
+	fi
+
+# The whole stack on one machine (docs/operations.md): Varnish on STACK_PORT with
+# deploy/varnish/dateline.vcl, in front of two gunicorn servers (127.0.0.1:8001 and :8002, named
+# in deploy/varnish/dateline-backends.vcl), the task worker (it sends the purges; polled every
+# 0.25 s so a change shows within a second) and the scheduler. SQLite by default; PostgreSQL
+# and Redis when DATABASE_URL and REDIS_URL are set.
+STACK_PORT ?= 8080
+STACK_WORKERS ?= 1
+stack: export DJANGO_SETTINGS_MODULE = dateline.settings.production
+stack: export DATELINE_VARNISH_URLS ?= http://127.0.0.1:$(STACK_PORT)
+stack: export DATELINE_TRUSTED_PROXY_COUNT ?= 1
+stack: export DATELINE_BASE_URL ?= http://$(HOST):$(STACK_PORT)
+stack: install var .env stack-deps
+	$(BIN)/python manage.py migrate --noinput -v0
+	$(BIN)/python manage.py collectstatic --noinput -v0
+	@mkdir -p var/varnish
+	@echo "Dateline through Varnish on http://$(HOST):$(STACK_PORT)/ (app servers 127.0.0.1:8001, :8002; logs in var/) - Ctrl+C stops"
+	@trap 'kill 0' EXIT INT TERM; \
+	  while :; do $(BIN)/python manage.py run_worker --interval 0.25; sleep 5; done >>var/worker.log 2>&1 & \
+	  $(BIN)/python manage.py run_scheduler >var/scheduler.log 2>&1 & \
+	  for port in 8001 8002; do \
+	    $(BIN)/gunicorn -c deploy/gunicorn.conf.py --bind 127.0.0.1:$$port --workers $(STACK_WORKERS) \
+	      --worker-tmp-dir /dev/shm --access-logfile /dev/null >>var/app-$$port.log 2>&1 & \
+	  done; \
+	  /usr/sbin/varnishd -F -j none -n $(CURDIR)/var/varnish -a $(HOST):$(STACK_PORT) -T 127.0.0.1:0 \
+	    -s malloc,256m -p vcl_path=$(CURDIR)/deploy/varnish:/usr/share/varnish/vcl \
+	    -f $(CURDIR)/deploy/varnish/dateline.vcl
+
 # The Nu HTML Checker (vnu.jar) for the HTML validity test; its install script, which would
 # download a Java runtime, is not run: the machine's Java runs it.
 node_modules/.installed: package-lock.json
@@ -118,12 +161,12 @@ node_modules/.installed: package-lock.json
 node-deps: node_modules/.installed
 
 # Everything on the embedded setup: SQLite, local-memory cache, browser tests.
-unit: install browser-deps node-deps
+unit: install browser-deps node-deps stack-deps
 	env -u DATABASE_URL -u REDIS_URL $(BIN)/pytest -n $(PYTEST_WORKERS) -p no:cacheprovider
 
 # The suite again on PostgreSQL + Redis when they answer (CI and the development machines);
 # skipped with the reason when they don't.
-unit-postgres: install
+unit-postgres: install stack-deps
 	@if $(BIN)/python -c "import psycopg; psycopg.connect('$(PG_PROBE)', connect_timeout=3).close()" 2>/dev/null; then \
 	  DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_TEST_URL) $(BIN)/pytest -n $(PYTEST_WORKERS) -p no:cacheprovider -m "not browser"; \
 	else echo "SKIPPED: no PostgreSQL server answers at $(PG_PROBE); the suite ran on SQLite only."; fi

@@ -44,6 +44,9 @@ def warm_site() -> dict[str, object]:
     the main templates. Opens no database connection (a forked worker must not share one).
     Never raises: what fails to load is logged and loaded by the request that needs it."""
     readiness_warming()
+    # Only connections this warm-up opened are closed: a process that had one before (a test
+    # importing this module inside its transaction) keeps it.
+    closed_before = [alias for alias in connections if connections[alias].connection is None]
     loaded: dict[str, object] = {"filters": warm_up()}
     try:
         resolver = get_resolver()
@@ -62,7 +65,8 @@ def warm_site() -> dict[str, object]:
             except Exception:
                 log.exception("could not load template %s ahead of the first request", name)
     loaded["templates"] = templates
-    connections.close_all()
+    for alias in closed_before:
+        connections[alias].close()
     readiness_ready(loaded=loaded)
     return loaded
 

@@ -26,6 +26,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dateline.core.converters import parse_id
+from dateline.core.middleware import answers_database_unavailable
 from dateline.core.net import client_ip, ip_prefix, same_origin
 from dateline.news.models import ArticlePage
 from dateline.news.selectors import live_article
@@ -67,6 +68,7 @@ from .services import (
 )
 from .submissions import submission_from_request, submission_nudged
 from .text import reader_key
+from .unavailable import comment_post_unavailable
 
 AUTHOR_COOKIES = ("comment_author", "comment_author_email", "comment_author_url")
 COOKIE_AGE = 365 * 24 * 3600
@@ -167,6 +169,8 @@ def one_comment_html(comment: Comment, *, own_tokens: dict[int, str]) -> str:
     return render_comment_nodes([CommentNode(comment, own=True)], own_tokens=own_tokens)
 
 
+# The database not answering: the form comes back filled in, with a 503 (core.middleware).
+@answers_database_unavailable(comment_post_unavailable)
 @csrf_exempt  # checked in _forgery_check, for signed-in readers with Django's CSRF token
 @require_POST
 def comment_post_view(request: HttpRequest) -> HttpResponse:

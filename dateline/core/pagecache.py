@@ -40,7 +40,7 @@ CACHE_ALIAS = "pages"
 # Cookies that make a response personal.
 PERSONAL_COOKIES = ("dl_own", "messages")
 # Query parameters that select a cacheable variant; any other makes the request uncacheable.
-VARIANT_PARAMS = {"cpage", "corder", "replytocom", "page"}
+VARIANT_PARAMS = {"cpage", "corder", "replytocom", "page", "cfull"}
 TTL = 24 * 3600
 
 

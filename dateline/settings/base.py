@@ -7,6 +7,7 @@ PostgreSQL and Redis; ``.env.example`` lists every variable.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +32,12 @@ ALLOWED_HOSTS: list[str] = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "loca
 CSRF_TRUSTED_ORIGINS: list[str] = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 SITE_NAME = env.str("SITE_NAME", default="Dateline")
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# The site's public address, the one base of every link in mail and exports (dateline.core.links)
+# and of Wagtail's admin mail; `make demo` sets it from HOST and PORT. SITE_URL: its older name.
+DATELINE_BASE_URL: str = env.str(
+    "DATELINE_BASE_URL", default=env.str("SITE_URL", default="http://127.0.0.1:8000")
+).rstrip("/")
+SITE_URL = DATELINE_BASE_URL
 
 INSTALLED_APPS = [
     "dateline.core",
@@ -65,6 +71,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_tasks",
     "django_tasks_db",
+    "axes",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -75,18 +82,28 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outside everything, the page cache included, so that every response carries them, a
+    # cache hit too: CSP and Permissions-Policy (dateline.core.headers), X-Frame-Options.
+    "dateline.core.headers.SecurityHeadersMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "dateline.core.middleware.RejectNulBytesMiddleware",
+    # Database down, unreachable or locked: 503 + Retry-After, the comment form kept.
+    "dateline.core.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # zstd, Brotli or gzip, as the client accepts (Vary: Accept-Encoding); outside the page
+    # cache, so its hits are compressed too. WhiteNoise serves its own precompressed files.
+    "compression_middleware.middleware.CompressionMiddleware",
     "dateline.core.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last: turns a throttled sign-in into the sign-in page with the reason (dateline.core.signin).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "dateline.urls"
@@ -206,6 +223,29 @@ else:
 
 # Serve anonymous readers from the full-page cache (dateline.core.pagecache).
 DATELINE_PAGE_CACHE = env.bool("DATELINE_PAGE_CACHE", default=True)
+# A front cache (Varnish, a CDN) keeps anonymous pages this many seconds (s-maxage), and may serve
+# one this many seconds past that while it fetches a fresh copy (stale-while-revalidate). Every
+# change purges what it touches (dateline.core.frontcache), so the TTL only bounds a lost purge.
+DATELINE_FRONT_CACHE_TTL = env.int("DATELINE_FRONT_CACHE_TTL", default=3600)
+DATELINE_FRONT_CACHE_STALE = env.int("DATELINE_FRONT_CACHE_STALE", default=30)
+# Varnish servers to purge by surrogate key (xkey), e.g. http://127.0.0.1:8080; none: no purge.
+DATELINE_VARNISH_URLS: list[str] = env.list("DATELINE_VARNISH_URLS", default=[])
+# CDNs purged by URL through wagtail.contrib.frontend_cache (docs/operations.md), when set.
+WAGTAILFRONTENDCACHE: dict[str, dict[str, Any]] = {}
+if env.str("CLOUDFLARE_ZONE_ID", default=""):
+    WAGTAILFRONTENDCACHE["cloudflare"] = {
+        "BACKEND": "wagtail.contrib.frontend_cache.backends.CloudflareBackend",
+        "ZONEID": env.str("CLOUDFLARE_ZONE_ID"),
+        "BEARER_TOKEN": env.str("CLOUDFLARE_BEARER_TOKEN"),
+    }
+if env.str("CLOUDFRONT_DISTRIBUTION_ID", default=""):
+    WAGTAILFRONTENDCACHE["cloudfront"] = {
+        "BACKEND": "wagtail.contrib.frontend_cache.backends.CloudfrontBackend",
+        "DISTRIBUTION_ID": env.str("CLOUDFRONT_DISTRIBUTION_ID"),
+    }
+if WAGTAILFRONTENDCACHE:
+    # Its own signal handlers purge a page's URLs when it is published or unpublished.
+    INSTALLED_APPS.append("wagtail.contrib.frontend_cache")
 
 # --- Tasks -----------------------------------------------------------------------------------
 # "database" runs tasks in `manage.py db_worker` (started by `make demo` and `make serve`);
@@ -219,6 +259,9 @@ TASKS = {
         }[TASKS_BACKEND],
     }
 }
+# Seconds between the task worker's heartbeats (`manage.py run_worker`), read by /healthz and
+# the admin's dashboard; a worker silent for four of them (at least a minute) is "not answering".
+DATELINE_WORKER_HEARTBEAT = env.int("DATELINE_WORKER_HEARTBEAT", default=10)
 
 # --- Auth ------------------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
@@ -228,6 +271,91 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "wagtailadmin_login"
+# Sign-in throttling (django-axes; dateline.core.signin, docs/decisions/0064-sign-in-throttling.md):
+# failed sign-ins are counted per account at one address and per address; over either limit,
+# signing in is refused (even with the right password) until the cool-off has passed.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "dateline.core.signin.SignInThrottle"
+AXES_LOCKOUT_PARAMETERS = "dateline.core.signin.lockout_parameters"
+AXES_FAILURE_LIMIT = env.int("DATELINE_SIGNIN_ACCOUNT_FAILURE_LIMIT", default=5)
+DATELINE_SIGNIN_NETWORK_FAILURE_LIMIT = env.int("DATELINE_SIGNIN_NETWORK_FAILURE_LIMIT", default=20)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("DATELINE_SIGNIN_COOLOFF_MINUTES", default=15))
+AXES_CLIENT_IP_CALLABLE = "dateline.core.net.client_ip"
+AXES_LOCKOUT_CALLABLE = "dateline.core.signin.lockout_response"
+AXES_DISABLE_ACCESS_LOG = True  # failures only: no table of every sign-in's address
+# Tries refused during a lockout are not stored: a client hammering the form cannot grow the
+# stored attempt (axes appends each try's form data to it). The cool-off counts from the last
+# stored failure, so "try again in N minutes" is the longest wait.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_ENABLE_ADMIN = False
+
+# --- Security headers (dateline.core.headers, docs/decisions/0065-content-security-policy.md) ---
+# The reader site: no inline script or style at all (JSON-LD is data, not script), nothing from
+# other sites, never framed.
+CONTENT_SECURITY_POLICY: dict[str, Any] = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "media-src": ["'self'"],
+        "frame-src": ["'none'"],
+        "worker-src": ["'none'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# Wagtail's admin and the API's Swagger page run inline scripts and styles of their own; they
+# may frame, and be framed by, our own pages only (Wagtail's preview).
+DATELINE_TOOLS_PATHS = ["/admin/", "/api/v1/docs/"]
+DATELINE_TOOLS_CONTENT_SECURITY_POLICY: dict[str, Any] = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", "'unsafe-inline'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "media-src": ["'self'", "blob:"],
+        "frame-src": ["'self'"],
+        "worker-src": ["'self'", "blob:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'self'"],
+    }
+}
+X_FRAME_OPTIONS = "DENY"
+# Browser features no page of ours uses, refused to the page and to anything it frames.
+DATELINE_PERMISSIONS_POLICY: dict[str, list[str]] = {
+    name: []
+    for name in (
+        "accelerometer",
+        "autoplay",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "idle-detection",
+        "interest-cohort",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
 
 # --- Internationalisation --------------------------------------------------------------------
 LANGUAGE_CODE = "en"
@@ -269,7 +397,7 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Wagtail ---------------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = SITE_NAME
-WAGTAILADMIN_BASE_URL = SITE_URL
+WAGTAILADMIN_BASE_URL = DATELINE_BASE_URL
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAIL_ENABLE_UPDATE_CHECK = False  # no third-party requests
