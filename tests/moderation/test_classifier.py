@@ -244,6 +244,9 @@ def test_a_link_to_a_reputable_site_adds_little_to_a_civil_comment(shared_data: 
         ("https://bit.ly/3xYz12", ["dom_bit_ly", "urlother", "urlshort", "urlone", "urlcode"]),
         ("http://10.0.0.1/", ["dom_10_0_0_1", "urlother", "urlip", "urlbare"]),
         ("murdev.com", ["dom_murdev_com", "urlother", "urlbare"]),
+        ("http://t.co/1jL4hi8ZMF", ["dom_t_co", "urlpost"]),
+        ("https://x.com/BBCBreaking/status/1861234567890", ["dom_x_com", "urlpost"]),
+        ("https://twitter.com/GBphotography", ["dom_twitter_com", "urlother", "urlone"]),
         (
             "http://hackfb.com/?ref=4436607",
             ["dom_hackfb_com", "urlother", "urlcode", "urlref", "urlquery"],

@@ -208,7 +208,6 @@ SHORTENERS = (
     "bit.ly",
     "goo.gl",
     "tinyurl.com",
-    "t.co",
     "ow.ly",
     "is.gd",
     "buff.ly",
@@ -226,6 +225,10 @@ SHORTENERS = (
 )
 # Video hosts: a link to a video is read as such, not by the shape of its identifier.
 VIDEO_HOSTS = ("youtube.com", "youtu.be", "vimeo.com")
+# Social networks' addresses of one post (a profile there keeps its shape: ``urlone``).
+POST_WRAPPERS = ("t.co",)
+POST_HOSTS = ("twitter.com", "x.com", "bsky.app", "threads.net", "mastodon.social")
+_POST_PATH = re.compile(r"/(?:status|statuses|post)/\d+", re.IGNORECASE)
 _VIDEO_PROMO = re.compile(r"(?:^|/)(?:user|channel|c|@[^/]+)(?:$|/)", re.IGNORECASE)
 _GOV_LIKE = re.compile(r"(?:^|\.)(?:gov|gob|go|govt|gouv|ac|edu|nhs|mil)\.[a-z]{2}$")
 _IP_HOST = re.compile(r"^\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?$")
@@ -272,6 +275,7 @@ def link_shape_tokens(url: str) -> list[str]:
     """What a link looks like, as tokens: ``dom_<host>``, then
 
     - ``urlcited`` for a host on the built-in list (:func:`host_reputable`), nothing more;
+    - ``urlpost`` for one post on a social network (Twitter's ``t.co`` wrapper, a tweet);
     - ``urlvideo`` for a video host (``urlpromo`` too for a channel or user page);
     - otherwise what its shape gives away: ``urlother`` unless the path reads like a document
       (two or more segments, or a slug of three words, a date, a page file, and no
@@ -287,6 +291,10 @@ def link_shape_tokens(url: str) -> list[str]:
         return [*tokens, "urlcited"]
     rest = re.sub(r"^(?:https?://)?[^/?#]*", "", url, flags=re.IGNORECASE)
     path, _, query = rest.partition("?")
+    if _on(host, POST_WRAPPERS) or (_on(host, POST_HOSTS) and _POST_PATH.search(path)):
+        # A post on a social network (Twitter wraps every link in a tweet as t.co/<id>): a
+        # reader quoting one, not a page of theirs.
+        return [*tokens, "urlpost"]
     if _on(host, VIDEO_HOSTS):
         # A video's address is an identifier by design; only a channel or user page says
         # "come to mine".
