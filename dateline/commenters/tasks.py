@@ -102,7 +102,13 @@ def moderators_for_digest() -> list[object]:
     """Active users with an address who may moderate and have not turned the digest off."""
     users = (
         get_user_model()
-        .objects.with_perm("comments.change_comment", include_superusers=True)
+        # The model backend answers who holds a permission (the sign-in throttle's backend, first
+        # in AUTHENTICATION_BACKENDS, grants none).
+        .objects.with_perm(
+            "comments.change_comment",
+            include_superusers=True,
+            backend="django.contrib.auth.backends.ModelBackend",
+        )
         .filter(is_active=True)
         .exclude(email="")
         .exclude(digest_preference__digest=False)

@@ -34,7 +34,13 @@ def screenshot(page: Page, path: Path) -> None:
     page.evaluate(
         "document.querySelectorAll('img[loading=lazy]').forEach(i => i.loading = 'eager')"
     )
-    page.wait_for_function("[...document.images].every(i => i.complete)")
+    # Awaited in one evaluation: wait_for_function evaluates a string, which the page's CSP
+    # (no 'unsafe-eval') refuses.
+    page.evaluate(
+        "Promise.all([...document.images].filter(i => !i.complete)"
+        ".map(i => new Promise(done => { i.addEventListener('load', done);"
+        " i.addEventListener('error', done); })))"
+    )
     broken = page.evaluate(
         "[...document.images].filter(i => !i.naturalWidth).map(i => i.currentSrc)"
     )
