@@ -47,6 +47,7 @@ from .desk_selectors import (
     desk_workload,
     reason_codes,
 )
+from .forms import _StoredLength
 from .models import BODY_MAX, EMAIL_MAX, Comment, CommentSettings, DeskBulkJob
 from .services import (
     MODERATION_ACTIONS,
@@ -54,7 +55,7 @@ from .services import (
     article_comments_set_status,
     comment_feature,
 )
-from .text import normalise_email
+from .text import normalise_email, normalise_text
 
 ACTION_LABELS = {
     "approve": "Approve",
@@ -340,11 +341,35 @@ def desk_act(request: HttpRequest, pk: int) -> HttpResponse:
     return HttpResponseRedirect(back)
 
 
-class EditForm(forms.Form):
-    body = forms.CharField(
-        label="Comment", widget=forms.Textarea(attrs={"rows": 8}), max_length=BODY_MAX
+def _body_field(label: str, *, rows: int) -> forms.CharField:
+    """A staff text, checked like the reader's: as typed (``max_length``) and as it will be
+    stored (NFC can make it longer; the reader form's ``_StoredLength``), so a text the database
+    would refuse is an error at the field, with the text kept."""
+    return forms.CharField(
+        label=label,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        max_length=BODY_MAX,
+        validators=[
+            _StoredLength(
+                limit=BODY_MAX,
+                normalise=normalise_text,
+                message="The text is %(length)d characters long once some of its characters "
+                "are written in their standard form; the limit is %(limit)d.",
+            )
+        ],
+        error_messages={
+            "max_length": "The text is %(show_value)d characters long; the limit is %(limit_value)d."
+        },
     )
+
+
+class EditForm(forms.Form):
+    body = _body_field("Comment", rows=8)
     reason = forms.CharField(label="Why (kept in the log)", required=False, max_length=500)
+
+
+class ReplyForm(forms.Form):
+    body = _body_field("Your reply", rows=6)
 
 
 @require_http_methods(["GET", "POST"])
@@ -375,22 +400,32 @@ def desk_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def desk_reply_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Post a staff reply from a card; a reply that cannot be posted comes back on its own page
+    with the reason at the text, and the text kept (400)."""
     parent = _comment_or_404(request, pk)
     back = _next(request, _desk_url())
-    try:
-        result = desk_reply(parent=parent, body=request.POST.get("body", ""), actor=request.user)
-    except CommentError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(
-            request,
-            format_html(
-                "Replied to {}. <a href='{}'>See it on the page</a>.",
-                parent.author_name,
-                result.comment.get_absolute_url(),
-            ),
-        )
-    return HttpResponseRedirect(back)
+    form = ReplyForm(request.POST)
+    if form.is_valid():
+        try:
+            result = desk_reply(parent=parent, body=form.cleaned_data["body"], actor=request.user)
+        except CommentError as exc:
+            form.add_error("body", exc.message)
+        else:
+            messages.success(
+                request,
+                format_html(
+                    "Replied to {}. <a href='{}'>See it on the page</a>.",
+                    parent.author_name,
+                    result.comment.get_absolute_url(),
+                ),
+            )
+            return HttpResponseRedirect(back)
+    return TemplateResponse(
+        request,
+        "comments/admin/desk_reply.html",
+        {"comment": parent, "form": form, "next": back},
+        status=400,
+    )
 
 
 class BanForm(forms.Form):

@@ -25,7 +25,7 @@ from dateline.core.pagecache import invalidate
 from dateline.news.models import ArticlePage
 
 from .desk_selectors import desk_counts_changed, moderatable_comments, previous_statuses
-from .models import Comment, CommentBan, CommentEvent, CommentRevision, DeskBulkJob
+from .models import BODY_MAX, Comment, CommentBan, CommentEvent, CommentRevision, DeskBulkJob
 from .rules import Submission
 from .services import (
     MODERATION_ACTIONS,
@@ -36,6 +36,7 @@ from .services import (
     comment_post,
 )
 from .signals import comments_moderated
+from .submissions import account_name_clean
 from .text import body_fingerprint, normalise_text
 
 CHUNK_SIZE = 500
@@ -49,6 +50,21 @@ STATUS_ACTION: dict[str, str] = {
 
 class DeskError(CommentError):
     pass
+
+
+def _stored_body_checked(body: str) -> str:
+    """The text as it will be stored (``normalise_text``), or DeskError at the body when it is
+    empty or longer than the column: NFC grows a few characters (U+0958 to two, U+FB2C to
+    three), so a text within the limit as typed can be over it as stored (the desk's forms
+    check this first, with the reader form's validator; this is the services' own guard)."""
+    stored = normalise_text(body)
+    if len(stored) > BODY_MAX:
+        raise DeskError(
+            f"The text is {len(stored):,} characters long once some of its characters are "
+            f"written in their standard form; the limit is {BODY_MAX:,}.",
+            field="body",
+        )
+    return stored
 
 
 # --- One comment ---------------------------------------------------------------------------------
@@ -77,8 +93,9 @@ def desk_edit(*, comment: Comment, body: str, actor: Any, reason: str = "") -> C
     """Change a comment's text as staff. The text before the change is kept as a
     CommentRevision, the change is logged, and the public page marks the comment "Edited".
 
-    Raises DeskError for an empty text or one the commenter already posted on the article."""
-    body = normalise_text(body)
+    Raises DeskError for an empty text, one longer than the column as stored, or one the
+    commenter already posted on the article."""
+    body = _stored_body_checked(body)
     if not body:
         raise DeskError("The comment cannot be empty.", field="body")
     if body == comment.body:
@@ -115,19 +132,20 @@ def desk_reply(*, parent: Comment, body: str, actor: Any) -> PostResult:
     """Reply as staff, through the same service as every reader (the staff rule publishes it).
     A reply to a held comment approves that comment first: a reply needs a published parent.
 
-    Raises DeskError for an empty reply, and the services' CommentError subclasses."""
-    if not normalise_text(body):
+    Raises DeskError for an empty reply or one longer than the column as stored, and the
+    services' CommentError subclasses. The reply's name is the account's, cleaned and cut like
+    every signed-in commenter's (``submissions.account_name_clean``)."""
+    if not _stored_body_checked(body):
         raise DeskError("Write a reply first.", field="body")
     if parent.status == Comment.Status.PENDING:
         comment_moderate(
             comment=parent, action="approve", actor=actor, reason="Approved with a staff reply."
         )
         desk_counts_changed()
-    name = (actor.get_full_name() or actor.get_username()).strip()
     return comment_post(
         submission=Submission(
             article=parent.article,
-            name=name,
+            name=account_name_clean(user=actor),
             email=actor.email or "",
             body=body,
             parent_id=parent.pk,

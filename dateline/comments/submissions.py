@@ -13,9 +13,28 @@ from dateline.core.net import client_ip
 from dateline.news.models import ArticlePage
 
 from .guards import HONEYPOT_FIELD, STAMP_FIELD, honeypot_verdict, stamp_verdict
-from .models import CommentSettings
+from .models import NAME_MAX, CommentSettings
 from .rules import SPAM, Submission, Verdict, load_rules
 from .services import comment_settings_for
+from .text import has_invalid_characters, normalise_name
+
+
+def account_name_clean(*, user: Any) -> str:
+    """The name a signed-in person comments under (a reader's form or a staff reply): their
+    account's full name, else their username, cleaned like a typed name (``text.normalise_name``:
+    no bidi controls or zero-width characters, NFC; and no control characters) and cut to the
+    name column (Django's first and last names hold up to 301 characters together, the column
+    ``NAME_MAX``). Empty when neither has a visible character (the service then says
+    "Anonymous")."""
+    for raw in (user.get_full_name(), user.get_username()):
+        text = str(raw or "")
+        if has_invalid_characters(text):
+            text = "".join(ch for ch in text if not has_invalid_characters(ch))
+        # Cut as stored: NFC can grow a name, and a prefix of NFC text stays NFC.
+        name = normalise_name(text)[:NAME_MAX].strip()
+        if name:
+            return name
+    return ""
 
 
 def submission_from_request(
@@ -51,7 +70,7 @@ def submission_from_request(
                 guards.append(timing)
     return Submission(
         article=article,
-        name=str(user.get_full_name() or user.get_username()) if signed_in else name,
+        name=account_name_clean(user=user) if signed_in else name,
         email=str(getattr(user, "email", "") or "") if signed_in else email,
         url=url,
         body=body,
