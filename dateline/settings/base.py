@@ -257,6 +257,8 @@ TASKS = {
             "database": "django_tasks_db.DatabaseBackend",
             "immediate": "django_tasks.backends.immediate.ImmediateBackend",
         }[TASKS_BACKEND],
+        # The queues tasks may name (a worker runs some with `run_worker --queue-name`).
+        "QUEUES": env.list("TASKS_QUEUES", default=["default"]),
     }
 }
 # Seconds between the task worker's heartbeats (`manage.py run_worker`), read by /healthz and

@@ -23,7 +23,7 @@ from dateline.core.health import worker_beat
 from dateline.core.models import WorkerHeartbeat
 
 from .processes import database_url_for_subprocesses, manage, site_env, wait_for
-from .worker_tasks import leave_a_mark, locked_the_first_time
+from .worker_tasks import QUEUE, leave_a_mark, locked_the_first_time
 
 sqlite_only = pytest.mark.skipif(
     connection.vendor != "sqlite", reason="the lock taken here is SQLite's (the file's write lock)"
@@ -42,7 +42,12 @@ db.execute("ROLLBACK")
 @pytest.fixture
 def database_tasks(settings: Any) -> None:
     """Tasks go to the database queue, as on the site (the tests run them in the request)."""
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django_tasks_db.DatabaseBackend",
+            "QUEUES": ["default", QUEUE],
+        }
+    }
 
 
 @pytest.fixture
@@ -85,6 +90,7 @@ def worker_env(tmp_path: Path) -> dict[str, str]:
         settings_module="dateline.settings.dev",
         DATABASE_URL=database_url_for_subprocesses(),
         TASKS_BACKEND="database",
+        TASKS_QUEUES=f"default,{QUEUE}",
         # The worker gives up waiting for the lock after a second, so it meets the error soon.
         SQLITE_BUSY_TIMEOUT="1",
         LOG_LEVEL="INFO",
@@ -100,10 +106,14 @@ def test_worker_waits_out_a_locked_database_and_then_runs_the_task(
     client: Any,
 ) -> None:
     mark = tmp_path / "mark"
-    result = leave_a_mark.enqueue(str(mark))
+    result = leave_a_mark.using(queue_name=QUEUE).enqueue(str(mark))
     locked = lock_holder()
     log = tmp_path / "worker.log"
-    worker = manage(["run_worker", "--interval", "0.2", "--heartbeat", "1"], worker_env, log)
+    worker = manage(
+        ["run_worker", "--interval", "0.2", "--heartbeat", "1", "--queue-name", QUEUE],
+        worker_env,
+        log,
+    )
     try:
         # It meets the lock, and again after waiting: still running, nothing done.
         wait_for(
@@ -150,9 +160,13 @@ def test_a_task_that_met_a_locked_database_runs_again(
     worker_env: dict[str, str],
 ) -> None:
     mark = tmp_path / "mark"
-    result = locked_the_first_time.enqueue(str(mark))
+    result = locked_the_first_time.using(queue_name=QUEUE).enqueue(str(mark))
     log = tmp_path / "worker.log"
-    worker = manage(["run_worker", "--interval", "0.2", "--heartbeat", "1"], worker_env, log)
+    worker = manage(
+        ["run_worker", "--interval", "0.2", "--heartbeat", "1", "--queue-name", QUEUE],
+        worker_env,
+        log,
+    )
     try:
         wait_for(
             lambda: DBTaskResult.objects.get(pk=result.id).status == "SUCCESSFUL",

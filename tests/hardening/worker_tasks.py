@@ -7,6 +7,11 @@ from pathlib import Path
 from django.db import OperationalError
 from django_tasks import task
 
+# A queue of these tests' own (enqueued with .using(queue_name=QUEUE)): another test module's
+# worker on the same test database (the front-cache stack's, kept for the session) runs the
+# default queue and must not take them.
+QUEUE = "hardening-worker"
+
 
 @task()
 def leave_a_mark(path: str) -> str:
