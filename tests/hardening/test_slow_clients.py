@@ -17,9 +17,6 @@ from urllib.parse import urlsplit
 import pytest
 import requests
 
-from dateline.comments.models import Comment
-from tests.conftest import chromium_path
-
 from .processes import database_url_for_subprocesses, gunicorn, site_env
 
 HEALTH_CHECK_PATIENCE = 10  # seconds
@@ -120,33 +117,4 @@ def site(
         yield url, article
 
 
-@pytest.mark.browser
-def test_a_reader_reads_and_comments_while_slow_clients_hold_connections(
-    site: tuple[str, Any], connect: Callable[..., socket.socket], monkeypatch: Any
-) -> None:
-    executable = chromium_path()
-    if executable is None:
-        pytest.skip("Debian's chromium is not installed; `make test` installs it as root")
-    from playwright.sync_api import expect, sync_playwright
-
-    url, article = site
-    hold_slow_clients(connect, url)
-    # Playwright's loop runs in this thread; Django refuses ORM calls there unless told.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=executable, headless=True, args=["--no-sandbox", "--disable-gpu"]
-        )
-        try:
-            page = browser.new_page()
-            page.set_default_timeout(HEALTH_CHECK_PATIENCE * 1000)
-            page.goto(f"{url}{article.url}")
-            expect(page.get_by_role("heading", name="Harbour council votes")).to_be_visible()
-            page.locator("#comment").fill(COMMENT)
-            page.locator("#author").fill("Ines Marlow")
-            page.locator("#email").fill("ines.marlow@example.org")
-            page.get_by_role("button", name="Post Comment").click()
-            expect(page.get_by_text("Your comment is awaiting moderation.").first).to_be_visible()
-        finally:
-            browser.close()
-    assert Comment.objects.filter(article=article, body=COMMENT).count() == 1
+# A reader in Chromium beside these slow clients: tests/browser/test_reader_beside_slow_clients.py
