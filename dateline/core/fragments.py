@@ -14,17 +14,15 @@ with ``DATELINE_FRAGMENT_CACHE = False``; by default it follows ``DATELINE_PAGE_
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from collections.abc import Callable, Sequence
-from functools import lru_cache
-from pathlib import Path
 from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.cache import caches
 
 from . import pagecache
+from .release import code_release
 
 log = logging.getLogger(__name__)
 
@@ -37,20 +35,6 @@ def fragments_enabled() -> bool:
     if enabled is None:
         enabled = getattr(settings, "DATELINE_PAGE_CACHE", True)
     return bool(enabled)
-
-
-@lru_cache(maxsize=1)
-def code_release() -> str:
-    """Names the code and templates this process runs (every .py and .html file of the
-    project, by size and modification time), so that a deploy never reads a fragment built by
-    other code: other markup, or objects of another shape. Worked out once per process."""
-    root = Path(__file__).resolve().parents[1]
-    digest = hashlib.blake2b(digest_size=6)
-    for path in sorted(root.rglob("*")):
-        if path.suffix in (".py", ".html"):
-            stat = path.stat()
-            digest.update(f"{path.relative_to(root)}:{stat.st_size}:{stat.st_mtime_ns};".encode())
-    return digest.hexdigest()
 
 
 def fragment_key(name: str, deps: Sequence[str]) -> str:

@@ -33,6 +33,7 @@ from django.template.response import SimpleTemplateResponse
 from django.utils import timezone
 
 from . import frontcache
+from .release import code_release
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +68,8 @@ def is_cacheable_request(request: HttpRequest) -> bool:
 
 def _key(request: HttpRequest) -> str:
     query = "&".join(f"{k}={v}" for k, v in sorted(request.GET.items()))
-    raw = f"{request.get_host()}|{request.path}|{query}"
+    # The code release too: after a deploy, pages are rendered anew by the new templates.
+    raw = f"{code_release()}|{request.get_host()}|{request.path}|{query}"
     return "page:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
