@@ -21,6 +21,7 @@ from django.db.models import Model, Q, QuerySet
 from django.utils import timezone
 
 from dateline.comments.bans import erased_ban_key
+from dateline.comments.bodies import comment_body_render
 from dateline.comments.models import (
     BODY_MAX,
     Comment,
@@ -166,6 +167,7 @@ def commenter_erase(
             if not keep_text:
                 comment.body = ERASED_BODY
                 comment.body_hash = body_fingerprint(f"{ERASED_BODY} {comment.email_key}")
+                comment_body_render(comment=comment)  # the stored HTML held the old text
         Comment.objects.bulk_update(
             comments,
             [
@@ -179,6 +181,8 @@ def commenter_erase(
                 "user",
                 "body",
                 "body_hash",
+                "body_html",
+                "body_html_key",
             ],
             batch_size=500,
         )
@@ -316,6 +320,7 @@ class _AddressScrubber:
             if body != comment.body:
                 comment.body = body
                 comment.body_hash = body_fingerprint(body)
+                comment_body_render(comment=comment)
                 events.append(
                     CommentEvent(
                         comment=comment,
@@ -330,7 +335,9 @@ class _AddressScrubber:
                 )
             comment.moderation_reasons = self.clean(comment.moderation_reasons)
         Comment.objects.bulk_update(
-            rows, ["body", "body_hash", "moderation_reasons"], batch_size=500
+            rows,
+            ["body", "body_hash", "body_html", "body_html_key", "moderation_reasons"],
+            batch_size=500,
         )
         CommentEvent.objects.bulk_create(events, batch_size=500)
         return {c.pk: c.article_id for c in rows}

@@ -24,6 +24,7 @@ from django_tasks import task
 from dateline.core.pagecache import invalidate
 from dateline.news.models import ArticlePage
 
+from .bodies import comment_body_render
 from .desk_selectors import desk_counts_changed, moderatable_comments, previous_statuses
 from .models import BODY_MAX, Comment, CommentBan, CommentEvent, CommentRevision, DeskBulkJob
 from .rules import Submission
@@ -108,8 +109,11 @@ def desk_edit(*, comment: Comment, body: str, actor: Any, reason: str = "") -> C
             )
             comment.body = body
             comment.body_hash = body_fingerprint(body)
+            comment_body_render(comment=comment)
             comment.edited_at = now
-            comment.save(update_fields=["body", "body_hash", "edited_at"])
+            comment.save(
+                update_fields=["body", "body_hash", "body_html", "body_html_key", "edited_at"]
+            )
             CommentEvent.objects.create(
                 comment=comment,
                 actor=actor,

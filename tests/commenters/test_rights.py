@@ -33,6 +33,7 @@ from dateline.commenters.services import (
     privacy_requests_expire,
 )
 from dateline.comments.bans import erased_ban_key
+from dateline.comments.bodies import comment_bodies_refresh
 from dateline.comments.desk import desk_ban, desk_decide, desk_edit
 from dateline.comments.models import Comment, CommentBan, CommentRevision, SentMail, Subscriber
 from dateline.comments.services import comment_post
@@ -156,6 +157,8 @@ def canary_thread(
         body="The new timetable suits early workers.",
         status=Comment.Status.PENDING,
     )
+    # Read on the site: each body's HTML is stored beside it (comments.bodies).
+    comment_bodies_refresh(comments=Comment.objects.all())
     subscriber = Subscriber.objects.create(
         email_key=CANARY.lower(), email=CANARY, status=Subscriber.Status.CONFIRMED
     )
