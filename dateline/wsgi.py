@@ -19,6 +19,7 @@ from django.template import TemplateDoesNotExist, engines  # noqa: E402
 from django.urls import get_resolver  # noqa: E402
 
 from dateline.core.health import readiness_ready, readiness_warming  # noqa: E402
+from dateline.core.release import code_release  # noqa: E402
 from dateline.moderation.classifier.storage import warm_up  # noqa: E402
 
 log = logging.getLogger("dateline.wsgi")
@@ -48,6 +49,9 @@ def warm_site() -> dict[str, object]:
     # importing this module inside its transaction) keeps it.
     closed_before = [alias for alias in connections if connections[alias].connection is None]
     loaded: dict[str, object] = {"filters": warm_up()}
+    # The code release names what the caches hold (a walk over the source files): worked out
+    # here, not in each worker's first request.
+    code_release()
     try:
         resolver = get_resolver()
         resolver.url_patterns  # noqa: B018 - imports every view module

@@ -114,9 +114,9 @@ class CommentSerializer(serializers.Serializer[Comment]):
     likes = serializers.IntegerField(source="likes_count", read_only=True)
 
     def get_body_html(self, obj: Comment) -> str:
-        from dateline.comments.text import render_comment_body
+        from dateline.comments.bodies import comment_body_html
 
-        return str(render_comment_body(obj.body))
+        return str(comment_body_html(obj))
 
     def get_featured(self, obj: Comment) -> bool:
         return obj.featured_at is not None

@@ -36,6 +36,8 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 
+from .converters import parse_id
+
 log = logging.getLogger(__name__)
 
 PRIVATE = "private, no-store"
@@ -139,7 +141,11 @@ def cdn_urls(keys: Sequence[str]) -> list[str]:
     from wagtail.models import Page, Site
 
     batch = PurgeBatch()
-    ids = [int(k.split(":", 1)[1]) for k in keys if k.startswith("article:") and k[8:].isdigit()]
+    ids = [
+        pk
+        for k in keys
+        if k.startswith("article:") and (pk := parse_id(k.removeprefix("article:"))) is not None
+    ]
     if ids:
         batch.add_pages(Page.objects.live().filter(pk__in=ids).specific())
     if {"content", "listings"} & set(keys):

@@ -11,8 +11,8 @@ from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils.feedgenerator import Enclosure, SyndicationFeed
 
+from dateline.comments.bodies import comment_body_html
 from dateline.comments.models import Comment
-from dateline.comments.text import render_comment_body
 from dateline.news.models import ArticleCorrection, ArticlePage, Author, SectionPage, Tag
 from dateline.news.rendering import absolute, body_html
 from dateline.news.selectors import article_cards
@@ -226,7 +226,7 @@ class CommentFeed(Feed):
         return f"Comment by {item.author_name}"
 
     def item_description(self, item: Comment) -> str:
-        return str(render_comment_body(item.body))
+        return str(comment_body_html(item))
 
     def item_link(self, item: Comment) -> str:
         return item.get_absolute_url()
@@ -241,7 +241,7 @@ class CommentFeed(Feed):
         return item.author_name
 
     def item_extra_kwargs(self, item: Comment) -> dict[str, Any]:
-        return {"content_html": str(render_comment_body(item.body))}
+        return {"content_html": str(comment_body_html(item))}
 
 
 class AtomCommentFeed(CommentFeed):

@@ -348,15 +348,6 @@ def article_detail(*, article: ArticlePage) -> ArticleDetail:
     return detail
 
 
-def _keep_renditions_out(image: Any) -> None:
-    """An image about to be kept in a fragment leaves its prefetched renditions behind: they
-    would be the ones that existed then, and Wagtail, seeing a prefetched list, would look no
-    further than it for one made later. Without it, renditions come from Wagtail's renditions
-    cache (no query once it holds them)."""
-    if image is not None:
-        getattr(image, "_prefetched_objects_cache", {}).pop("renditions", None)
-
-
 def _article_detail(article: ArticlePage) -> ArticleDetail:
     lead_image = (
         get_image_model().objects.filter(pk=article.lead_image_id).first()
