@@ -16,7 +16,7 @@ from typing import IO, Any
 
 from rest_framework import status
 from rest_framework.exceptions import APIException, ParseError
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import JSONParser
 
 # The longest comment (65,525 characters) written entirely as escaped surrogate pairs in ASCII
 # JSON is 786,300 bytes; the other fields add a few kilobytes.
@@ -75,7 +75,3 @@ class LimitedJSONParser(JSONParser):
             return super().parse(io.BytesIO(raw), media_type, parser_context)
         except RecursionError as exc:  # not reached within the depth limit; kept as a guard
             raise ParseError("The JSON body is nested too deeply.") from exc
-
-
-#: The parsers of every API view that takes a body.
-PARSERS = [LimitedJSONParser, FormParser, MultiPartParser]

@@ -44,7 +44,6 @@ from dateline.news.models import ArticlePage, Author, SectionPage, Tag
 from dateline.news.selectors import article_cards, live_article, public, section_menu
 
 from . import serializers as s
-from .parsers import PARSERS
 
 _DIGITS = re.compile(r"[0-9]{1,10}")
 ERROR = inline_serializer("Error", {"detail": serializers.CharField()})
@@ -216,7 +215,6 @@ class ArticleComments(PublicCacheMixin, generics.GenericAPIView):
     pagination_class = Pages
     serializer_class = s.CommentSerializer
     permission_classes = [permissions.AllowAny]
-    parser_classes = PARSERS
 
     @extend_schema(responses={200: s.CommentSerializer(many=True), **NOT_FOUND})
     def get(self, request: Request, pk: int) -> Response:
@@ -333,7 +331,6 @@ class StaffView(PublicCacheMixin):
     # Token, or a session with Django's CSRF check (DRF enforces it for SessionAuthentication).
     authentication_classes = [TokenAuthentication, SessionAuthentication]
     permission_classes = [CanModerate]
-    parser_classes = PARSERS
 
 
 @extend_schema(
