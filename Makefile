@@ -12,9 +12,10 @@ PORT ?= 8000
 # slow clients cannot hold it (deploy/gunicorn.conf.py).
 WORKERS ?= $(shell nproc)
 PG_URL ?= postgres://postgres@127.0.0.1:5432/dateline
-# The server, asked through its maintenance database (the test run creates test_dateline).
+# The server, asked through its maintenance database (each test run creates and drops its own
+# test_dateline_<run>_gw<N>: dateline/settings/test.py; tools/test_isolation.py shows two at once).
 PG_PROBE ?= postgres://postgres@127.0.0.1:5432/postgres
-REDIS_TEST_URL ?= redis://127.0.0.1:6379/15  # the test settings use 15, 14, … per xdist worker
+REDIS_TEST_URL ?= redis://127.0.0.1:6379/15  # keys prefixed per test run and xdist worker
 PYTEST_WORKERS ?= 2
 
 .PHONY: help install demo serve worker migrate test lint types unit unit-postgres browser-deps bench-deps node-deps lock clean stack stack-deps
@@ -91,6 +92,7 @@ test: lint types unit unit-postgres
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	PYTHONPATH=. $(BIN)/lint-imports --no-cache
 
 types: install
 	$(BIN)/mypy dateline
@@ -173,7 +175,7 @@ unit-postgres: install stack-deps
 
 lock: $(BIN)/python
 	$(BIN)/python -m pip install --quiet uv
-	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 --generate-hashes -o requirements.lock
+	$(BIN)/uv pip compile pyproject.toml --extra dev --extra cloudfront --python-version 3.11 --generate-hashes -o requirements.lock
 
 clean:
 	rm -rf .test-var .mypy_cache .ruff_cache

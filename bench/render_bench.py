@@ -1,8 +1,8 @@
 """Benchmark rendered pages (issue 13, section 1): the article with 200 comments and the home page,
 rendered without the full-page cache, against nginx serving the article's bytes.
 
-    .venv/bin/python bench/render_bench.py [--duration 10] [--connections 32] [--threads 2]
-        [--workers cores] [--profile] [--keep] [--out bench/out/render.json]
+    .venv/bin/python bench/render_bench.py [--duration 10] [--rounds 3] [--connections 32]
+        [--threads 2] [--workers cores] [--profile] [--keep] [--out bench/out/render.json]
 
 Builds the same throw-away site as comments_bench.py (article A: 200 threaded comments, B:
 20,000; production settings, its own SQLite database), stores the comments' HTML
@@ -12,11 +12,15 @@ Builds the same throw-away site as comments_bench.py (article A: 200 threaded co
    parameter the page cache does not know, so every request renders; the fragments it keeps
    — the thread, the article's byline and related coverage, the front page's lists — are used):
    queries, bytes uncompressed, gzip and Brotli, the median time of one request in the Django
-   test client, and the same with every fragment built again (the first request after a
-   change). With `--profile`, a cProfile of 50 renders of A, top functions by own time.
-2. Over HTTP: gunicorn (as `make serve`) and nginx with a static copy of A, wrk on nginx, A
-   rendered and the home page rendered; one request at a time (median of 60) for both pages;
-   and whether each answer comes compressed to a client that accepts Brotli or gzip.
+   test client (wall clock, and the CPU time of the thread, which a busy machine disturbs
+   less), the same after the article changed (a comment approved: the article's fragments built
+   again) and with every fragment built again. With `--profile`, a cProfile of 50 renders of A.
+2. Over HTTP: the shipped server (`gunicorn -c deploy/gunicorn.conf.py`, as `make serve`; no
+   access log) and nginx with a static copy of A; `--rounds` interleaved rounds of wrk on nginx,
+   A rendered and the home page rendered, so each share of nginx compares rates measured
+   minutes apart at most (min and median over the rounds); one request at a time (median of
+   60) for both pages; and whether each answer comes compressed to a client that accepts Brotli
+   or gzip.
 
 Prints a table and writes JSON to --out. Servers are always stopped. Figures only: the targets
 are judged by the lead in docs/performance.md.
@@ -42,16 +46,18 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.comments_bench import (
+    GUNICORN,
     PYTHON,
     _terminate,
     bench_env,
-    gunicorn_service,
     internal_setup,
     measure,
 )
 from bench.lib import (
     BENCH,
+    REPO,
     Service,
+    free_port,
     http_get,
     log,
     machine_info,
@@ -79,6 +85,8 @@ def internal_inspect(*, profile: bool, sort: str = "tottime") -> dict[str, Any]:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
+    from dateline.core.fragments import forget_in_process
+    from dateline.core.pagecache import invalidate
     from dateline.news.models import ArticlePage
 
     article = ArticlePage.objects.get(slug="bench-article-a")
@@ -89,29 +97,48 @@ def internal_inspect(*, profile: bool, sort: str = "tottime") -> dict[str, Any]:
         with CaptureQueriesContext(connection) as captured:
             response = client.get(url)
         body = response.content
-        warm = []
-        for _ in range(40):
+        warm, warm_cpu = [], []
+        for _ in range(100):
+            started, cpu = time.perf_counter(), time.thread_time()
+            client.get(url)
+            warm_cpu.append((time.thread_time() - cpu) * 1000)
+            warm.append((time.perf_counter() - started) * 1000)
+        # After a change of what the page shows (a comment approved on A, a count on the
+        # front page): its fragments are built again, the site's are not.
+        changed = [f"article:{article.pk}"] if name == "article_a" else ["listings"]
+        after_change = []
+        for _ in range(10):
+            invalidate(changed)
             started = time.perf_counter()
             client.get(url)
-            warm.append((time.perf_counter() - started) * 1000)
+            after_change.append((time.perf_counter() - started) * 1000)
+        invalidate(changed)
+        with CaptureQueriesContext(connection) as changed_captured:
+            client.get(url)
         cold = []
         for _ in range(10):
             caches["pages"].clear()
+            forget_in_process()
             started = time.perf_counter()
             client.get(url)
             cold.append((time.perf_counter() - started) * 1000)
         caches["pages"].clear()
+        forget_in_process()
         with CaptureQueriesContext(connection) as cold_captured:
             client.get(url)
         out[name] = {
             "status": response.status_code,
             "queries": len(captured),
+            "queries_after_change": len(changed_captured),
             "queries_cold": len(cold_captured),
             "bytes": len(body),
             "gzip_bytes": len(gzip.compress(body, 6)),
             "brotli_bytes": len(brotli.compress(body, quality=4)),
             "comments_on_page": body.count(b'class="comment '),
             "median_ms": round(statistics.median(warm), 2),
+            "median_cpu_ms": round(statistics.median(warm_cpu), 2),
+            "min_cpu_ms": round(min(warm_cpu), 2),
+            "median_ms_after_change": round(statistics.median(after_change), 2),
             "median_ms_cold": round(statistics.median(cold), 2),
         }
     if profile:
@@ -174,14 +201,34 @@ def bench(args: argparse.Namespace) -> int:
         for name in ("article_a", "home"):
             i = inspected[name]
             log(
-                f"  {name}: {i['queries']} queries ({i['queries_cold']} cold), {i['bytes']} bytes "
-                f"(gzip {i['gzip_bytes']}, br {i['brotli_bytes']}), {i['median_ms']} ms "
-                f"({i['median_ms_cold']} ms cold)"
+                f"  {name}: {i['queries']} queries ({i['queries_after_change']} after a change, "
+                f"{i['queries_cold']} cold), {i['bytes']} bytes (gzip {i['gzip_bytes']}, br "
+                f"{i['brotli_bytes']}), {i['median_ms']} ms, CPU {i['median_cpu_ms']} ms "
+                f"({i['median_ms_after_change']} ms after a change, {i['median_ms_cold']} ms cold)"
             )
         for line in inspected.get("profile_article_a", []):
             print(line)
 
-        app, port = gunicorn_service(env=env, workers=args.workers, workdir=workdir)
+        port = free_port()
+        app = Service(
+            "gunicorn",
+            [
+                str(GUNICORN),
+                "-c",
+                str(REPO / "deploy" / "gunicorn.conf.py"),
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                str(args.workers),
+                "--worker-tmp-dir",
+                "/dev/shm" if Path("/dev/shm").is_dir() else str(workdir),  # noqa: S108
+                "--access-logfile",
+                "/dev/null",
+            ],
+            env,
+            workdir / "gunicorn.log",
+            nice=args.nice,
+        )
         services.append(app.start())
         origin = f"http://127.0.0.1:{port}"
         wait_http(f"{origin}/healthz", service=app)
@@ -196,13 +243,28 @@ def bench(args: argparse.Namespace) -> int:
         wait_http(static_url, service=nginx)
 
         report_lua = BENCH / "wrk" / "report.lua"
-        results: dict[str, Any] = {}
-        for key, url in (
-            ("nginx_static", static_url),
-            ("article_a_rendered", url_a),
-            ("home_rendered", url_home),
-        ):
-            results[key] = measure(key, url, args, services=services, script=report_lua)
+        rounds: list[dict[str, Any]] = []
+        for number in range(1, args.rounds + 1):
+            log(f"round {number} of {args.rounds}")
+            rounds.append(
+                {
+                    key: measure(key, url, args, services=services, script=report_lua)
+                    for key, url in (
+                        ("nginx_static", static_url),
+                        ("article_a_rendered", url_a),
+                        ("home_rendered", url_home),
+                    )
+                }
+            )
+        shares = {
+            key: [r[key].get("rps", 0) / (r["nginx_static"].get("rps", 0) or 1) for r in rounds]
+            for key in ("article_a_rendered", "home_rendered")
+        }
+        # The round whose article share is the median stands for the run in the summary.
+        middle = sorted(range(len(rounds)), key=lambda i: shares["article_a_rendered"][i])[
+            len(rounds) // 2
+        ]
+        results: dict[str, Any] = dict(rounds[middle])
         for key, url in (("article_a_rendered", url_a), ("home_rendered", url_home)):
             log(f"timing one request at a time: {key}")
             results[key]["sequential"] = sequential(url)
@@ -225,7 +287,19 @@ def bench(args: argparse.Namespace) -> int:
         report = {
             "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             "machine": machine_info(),
+            "rounds": [
+                {key: round(r.get("rps", 0), 1) for key, r in one.items()} for one in rounds
+            ],
+            "shares": {
+                key: {
+                    "each_round": [round(v, 4) for v in values],
+                    "min": round(min(values), 4),
+                    "median": round(statistics.median(values), 4),
+                }
+                for key, values in shares.items()
+            },
             "settings": {
+                "rounds": args.rounds,
                 "duration": args.duration,
                 "connections": args.connections,
                 "threads": args.threads,
@@ -246,6 +320,19 @@ def bench(args: argparse.Namespace) -> int:
             one = s["one_request_ms"] if s["one_request_ms"] is not None else "–"
             print(f"| {key} | {s['rps']:.1f} | {s['share_of_nginx']:.2%} | {one} |")
         print()
+        print(
+            "| round | nginx static req/s | article rendered req/s (share) | home rendered req/s (share) |"
+        )
+        print("|---|---:|---:|---:|")
+        for number, one in enumerate(rounds, 1):
+            n = one["nginx_static"].get("rps", 0) or 1
+            a, h = one["article_a_rendered"].get("rps", 0), one["home_rendered"].get("rps", 0)
+            print(f"| {number} | {n:,.0f} | {a:,.1f} ({a / n:.2%}) | {h:,.1f} ({h / n:.2%}) |")
+        for key, values in shares.items():
+            print(
+                f"{key}: share of nginx min {min(values):.2%}, median {statistics.median(values):.2%}"
+            )
+        print()
         for key, e in encodings.items():
             print(f"{key}: {e['content_encoding'] or 'none'} {e['bytes']} bytes, Vary: {e['vary']}")
         log(f"written {out}")
@@ -263,6 +350,7 @@ def main() -> int:
     cores = os.cpu_count() or 1
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--duration", type=float, default=10, help="seconds per measurement")
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds of wrk")
     parser.add_argument("--warmup", type=float, default=2, help="seconds of warm-up before each")
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--threads", type=int, default=2)

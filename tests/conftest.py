@@ -12,20 +12,13 @@ from django.conf import settings
 
 from dateline.news.models import HomePage, SectionPage
 
+from .caches import caches_empty
 from .factories import ArticlePageFactory, AuthorFactory, SectionPageFactory
 
 
 @pytest.fixture(autouse=True)
 def _media_root(tmp_path: Path, settings: pytest.FixtureRequest) -> Iterator[None]:
     settings.MEDIA_ROOT = tmp_path / "media"  # type: ignore[attr-defined]
-    yield
-
-
-@pytest.fixture(autouse=True)
-def _clear_cache() -> Iterator[None]:
-    from django.core.cache import cache
-
-    cache.clear()
     yield
 
 
@@ -66,16 +59,20 @@ def chromium_path() -> str | None:
     )
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _caches_emptied_at_the_end() -> Iterator[None]:
+    """This run's Redis keys go with it (the page cache's versions never expire)."""
+    yield
+    caches_empty()
+
+
 @pytest.fixture(autouse=True)
 def _clear_every_cache() -> Iterator[None]:
     """Every configured cache starts empty (the full-page cache too), so no test is served a
-    page another test rendered."""
-    from django.core.cache import caches
-
+    page another test rendered. On Redis only this run's keys go (tests/caches.py)."""
     from dateline.core.memo import forget
 
-    for alias in settings.CACHES:
-        caches[alias].clear()
+    caches_empty()
     forget()
     yield
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from django.db import DatabaseError
 from django.db.models import QuerySet
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
@@ -24,21 +23,15 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from dateline.comments.desk import desk_decide
 from dateline.comments.desk_selectors import access_comment_for_moderator, moderatable_comments
-from dateline.comments.forms import NUDGE_MESSAGE, NUDGE_SUMMARY
-from dateline.comments.guards import CommentRateLimited
+from dateline.comments.errors import CommentError, Nudged
 from dateline.comments.models import Comment
 from dateline.comments.ownership import own_token
 from dateline.comments.selectors import access_comment
-from dateline.comments.services import (
-    MODERATION_ACTIONS,
-    CommentRefused,
-    CommentsClosed,
-    ParentUnavailable,
-    comment_moderate,
-    comment_post,
-)
+from dateline.comments.services import MODERATION_ACTIONS, comment_post
 from dateline.comments.submissions import submission_from_request, submission_nudged
+from dateline.core.errors import ServiceError
 from dateline.core.net import same_origin
 from dateline.news.models import ArticlePage, Author, SectionPage, Tag
 from dateline.news.selectors import article_cards, live_article, public, section_menu
@@ -50,6 +43,23 @@ ERROR = inline_serializer("Error", {"detail": serializers.CharField()})
 VALIDATION = OpenApiResponse(
     OpenApiTypes.OBJECT, description="The input was refused; the fields with their messages."
 )
+
+
+# The form's field names as the API spells them.
+API_FIELDS = {"comment_parent": "parent"}
+
+
+def refused(exc: ServiceError) -> Response:
+    """A service's refusal as JSON: a field's error as ``{field: [message]}`` (400), anything
+    else as ``{"detail": message}`` with its status, and ``retry_after`` with the header."""
+    if isinstance(exc, Nudged):
+        return Response({"detail": exc.message, "nudge": exc.nudge}, status=exc.status)
+    if exc.field and exc.status == 400:
+        return Response({API_FIELDS.get(exc.field, exc.field): [exc.message]}, status=exc.status)
+    body: dict[str, Any] = {"detail": exc.message}
+    if exc.retry_after:
+        body["retry_after"] = exc.retry_after
+    return Response(body, status=exc.status, headers=exc.headers())
 
 
 class Pages(PageNumberPagination):
@@ -260,35 +270,13 @@ class ArticleComments(PublicCacheMixin, generics.GenericAPIView):
             idempotency_key=values.get("idempotency_key", ""),
             notify=values.get("subscribe", False),
         )
-        if values.get("nudge") and submission_nudged(submission, acknowledged=False):
-            return Response(
-                {"detail": NUDGE_SUMMARY, "nudge": NUDGE_MESSAGE},
-                status=status.HTTP_400_BAD_REQUEST,
-            )
         try:
+            if values.get("nudge") and submission_nudged(submission, acknowledged=False):
+                raise Nudged
             result = comment_post(submission=submission)
-        except CommentRateLimited as exc:
-            return Response(
-                {"detail": exc.message, "retry_after": exc.retry_after},
-                status=status.HTTP_429_TOO_MANY_REQUESTS,
-                headers={"Retry-After": str(exc.retry_after)},
-            )
-        except CommentsClosed as exc:
-            raise PermissionDenied(exc.message) from exc
-        except CommentRefused as exc:
-            if exc.field:
-                return Response({exc.field: [exc.message]}, status=status.HTTP_400_BAD_REQUEST)
-            raise PermissionDenied(exc.message) from exc
-        except ParentUnavailable as exc:
-            return Response({"parent": [exc.message]}, status=status.HTTP_400_BAD_REQUEST)
-        except DatabaseError:
-            return Response(
-                {
-                    "detail": "The comment could not be saved just now; nothing was stored. Try again shortly."
-                },
-                status=503,
-                headers={"Retry-After": "10"},
-            )
+        except CommentError as exc:
+            # A database that does not answer is core.middleware's (JSON 503, Retry-After).
+            return refused(exc)
         comment = result.comment
         body = {
             **s.CommentSerializer(comment).data,
@@ -379,11 +367,11 @@ class ModerateComment(StaffView, APIView):
             raise Http404
         reason = s.ModerationSerializer(data=request.data)
         reason.is_valid(raise_exception=True)
-        comment_moderate(
+        # The desk's own service: the same log, counts, purge, signal and notifications.
+        comment = desk_decide(
             comment=comment,
             action=action,
             actor=request.user,
             reason=reason.validated_data.get("reason", ""),
         )
-        comment.refresh_from_db()
         return Response(s.ModeratedCommentSerializer(comment).data)

@@ -11,6 +11,7 @@ from dateline.comments.bans import ERASED_BAN_PREFIX, erased_ban_key
 from dateline.comments.models import (
     Comment,
     CommentBan,
+    CommentBanQuerySet,
     CommentEvent,
     CommentRevision,
     SentMail,
@@ -19,7 +20,18 @@ from dateline.comments.models import (
 from dateline.comments.text import normalise_email
 from dateline.core.links import base_url, page_absolute_url
 
-from .models import PrivacyRequest
+from .models import CommenterSettings, PrivacyRequest
+
+
+def commenter_settings(*, site: Any = None) -> CommenterSettings:
+    """The commenters' settings of ``site`` (the default site when None); the defaults when
+    there is no site."""
+    from wagtail.models import Site
+
+    site = site or Site.objects.filter(is_default_site=True).first()
+    if site is None:
+        return CommenterSettings()
+    return CommenterSettings.for_site(site)
 
 
 def commenter_comments(*, email: str) -> QuerySet[Comment]:
@@ -28,7 +40,7 @@ def commenter_comments(*, email: str) -> QuerySet[Comment]:
     return Comment.objects.filter(Q(email_key=key) | Q(author_email__iexact=email.strip()))
 
 
-def commenter_bans(*, email: str) -> QuerySet[CommentBan]:
+def commenter_bans(*, email: str) -> CommentBanQuerySet:
     """Bans naming this address: in clear (as the desk or the snippet admin typed it, in any
     case) or, after an erasure, by its keyed hash."""
     return CommentBan.objects.filter(
@@ -71,6 +83,7 @@ def commenter_export(*, email: str, requester_key: str = "") -> dict[str, Any]:
             {"body": revision.body, "replaced_at": _iso(revision.created_at)}
         )
     now = timezone.now()
+    active = set(commenter_bans(email=email).active(now=now).values_list("pk", flat=True))
     bans = [
         {
             "by": "address, as a keyed hash after erasure"
@@ -81,7 +94,7 @@ def commenter_export(*, email: str, requester_key: str = "") -> dict[str, Any]:
             "since": _iso(ban.created_at),
             "until": _iso(ban.expires_at),
             "lifted_at": _iso(ban.lifted_at),
-            "active": ban.lifted_at is None and (ban.expires_at is None or ban.expires_at > now),
+            "active": ban.pk in active,
         }
         for ban in commenter_bans(email=email).order_by("created_at", "pk")
     ]

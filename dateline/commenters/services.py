@@ -33,15 +33,15 @@ from dateline.comments.models import (
     SentMail,
     Subscriber,
 )
+from dateline.comments.services import comment_event, comment_log
 from dateline.comments.text import body_fingerprint, normalise_email
 from dateline.core.pagecache import invalidate
 
-from .models import CommenterSettings, PrivacyRequest
-from .selectors import commenter_bans, commenter_comments
+from .models import PrivacyRequest
+from .selectors import commenter_bans, commenter_comments, commenter_settings
+from .tasks import send_outcome_notice, send_privacy_link
+from .tokens import DIGEST_SALT, REQUEST_MAX_AGE, REQUEST_SALT
 
-REQUEST_SALT = "dateline.commenters.request"
-DIGEST_SALT = "dateline.commenters.digest"
-REQUEST_MAX_AGE = timedelta(hours=48)
 ERASED_NAME = "Former commenter"
 ERASED_BODY = "This comment was removed at its author's request."
 ERASED_ADDRESS = "[address erased]"
@@ -54,10 +54,6 @@ def requester_key(email: str) -> str:
         b"privacy-request:" + normalise_email(email).encode(),
         hashlib.sha256,
     ).hexdigest()
-
-
-def privacy_request_token(request: PrivacyRequest) -> str:
-    return signing.dumps({"r": request.pk, "k": request.kind}, salt=REQUEST_SALT, compress=True)
 
 
 def privacy_request_from_token(token: str) -> PrivacyRequest | None:
@@ -87,8 +83,6 @@ def privacy_request_start(*, email: str, kind: str, now: Any = None) -> PrivacyR
     request = PrivacyRequest.objects.create(
         kind=kind, requester_key=key, email=email.strip(), requested_at=now
     )
-    from .tasks import send_privacy_link
-
     transaction.on_commit(lambda: send_privacy_link.enqueue(request.pk))
     return request
 
@@ -148,7 +142,7 @@ def commenter_erase(
     moderation and admin logs, task rows) it is replaced by "[address erased]". Replies to the
     erased comments stay where they are."""
     if keep_text is None:
-        keep_text = _settings(site).erasure_keeps_text
+        keep_text = commenter_settings(site=site).erasure_keeps_text
     key = normalise_email(email)
     actor = actor if getattr(actor, "is_authenticated", False) else None
     with transaction.atomic():
@@ -189,22 +183,20 @@ def commenter_erase(
         revisions = 0
         if not keep_text:
             revisions, _ = CommentRevision.objects.filter(comment__in=comments).delete()
-        CommentEvent.objects.bulk_create(
+        comment_log(
             [
-                CommentEvent(
+                comment_event(
                     comment=comment,
                     actor=actor,
                     action="erased",
                     from_status=comment.status,
-                    to_status=comment.status,
                     reason="Personal data erased at the commenter's request"
                     + ("" if keep_text else "; text and earlier versions removed")
                     + ".",
-                    created_at=now,
+                    at=now,
                 )
                 for comment in comments
-            ],
-            batch_size=500,
+            ]
         )
         _log_entries_relabel(comments)
         bans = commenter_bans(email=email).update(email_key=erased_ban_key(email))
@@ -322,15 +314,14 @@ class _AddressScrubber:
                 comment.body_hash = body_fingerprint(body)
                 comment_body_render(comment=comment)
                 events.append(
-                    CommentEvent(
+                    comment_event(
                         comment=comment,
                         actor=actor,
                         action="address removed",
                         from_status=comment.status,
-                        to_status=comment.status,
                         reason="The address of a commenter who asked for erasure was taken "
                         "out of the text.",
-                        created_at=now,
+                        at=now,
                     )
                 )
             comment.moderation_reasons = self.clean(comment.moderation_reasons)
@@ -339,7 +330,7 @@ class _AddressScrubber:
             ["body", "body_hash", "body_html", "body_html_key", "moderation_reasons"],
             batch_size=500,
         )
-        CommentEvent.objects.bulk_create(events, batch_size=500)
+        comment_log(events)
         return {c.pk: c.article_id for c in rows}
 
     def tasks(self) -> int:
@@ -358,33 +349,18 @@ class _AddressScrubber:
         return deleted
 
 
-def _settings(site: Any = None) -> CommenterSettings:
-    from wagtail.models import Site
-
-    site = site or Site.objects.filter(is_default_site=True).first()
-    if site is None:
-        return CommenterSettings()
-    return CommenterSettings.for_site(site)
-
-
 def outcome_notices_queue(*, comment_ids: list[int], to_status: str, reason: str = "") -> int:
     """After a person decided on held comments: queue one notice per comment whose author has a
     confirmed address, when the site sends them. Spam gets no notice."""
     if to_status not in (Comment.Status.APPROVED, Comment.Status.TRASH) or not comment_ids:
         return 0
-    if not _settings().outcome_notices:
+    if not commenter_settings().outcome_notices:
         return 0
-    from .tasks import send_outcome_notice
-
     ids = list(comment_ids)
     transaction.on_commit(
         lambda: [send_outcome_notice.enqueue(pk, to_status, reason[:500]) for pk in ids]
     )
     return len(ids)
-
-
-def digest_token(user_id: int) -> str:
-    return signing.dumps({"u": user_id}, salt=DIGEST_SALT)
 
 
 def digest_unsubscribe(*, token: str) -> bool:

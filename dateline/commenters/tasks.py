@@ -26,7 +26,8 @@ from dateline.comments.services import (
 from dateline.core.links import absolute_url, page_absolute_url
 
 from .models import PrivacyRequest
-from .services import _settings, digest_token, privacy_request_token
+from .selectors import commenter_settings
+from .tokens import digest_token, privacy_request_token
 
 
 @task()
@@ -139,7 +140,7 @@ def queue_summary(*, user: Any, target_hours: int) -> dict[str, object]:
 @task()
 def send_moderator_digest() -> int:
     """Once a day: what waits in the queues, to every moderator who wants to know."""
-    if not _settings().moderator_digest:
+    if not commenter_settings().moderator_digest:
         return 0
     site = Site.objects.filter(is_default_site=True).first()
     target_hours = CommentSettings.for_site(site).decision_target_hours if site else 24

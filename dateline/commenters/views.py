@@ -14,9 +14,8 @@ from django.views.decorators.http import require_http_methods
 
 from .forms import PrivacyRequestForm
 from .models import PrivacyRequest
-from .selectors import commenter_export
+from .selectors import commenter_export, commenter_settings
 from .services import (
-    _settings,
     commenter_erase,
     digest_unsubscribe,
     privacy_request_complete,
@@ -45,7 +44,7 @@ def privacy_request_view(request: HttpRequest) -> HttpResponse:
         # The same answer whether or not the address commented, or asked too often.
         return render(request, "commenters/sent.html")
     status = 400 if request.method == "POST" else 200
-    keeps_text = _settings(getattr(request, "site", None)).erasure_keeps_text
+    keeps_text = commenter_settings(site=getattr(request, "site", None)).erasure_keeps_text
     return render(
         request, "commenters/request.html", {"form": form, "keeps_text": keeps_text}, status=status
     )

@@ -6,7 +6,6 @@ import json
 from typing import Any
 
 import django_filters
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet, TextField
@@ -15,7 +14,6 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
@@ -27,13 +25,9 @@ from dateline.news.models import ArticlePage, SectionPage
 from .desk import (
     CHUNK_SIZE,
     INLINE_LIMIT,
-    DeskError,
-    desk_ban,
     desk_bulk_start,
     desk_decide,
-    desk_edit,
     desk_feature,
-    desk_reply,
 )
 from .desk_selectors import (
     QUEUES,
@@ -47,15 +41,13 @@ from .desk_selectors import (
     desk_workload,
     reason_codes,
 )
-from .forms import _StoredLength
-from .models import BODY_MAX, EMAIL_MAX, Comment, CommentSettings, DeskBulkJob
+from .models import EMAIL_MAX, Comment, CommentSettings, DeskBulkJob
 from .services import (
     MODERATION_ACTIONS,
-    CommentError,
     article_comments_set_status,
     comment_feature,
 )
-from .text import normalise_email, normalise_text
+from .text import normalise_email
 
 ACTION_LABELS = {
     "approve": "Approve",
@@ -67,7 +59,7 @@ ACTION_LABELS = {
 }
 
 
-def _next(request: HttpRequest, default: str) -> str:
+def next_url(request: HttpRequest, default: str) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
     if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         return target
@@ -78,7 +70,7 @@ def _next(request: HttpRequest, default: str) -> str:
 def moderate_comment(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if action not in ACTION_LABELS:
         raise PermissionDenied
-    comment = _comment_or_404(request, pk)  # only the moderator's sections
+    comment = comment_or_404(request, pk)  # only the moderator's sections
     listing = reverse("wagtailsnippets_comments_comment:list")
     if request.method == "POST":
         if action in MODERATION_ACTIONS:
@@ -91,7 +83,7 @@ def moderate_comment(request: HttpRequest, pk: int, action: str) -> HttpResponse
         else:
             comment_feature(comment=comment, featured=action == "feature", actor=request.user)
         messages.success(request, f"{ACTION_LABELS[action]}: comment by {comment.author_name}.")
-        return HttpResponseRedirect(_next(request, listing))
+        return HttpResponseRedirect(next_url(request, listing))
     return TemplateResponse(
         request,
         "comments/admin/confirm.html",
@@ -99,7 +91,7 @@ def moderate_comment(request: HttpRequest, pk: int, action: str) -> HttpResponse
             "comment": comment,
             "action": action,
             "label": ACTION_LABELS[action],
-            "next": _next(request, listing),
+            "next": next_url(request, listing),
         },
     )
 
@@ -118,12 +110,12 @@ def toggle_article_comments(request: HttpRequest, pk: int) -> HttpResponse:
             request, f"Comments {'closed' if closing else 'reopened'} on “{article.title}”."
         )
         return HttpResponseRedirect(
-            _next(request, reverse("wagtailadmin_explore", args=[article.get_parent().pk]))
+            next_url(request, reverse("wagtailadmin_explore", args=[article.get_parent().pk]))
         )
     return TemplateResponse(
         request,
         "comments/admin/toggle_article.html",
-        {"article": article, "closing": closing, "next": _next(request, "")},
+        {"article": article, "closing": closing, "next": next_url(request, "")},
     )
 
 
@@ -147,7 +139,7 @@ def _desk_user(request: HttpRequest) -> Any:
     return request.user
 
 
-def _comment_or_404(request: HttpRequest, pk: int) -> Comment:
+def comment_or_404(request: HttpRequest, pk: int) -> Comment:
     # 404, not 403, for comments outside the moderator's sections: don't reveal which ids exist.
     comment = access_comment_for_moderator(user=_desk_user(request), comment_id=pk)
     if comment is None:
@@ -155,7 +147,7 @@ def _comment_or_404(request: HttpRequest, pk: int) -> Comment:
     return comment
 
 
-def _desk_url(queue: str = "pending") -> str:
+def desk_url(queue: str = "pending") -> str:
     return reverse("comments_desk", args=[queue])
 
 
@@ -244,7 +236,7 @@ class DeskView(BaseListingView):
     def get_breadcrumbs_items(self) -> list[dict[str, Any]]:
         return [
             *self.breadcrumbs_items,
-            {"url": _desk_url(), "label": "Comment desk"},
+            {"url": desk_url(), "label": "Comment desk"},
             {"url": "", "label": QUEUES[self.queue][0]},
         ]
 
@@ -322,9 +314,9 @@ def _card_actions(queue: str) -> list[tuple[str, str, str]]:
 @require_POST
 def desk_act(request: HttpRequest, pk: int) -> HttpResponse:
     """One decision from a card (a plain POST form: works without JavaScript)."""
-    comment = _comment_or_404(request, pk)
+    comment = comment_or_404(request, pk)
     action = request.POST.get("action", "")
-    back = _next(request, _desk_url())
+    back = next_url(request, desk_url())
     if action not in CARD_ACTIONS:
         messages.error(request, "Unknown action; nothing was changed.")
         return HttpResponseRedirect(back)
@@ -341,140 +333,6 @@ def desk_act(request: HttpRequest, pk: int) -> HttpResponse:
     return HttpResponseRedirect(back)
 
 
-def _body_field(label: str, *, rows: int) -> forms.CharField:
-    """A staff text, checked like the reader's: as typed (``max_length``) and as it will be
-    stored (NFC can make it longer; the reader form's ``_StoredLength``), so a text the database
-    would refuse is an error at the field, with the text kept."""
-    return forms.CharField(
-        label=label,
-        widget=forms.Textarea(attrs={"rows": rows}),
-        max_length=BODY_MAX,
-        validators=[
-            _StoredLength(
-                limit=BODY_MAX,
-                normalise=normalise_text,
-                message="The text is %(length)d characters long once some of its characters "
-                "are written in their standard form; the limit is %(limit)d.",
-            )
-        ],
-        error_messages={
-            "max_length": "The text is %(show_value)d characters long; the limit is %(limit_value)d."
-        },
-    )
-
-
-class EditForm(forms.Form):
-    body = _body_field("Comment", rows=8)
-    reason = forms.CharField(label="Why (kept in the log)", required=False, max_length=500)
-
-
-class ReplyForm(forms.Form):
-    body = _body_field("Your reply", rows=6)
-
-
-@require_http_methods(["GET", "POST"])
-def desk_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
-    comment = _comment_or_404(request, pk)
-    back = _next(request, _desk_url())
-    form = EditForm(request.POST or None, initial={"body": comment.body})
-    if request.method == "POST" and form.is_valid():
-        try:
-            desk_edit(
-                comment=comment,
-                body=form.cleaned_data["body"],
-                actor=request.user,
-                reason=form.cleaned_data["reason"],
-            )
-        except DeskError as exc:
-            form.add_error("body", exc.message)
-        else:
-            messages.success(request, f"Edited: comment by {comment.author_name}.")
-            return HttpResponseRedirect(back)
-    return TemplateResponse(
-        request,
-        "comments/admin/desk_edit.html",
-        {"comment": comment, "form": form, "next": back, "revisions": comment.revisions.all()},
-        status=400 if form.errors else 200,
-    )
-
-
-@require_POST
-def desk_reply_view(request: HttpRequest, pk: int) -> HttpResponse:
-    """Post a staff reply from a card; a reply that cannot be posted comes back on its own page
-    with the reason at the text, and the text kept (400)."""
-    parent = _comment_or_404(request, pk)
-    back = _next(request, _desk_url())
-    form = ReplyForm(request.POST)
-    if form.is_valid():
-        try:
-            result = desk_reply(parent=parent, body=form.cleaned_data["body"], actor=request.user)
-        except CommentError as exc:
-            form.add_error("body", exc.message)
-        else:
-            messages.success(
-                request,
-                format_html(
-                    "Replied to {}. <a href='{}'>See it on the page</a>.",
-                    parent.author_name,
-                    result.comment.get_absolute_url(),
-                ),
-            )
-            return HttpResponseRedirect(back)
-    return TemplateResponse(
-        request,
-        "comments/admin/desk_reply.html",
-        {"comment": parent, "form": form, "next": back},
-        status=400,
-    )
-
-
-class BanForm(forms.Form):
-    by_email = forms.BooleanField(label="Ban this email address", required=False, initial=True)
-    by_network = forms.BooleanField(label="Ban this network", required=False)
-    days = forms.TypedChoiceField(
-        label="For",
-        coerce=int,
-        choices=[
-            (1, "1 day"),
-            (7, "7 days"),
-            (30, "30 days"),
-            (365, "a year"),
-            (0, "until lifted"),
-        ],
-        initial=7,
-    )
-    reason = forms.CharField(label="Reason (shown in the log)", max_length=300)
-
-
-@require_http_methods(["GET", "POST"])
-def desk_ban_view(request: HttpRequest, pk: int) -> HttpResponse:
-    comment = _comment_or_404(request, pk)
-    back = _next(request, _desk_url())
-    form = BanForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            ban = desk_ban(
-                actor=request.user,
-                reason=data["reason"],
-                email_key=comment.email_key if data["by_email"] else "",
-                ip_prefix=comment.ip_prefix if data["by_network"] else "",
-                days=data["days"] or None,
-                comment=comment,
-            )
-        except DeskError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, f"Banned: {ban}.")
-            return HttpResponseRedirect(back)
-    return TemplateResponse(
-        request,
-        "comments/admin/desk_ban.html",
-        {"comment": comment, "form": form, "next": back},
-        status=400 if form.errors else 200,
-    )
-
-
 @require_POST
 def desk_bulk_view(request: HttpRequest) -> HttpResponse:
     """A decision on the ticked comments, or on every comment matching the queue and filters."""
@@ -482,7 +340,7 @@ def desk_bulk_view(request: HttpRequest) -> HttpResponse:
     queue = request.POST.get("queue", "pending")
     if queue not in QUEUES:
         queue = "pending"
-    back = _next(request, _desk_url(queue))
+    back = next_url(request, desk_url(queue))
     action = request.POST.get("action", "")
     if action not in DESK_ACTION_LABELS:
         messages.error(request, "Choose what to do with the comments.")
@@ -540,7 +398,7 @@ def desk_job_view(request: HttpRequest, pk: int) -> HttpResponse:
             "job": job,
             "running": running,
             "percent": round(100 * job.done / job.total) if job.total else 100,
-            "desk_url": _desk_url(),
+            "desk_url": desk_url(),
             "chunk_size": CHUNK_SIZE,
         },
     )
@@ -562,6 +420,6 @@ def desk_workload_view(request: HttpRequest) -> HttpResponse:
             "days": days,
             "bars": [(d, n, round(100 * n / peak)) for d, n in workload.queue_sizes],
             "most": most,
-            "desk_url": _desk_url(),
+            "desk_url": desk_url(),
         },
     )

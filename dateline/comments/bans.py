@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
 from django.db import connection
+from django.db.models import F, Q
 from django.utils.crypto import salted_hmac
 
 from dateline.core.db import select_one
@@ -40,18 +42,15 @@ class BannedCommenter(Rule):
         if not (context.email_key or network):
             return None
         key = context.email_key or None
-        ban = select_one(
-            CommentBan,
-            _ban_sql(),
-            [
-                connection.ops.adapt_datetimefield_value(context.now),
-                key,
-                # A ban outlives its commenter's erasure as a keyed hash of the address.
-                erased_ban_key(key) if key else None,
-                network or None,
-            ],
-            _ban_fields(),
-        )
+        sql, order = _ban_query()
+        values = {
+            "now": connection.ops.adapt_datetimefield_value(context.now),
+            "key": key,
+            # A ban outlives its commenter's erasure as a keyed hash of the address.
+            "erased": erased_ban_key(key) if key else None,
+            "network": network or None,
+        }
+        ban = select_one(CommentBan, sql, [values[name] for name in order], _ban_fields())
         if ban is None:
             return None
         until = f"{ban.expires_at:%Y-%m-%d %H:%M %Z}" if ban.expires_at else "lifted"
@@ -63,16 +62,25 @@ def _ban_fields() -> tuple[Any, ...]:
     return tuple(CommentBan._meta.get_field(name) for name in ("reason", "expires_at"))
 
 
+# Stand-ins compiled into the query, each replaced by its value at every check (by position).
+_NOW = datetime(2000, 1, 1, tzinfo=UTC)
+_STAND_INS = {"\x00key": "key", "\x00erased": "erased", "\x00network": "network"}
+
+
 @lru_cache(maxsize=1)
-def _ban_sql() -> str:
+def _ban_query() -> tuple[str, tuple[str, ...]]:
     """The active ban that ends last (one without an end first) for an email key or network,
-    written out once: it runs for every comment (docs/decisions/0050-comment-post-speed.md).
-    A NULL key or network matches nothing."""
-    q = connection.ops.quote_name
-    expires = q("expires_at")
-    return (
-        f"SELECT {q('reason')}, {expires} FROM {q(CommentBan._meta.db_table)} "  # noqa: S608
-        f"WHERE {q('lifted_at')} IS NULL AND ({expires} IS NULL OR {expires} > %s) "
-        f"AND ({q('email_key')} IN (%s, %s) OR {q('ip_prefix')} = %s) "
-        f"ORDER BY CASE WHEN {expires} IS NULL THEN 0 ELSE 1 END, {expires} DESC LIMIT 1"
+    compiled once from ``CommentBan.objects.active()`` (the one definition of an active ban),
+    with the name of each parameter in order: it runs for every comment
+    (docs/decisions/0050-comment-post-speed.md). A NULL key or network matches nothing."""
+    key, erased, network = _STAND_INS
+    query = (
+        CommentBan.objects.active(now=_NOW)
+        .filter(Q(email_key__in=[key, erased]) | Q(ip_prefix=network))
+        .order_by(F("expires_at").desc(nulls_first=True))
+        .values_list("reason", "expires_at")[:1]
     )
+    sql, params = query.query.sql_with_params()
+    order = tuple(_STAND_INS.get(p, "now") if isinstance(p, str) else "now" for p in params)
+    assert sorted(order) == ["erased", "key", "network", "now"], order
+    return sql, order

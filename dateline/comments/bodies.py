@@ -71,7 +71,7 @@ def comment_body_html(comment: Comment) -> SafeString:
     """The stored HTML of ``comment``'s body; rendered now if it is missing or out of date
     (the read path calls ``comment_bodies_refresh`` first, so this only renders for comments
     it did not see, e.g. one built in memory)."""
-    if not is_current(comment):
+    if not getattr(comment, "_body_html_checked", False) and not is_current(comment):
         comment_body_render(comment=comment)
     return mark_safe(comment.body_html)  # noqa: S308 (sanitised by nh3 when it was rendered)
 
@@ -79,7 +79,12 @@ def comment_body_html(comment: Comment) -> SafeString:
 def comment_bodies_refresh(*, comments: Iterable[Comment]) -> int:
     """Render the out-of-date bodies among ``comments`` and store them in one UPDATE. Returns
     how many there were (0 in the usual case: nothing is rendered, nothing is written)."""
-    stale = [comment_body_render(comment=c) for c in comments if not is_current(c)]
+    stale = []
+    for comment in comments:
+        if not is_current(comment):
+            stale.append(comment_body_render(comment=comment))
+        # Checked once: the template's filter (comment_body_html) then trusts it.
+        comment._body_html_checked = True  # type: ignore[attr-defined]
     if stale:
         try:
             with transaction.atomic():

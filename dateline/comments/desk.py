@@ -16,73 +16,58 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, OuterRef, Subquery, Value
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django_tasks import task
-
-from dateline.core.pagecache import invalidate
-from dateline.news.models import ArticlePage
+from wagtail.log_actions import log
 
 from .bodies import comment_body_render
-from .desk_selectors import desk_counts_changed, moderatable_comments, previous_statuses
-from .models import BODY_MAX, Comment, CommentBan, CommentEvent, CommentRevision, DeskBulkJob
+from .desk_selectors import moderatable_comments
+from .errors import DeskError
+from .models import Comment, CommentBan, CommentRevision, DeskBulkJob
 from .rules import Submission
 from .services import (
-    MODERATION_ACTIONS,
-    CommentError,
+    DECISIONS,
+    CommentRefused,
     PostResult,
+    article_changed,
+    comment_event,
     comment_feature,
-    comment_moderate,
+    comment_log,
     comment_post,
+    comment_text_stored,
+    comments_decide,
 )
-from .signals import comments_moderated
 from .submissions import account_name_clean
 from .text import body_fingerprint, normalise_text
 
 CHUNK_SIZE = 500
 # Selections up to this size are decided during the request; larger ones become a job.
 INLINE_LIMIT = 1000
-DESK_ACTIONS = ("approve", "hold", "spam", "trash", "restore")
-STATUS_ACTION: dict[str, str] = {
-    str(status): action for action, status in MODERATION_ACTIONS.items()
-}
-
-
-class DeskError(CommentError):
-    pass
+DESK_ACTIONS = DECISIONS  # approve, hold, spam, trash, restore
 
 
 def _stored_body_checked(body: str) -> str:
-    """The text as it will be stored (``normalise_text``), or DeskError at the body when it is
-    empty or longer than the column: NFC grows a few characters (U+0958 to two, U+FB2C to
-    three), so a text within the limit as typed can be over it as stored (the desk's forms
-    check this first, with the reader form's validator; this is the services' own guard)."""
-    stored = normalise_text(body)
-    if len(stored) > BODY_MAX:
-        raise DeskError(
-            f"The text is {len(stored):,} characters long once some of its characters are "
-            f"written in their standard form; the limit is {BODY_MAX:,}.",
-            field="body",
-        )
-    return stored
+    """The text as it will be stored, or DeskError at the body when it is too long as stored
+    (the services' own check, ``comment_text_stored``, at the desk form's field)."""
+    try:
+        return comment_text_stored(body, field="body")
+    except CommentRefused as exc:
+        raise DeskError(exc.message, field="body") from exc
 
 
 # --- One comment ---------------------------------------------------------------------------------
 
 
 def desk_decide(*, comment: Comment, action: str, actor: Any, reason: str = "") -> Comment:
-    """Approve, hold, mark as spam, trash or restore one comment (the caller checked access).
-
-    Raises KeyError for an unknown action."""
-    if action == "restore":
-        desk_bulk_chunk(comment_ids=[comment.pk], action=action, actor=actor, reason=reason)
-        comment.refresh_from_db()
-        return comment
-    comment = comment_moderate(
-        comment=comment, action=action, actor=actor, reason=normalise_text(reason)[:500]
+    """Approve, hold, mark as spam, trash or restore one comment (the caller checked access):
+    the one decision service, for one comment. Raises KeyError for an unknown action."""
+    comments_decide(
+        comments=moderatable_comments(user=actor).filter(pk=comment.pk),
+        action=action,
+        actor=actor,
+        reason=reason,
     )
-    desk_counts_changed()
+    comment.refresh_from_db()
     return comment
 
 
@@ -114,17 +99,20 @@ def desk_edit(*, comment: Comment, body: str, actor: Any, reason: str = "") -> C
             comment.save(
                 update_fields=["body", "body_hash", "body_html", "body_html_key", "edited_at"]
             )
-            CommentEvent.objects.create(
-                comment=comment,
-                actor=actor,
-                action="edited by staff",
-                from_status=comment.status,
-                to_status=comment.status,
-                reason=normalise_text(reason)[:500] or "Text changed; the original is kept.",
-                created_at=now,
+            comment_log(
+                [
+                    comment_event(
+                        comment=comment,
+                        actor=actor,
+                        action="edited by staff",
+                        from_status=comment.status,
+                        reason=normalise_text(reason)[:500]
+                        or "Text changed; the original is kept.",
+                        at=now,
+                    )
+                ]
             )
-            article_id = comment.article_id
-            transaction.on_commit(lambda: invalidate([f"article:{article_id}"]))
+            article_changed(comment.article_id, listings=False)
     except IntegrityError as exc:
         raise DeskError(
             "The commenter has already posted this text on this article.", field="body"
@@ -142,10 +130,9 @@ def desk_reply(*, parent: Comment, body: str, actor: Any) -> PostResult:
     if not _stored_body_checked(body):
         raise DeskError("Write a reply first.", field="body")
     if parent.status == Comment.Status.PENDING:
-        comment_moderate(
+        desk_decide(
             comment=parent, action="approve", actor=actor, reason="Approved with a staff reply."
         )
-        desk_counts_changed()
     return comment_post(
         submission=Submission(
             article=parent.article,
@@ -192,22 +179,36 @@ def desk_ban(
         )
         if comment is not None:
             until = f"until {ban.expires_at:%Y-%m-%d %H:%M}" if ban.expires_at else "until lifted"
-            CommentEvent.objects.create(
-                comment=comment,
-                actor=ban.created_by,
-                action="ban",
-                from_status=comment.status,
-                to_status=comment.status,
-                reason=f"Commenter banned {until}: {reason}",
-                created_at=now,
+            comment_log(
+                [
+                    comment_event(
+                        comment=comment,
+                        actor=ban.created_by,
+                        action="ban",
+                        from_status=comment.status,
+                        reason=f"Commenter banned {until}: {reason}",
+                        at=now,
+                    )
+                ]
             )
+        log(instance=ban, action="comments.ban", user=ban.created_by, data={"reason": reason})
     return ban
 
 
-def desk_ban_lift(*, ban: CommentBan) -> CommentBan:
-    if ban.lifted_at is None:
-        ban.lifted_at = timezone.now()
-        ban.save(update_fields=["lifted_at"])
+def desk_ban_lift(*, ban: CommentBan, actor: Any, at: datetime | None = None) -> CommentBan:
+    """End a ban (now, or at ``at``); logged in Wagtail's history of the ban and the site
+    history. A ban already lifted stays as it was. The ban's edit form in the admin lifts
+    through here (``wagtail_hooks.CommentBanEditView``)."""
+    if ban.lifted_at is not None:
+        return ban
+    with transaction.atomic():
+        ban.lifted_at = at or timezone.now()
+        CommentBan.objects.filter(pk=ban.pk).update(lifted_at=ban.lifted_at)
+        log(
+            instance=ban,
+            action="comments.ban_lift",
+            user=actor if getattr(actor, "is_authenticated", False) else None,
+        )
     return ban
 
 
@@ -223,154 +224,39 @@ class BulkResult:
     longest_transaction: float = 0.0  # seconds the write lock was held, the longest chunk
 
 
-def _recount(article_ids: set[int]) -> None:
-    approved = (
-        Comment.objects.filter(article_id=OuterRef("pk"), status=Comment.Status.APPROVED)
-        .order_by()
-        .values("article_id")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    ArticlePage.objects.filter(pk__in=article_ids).update(
-        comment_count=Coalesce(Subquery(approved), Value(0))
-    )
-
-
-# pk, status, reported_at, article_id, parent_id, in_reply_to_id
-_Row = tuple[int, str, datetime | None, int, int | None, int | None]
-
-
-@dataclass
-class _ChunkPlan:
-    rows: list[_Row]  # the chunk's comments the actor may moderate
-    targets: dict[int, str]  # comment → the status it gets (or keeps, when reports are cleared)
-
-
-def _chunk_plan(*, comment_ids: Sequence[int], action: str, actor: Any) -> _ChunkPlan:
-    """Read what one chunk is to change, inside its transaction (the rows locked on databases
-    that can, so a concurrent decision waits instead of being logged with a stale status)."""
-    found = (
-        moderatable_comments(user=actor)
-        .filter(pk__in=list(comment_ids))
-        .order_by("pk")
-        .select_for_update(of=("self",))
-    )
-    rows: list[_Row] = list(
-        found.values_list(
-            "pk", "status", "reported_at", "article_id", "parent_id", "in_reply_to_id"
-        )
-    )
-    if action == "restore":
-        current = {pk: status for pk, status, *_ in rows}
-        restorable = [pk for pk, status in current.items() if status in ("spam", "trash")]
-        return _ChunkPlan(rows, previous_statuses(comment_ids=restorable, current=current))
-    status = MODERATION_ACTIONS[action]
-    return _ChunkPlan(
-        rows,
-        {
-            pk: status
-            for pk, old, reported_at, *_ in rows
-            if old != status or reported_at is not None
-        },
-    )
-
-
-def _chunk_events(
-    *, plan: _ChunkPlan, action: str, actor: Any, reason: str, now: datetime
-) -> list[CommentEvent]:
-    current = {pk: status for pk, status, *_ in plan.rows}
-    return [
-        CommentEvent(
-            comment_id=pk,
-            actor=actor if getattr(actor, "is_authenticated", False) else None,
-            action=action if action == "restore" else STATUS_ACTION[target],
-            from_status=current[pk],
-            to_status=target,
-            reason=reason
-            or ("Reports reviewed: the comment stays." if current[pk] == target else ""),
-            created_at=now,
-        )
-        for pk, target in plan.targets.items()
-    ]
-
-
 def desk_bulk_chunk(
     *, comment_ids: Sequence[int], action: str, actor: Any, reason: str = ""
 ) -> BulkResult:
-    """Decide on up to one chunk of comments in one short transaction: a few statements
-    whatever the chunk's size. Comments ``actor`` may not moderate are skipped.
+    """Decide on up to one chunk of comments in one short transaction (the one decision
+    service, :func:`comments.services.comments_decide`: a few statements whatever the chunk's
+    size). Comments ``actor`` may not moderate are skipped: permission is read again for every
+    chunk, because a job may run long after it was asked for.
 
     ``longest_transaction`` is the time from BEGIN to COMMIT.
 
     Raises KeyError for an unknown action."""
     if action not in DESK_ACTIONS:
         raise KeyError(action)
-    reason = normalise_text(reason)[:500]
-    now = timezone.now()
     committed: list[float] = []
     started = time.perf_counter()
     with transaction.atomic():
-        # First callback after COMMIT (before the cache purge and task queueing below).
+        # First callback after COMMIT (before the cache purge and task queueing).
         transaction.on_commit(lambda: committed.append(time.perf_counter()))
-        plan = _chunk_plan(comment_ids=comment_ids, action=action, actor=actor)
-        events = _chunk_events(plan=plan, action=action, actor=actor, reason=reason, now=now)
-        rows, targets = plan.rows, plan.targets
-        current = {pk: status for pk, status, *_ in rows}
-        by_target: dict[str, list[int]] = {}
-        for pk, target in targets.items():
-            by_target.setdefault(target, []).append(pk)
-        for target, ids in by_target.items():
-            Comment.objects.filter(pk__in=ids).update(
-                status=target, moderated_at=now, reported_at=None
-            )
-        CommentEvent.objects.bulk_create(events)
-        touched = {
-            article_id
-            for pk, old, _, article_id, *_ in rows
-            if pk in targets and Comment.Status.APPROVED in (old, targets[pk])
-        }
-        if touched:
-            _recount(touched)
-        replies = [
-            pk
-            for pk, old, _, _, parent_id, in_reply_to_id in rows
-            if targets.get(pk) == Comment.Status.APPROVED
-            and old != Comment.Status.APPROVED
-            and (parent_id or in_reply_to_id)
-        ]
-        deps = [f"article:{a}" for a in {row[3] for row in rows if row[0] in targets}]
-        if touched:
-            deps.append("listings")
-        if deps:
-            transaction.on_commit(lambda: invalidate(deps))
-        if replies:
-            transaction.on_commit(lambda: _notify(replies))
-        for target, ids in by_target.items():
-            comments_moderated.send(
-                sender=Comment,
-                held_ids=[pk for pk in ids if current[pk] == Comment.Status.PENDING],
-                to_status=target,
-                actor=actor,
-                reason=reason,
-            )
+        decision = comments_decide(
+            comments=moderatable_comments(user=actor).filter(pk__in=list(comment_ids)),
+            action=action,
+            actor=actor,
+            reason=reason,
+        )
     # Inside a caller's transaction nothing is committed yet: count up to here.
     elapsed = (committed[0] if committed else time.perf_counter()) - started
-    changed = sum(1 for pk, target in targets.items() if target != current[pk])
-    desk_counts_changed()
     return BulkResult(
-        changed=changed,
-        seen=len(rows),
+        changed=decision.changed,
+        seen=decision.seen,
         processed=len(comment_ids),
         chunks=1,
         longest_transaction=elapsed,
     )
-
-
-def _notify(comment_ids: list[int]) -> None:
-    from .tasks import notify_reply
-
-    for pk in comment_ids:
-        notify_reply.enqueue(pk)
 
 
 # Between two chunks desk_bulk rests as long as the chunk held the write lock, within these

@@ -261,32 +261,6 @@ def reason_codes() -> list[tuple[str, str]]:
     return sorted(codes.items())
 
 
-def previous_status(*, comment: Comment) -> str:
-    """The status a comment had before it went to spam or the trash (from its log), so
-    "restore" puts it back where it was; pending when the log does not say."""
-    for event in reversed(list(comment.events.all())):
-        if event.to_status == comment.status and event.from_status not in ("", comment.status):
-            return event.from_status
-    return Comment.Status.PENDING
-
-
-def previous_statuses(*, comment_ids: list[int], current: dict[int, str]) -> dict[int, str]:
-    """:func:`previous_status` for many comments in one query."""
-    found: dict[int, str] = {}
-    events = (
-        CommentEvent.objects.filter(comment_id__in=comment_ids)
-        .exclude(from_status="")
-        .order_by("comment_id", "-created_at", "-pk")
-        .values_list("comment_id", "from_status", "to_status")
-    )
-    for comment_id, from_status, to_status in events:
-        if comment_id in found:
-            continue
-        if to_status == current.get(comment_id) and from_status != to_status:
-            found[comment_id] = from_status
-    return {pk: found.get(pk, Comment.Status.PENDING) for pk in comment_ids}
-
-
 # --- Workload ------------------------------------------------------------------------------------
 
 

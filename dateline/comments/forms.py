@@ -12,6 +12,7 @@ from django.http import QueryDict
 
 from dateline.core.converters import parse_id
 
+from .errors import Nudged
 from .guards import HONEYPOT_FIELD, STAMP_FIELD, form_stamp
 from .models import BODY_MAX, EMAIL_MAX, NAME_MAX, URL_MAX
 from .text import (
@@ -27,13 +28,8 @@ UNREADABLE = "\ufffd"
 # The nudge (docs/moderation.md, "Nudge"): the form comes back unsaved with this next to the
 # comment, and the hidden field says the writer saw it for this text.
 NUDGE_FIELD = "comment_nudged"
-NUDGE_MESSAGE = (
-    "This comment may break our community guidelines. You can revise it, or post it as it is."
-)
-NUDGE_SUMMARY = (
-    "Your comment has not been posted yet. Read the note under the comment box, then post it "
-    "as it is or revise it."
-)
+NUDGE_MESSAGE = Nudged.nudge
+NUDGE_SUMMARY = Nudged.default_message
 
 
 def nudge_acknowledgement(body: str) -> str:
@@ -54,7 +50,7 @@ def _readable(value: str) -> None:
         )
 
 
-class _StoredLength:
+class StoredLength:
     """The length check on the text as it will be stored (normalised): a few characters grow
     under NFC (U+0958 becomes two, U+FB2C three), so a text within the limit as typed can be
     over it as stored, and the database would refuse the row. The field's own ``max_length``
@@ -102,7 +98,7 @@ class CommentForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 8, "cols": 45, "maxlength": BODY_MAX}),
         validators=[
             _readable,
-            _StoredLength(
+            StoredLength(
                 limit=BODY_MAX,
                 normalise=normalise_text,
                 message="Your comment is %(length)d characters long once some of its "
@@ -119,7 +115,7 @@ class CommentForm(forms.Form):
         max_length=NAME_MAX,
         validators=[
             _readable,
-            _StoredLength(
+            StoredLength(
                 limit=NAME_MAX,
                 normalise=normalise_name,
                 message="Your name is %(length)d characters long once some of its characters "
@@ -137,7 +133,7 @@ class CommentForm(forms.Form):
         max_length=EMAIL_MAX,
         # The commenter is known by the address in NFKC ("\ufb03" is "ffi"), which must fit too.
         validators=[
-            _StoredLength(
+            StoredLength(
                 limit=EMAIL_MAX,
                 normalise=normalise_email,
                 message="The email address is %(length)d characters long once some of its "

@@ -14,6 +14,7 @@ from django.core import signing
 
 from dateline.core.net import ip_prefix
 
+from .errors import FormExpired, RateLimited
 from .ratelimit import Limit, LimiterUnavailable, Over, duration_text, hit, peek
 from .rules import HOLD, SPAM, Verdict
 
@@ -22,11 +23,7 @@ log = logging.getLogger(__name__)
 HONEYPOT_FIELD = "fax"  # a field people do not have and form-filling robots love
 STAMP_FIELD = "comment_stamp"
 STAMP_SALT = "comments.form.stamp"
-EXPIRED_MESSAGE = "This form had expired; please send it again."
-
-
-class FormExpired(Exception):
-    """The form's timestamp is missing, too old or was changed: the reader sends it again."""
+EXPIRED_MESSAGE = FormExpired.default_message
 
 
 def form_stamp(*, now: float | None = None) -> str:
@@ -64,18 +61,17 @@ def honeypot_verdict(value: str) -> Verdict | None:
     return None
 
 
-class CommentRateLimited(Exception):
+class CommentRateLimited(RateLimited):
     """Over a rate limit: answer 429 with ``retry_after`` and ``message``."""
 
     def __init__(self, over: Over) -> None:
         self.over = over
-        self.retry_after = over.retry_after
-        self.message = (
+        super().__init__(
             f"You are commenting faster than this site allows ({over.limit.describe()}"
             f"{' from your network' if over.limit.scope == 'network' else ''}). "
-            f"Your text is still here: please send it again in {duration_text(over.retry_after)}."
+            f"Your text is still here: please send it again in {duration_text(over.retry_after)}.",
+            retry_after=over.retry_after,
         )
-        super().__init__(self.message)
 
 
 def _limits(scope: str) -> list[Limit]:

@@ -475,6 +475,9 @@ class CommentRevision(models.Model):
 
 class CommentBanQuerySet(models.QuerySet["CommentBan"]):
     def active(self, *, now: datetime) -> CommentBanQuerySet:
+        """What "an active ban" means, the one definition: not lifted, and without an end or
+        ending after ``now``. The ban rule's query (``bans.BannedCommenter``) is compiled from
+        it; the desk and a commenter's export ask it."""
         return self.filter(lifted_at__isnull=True).filter(
             Q(expires_at__isnull=True) | Q(expires_at__gt=now)
         )

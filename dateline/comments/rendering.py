@@ -19,7 +19,15 @@ from dateline.news.models import ArticlePage
 
 from .bodies import comment_bodies_refresh, renderer_version
 from .models import Comment
-from .selectors import DEFAULT_ORDER, ORDERS, CommentNode, comment_thread_page
+from .selectors import (
+    DEFAULT_ORDER,
+    ORDERS,
+    CommentNode,
+    ThreadPage,
+    comment_thread_page,
+    page_number_within,
+    top_level_count,
+)
 from .services import comment_settings_for
 
 
@@ -36,14 +44,17 @@ def render_comment_nodes(
     comments_open: bool | None = None,
     folded: Mapping[int, int] | None = None,
     more_query: str = "",
+    bodies_checked: bool = False,
 ) -> SafeString:
     """``nodes`` and their replies as ``<li>`` items of a thread. ``own_tokens`` gives the edit
     token of the reader's own comments; ``comments_open=False`` leaves out the Reply links.
 
     Bodies are the HTML stored when they were written; the few whose stored HTML is out of
-    date are rendered and stored first (comments.bodies)."""
+    date are rendered and stored first (comments.bodies), unless the caller did
+    (``bodies_checked``)."""
     nodes = list(nodes)
-    comment_bodies_refresh(comments=_comments(nodes))
+    if not bodies_checked:
+        comment_bodies_refresh(comments=_comments(nodes))
     html = _nodes_template().render(
         nodes=nodes,
         own_tokens=own_tokens or {},
@@ -91,26 +102,101 @@ def comment_thread_html(
     make a personal page: rendered each time, never stored."""
     own_tokens = own_tokens or {}
 
-    def build() -> str:
+    def build(number: Any, count: int | None = None) -> str:
         thread = comment_thread_page(
-            article=article, page_number=page_number, order=order, own_ids=set(own_tokens)
+            article=article,
+            page_number=number,
+            order=order,
+            own_ids=set(own_tokens),
+            top_level_count=count,
         )
-        context = {"thread": thread, "own_tokens": own_tokens, "comments_open": comments_open}
-        html = render_to_string("comments/thread.html", context)
-        # A reader's own page shows everything: their pending reply may be anywhere.
-        if full or own_tokens or len(html) <= FOLD_ABOVE_CHARS:
-            return html
-        query: list[tuple[str, str]] = [("cpage", str(thread.number))] if thread.number > 1 else []
-        query += [("corder", thread.order)] if thread.order != DEFAULT_ORDER else []
-        context["folded"] = _fold(thread.nodes, keep=INLINE_REPLIES)
-        context["more_query"] = urlencode([*query, ("cfull", "1")])
-        return render_to_string("comments/thread.html", context)
+        return _thread_html(
+            thread,
+            own_tokens=own_tokens,
+            comments_open=comments_open,
+            # A reader's own page shows everything: their pending reply may be anywhere.
+            may_fold=not (full or own_tokens),
+        )
 
     if own_tokens:
-        return mark_safe(build())  # noqa: S308 (rendered by our autoescaped templates)
-    name = _thread_name(article, page_number, order, comments_open) + (":full" if full else "")
-    html = fragment(name, [f"article:{article.pk}"], build)
+        return mark_safe(build(page_number))  # noqa: S308 (rendered by our autoescaped templates)
+    # Every page number past the last one shows the last page: one key for all of them, so
+    # what is kept is bounded by the thread, not by the numbers readers type.
+    number = comment_thread_page_number(article=article, page_number=page_number)
+    name = _thread_name(article, number, order, comments_open) + (":full" if full else "")
+    count = comment_top_level_count(article=article)
+    html = fragment(name, [f"article:{article.pk}"], lambda: build(number, count))
     return mark_safe(html)  # noqa: S308 (rendered by our autoescaped templates)
+
+
+def comment_thread_page_number(*, article: ArticlePage, page_number: Any) -> int:
+    """The page of the thread a reader asking for ``page_number`` is shown (1 for anything
+    that is not a number; the last page for a number past it)."""
+    count = comment_top_level_count(article=article)
+    return page_number_within(
+        page_number, _num_pages(count, comment_settings_for(article).page_size)
+    )
+
+
+def comment_top_level_count(*, article: ArticlePage) -> int:
+    """How many conversations the thread shows every reader (kept under the article's version,
+    as the thread's pages are)."""
+    return fragment(
+        f"thread-count:{article.pk}",
+        [f"article:{article.pk}"],
+        lambda: top_level_count(article_id=article.pk),
+    )
+
+
+def _num_pages(count: int, page_size: int) -> int:
+    return max(1, -(-count // max(page_size, 1)))
+
+
+def _thread_html(
+    thread: ThreadPage,
+    *,
+    own_tokens: Mapping[int, str],
+    comments_open: bool,
+    may_fold: bool,
+) -> str:
+    """The page of the thread, each conversation rendered once: when the page would pass
+    ``FOLD_ABOVE_CHARS``, only the conversations that lose replies are rendered again, folded.
+    Bodies are checked against their text once (comments.bodies)."""
+    comment_bodies_refresh(comments=_comments(thread.nodes))
+
+    def nodes_html(roots: list[CommentNode], **options: Any) -> str:
+        return str(
+            render_comment_nodes(
+                roots,
+                own_tokens=own_tokens,
+                comments_open=comments_open,
+                bodies_checked=True,
+                **options,
+            )
+        )
+
+    pieces = [nodes_html([root]) for root in thread.nodes]
+    context: dict[str, Any] = {
+        "thread": thread,
+        "own_tokens": own_tokens,
+        "comments_open": comments_open,
+        "nodes_html": mark_safe("".join(pieces)),  # noqa: S308 (autoescaped template)
+    }
+    html = render_to_string("comments/thread.html", context)
+    if not may_fold or len(html) <= FOLD_ABOVE_CHARS:
+        return html
+    query: list[tuple[str, str]] = [("cpage", str(thread.number))] if thread.number > 1 else []
+    query += [("corder", thread.order)] if thread.order != DEFAULT_ORDER else []
+    more_query = urlencode([*query, ("cfull", "1")])
+    folded = _fold(thread.nodes, keep=INLINE_REPLIES)
+    pieces = [
+        nodes_html([root], folded=folded, more_query=more_query)
+        if root.comment.pk in folded
+        else piece
+        for root, piece in zip(thread.nodes, pieces, strict=True)
+    ]
+    context["nodes_html"] = mark_safe("".join(pieces))  # noqa: S308 (autoescaped template)
+    return render_to_string("comments/thread.html", context)
 
 
 # A page of the thread whose HTML would be longer than this shows the first INLINE_REPLIES
@@ -150,14 +236,10 @@ def _size(node: CommentNode) -> int:
     return 1 + sum(_size(child) for child in node.children)
 
 
-def _thread_name(article: ArticlePage, page_number: Any, order: str, comments_open: bool) -> str:
-    try:
-        number = max(int(page_number), 1)
-    except (TypeError, ValueError):
-        number = 1
+def _thread_name(article: ArticlePage, number: int, order: str, comments_open: bool) -> str:
     order = order if order in ORDERS else DEFAULT_ORDER
     page_size = comment_settings_for(article).page_size
-    # The avatars are drawn from a keyed hash (comments.text.avatar_svg): a new secret key
+    # The avatars are drawn from a keyed hash (comments.avatars): a new secret key
     # draws new ones.
     secret = hashlib.blake2b(settings.SECRET_KEY.encode(), digest_size=4).hexdigest()
     return (

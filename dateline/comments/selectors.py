@@ -11,12 +11,12 @@ from typing import Any
 
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.db.models.functions import Length, Substr
 from django.utils import timezone
-from wagtail.models import PageViewRestriction, Site
+from wagtail.models import Site
 
 from dateline.core.converters import parse_id
 from dateline.news.models import ArticlePage
+from dateline.news.routing import restricted_tree_paths
 
 from .bans import BannedCommenter
 from .forms import CommentForm
@@ -74,11 +74,8 @@ class ThreadPage:
 
 
 def _top_level(article_id: int, own_ids: set[int]) -> QuerySet[Comment]:
-    approved_reply = Comment.objects.filter(
-        article_id=article_id,
-        thread=OuterRef("thread"),
-        depth__gt=0,
-        status=Comment.Status.APPROVED,
+    approved_reply = Comment.objects.visible().filter(
+        article_id=article_id, thread=OuterRef("thread"), depth__gt=0
     )
     visible = Q(status=Comment.Status.APPROVED) | Q(
         status__in=[Comment.Status.TRASH, Comment.Status.SPAM], has_replies=True
@@ -99,17 +96,22 @@ def comment_thread_page(
     order: str = DEFAULT_ORDER,
     own_ids: set[int] | None = None,
     site_settings: CommentSettings | None = None,
+    top_level_count: int | None = None,
 ) -> ThreadPage:
     """One page of the article's conversation: top-level comments for the page (in ``order``),
     each with its whole visible reply tree, oldest reply first. Four queries, whatever the size
-    of the thread: count, page of top-level comments, their replies, editors' picks."""
+    of the thread: count, page of top-level comments, their replies, editors' picks (three when
+    the caller knows ``top_level_count``, what ``top_level_count()`` gives, and the reader has
+    no pending comments of their own)."""
     own_ids = own_ids or set()
     order = order if order in ORDERS else DEFAULT_ORDER
     site_settings = site_settings or comment_settings_for(article)
     paginator = Paginator(
         _top_level(article.pk, own_ids).order_by(*ORDERS[order]), site_settings.page_size
     )
-    number = _page_number(page_number, paginator.num_pages)
+    if top_level_count is not None and not own_ids:
+        paginator.__dict__["count"] = top_level_count  # Paginator.count is a cached_property
+    number = page_number_within(page_number, paginator.num_pages)
     top = list(paginator.page(number).object_list) if paginator.count else []
 
     replies_visible = Q(
@@ -145,9 +147,9 @@ def comment_thread_page(
         _prune(root)
     picks = (
         list(
-            Comment.objects.filter(
-                article_id=article.pk, status=Comment.Status.APPROVED, featured_at__isnull=False
-            ).order_by("-featured_at")[:5]
+            Comment.objects.visible()
+            .filter(article_id=article.pk, featured_at__isnull=False)
+            .order_by("-featured_at")[:5]
         )
         if number == 1
         else []
@@ -164,7 +166,12 @@ def comment_thread_page(
     )
 
 
-def _page_number(value: Any, num_pages: int) -> int:
+def top_level_count(*, article_id: int) -> int:
+    """How many top-level comments the thread shows a reader without pending comments."""
+    return _top_level(article_id, set()).count()
+
+
+def page_number_within(value: Any, num_pages: int) -> int:
     """A malformed page number gives the first page; one past the end, the last."""
     try:
         number = int(value)
@@ -199,15 +206,18 @@ def readable_comments(*, statuses: Iterable[str] = (Comment.Status.APPROVED,)) -
     ``news.selectors.live_article`` lets readers comment on. The one gate of every reader's
     route that shows or acts on a comment: permalinks, likes, reports, replies, the author's
     own edits, the API. Comments of a private article are read on its own page, which Wagtail
-    serves only once the restriction is passed (docs/decisions/0061)."""
-    restriction_above = PageViewRestriction.objects.filter(
-        page__path=Substr(OuterRef("article__path"), 1, Length("page__path"))
+    serves only once the restriction is passed (docs/decisions/0061).
+
+    The restricted pages' paths (and their aliases', which Wagtail restricts alike) are kept
+    under the "content" version, which a restriction saved or deleted bumps
+    (``news.routing.restricted_tree_paths``): no subquery per row, and usually no condition."""
+    restricted = Q()
+    for path in restricted_tree_paths():
+        restricted |= Q(article__path__startswith=path)
+    queryset = Comment.objects.select_related("article").filter(
+        status__in=list(statuses), article__live=True
     )
-    return (
-        Comment.objects.select_related("article")
-        .filter(status__in=list(statuses), article__live=True)
-        .filter(~Exists(restriction_above))
-    )
+    return queryset.exclude(restricted) if restricted else queryset
 
 
 def access_comment(

@@ -2,6 +2,8 @@
 
 from django.dispatch import Signal
 
-# Sent after a person or a rule moved comments to ``to_status``. ``held_ids`` are those that
-# were pending before. Arguments: held_ids, to_status, actor (None for a rule), reason.
+# Sent by ``services.comments_decide`` (inside its transaction) once per status reached, after a
+# person or a rule decided on comments. ``comment_ids``: every comment decided on (a reported
+# comment that keeps its status included); ``held_ids``: those that were pending before.
+# Arguments: comment_ids, held_ids, to_status, actor (None for a rule or the commenter), reason.
 comments_moderated = Signal()

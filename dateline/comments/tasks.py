@@ -1,4 +1,7 @@
-"""Background work for comments: mail to readers. Each task only calls services and sends."""
+"""Background work for comments: mail to readers. Each task only reads, sends and records.
+
+The services queue these tasks; the tasks never import the services (``mailing`` and
+``retention`` hold what both need), so the two import in one direction."""
 
 from __future__ import annotations
 
@@ -9,15 +12,15 @@ from django_tasks import task
 
 from dateline.core.links import absolute_url
 
-from .models import Comment, SentMail, Subscriber
-from .services import (
+from .mailing import (
     CONFIRM_SALT,
     UNSUBSCRIBE_SALT,
-    comment_metadata_purge,
     mail_budget_allows,
     mail_record,
     subscriber_token,
 )
+from .models import Comment, SentMail, Subscriber
+from .retention import comment_metadata_purge
 
 
 def _send(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import hmac
 import re
@@ -93,50 +92,12 @@ def _keyed(purpose: str, value: str) -> bytes:
     ).digest()
 
 
-def _avatar_drawing(email_key: str) -> str:
-    """The avatar's shapes: a background and a 5×5 symmetric pattern, in one hue."""
-    digest = _keyed("avatar", email_key)
-    hue = int.from_bytes(digest[:2], "big") % 360
-    cells = []
-    for row in range(5):
-        for col in range(3):
-            if digest[2 + row * 3 + col] & 1:
-                for x in {col, 4 - col}:
-                    cells.append(f'<rect x="{x}" y="{row}" width="1" height="1"/>')
-    return (
-        f'<rect x="-0.5" y="-0.5" width="6" height="6" fill="hsl({hue} 45% 92%)"/>'
-        f'<g fill="hsl({hue} 55% 35%)">{"".join(cells)}</g>'
-    )
-
-
-def avatar_svg(email_key: str, name: str) -> SafeString:
-    """A 5×5 symmetric pattern in a colour, both from an HMAC of the commenter's email with the
-    server's secret: the same reader gets the same picture, and nobody can work back from it to
-    the address (unlike a Gravatar hash)."""
-    return mark_safe(  # noqa: S308 - built from numbers only
-        f'<svg class="avatar" viewBox="-0.5 -0.5 6 6" width="40" height="40" aria-hidden="true" focusable="false">'
-        f"{_avatar_drawing(email_key)}</svg>"
-    )
-
-
-def avatar_data_url(email_key: str) -> str:
-    """The same picture as an image URL that needs no request (``data:``), for places that take
-    a URL rather than markup: the staff avatars of the Wagtail admin."""
-    svg = (
-        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="-0.5 -0.5 6 6" width="40" height="40">'
-        f"{_avatar_drawing(email_key)}</svg>"
-    )
-    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode("ascii")
-
-
 def reader_key(purpose: str, token: str) -> str:
     """A keyed hash of a reader's browser token, for likes and reports."""
     return _keyed(purpose, token).hex()[:64]
 
 
 __all__ = [
-    "avatar_data_url",
-    "avatar_svg",
     "body_fingerprint",
     "has_invalid_characters",
     "normalise_email",

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
-from dateline.core.middleware import DATABASE_RETRY_AFTER
+from dateline.core.errors import database_retry_after
 from dateline.core.net import same_origin
 
 from .forms import CONSENT_FIELD, NUDGE_FIELD
@@ -40,7 +40,7 @@ def comment_post_unavailable(request: HttpRequest) -> HttpResponse:
                 "message": UNAVAILABLE_MESSAGE,
                 "errors": {},
                 "stamp": form_stamp(),
-                "retry_after": DATABASE_RETRY_AFTER,
+                "retry_after": database_retry_after(),
             }
         )
     data = request.POST
@@ -51,7 +51,7 @@ def comment_post_unavailable(request: HttpRequest) -> HttpResponse:
         "comments/post_unavailable.html",
         {
             "message": UNAVAILABLE_MESSAGE,
-            "retry_after": DATABASE_RETRY_AFTER,
+            "retry_after": database_retry_after(),
             "fields": {name: data.get(name, "") for name in KEPT_FIELDS},
             "hidden": [(name, data.get(name, "")) for name in HIDDEN_FIELDS],
             "consent": bool(data.get(CONSENT_FIELD)),

@@ -2,7 +2,7 @@ from django.urls import path
 
 import dateline.core.converters  # noqa: F401 - registers <id:…>
 
-from . import views
+from . import reader_views, views
 
 app_name = "comments"
 
@@ -11,10 +11,10 @@ urlpatterns = [
     path("mine/", views.own_comments_view, name="mine"),
     path("stamp/", views.comment_stamp_view, name="stamp"),
     path("<id:comment_id>/", views.comment_permalink_view, name="permalink"),
-    path("<id:comment_id>/like/", views.comment_like_view, name="like"),
-    path("<id:comment_id>/report/", views.comment_report_view, name="report"),
-    path("<id:comment_id>/edit/", views.comment_edit_view, name="edit"),
-    path("<id:comment_id>/delete/", views.comment_delete_view, name="delete"),
-    path("confirm/<str:token>/", views.subscription_confirm_view, name="confirm"),
-    path("unsubscribe/<str:token>/", views.unsubscribe_view, name="unsubscribe"),
+    path("<id:comment_id>/like/", reader_views.comment_like_view, name="like"),
+    path("<id:comment_id>/report/", reader_views.comment_report_view, name="report"),
+    path("<id:comment_id>/edit/", reader_views.comment_edit_view, name="edit"),
+    path("<id:comment_id>/delete/", reader_views.comment_delete_view, name="delete"),
+    path("confirm/<str:token>/", reader_views.subscription_confirm_view, name="confirm"),
+    path("unsubscribe/<str:token>/", reader_views.unsubscribe_view, name="unsubscribe"),
 ]

@@ -1,4 +1,6 @@
-"""HTTP for the conversation. Each view parses input, calls one service or selector, responds.
+"""HTTP for posting to the conversation (the reader's own likes, reports, edits and
+subscriptions: ``reader_views``). Each view parses input, calls one service or selector,
+responds.
 
 Posting works without JavaScript (POST, then 303 to the comment) and with it (the same URL
 answers JSON when asked for it). See docs/decisions/0003-comment-form-csrf.md for why the
@@ -8,9 +10,7 @@ anonymous form carries no CSRF token and what protects it instead.
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode
 
-from django.db import DatabaseError
 from django.http import (
     Http404,
     HttpRequest,
@@ -23,59 +23,33 @@ from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from dateline.core.converters import parse_id
 from dateline.core.middleware import answers_database_unavailable
-from dateline.core.net import client_ip, ip_prefix, same_origin
+from dateline.core.net import same_origin
 from dateline.news.models import ArticlePage
 from dateline.news.selectors import live_article
 
+from .errors import CommentError, Nudged
 from .forms import (
     CONSENT_FIELD,
     NUDGE_FIELD,
-    NUDGE_SUMMARY,
     CommentForm,
-    EditForm,
-    ReportForm,
 )
-from .guards import EXPIRED_MESSAGE, CommentRateLimited, FormExpired, form_stamp
+from .guards import form_stamp
 from .models import Comment
-from .ownership import own_comment_id, own_comment_ids, own_token
+from .ownership import own_comment_ids, own_token
 from .rendering import render_comment_nodes
+from .responses import error_response, wants_json, with_params
 from .rules import Submission
 from .selectors import CommentNode, access_comment, comment_permalink, readable_comments
-from .services import (
-    CONFIRM_SALT,
-    UNSUBSCRIBE_SALT,
-    CommentError,
-    CommentRefused,
-    CommentsClosed,
-    NotAllowed,
-    ParentUnavailable,
-    RateLimited,
-    comment_delete_by_author,
-    comment_edit_by_author,
-    comment_like,
-    comment_policy_for,
-    comment_post,
-    comment_report,
-    comment_unlike,
-    edit_window_open,
-    subscriber_confirm,
-    subscriber_from_token,
-    subscriber_unsubscribe,
-)
+from .services import PostResult, comment_policy_for, comment_post, edit_window_open
 from .submissions import submission_from_request, submission_nudged
-from .text import reader_key
 from .unavailable import comment_post_unavailable
 
 AUTHOR_COOKIES = ("comment_author", "comment_author_email", "comment_author_url")
 COOKIE_AGE = 365 * 24 * 3600
-
-
-def _wants_json(request: HttpRequest) -> bool:
-    return "application/json" in request.headers.get("Accept", "")
 
 
 def _forgery_check(request: HttpRequest) -> HttpResponse | None:
@@ -84,36 +58,12 @@ def _forgery_check(request: HttpRequest) -> HttpResponse | None:
     if request.user.is_authenticated:
         return CsrfViewMiddleware(lambda r: HttpResponse()).process_view(request, None, (), {})  # type: ignore[arg-type]
     if not same_origin(request):
-        return _error(
+        return error_response(
             request,
             "This form was sent from another site, so it was refused. Please post from the article page.",
             status=403,
         )
     return None
-
-
-def _error(
-    request: HttpRequest, message: str, *, status: int, retry_after: int | None = None
-) -> HttpResponse:
-    if _wants_json(request):
-        response: HttpResponse = JsonResponse({"ok": False, "message": message}, status=status)
-    else:
-        response = render(
-            request,
-            "comments/message.html",
-            {"title": "We could not do that", "message": message},
-            status=status,
-        )
-    if retry_after:
-        response["Retry-After"] = str(retry_after)
-    patch_cache_control(response, private=True, no_store=True)
-    return response
-
-
-def _with_params(url: str, **params: Any) -> str:
-    base, _, anchor = url.partition("#")
-    sep = "&" if "?" in base else "?"
-    return f"{base}{sep}{urlencode(params)}" + (f"#{anchor}" if anchor else "")
 
 
 def _form_failed(
@@ -127,7 +77,7 @@ def _form_failed(
 ) -> HttpResponse:
     """The form comes back with what the reader typed and each error (or the nudge) next to its
     field."""
-    if _wants_json(request):
+    if wants_json(request):
         answer: dict[str, Any] = {
             "ok": False,
             "message": message or "Please correct the marked fields.",
@@ -164,6 +114,21 @@ def _form_failed(
     return response
 
 
+def _post_refused(
+    request: HttpRequest, form: CommentForm, article: ArticlePage, exc: CommentError
+) -> HttpResponse:
+    """The form back after the service refused the comment: the message at its field when it
+    names one of the form's, the status and Retry-After the error carries. Nothing is stored
+    for a nudge either: the form comes back with the note next to the text."""
+    if isinstance(exc, Nudged):
+        form.show_nudge()
+    elif exc.field in form.fields and exc.status == 400:
+        form.add_error(exc.field, exc.message)
+    return _form_failed(
+        request, form, article, status=exc.status, message=exc.message, retry_after=exc.retry_after
+    )
+
+
 def one_comment_html(comment: Comment, *, own_tokens: dict[int, str]) -> str:
     """One comment as the thread shows it, for the page's script (the thread's own template)."""
     return render_comment_nodes([CommentNode(comment, own=True)], own_tokens=own_tokens)
@@ -179,10 +144,14 @@ def comment_post_view(request: HttpRequest) -> HttpResponse:
         return refused
     article_id = parse_id(request.POST.get("comment_post_ID"))
     if article_id is None:
-        return _error(request, "This comment form does not belong to an article.", status=400)
+        return error_response(
+            request, "This comment form does not belong to an article.", status=400
+        )
     article = live_article(article_id)
     if article is None:
-        return _error(request, "The article you are commenting on cannot be found.", status=404)
+        return error_response(
+            request, "The article you are commenting on cannot be found.", status=404
+        )
     user = request.user
     form = CommentForm(
         _posted_data(request),
@@ -207,44 +176,25 @@ def comment_post_view(request: HttpRequest) -> HttpResponse:
             form=form.data,
         )
         if submission_nudged(submission, acknowledged=form.nudge_acknowledged):
-            # Nothing is stored: the form comes back, like any other it cannot take as it is.
-            form.show_nudge()
-            return _form_failed(request, form, article, status=400, message=NUDGE_SUMMARY)
+            raise Nudged
         result = comment_post(submission=submission)
-    except FormExpired:
-        return _form_failed(request, form, article, status=400, message=EXPIRED_MESSAGE)
-    except CommentRateLimited as exc:
-        return _form_failed(
-            request, form, article, status=429, message=exc.message, retry_after=exc.retry_after
-        )
-    except CommentsClosed as exc:
-        return _form_failed(request, form, article, status=403, message=exc.message)
-    except CommentRefused as exc:
-        if exc.field:
-            form.add_error(exc.field, exc.message)
-        return _form_failed(
-            request, form, article, status=400 if exc.field else 403, message=exc.message
-        )
-    except ParentUnavailable as exc:
-        form.add_error("comment_parent", exc.message)
-        return _form_failed(request, form, article, status=400, message=exc.message)
-    except DatabaseError:
-        # Locked or unreachable: nothing was stored; the reader keeps the text and retries.
-        return _form_failed(
-            request,
-            form,
-            article,
-            status=503,
-            retry_after=10,
-            message="We could not save your comment just now. Nothing was lost: your text is below. Please try again in a few seconds.",
-        )
+    except CommentError as exc:
+        # A database that does not answer is core.middleware's (a 503, the form kept).
+        return _post_refused(request, form, article, exc)
+    return _posted(request, result, submission=submission, consent=data.get(CONSENT_FIELD, False))
+
+
+def _posted(
+    request: HttpRequest, result: PostResult, *, submission: Submission, consent: bool
+) -> HttpResponse:
+    """The answer to a comment stored (or found stored): its permalink, or JSON for the script."""
     comment = result.comment
     if not result.authored_here:
         # The same text from the same address, but not from this browser: no edit rights, and
         # nothing about a comment that is not public.
         return _already_posted(request, comment)
     token = own_token(comment.pk)
-    if _wants_json(request):
+    if wants_json(request):
         html = one_comment_html(comment, own_tokens={comment.pk: token})
         response: HttpResponse = JsonResponse(
             {
@@ -264,11 +214,9 @@ def comment_post_view(request: HttpRequest) -> HttpResponse:
         )
     else:
         response = HttpResponseRedirect(
-            _with_params(comment_permalink(comment=comment), own=token), status=303
+            with_params(comment_permalink(comment=comment), own=token), status=303
         )
-    _remember_author(
-        response, consent=data.get(CONSENT_FIELD, False), request=request, submission=submission
-    )
+    _remember_author(response, consent=consent, request=request, submission=submission)
     patch_cache_control(response, private=True, no_store=True)
     return response
 
@@ -306,7 +254,7 @@ def _posted_data(request: HttpRequest) -> QueryDict:
 def _already_posted(request: HttpRequest, comment: Comment) -> HttpResponse:
     message = "This comment has already been posted."
     public = comment.status == Comment.Status.APPROVED
-    if _wants_json(request):
+    if wants_json(request):
         response: HttpResponse = JsonResponse(
             {
                 "ok": True,
@@ -374,192 +322,3 @@ def own_comments_view(request: HttpRequest) -> HttpResponse:
     response = JsonResponse({"comments": items})
     patch_cache_control(response, private=True, no_store=True)
     return response
-
-
-def _voter(request: HttpRequest, purpose: str) -> str:
-    token = (request.POST.get("voter") or "")[:128]
-    if not token:
-        token = f"{ip_prefix(client_ip(request))}|{request.headers.get('User-Agent', '')[:200]}"
-    return reader_key(purpose, token)
-
-
-@csrf_exempt  # anonymous action on cached pages; checked by origin
-@require_POST
-def comment_like_view(request: HttpRequest, comment_id: int) -> HttpResponse:
-    if not same_origin(request):
-        return _error(
-            request, "This like was sent from another site, so it was refused.", status=403
-        )
-    comment = access_comment(comment_id=comment_id)
-    if comment is None:
-        return _error(request, "This comment cannot be liked.", status=404)
-    # The page's script sends undo=1 when the reader presses a like button that is pressed.
-    undo = request.POST.get("undo") == "1"
-    react = comment_unlike if undo else comment_like
-    try:
-        likes = react(comment=comment, voter=_voter(request, "like"), ip=client_ip(request))
-    except RateLimited as exc:
-        return _error(request, exc.message, status=429, retry_after=exc.retry_after)
-    if _wants_json(request):
-        return JsonResponse({"ok": True, "likes": likes, "liked": not undo})
-    return HttpResponseRedirect(comment_permalink(comment=comment), status=303)
-
-
-@csrf_exempt  # anonymous action on cached pages; checked by origin
-@require_http_methods(["GET", "POST"])
-def comment_report_view(request: HttpRequest, comment_id: int) -> HttpResponse:
-    comment = access_comment(comment_id=comment_id)
-    if comment is None:
-        raise Http404
-    form = ReportForm(request.POST or None)
-    if request.method == "POST":
-        if not same_origin(request):
-            return _error(
-                request, "This report was sent from another site, so it was refused.", status=403
-            )
-        if form.is_valid():
-            try:
-                comment_report(
-                    comment=comment,
-                    reporter=_voter(request, "report"),
-                    reason=form.cleaned_data["reason"],
-                    note=form.cleaned_data["note"],
-                    ip=client_ip(request),
-                )
-            except RateLimited as exc:
-                return _error(request, exc.message, status=429, retry_after=exc.retry_after)
-            except CommentError as exc:
-                form.add_error(exc.field, exc.message)
-            else:
-                if _wants_json(request):
-                    return JsonResponse(
-                        {"ok": True, "message": "Thank you. A moderator will look at this comment."}
-                    )
-                return render(
-                    request,
-                    "comments/message.html",
-                    {
-                        "title": "Thank you",
-                        "message": "A moderator will look at this comment.",
-                        "back": comment_permalink(comment=comment),
-                    },
-                )
-        if _wants_json(request):
-            return JsonResponse(
-                {"ok": False, "errors": {k: [str(e) for e in v] for k, v in form.errors.items()}},
-                status=400,
-            )
-    status = 400 if request.method == "POST" else 200
-    return render(
-        request, "comments/report.html", {"form": form, "comment": comment}, status=status
-    )
-
-
-def _own_comment(request: HttpRequest, comment_id: int) -> tuple[Comment, str]:
-    token = request.POST.get("own") or request.GET.get("own") or ""
-    if own_comment_id(token, max_age=24 * 3600) != comment_id:
-        raise Http404
-    # Every status: a comment held or marked as spam reads as "awaiting moderation" to its
-    # author, so the edit form answers as for any comment past its edit window.
-    comment = access_comment(comment_id=comment_id, statuses=Comment.Status.values)
-    if comment is None:
-        raise Http404
-    return comment, token
-
-
-@csrf_exempt  # proven by the signed token only its author's browser has; checked by origin
-@require_http_methods(["GET", "POST"])
-def comment_edit_view(request: HttpRequest, comment_id: int) -> HttpResponse:
-    comment, token = _own_comment(request, comment_id)
-    form = EditForm(request.POST or None, initial={"comment": comment.body, "own": token})
-    status = 200
-    if request.method == "POST":
-        if not same_origin(request):
-            return _error(
-                request, "This edit was sent from another site, so it was refused.", status=403
-            )
-        if form.is_valid():
-            try:
-                comment_edit_by_author(comment=comment, body=form.cleaned_data["comment"])
-            except NotAllowed as exc:
-                form.add_error(exc.field or None, exc.message)
-            else:
-                return HttpResponseRedirect(
-                    _with_params(comment_permalink(comment=comment), own=token), status=303
-                )
-        status = 400
-    response = render(
-        request,
-        "comments/edit.html",
-        {"form": form, "comment": comment, "open": edit_window_open(comment)},
-        status=status,
-    )
-    patch_cache_control(response, private=True, no_store=True)
-    return response
-
-
-@csrf_exempt  # proven by the signed token only its author's browser has; checked by origin
-@require_POST
-def comment_delete_view(request: HttpRequest, comment_id: int) -> HttpResponse:
-    comment, _token = _own_comment(request, comment_id)
-    if not same_origin(request):
-        return _error(
-            request, "This request was sent from another site, so it was refused.", status=403
-        )
-    try:
-        comment_delete_by_author(comment=comment)
-    except NotAllowed as exc:
-        return _error(request, exc.message, status=403)
-    if _wants_json(request):
-        return JsonResponse({"ok": True})
-    return HttpResponseRedirect(f"{comment.article.url}#comments", status=303)
-
-
-@require_http_methods(["GET", "POST"])
-def subscription_confirm_view(request: HttpRequest, token: str) -> HttpResponse:
-    # GET shows a button: mail scanners that open links must not confirm for the reader.
-    if request.method == "GET":
-        valid = (
-            subscriber_from_token(token, purpose=CONFIRM_SALT, max_age=7 * 24 * 3600) is not None
-        )
-        return render(
-            request,
-            "comments/subscription.html",
-            {"action": "confirm", "valid": valid},
-            status=200 if valid else 400,
-        )
-    subscriber = subscriber_confirm(token=token)
-    if subscriber is None:
-        return _error(
-            request,
-            "This confirmation link is not valid any more. Ask for replies again when you next comment.",
-            status=400,
-        )
-    return render(
-        request,
-        "comments/message.html",
-        {
-            "title": "Confirmed",
-            "message": "You will get an email when someone replies to your comments. Every email has a link to stop them.",
-        },
-    )
-
-
-@csrf_exempt  # RFC 8058: mail clients POST "List-Unsubscribe=One-Click" without a page or token
-@require_http_methods(["GET", "POST"])
-def unsubscribe_view(request: HttpRequest, token: str) -> HttpResponse:
-    if request.method == "GET":
-        valid = subscriber_from_token(token, purpose=UNSUBSCRIBE_SALT) is not None
-        return render(
-            request,
-            "comments/subscription.html",
-            {"action": "unsubscribe", "valid": valid},
-            status=200 if valid else 400,
-        )
-    if subscriber_unsubscribe(token=token) is None:
-        return _error(request, "This unsubscribe link is not valid.", status=400)
-    return render(
-        request,
-        "comments/message.html",
-        {"title": "Unsubscribed", "message": "We will not email you about replies any more."},
-    )

@@ -20,10 +20,12 @@ from wagtail.admin.ui.sidebar import LinkMenuItem as LinkMenuItemComponent
 from wagtail.admin.ui.sidebar import SubMenuItem as SubMenuItemComponent
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.widgets import ListingButton
+from wagtail.log_actions import LogFormatter
 from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import (
     DeleteView,
+    EditView,
     HistoryView,
     InspectView,
     SnippetViewSet,
@@ -33,12 +35,12 @@ from wagtail.snippets.views.snippets import (
 import dateline.core.converters  # noqa: F401 - registers <id:…>
 from dateline.news.models import ArticlePage
 
-from . import admin_views
-from .desk import desk_bulk_start
+from . import admin_views, desk_forms_views
+from .avatars import avatar_data_url
+from .desk import desk_ban_lift, desk_bulk_start
 from .desk_selectors import QUEUES, can_moderate, desk_counts, moderatable_comments
 from .models import Comment, CommentBan, DeskAssignment, DeskBulkJob
-from .services import comment_staff_edited, email_key_for
-from .text import avatar_data_url
+from .services import WAGTAIL_ACTIONS, email_key_for
 
 
 class CommentFilterSet(WagtailFilterSet):
@@ -154,8 +156,23 @@ class CommentViewSet(_WithoutChooser, SnippetViewSet):
 register_snippet(CommentViewSet)
 
 
+class CommentBanEditView(EditView):
+    """Lifting a ban in its form (filling in "lifted at") goes through the desk's
+    ``desk_ban_lift``, so the lift is logged as one (the rest of the form saves as usual)."""
+
+    def save_instance(self) -> Any:
+        form = self.form
+        lifted = form.cleaned_data.get("lifted_at")
+        if "lifted_at" not in form.changed_data or lifted is None or form.initial.get("lifted_at"):
+            return super().save_instance()
+        form.instance.lifted_at = None
+        ban = super().save_instance()
+        return desk_ban_lift(ban=ban, actor=self.request.user, at=lifted)
+
+
 class CommentBanViewSet(_WithoutChooser, SnippetViewSet):
     model = CommentBan
+    edit_view_class = CommentBanEditView
     icon = "cross"
     menu_label = "Commenter bans"
     add_to_admin_menu = False
@@ -321,17 +338,17 @@ def comment_admin_urls() -> list[Any]:
         path("comments/desk/comment/<id:pk>/", admin_views.desk_act, name="comments_desk_act"),
         path(
             "comments/desk/comment/<id:pk>/edit/",
-            admin_views.desk_edit_view,
+            desk_forms_views.desk_edit_view,
             name="comments_desk_edit",
         ),
         path(
             "comments/desk/comment/<id:pk>/reply/",
-            admin_views.desk_reply_view,
+            desk_forms_views.desk_reply_view,
             name="comments_desk_reply",
         ),
         path(
             "comments/desk/comment/<id:pk>/ban/",
-            admin_views.desk_ban_view,
+            desk_forms_views.desk_ban_view,
             name="comments_desk_ban",
         ),
         path("comments/desk/<str:queue>/", admin_views.DeskView.as_view(), name="comments_desk"),
@@ -448,12 +465,6 @@ class TrashBulkAction(_ModerateBulkAction):
     action_priority = 30
 
 
-@hooks.register("after_edit_snippet")
-def after_comment_edit(request: Any, instance: Any) -> None:
-    if isinstance(instance, Comment):
-        comment_staff_edited(comment=instance, actor=request.user)
-
-
 @hooks.register("get_avatar_url")
 def staff_avatar_url(user: Any, size: int) -> str | None:
     """A staff member's avatar in the admin: the picture their comments carry (drawn from their
@@ -466,3 +477,27 @@ def staff_avatar_url(user: Any, size: int) -> str | None:
     if profile is not None and profile.avatar:
         return None
     return avatar_data_url(email_key_for(email=user.email, user_id=user.pk))
+
+
+class _DecisionFormatter(LogFormatter):
+    """A decision in Wagtail's history: "Approved (was: pending): the reason". The reason is in
+    the message too, because the history of a model without revisions shows no comments."""
+
+    def format_message(self, log_entry: Any) -> str:
+        data = log_entry.data or {}
+        reason = data.get("reason", "")
+        return f"{self.message} (was: {data.get('from', '?')})" + (f": {reason}" if reason else "")
+
+    def format_comment(self, log_entry: Any) -> str:
+        return str((log_entry.data or {}).get("reason", ""))
+
+
+@hooks.register("register_log_actions")
+def comment_log_actions(actions: Any) -> None:
+    """Moderators' decisions and bans in Wagtail's own history (the snippet's History tab and
+    Reports → Site history), next to the log the desk reads (CommentEvent)."""
+    for name, label, message in WAGTAIL_ACTIONS.values():
+        formatter = type("Formatter", (_DecisionFormatter,), {"label": label, "message": message})
+        actions.register_action(name)(formatter)
+    actions.register_action("comments.ban", "Ban commenter", "Commenter banned")
+    actions.register_action("comments.ban_lift", "Lift ban", "Ban lifted")

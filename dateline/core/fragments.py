@@ -10,11 +10,20 @@ fragment built before it unreachable.
 Unlike the full-page cache this also serves signed-in readers and pages the page cache does not
 keep (``?nocache=1``): a fragment must therefore be the same for everyone who may see it. Off
 with ``DATELINE_FRAGMENT_CACHE = False``; by default it follows ``DATELINE_PAGE_CACHE``.
+
+A key names the code release, the fragment and the versions it was built at, so what is stored
+under it never changes: each process also keeps the fragments it read or built lately in memory
+(``MEMORY_CHARS`` at most, least recently used out first), and a hit costs the reading of the
+versions (once per request, ``pagecache``) and a dictionary lookup. HTML is kept as it is;
+anything else as its pickle, so each request gets its own objects.
 """
 
 from __future__ import annotations
 
 import logging
+import pickle
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
@@ -28,6 +37,53 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 TTL = 24 * 3600
+# Characters (of HTML, or bytes of pickles) of fragments each process keeps in memory.
+MEMORY_CHARS = 24_000_000
+
+
+class _Memory:
+    """A small LRU of immutable entries (key → str or pickled bytes), safe across threads."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.size = 0
+        self.entries: OrderedDict[str, str | bytes] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: str) -> Any:
+        with self.lock:
+            found = self.entries.get(key)
+            if found is None:
+                return None
+            self.entries.move_to_end(key)
+        return found if isinstance(found, str) else pickle.loads(found)  # noqa: S301 (our own)
+
+    def put(self, key: str, value: Any) -> None:
+        kept: str | bytes = value if isinstance(value, str) else pickle.dumps(value, -1)
+        if len(kept) > self.limit // 4:
+            return
+        with self.lock:
+            previous = self.entries.pop(key, None)
+            if previous is not None:
+                self.size -= len(previous)
+            self.entries[key] = kept
+            self.size += len(kept)
+            while self.size > self.limit and self.entries:
+                _, dropped = self.entries.popitem(last=False)
+                self.size -= len(dropped)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.entries.clear()
+            self.size = 0
+
+
+_memory = _Memory(MEMORY_CHARS)
+
+
+def forget_in_process() -> None:
+    """Drop what this process keeps in memory (tests that empty the caches)."""
+    _memory.clear()
 
 
 def fragments_enabled() -> bool:
@@ -39,8 +95,13 @@ def fragments_enabled() -> bool:
 
 def fragment_key(name: str, deps: Sequence[str]) -> str:
     """``name`` at the current versions of ``deps`` (one read of the cache)."""
+    return _key_and_versions(name, deps)[0]
+
+
+def _key_and_versions(name: str, deps: Sequence[str]) -> tuple[str, list[Any]]:
     versions = pagecache._versions(deps)
-    return f"fragment:{code_release()}:{name}:" + ":".join(str(versions[d]) for d in deps)
+    values = [versions[d] for d in deps]
+    return f"fragment:{code_release()}:{name}:" + ":".join(str(v) for v in values), values
 
 
 def fragment(name: str, deps: Sequence[str], build: Callable[[], T], *, ttl: int = TTL) -> T:
@@ -50,17 +111,27 @@ def fragment(name: str, deps: Sequence[str], build: Callable[[], T], *, ttl: int
         return build()
     store: Any = caches[pagecache.CACHE_ALIAS]
     try:
-        key = fragment_key(name, deps)
+        key, versions = _key_and_versions(name, deps)
+        # A version never set (0: the store is new, or was emptied) names no moment: such a key
+        # may come back for other content, so it is not kept in memory.
+        memory = _memory if all(versions) else None
+        kept: T | None = memory.get(key) if memory is not None else None
+        if kept is not None:
+            return kept
         found = store.get(key)
     except Exception:
         log.warning("fragment cache unavailable", exc_info=True)
         return build()
     if found is not None:
         value: T = found[0]
+        if memory is not None:
+            memory.put(key, value)
         return value
     value = build()
     try:
         store.set(key, (value,), ttl)
     except Exception:
         log.warning("fragment cache unavailable", exc_info=True)
+    if memory is not None:
+        memory.put(key, value)
     return value

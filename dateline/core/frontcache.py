@@ -15,7 +15,7 @@ exactly the pages to drop. Everything else a reader asks for (a session, a pendi
 their own, a message, a form with errors, an unknown query parameter, any POST) is
 ``private, no-store``.
 
-Purge. After commit, :func:`purge_later` queues ``dateline.core.tasks.front_cache_purge``,
+Purge. After commit, :func:`dateline.core.tasks.purge_later` queues its ``front_cache_purge``,
 which sends ``PURGE`` with an ``xkey`` header to every Varnish in ``DATELINE_VARNISH_URLS``
 (deploy/varnish/dateline.vcl removes every object carrying one of the keys) and, when
 ``WAGTAILFRONTENDCACHE`` names CDNs, purges the pages' URLs through
@@ -24,21 +24,17 @@ which sends ``PURGE`` with an ``xkey`` header to every Varnish in ``DATELINE_VAR
 
 from __future__ import annotations
 
-import logging
 import urllib.error
 import urllib.request
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from django.conf import settings
-from django.db import transaction
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 
 from .converters import parse_id
-
-log = logging.getLogger(__name__)
 
 PRIVATE = "private, no-store"
 # Where a CDN purge goes in the task's list of targets (the others are Varnish addresses).
@@ -94,24 +90,6 @@ def purge_targets() -> list[str]:
     if getattr(settings, "WAGTAILFRONTENDCACHE", None):
         targets.append(CDN_TARGET)
     return targets
-
-
-def purge_later(keys: Iterable[str]) -> None:
-    """Queue a purge of every front-cached page tagged with one of ``keys``, after commit.
-
-    Nothing is queued when no front cache is configured."""
-    keys = sorted(set(keys))
-    if not keys or not purge_targets():
-        return
-    from .tasks import front_cache_purge
-
-    def enqueue() -> None:
-        try:
-            front_cache_purge.enqueue(keys)
-        except Exception:  # the change is made; a lost purge ends with the TTL
-            log.exception("could not queue the front-cache purge of %s", " ".join(keys))
-
-    transaction.on_commit(enqueue)
 
 
 def varnish_purge(*, url: str, keys: Sequence[str]) -> int:

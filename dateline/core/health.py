@@ -2,10 +2,14 @@
 
 Readiness: a server process loads what its requests need (the learned filters, URL patterns,
 templates) before it takes traffic (``dateline.wsgi``; under gunicorn, in the master before the
-workers fork: deploy/gunicorn.conf.py). It records here how that went.
+workers fork: deploy/gunicorn.conf.py). It records here how that went. The loading runs while
+``dateline.wsgi`` is imported, before the server can answer anything, so a probe only ever sees
+"ready" (it ran) or "cold" (this process was not started through ``dateline.wsgi``).
 
 The task worker (``manage.py run_worker``) writes a heartbeat row every few seconds
-(:func:`worker_beat`); :func:`worker_status` reads it back with how many tasks wait.
+(:func:`worker_beat`); :func:`worker_status` reads it back with how many tasks wait. A probe
+(/healthz, every few seconds from each load balancer) reads the heartbeat each time and counts
+the waiting tasks at most every ``WAITING_SECONDS`` per process (:func:`worker_status_for_probe`).
 """
 
 from __future__ import annotations
@@ -20,16 +24,19 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 
+from .memo import remembered
 from .models import WorkerHeartbeat
 
 # A worker writes every DATELINE_WORKER_HEARTBEAT seconds; one silent for this many beats (and
 # at least a minute) is reported as not answering.
 STALE_BEATS = 4
+# How long a probe's count of waiting tasks may be reused by the next probes of this process.
+WAITING_SECONDS = 10.0
 
 
 @dataclass
 class Readiness:
-    state: str = "cold"  # cold (not a server process), warming, ready
+    state: str = "cold"  # cold (not started through dateline.wsgi), ready
     started: float = 0.0
     seconds: float = 0.0
     loaded: dict[str, Any] = field(default_factory=dict)
@@ -45,9 +52,8 @@ _readiness = Readiness()
 
 
 def readiness_warming() -> None:
-    """This process starts loading what its requests need; /healthz answers 503 until
-    :func:`readiness_ready`."""
-    _readiness.state = "warming"
+    """This process starts loading what its requests need (it answers nothing until it is
+    done: the loading runs while the WSGI application is imported)."""
     _readiness.started = time.monotonic()
     _readiness.pid = os.getpid()
 
@@ -123,13 +129,21 @@ class WorkerStatus:
         }
 
 
-def worker_status() -> WorkerStatus:
-    """The most recent heartbeat of any worker, and the tasks waiting for one (two queries)."""
+def worker_status(*, waiting_seconds: float = 0.0) -> WorkerStatus:
+    """The most recent heartbeat of any worker, and the tasks waiting for one (two queries;
+    with ``waiting_seconds``, the count made by this process that long ago at most is reused)."""
     if settings.TASKS["default"]["BACKEND"] != "django_tasks_db.DatabaseBackend":
         return WorkerStatus(state="not used", ok=True)
     from django_tasks_db.models import DBTaskResult
 
-    waiting = DBTaskResult.objects.ready().count()
+    def count() -> int:
+        return DBTaskResult.objects.ready().count()
+
+    waiting = (
+        remembered("health:waiting-tasks", count, seconds=waiting_seconds)
+        if waiting_seconds > 0
+        else count()
+    )
     beat = WorkerHeartbeat.objects.order_by("-beat_at").first()
     if beat is None:
         return WorkerStatus(state="never started", ok=False, waiting_tasks=waiting)
@@ -152,3 +166,9 @@ def worker_status() -> WorkerStatus:
         last_error=beat.last_error,
         last_error_at=beat.last_error_at,
     )
+
+
+def worker_status_for_probe() -> WorkerStatus:
+    """:func:`worker_status` for /healthz: one query a probe, the waiting tasks counted at most
+    every ``WAITING_SECONDS`` by this process."""
+    return worker_status(waiting_seconds=WAITING_SECONDS)

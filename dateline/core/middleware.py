@@ -13,6 +13,8 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonR
 from django.template.loader import render_to_string
 from django.utils.cache import patch_cache_control
 
+from .errors import database_retry_after
+
 
 class RejectNulBytesMiddleware:
     """400 for a path holding a NUL character (``%00``), and for an API request with one in its
@@ -45,8 +47,6 @@ class RejectNulBytesMiddleware:
 
 # SQLite's operational errors that mean "not now" rather than "not this query".
 SQLITE_UNAVAILABLE = ("locked", "busy", "unable to open", "disk i/o")
-# Seconds a client is asked to wait when the database cannot be reached.
-DATABASE_RETRY_AFTER = 30
 # The attribute a view carries when it answers an unreachable database itself (its form, kept).
 UNAVAILABLE_ANSWER = "database_unavailable_answer"
 
@@ -85,9 +85,12 @@ def is_database_unavailable(exc: BaseException | None) -> bool:
 
 
 def database_unavailable_response(request: HttpRequest, exc: BaseException) -> HttpResponse:
-    """503 with ``Retry-After``, built without a query: JSON under /api/, the view's own answer
-    when it has one, a plain page elsewhere. Never stored by any cache."""
+    """503 with ``Retry-After`` (``core.errors.database_retry_after``), built without a query:
+    JSON under /api/, the view's own answer when it has one, a plain page elsewhere. The one
+    answer to an unreachable database: views and the API do not catch it themselves. Never
+    stored by any cache."""
     log.warning("database unavailable for %s %s: %s", request.method, request.path, exc)
+    retry_after = database_retry_after()
     match = getattr(request, "resolver_match", None)
     answer = getattr(match.func, UNAVAILABLE_ANSWER, None) if match is not None else None
     response: HttpResponse | None = None
@@ -101,16 +104,16 @@ def database_unavailable_response(request: HttpRequest, exc: BaseException) -> H
             response = JsonResponse(
                 {
                     "detail": "The service is unavailable for a moment. Please try again shortly.",
-                    "retry_after": DATABASE_RETRY_AFTER,
+                    "retry_after": retry_after,
                 },
                 status=503,
             )
         else:
             response = HttpResponse(
-                render_to_string("core/unavailable.html", {"retry_after": DATABASE_RETRY_AFTER}),
+                render_to_string("core/unavailable.html", {"retry_after": retry_after}),
             )
     response.status_code = 503
-    response["Retry-After"] = str(DATABASE_RETRY_AFTER)
+    response["Retry-After"] = str(retry_after)
     patch_cache_control(response, private=True, no_store=True)
     return response
 

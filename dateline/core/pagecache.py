@@ -23,6 +23,7 @@ import hashlib
 import logging
 import time
 from collections.abc import Callable, Iterable
+from contextvars import ContextVar
 from datetime import datetime
 from typing import Any
 
@@ -32,7 +33,7 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import SimpleTemplateResponse
 from django.utils import timezone
 
-from . import frontcache
+from . import frontcache, tasks
 from .release import code_release
 
 log = logging.getLogger(__name__)
@@ -44,6 +45,12 @@ PERSONAL_COOKIES = ("dl_own", "messages")
 VARIANT_PARAMS = {"cpage", "corder", "replytocom", "page", "cfull"}
 TTL = 24 * 3600
 
+# The versions this request has read, by dependency name: a page and its fragments read each
+# name once per request instead of once per part (set by PageCacheMiddleware for a request).
+_request_versions: ContextVar[dict[str, Any] | None] = ContextVar(
+    "dateline_request_versions", default=None
+)
+
 
 def _cache() -> Any:
     return caches[CACHE_ALIAS]
@@ -51,7 +58,15 @@ def _cache() -> Any:
 
 def is_shared_request(request: HttpRequest) -> bool:
     """A request whose answer is the same for every reader who sends it: a GET or HEAD without
-    a session or our cookies, with only known query parameters."""
+    a session or our cookies, with only known query parameters (worked out once a request)."""
+    shared: bool | None = getattr(request, "_page_cache_shared", None)
+    if shared is None:
+        shared = _is_shared(request)
+        request._page_cache_shared = shared  # type: ignore[attr-defined]
+    return shared
+
+
+def _is_shared(request: HttpRequest) -> bool:
     if request.method not in ("GET", "HEAD"):
         return False
     if settings.SESSION_COOKIE_NAME in request.COOKIES or any(
@@ -67,15 +82,43 @@ def is_cacheable_request(request: HttpRequest) -> bool:
 
 
 def _key(request: HttpRequest) -> str:
-    query = "&".join(f"{k}={v}" for k, v in sorted(request.GET.items()))
-    # The code release too: after a deploy, pages are rendered anew by the new templates.
-    raw = f"{code_release()}|{request.get_host()}|{request.path}|{query}"
-    return "page:" + hashlib.sha256(raw.encode()).hexdigest()
+    key: str | None = getattr(request, "_page_cache_key", None)
+    if key is None:
+        query = "&".join(f"{k}={v}" for k, v in sorted(request.GET.items()))
+        # The code release too: after a deploy, pages are rendered anew by the new templates.
+        raw = f"{code_release()}|{request.get_host()}|{request.path}|{query}"
+        key = "page:" + hashlib.sha256(raw.encode()).hexdigest()
+        request._page_cache_key = key  # type: ignore[attr-defined]
+    return key
 
 
-def _versions(deps: Iterable[str]) -> dict[str, Any]:
+def _versions(deps: Iterable[str], *, fresh: bool = False) -> dict[str, Any]:
+    """The current version of each of ``deps``; inside a request each name is read from the
+    cache once (the first time it is asked for: before whatever depends on it is built), unless
+    ``fresh``."""
     deps = list(deps)
-    found = _cache().get_many([f"v:{d}" for d in deps])
+    memo = None if fresh else _request_versions.get()
+    if memo is None:
+        return _read_versions(deps)
+    missing = [d for d in deps if d not in memo]
+    if missing:
+        memo.update(_read_versions(missing))
+    return {d: memo[d] for d in deps}
+
+
+def _read_versions(deps: list[str]) -> dict[str, Any]:
+    """A name that has no version yet (never invalidated, or the store was emptied) gets one
+    now: a version always names a moment, never a default that could come back for other
+    content (what each process keeps of fragments in memory relies on it)."""
+    cache = _cache()
+    keys = [f"v:{d}" for d in deps]
+    found = cache.get_many(keys)
+    unset = [k for k in keys if k not in found]
+    if unset:
+        now = time.time_ns()
+        for k in unset:
+            cache.add(k, now, timeout=None)  # another process may be first: its value stays
+        found.update(cache.get_many(unset))
     return {d: found.get(f"v:{d}", 0) for d in deps}
 
 
@@ -90,18 +133,30 @@ def page_cache_depends(
         request._page_cache_deps = _versions(deps)  # type: ignore[attr-defined]
 
 
+def page_cache_private(request: HttpRequest) -> None:
+    """Called while a page renders: this answer is not to be kept by any shared cache (a
+    variant the page stands for under another address, e.g. a comment page number past the
+    last one), so that what the caches hold stays bounded by what the site has."""
+    for name in ("_page_cache_keys", "_page_cache_deps", "_page_cache_expires"):
+        if hasattr(request, name):
+            delattr(request, name)
+
+
 def invalidate(deps: Iterable[str]) -> None:
     """Make every stored page that depends on ``deps`` stale, here and in the front cache
     (call after commit: the front cache's purge is queued after the current transaction)."""
     deps = list(deps)
     now = time.time_ns()
     _cache().set_many({f"v:{d}": now for d in deps}, timeout=None)
-    frontcache.purge_later(deps)
+    memo = _request_versions.get()
+    if memo is not None:  # what this request renders after the change is keyed by it
+        memo.update({d: now for d in deps})
+    tasks.purge_later(deps)
 
 
 def _changed(versions: dict[str, Any]) -> bool:
     try:
-        return _versions(versions) != versions
+        return _versions(versions, fresh=True) != versions
     except Exception:  # a broken cache must never break the page; nothing is shared then
         log.warning("page cache unavailable", exc_info=True)
         return True
@@ -121,6 +176,13 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        token = _request_versions.set({})
+        try:
+            return self._respond(request)
+        finally:
+            _request_versions.reset(token)
+
+    def _respond(self, request: HttpRequest) -> HttpResponse:
         if not is_shared_request(request):
             response = self.get_response(request)
             if "Cache-Control" not in response:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from datetime import timedelta
 
+from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
@@ -45,3 +47,20 @@ def front_cache_purge(keys: list[str], targets: list[str] | None = None, attempt
                 retry = retry.using(run_after=timezone.now() + delay)
             retry.enqueue(keys, failed, attempt + 1)
     return purged
+
+
+def purge_later(keys: Iterable[str]) -> None:
+    """Queue a purge of every front-cached page tagged with one of ``keys``, after commit.
+
+    Nothing is queued when no front cache is configured."""
+    keys = sorted(set(keys))
+    if not keys or not purge_targets():
+        return
+
+    def enqueue() -> None:
+        try:
+            front_cache_purge.enqueue(keys)
+        except Exception:  # the change is made; a lost purge ends with the TTL
+            log.exception("could not queue the front-cache purge of %s", " ".join(keys))
+
+    transaction.on_commit(enqueue)

@@ -15,7 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.static import serve
 
-from .health import readiness, worker_status
+from .health import readiness, worker_status_for_probe
 from .middleware import database_unavailable_response, is_database_unavailable
 
 log = logging.getLogger(__name__)
@@ -24,9 +24,10 @@ log = logging.getLogger(__name__)
 @require_GET
 @never_cache
 def healthz(request: HttpRequest) -> HttpResponse:
-    """For load balancers and `make demo`: 200 when the database answers and this process has
-    loaded what its requests need, 503 with ``Retry-After`` otherwise. The body says which, and
-    how the task worker is (its state never makes this a 503: the site serves without it)."""
+    """For load balancers and `make demo`: 200 when the database answers, 503 with
+    ``Retry-After`` otherwise. The body says which, what this process loaded before it took
+    traffic (core.health), and how the task worker is (its state never makes this a 503: the
+    site serves without it). One or two queries a probe."""
     ready = readiness()
     body: dict[str, Any] = {
         "status": "ok",
@@ -38,8 +39,6 @@ def healthz(request: HttpRequest) -> HttpResponse:
         },
     }
     status = 200
-    if ready.state == "warming":
-        body["status"], status = "starting", 503
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
@@ -47,7 +46,7 @@ def healthz(request: HttpRequest) -> HttpResponse:
         body["status"], status = "unavailable", 503
     else:
         try:
-            body["worker"] = worker_status().as_json()
+            body["worker"] = worker_status_for_probe().as_json()
         except DatabaseError:  # e.g. the heartbeat table not migrated yet
             log.exception("could not read the task worker's heartbeat")
             body["worker"] = {"state": "unknown", "ok": False}

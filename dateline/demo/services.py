@@ -24,13 +24,19 @@ from wagtail.models import Site
 
 from dateline.comments.models import (
     Comment,
-    CommentEvent,
     CommentReport,
     CommentSettings,
     DeskAssignment,
 )
-from dateline.comments.services import comment_counts_refresh, email_key_for, path_segment
+from dateline.comments.services import (
+    comment_counts_refresh,
+    comment_event,
+    comment_log,
+    email_key_for,
+    path_segment,
+)
 from dateline.comments.text import body_fingerprint
+from dateline.comments.tree import tree_position_under
 from dateline.core.pagecache import invalidate
 from dateline.news.models import (
     ArticleAuthor,
@@ -215,16 +221,16 @@ def _learned_scores(body: str) -> dict[str, float]:
 def _demo_comment(
     *, article: Any, parent: Comment | None, spec: dict[str, Any], when: Any
 ) -> Comment:
-    segment = path_segment(when)
+    place = tree_position_under(parent, segment=path_segment(when))
     body = spec["body"].strip()
     reasons = _reasons(spec)
     reports = spec.get("reports", [])
     comment = Comment.objects.create(
         article=article,
         parent=parent,
-        path=f"{parent.path}/{segment}" if parent else segment,
-        thread=parent.thread if parent else segment,
-        depth=parent.depth + 1 if parent else 0,
+        path=place.path,
+        thread=place.thread,
+        depth=place.depth,
         status=spec["status"],
         author_name=spec["name"],
         author_email=spec["email"],
@@ -244,14 +250,17 @@ def _demo_comment(
         if spec["status"] == "approved" and len(reports) >= 3
         else None,
     )
-    CommentEvent.objects.create(
-        comment=comment,
-        rule=",".join(r["code"] for r in reasons),
-        action="posted",
-        from_status="",
-        to_status=comment.status,
-        reason="; ".join(r["reason"] for r in reasons) or "No rule objected.",
-        created_at=when,
+    comment_log(
+        [
+            comment_event(
+                comment=comment,
+                rule=",".join(r["code"] for r in reasons),
+                action="posted",
+                from_status="",
+                reason="; ".join(r["reason"] for r in reasons) or "No rule objected.",
+                at=when,
+            )
+        ]
     )
     for n, reason in enumerate(reports):
         CommentReport.objects.create(comment=comment, reason=reason, reporter=f"demo-reader-{n}")

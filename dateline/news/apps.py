@@ -8,7 +8,9 @@ class NewsConfig(AppConfig):
     verbose_name = "News"
 
     def ready(self) -> None:
-        from . import signal_handlers
+        from . import models, selectors, signal_handlers
+
+        models.PageReads.selectors = selectors
 
         post_migrate.connect(signal_handlers.ensure_newsroom, sender=self)
         signal_handlers.connect()

@@ -8,7 +8,8 @@ Page tree: Root → HomePage → SectionPage → ArticlePage, so an article's UR
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from types import ModuleType
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -16,6 +17,7 @@ from django.db import models
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -34,11 +36,13 @@ from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
+from wagtail.url_routing import RouteResult
 
 from dateline.core.pagecache import page_cache_depends
 
 from .admin_forms import ArticlePageForm
 from .blocks import ArticleBodyBlock
+from .routing import article_at, may_be_restricted
 
 # Slugs a section may not take, because the home page or the site routes them itself.
 RESERVED_SECTION_SLUGS = frozenset(
@@ -77,6 +81,20 @@ class CachedPageMixin:
         page_cache_depends(request, self.cache_dependencies(), expires_at=self.cache_expires_at())
         return super().serve(request, *args, **kwargs)  # type: ignore[misc]
 
+    def get_view_restrictions(self) -> Any:
+        """Wagtail's check (two queries) only for a page a restriction could apply to: the
+        restricted paths are kept under "content" (``news.routing``)."""
+        if getattr(self, "pk", None) and not may_be_restricted(self):
+            return []  # what Wagtail's hook iterates over; no query at all
+        return super().get_view_restrictions()  # type: ignore[misc]
+
+
+class PageReads:
+    """What the pages render with: ``news.selectors``, which imports these models, so the models
+    don't import it back; ``NewsConfig.ready()`` hands it over once (docs/architecture.md)."""
+
+    selectors: ClassVar[ModuleType]
+
 
 class HomePage(CachedPageMixin, RoutablePageMixin, Page):
     """The front page: the lead story, top stories per section and the latest news."""
@@ -105,18 +123,34 @@ class HomePage(CachedPageMixin, RoutablePageMixin, Page):
     class Meta:
         verbose_name = _("front page")
 
+    def route(self, request: HttpRequest, path_components: list[str]) -> Any:
+        """``/<section>/<article>/`` in one statement (``news.routing``); everything else, and
+        an article that is not live, through Wagtail's routing."""
+        if len(path_components) == 2 and self.live and not self._own_route(path_components):
+            article = article_at(
+                ArticlePage, f"{self.url_path}{'/'.join(path_components)}/", path_components[1]
+            )
+            if article is not None and article.live:
+                return RouteResult(article)
+        return super().route(request, path_components)
+
+    def _own_route(self, path_components: list[str]) -> bool:
+        try:
+            self.resolve_subpage("/" + "/".join(path_components) + "/")
+        except Http404:
+            return False
+        return True
+
     @path("", name="front")
     def front_view(self, request: HttpRequest) -> HttpResponse:
         # Only the front page itself builds the front page; the author and tag routes don't.
-        from .selectors import front_page
-
-        return self.render(request, context_overrides={"front": front_page(home=self)})
+        # Read only if the page's kept HTML has to be built again (home_page.html).
+        front = SimpleLazyObject(lambda: PageReads.selectors.front_page(home=self))
+        return self.render(request, context_overrides={"front": front})
 
     @path("authors/<slug:slug>/", name="author")
     def author_view(self, request: HttpRequest, slug: str) -> HttpResponse:
-        from .selectors import author_page
-
-        listing = author_page(slug=slug, page_number=request.GET.get("page"))
+        listing = PageReads.selectors.author_page(slug=slug, page_number=request.GET.get("page"))
         if listing is None:
             raise Http404
         return self.render(
@@ -125,9 +159,7 @@ class HomePage(CachedPageMixin, RoutablePageMixin, Page):
 
     @path("tags/<slug:slug>/", name="tag")
     def tag_view(self, request: HttpRequest, slug: str) -> HttpResponse:
-        from .selectors import tag_page
-
-        listing = tag_page(slug=slug, page_number=request.GET.get("page"))
+        listing = PageReads.selectors.tag_page(slug=slug, page_number=request.GET.get("page"))
         if listing is None:
             raise Http404
         return self.render(
@@ -158,10 +190,10 @@ class SectionPage(CachedPageMixin, Page):
             )
 
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
-        from .selectors import section_articles
-
         context = super().get_context(request, *args, **kwargs)
-        context["listing"] = section_articles(section=self, page_number=request.GET.get("page"))
+        context["listing"] = PageReads.selectors.section_articles(
+            section=self, page_number=request.GET.get("page")
+        )
         return context
 
 
@@ -420,10 +452,8 @@ class ArticlePage(CachedPageMixin, Page):
         return None
 
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
-        from .selectors import article_detail
-
         context = super().get_context(request, *args, **kwargs)
-        context["detail"] = article_detail(article=self)
+        context["detail"] = PageReads.selectors.article_detail(article=self)
         return context
 
 

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from .models import ArticleAuthor, ArticlePage, Author, SectionPage
 from .search import Term
+from .visibility import restricted_paths
 
 # The SQL below is assembled from table names, column names and integers of our own (S608);
 # every value from a reader is a query parameter.
@@ -274,8 +275,6 @@ def search_ids(
         return _search_ids_generic(
             terms=terms, filters=filters, page_number=page_number, per_page=per_page
         )
-    from .selectors import restricted_paths
-
     restricted = restricted_paths()
     probe = _search_sql(terms=terms, filters=filters, restricted_paths=restricted, candidates=None)
     keep = CANDIDATES if _has_filters(filters) else SEARCH_COUNT_CAP + 1

@@ -37,12 +37,15 @@ from .models import (
     ArticlePage,
     Author,
     HomePage,
+    RelatedArticle,
     SearchTerm,
     SectionPage,
     Tag,
 )
+from .routing import restricted_tree_paths
 from .search import Term, highlight, highlight_matches, parse_query, suggest
 from .search_backend import SearchFilters, search_ids
+from .visibility import public
 
 # Renditions listings and article pages ask for; prefetched so rendering does not query.
 CARD_RENDITIONS = ["fill-400x225", "fill-800x450"]
@@ -54,29 +57,6 @@ page_permission_policy = PagePermissionPolicy()
 
 def _images(specs: list[str]) -> QuerySet[Any]:
     return get_image_model().objects.prefetch_renditions(*specs)
-
-
-def restricted_paths() -> list[str]:
-    """Paths of the pages under a view restriction (usually none): one query on the small
-    restrictions table, and a second only when there are restrictions."""
-    from wagtail.models import Page, PageViewRestriction
-
-    ids = list(PageViewRestriction.objects.values_list("page_id", flat=True))
-    return list(Page.objects.filter(pk__in=ids).values_list("path", flat=True)) if ids else []
-
-
-def public(queryset: QuerySet[Any], *, restricted: list[str] | None = None) -> QuerySet[Any]:
-    """``queryset`` without pages under a view restriction, like Wagtail's ``.public()``.
-
-    ``.public()`` reads the restrictions joined to their pages; on SQLite that join scans the
-    whole page tree (about 10 ms at 50,000 articles, for every listing on a page). Reading the
-    restrictions table alone first costs a fraction of a millisecond. ``restricted``: the paths
-    ``restricted_paths()`` gave, when the caller read them already.
-    """
-    exclude = Q()
-    for path in restricted_paths() if restricted is None else restricted:
-        exclude |= Q(path__startswith=path)
-    return queryset.exclude(exclude) if exclude else queryset
 
 
 def live_article(pk: int) -> ArticlePage | None:
@@ -180,7 +160,7 @@ def front_page(*, home: HomePage) -> FrontPage:
 def _front_page(home: HomePage) -> FrontPage:
     per_section = settings.DATELINE_HOME_PER_SECTION
     latest_count = settings.DATELINE_HOME_LATEST
-    restricted = restricted_paths()
+    restricted = list(restricted_tree_paths())
     sections = section_menu(home=home)
     newest = list(
         public(ArticlePage.objects.live(), restricted=restricted)
@@ -263,7 +243,7 @@ def _section_menu(home: HomePage | None) -> list[SectionPage]:
     qs = SectionPage.objects.live()
     if home is not None:
         qs = qs.child_of(home)
-    return list(public(qs).order_by("path"))
+    return list(public(qs, restricted=list(restricted_tree_paths())).order_by("path"))
 
 
 def section_articles(*, section: SectionPage, page_number: str | int | None) -> PaginatorPage:
@@ -285,35 +265,40 @@ class ArticleDetail:
     section: SectionPage | None = None
 
 
-def article_related(*, article: ArticlePage) -> list[ArticlePage]:
-    """The stored related coverage that is still live and public, newest first (one query)."""
-    return list(
-        public(ArticlePage.objects.live())
-        .filter(related_from__article_id=article.pk)
+def article_related_and_translations(
+    *, article: ArticlePage
+) -> tuple[list[ArticlePage], list[ArticlePage]]:
+    """In one query: the stored related coverage that is still live and public, newest first,
+    and the live, public language versions of ``article``'s story, the original first (empty
+    unless there are at least two and ``article`` is one of them)."""
+    original_id = article.translation_of_id or article.pk
+    chosen = RelatedArticle.objects.filter(article_id=article.pk)
+    rows = list(
+        public(ArticlePage.objects.live(), restricted=list(restricted_tree_paths()))
+        .filter(
+            Q(pk__in=chosen.values("related_id"))
+            | Q(pk=original_id)
+            | Q(translation_of_id=original_id)
+        )
+        .annotate(is_related=Exists(chosen.filter(related_id=OuterRef("pk"))))
         .select_related("section")
         .defer("body", "body_text")
-        .order_by("-first_published_at", "-pk")
     )
-
-
-def article_translations(*, article: ArticlePage) -> list[ArticlePage]:
-    """Live, public language versions of ``article``'s story, the original first (one query).
-
-    Empty unless there are at least two, and unless ``article`` itself is one of them."""
-    original_id = article.translation_of_id or article.pk
-    versions = list(
-        public(ArticlePage.objects.live())
-        .filter(Q(pk=original_id) | Q(translation_of_id=original_id))
-        .defer("body", "body_text")
-        .order_by("pk")
+    related = sorted(
+        (r for r in rows if r.is_related),
+        key=lambda r: (r.first_published_at is not None, r.first_published_at, r.pk),
+        reverse=True,
     )
-    versions.sort(key=lambda v: (v.translation_of_id is not None, v.language, v.pk))
+    versions = [r for r in rows if r.pk == original_id or r.translation_of_id == original_id]
+    return related, _language_versions(article, versions)
+
+
+def _language_versions(article: ArticlePage, versions: list[ArticlePage]) -> list[ArticlePage]:
+    versions = sorted(versions, key=lambda v: (v.translation_of_id is not None, v.language, v.pk))
     # One version per language: the original, then the oldest translation.
     by_language: dict[str, ArticlePage] = {}
     for version in versions:
         by_language.setdefault(version.language, version)
-    if article.pk not in {v.pk for v in by_language.values()}:
-        return []
     versions = list(by_language.values())
     if len(versions) < 2 or article.pk not in {v.pk for v in versions}:
         return []
@@ -349,6 +334,7 @@ def article_detail(*, article: ArticlePage) -> ArticleDetail:
 
 
 def _article_detail(article: ArticlePage) -> ArticleDetail:
+    related, translations = article_related_and_translations(article=article)
     lead_image = (
         get_image_model().objects.filter(pk=article.lead_image_id).first()
         if article.lead_image_id
@@ -358,13 +344,21 @@ def _article_detail(article: ArticlePage) -> ArticleDetail:
         byline=[entry.author for entry in article.byline.select_related("author")],
         tags=list(article.tags.all()),
         corrections=sorted(article.corrections.all(), key=lambda c: c.noted_at),
-        related=article_related(article=article),
-        translations=article_translations(article=article),
+        related=related,
+        translations=translations,
         lead_image=lead_image,
-        section=SectionPage.objects.filter(pk=article.section_id).first()
-        if article.section_id
-        else None,
+        section=_section(article.section_id),
     )
+
+
+def _section(section_id: int | None) -> SectionPage | None:
+    """The section from the kept sections menu (no query), or read when it is not in it."""
+    if section_id is None:
+        return None
+    for section in section_menu():
+        if section.pk == section_id:
+            return section
+    return SectionPage.objects.filter(pk=section_id).first()
 
 
 @dataclass

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
-from django.db.models.signals import post_delete
-from wagtail.models import Page
+from django.db.models.signals import post_delete, post_save
+from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from dateline.core.pagecache import invalidate
@@ -59,5 +59,14 @@ def connect() -> None:
     for signal in (page_published, page_unpublished, post_page_move):
         signal.connect(invalidate_page_cache, dispatch_uid=f"news_pagecache_{id(signal)}")
     post_delete.connect(invalidate_page_cache, sender=Page, dispatch_uid="news_pagecache_delete")
+    # The sites and the view restrictions decide what every page is and who sees it; the
+    # routing keeps both under "content" (news.routing), as the page cache keeps the pages.
+    for model in (Site, PageViewRestriction):
+        for signal in (post_save, post_delete):
+            signal.connect(
+                invalidate_page_cache,
+                sender=model,
+                dispatch_uid=f"news_pagecache_{model.__name__}_{id(signal)}",
+            )
     for signal in (page_published, page_unpublished, post_page_move):
         signal.connect(refresh_related, dispatch_uid=f"news_related_{id(signal)}")

@@ -29,7 +29,8 @@ from dateline.comments.models import Comment
 from dateline.core.links import base_url, page_absolute_url
 from dateline.news.models import ArticlePage, Author, SectionPage
 
-from .html import RICHTEXT_CLASS, comment_html_for_export
+from .comment_text import comment_html_for_export
+from .html import RICHTEXT_CLASS
 from .summary import Summary
 
 WP = "http://wordpress.org/export/1.2/"

@@ -1,11 +1,10 @@
-"""WordPress HTML into our article blocks and comment text, and back.
+"""WordPress HTML into our article blocks (comment bodies: ``comment_text``).
 
 Article bodies become the blocks of ``dateline.news.blocks.ArticleBodyBlock``: paragraphs (the
 rich text keeps bold, italic, links, super/subscript, strikethrough, line breaks and lists),
 headings, quotes, images found locally, and embeds. Everything is rebuilt from the parsed tree
 with our own small set of tags and escaped text, so no markup from the file reaches a page as
-it was written. Comment bodies become our stored comment text: plain text with the small
-Markdown the comment renderer reads (paragraphs, emphasis, links, quotes, code).
+it was written.
 """
 
 from __future__ import annotations
@@ -36,7 +35,7 @@ _INLINE_TAGS = {
     "strike": "s",
 }
 # Dropped with their content: scripts, players, forms, and WordPress's own chrome.
-_DROP = {
+DROPPED_TAGS = {
     "script",
     "style",
     "iframe",
@@ -59,7 +58,7 @@ _DROP = {
     "meta",
     "link",
 }
-_HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+HEADING_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 # Containers whose children are read as if they stood at the top level.
 _CONTAINERS = {
     "div",
@@ -117,11 +116,11 @@ def strip_size_suffix(url: str) -> str:
     return _SIZE_SUFFIX.sub("", url)
 
 
-def _parse_fragment(html: str) -> Any:
+def parse_fragment(html: str) -> Any:
     return lxml.html.fragment_fromstring(html, create_parent="div")
 
 
-def _is_element(node: Any) -> bool:
+def is_element(node: Any) -> bool:
     return isinstance(node.tag, str)
 
 
@@ -159,14 +158,14 @@ class _BodyBuilder:
         if element.text:
             out.append(escape(_squash(element.text) if squash else element.text, quote=False))
         for child in element:
-            if _is_element(child):
+            if is_element(child):
                 self.inline_element(child, out)
             if child.tail:
                 out.append(escape(_squash(child.tail) if squash else child.tail, quote=False))
 
     def inline_element(self, element: Any, out: list[str]) -> None:
         tag = element.tag.lower()
-        if tag in _DROP:
+        if tag in DROPPED_TAGS:
             self.result.dropped[tag] += 1
             return
         if tag == "img":
@@ -197,7 +196,7 @@ class _BodyBuilder:
         tag = element.tag.lower()
         items: list[str] = []
         for child in element:
-            if not _is_element(child):
+            if not is_element(child):
                 continue
             out: list[str] = []
             if child.tag.lower() == "li":
@@ -264,21 +263,21 @@ class _BodyBuilder:
     def container(self, element: Any) -> None:
         self.top_text(element.text)
         for child in element:
-            if _is_element(child):
+            if is_element(child):
                 self.block(child)
             self.top_text(child.tail)
 
     def block(self, element: Any) -> None:
         tag = element.tag.lower()
         classes = (element.get("class") or "").split()
-        if tag in _DROP:
+        if tag in DROPPED_TAGS:
             self.result.dropped[tag] += 1
         elif tag == "div" and RICHTEXT_CLASS in classes:
             # One paragraph block of our own export, holding several paragraphs or lists.
             self.flush()
             parts: list[str] = []
             for child in element:
-                if not _is_element(child):
+                if not is_element(child):
                     continue
                 if child.tag.lower() in ("ul", "ol"):
                     parts.append(self.list_html(child))
@@ -296,7 +295,7 @@ class _BodyBuilder:
             self.inline_children(element, out)
             self.inline = out
             self.flush()
-        elif tag in _HEADINGS:
+        elif tag in HEADING_TAGS:
             self.flush()
             text = text_of(element)
             if text:
@@ -321,7 +320,7 @@ class _BodyBuilder:
         elif tag == "table":
             self.flush()
             for row in element.iter("tr"):
-                cells = [text_of(cell) for cell in row if _is_element(cell)]
+                cells = [text_of(cell) for cell in row if is_element(cell)]
                 line = " | ".join(c for c in cells if c)
                 if line:
                     self.result.blocks.append(("paragraph", f"<p>{escape(line, quote=False)}</p>"))
@@ -346,7 +345,7 @@ class _BodyBuilder:
 
     def quote(self, element: Any) -> None:
         cite = next(
-            (c for c in element.iter() if _is_element(c) and c.tag.lower() in ("cite", "footer")),
+            (c for c in element.iter() if is_element(c) and c.tag.lower() in ("cite", "footer")),
             None,
         )
         attribution = text_of(cite)
@@ -361,7 +360,7 @@ class _BodyBuilder:
 
     def figure(self, element: Any, classes: list[str]) -> None:
         caption_element = next(
-            (c for c in element if _is_element(c) and c.tag.lower() == "figcaption"), None
+            (c for c in element if is_element(c) and c.tag.lower() == "figcaption"), None
         )
         credit = ""
         if caption_element is not None:
@@ -375,7 +374,7 @@ class _BodyBuilder:
                 (
                     c
                     for c in element.iter()
-                    if _is_element(c) and "wp-block-embed__wrapper" in (c.get("class") or "")
+                    if is_element(c) and "wp-block-embed__wrapper" in (c.get("class") or "")
                 ),
                 None,
             )
@@ -427,7 +426,7 @@ def html_to_blocks(html: str, *, image_for: Callable[[str, str], Any]) -> BodyRe
     if not html.strip():
         return builder.result
     try:
-        root = _parse_fragment(html)
+        root = parse_fragment(html)
     except (etree.ParserError, ValueError):
         return builder.result
     builder.container(root)
@@ -440,88 +439,6 @@ def html_to_text(html: str) -> str:
     if not (html or "").strip():
         return ""
     try:
-        return text_of(_parse_fragment(html))
+        return text_of(parse_fragment(html))
     except (etree.ParserError, ValueError):
         return _squash(html).strip()
-
-
-# --- Comment bodies -----------------------------------------------------------------------------
-
-_MANY_NEWLINES = re.compile(r"\n{3,}")
-
-
-def _comment_walk(element: Any, out: list[str]) -> None:
-    if element.text:
-        out.append(element.text)
-    for child in element:
-        if _is_element(child):
-            _comment_element(child, out)
-        if child.tail:
-            out.append(child.tail)
-
-
-def _comment_inner(element: Any) -> str:
-    out: list[str] = []
-    _comment_walk(element, out)
-    return "".join(out)
-
-
-def _comment_element(element: Any, out: list[str]) -> None:
-    tag = element.tag.lower()
-    if tag in _DROP:
-        return
-    if tag == "br":
-        out.append("\n")
-    elif tag in ("p", "div", "ul", "ol", "pre", "table", "tr") or tag in _HEADINGS:
-        out.append("\n\n" + _comment_inner(element).strip("\n") + "\n\n")
-    elif tag == "li":
-        out.append("\n- " + _comment_inner(element).strip())
-    elif tag == "blockquote":
-        inner = _MANY_NEWLINES.sub("\n\n", _comment_inner(element).strip())
-        quoted = "\n".join(f"> {line}".rstrip() for line in inner.split("\n"))
-        out.append(f"\n\n{quoted}\n\n")
-    elif tag in ("b", "strong"):
-        inner = _comment_inner(element)
-        out.append(f"**{inner}**" if inner.strip() else inner)
-    elif tag in ("i", "em"):
-        inner = _comment_inner(element)
-        out.append(f"*{inner}*" if inner.strip() else inner)
-    elif tag == "code":
-        inner = _comment_inner(element)
-        out.append(f"`{inner}`" if inner.strip() else inner)
-    elif tag == "a":
-        inner = _comment_inner(element).strip()
-        href = safe_href(element.get("href"))
-        if href and inner and inner != href:
-            out.append(f"[{inner}]({href})")
-        else:
-            out.append(href or inner)
-    elif tag == "img":
-        out.append(element.get("alt") or "")
-    else:
-        _comment_walk(element, out)
-
-
-def comment_text_from_html(html: str) -> str:
-    """Our stored comment text from a comment written in WordPress's or Disqus's HTML.
-
-    Paragraphs and line breaks stay, links become ``[text](address)`` (or the bare address),
-    emphasis becomes ``*…*`` and ``**…**``; every other tag is dropped, keeping its text.
-    """
-    if not (html or "").strip():
-        return ""
-    try:
-        root = _parse_fragment(html.replace("\r\n", "\n"))
-    except (etree.ParserError, ValueError):
-        return html.strip()
-    text = _comment_inner(root)
-    text = "\n".join(line.rstrip() for line in text.split("\n"))
-    return _MANY_NEWLINES.sub("\n\n", text).strip()
-
-
-# --- Back to HTML, for the export -----------------------------------------------------------------
-
-
-def comment_html_for_export(body: str) -> str:
-    """Our comment text as WordPress stores a comment: escaped text; WordPress adds paragraphs."""
-    return escape(body, quote=False)

@@ -96,6 +96,7 @@ MIDDLEWARE = [
     # cache, so its hits are compressed too. WhiteNoise serves its own precompressed files.
     "compression_middleware.middleware.CompressionMiddleware",
     "dateline.core.pagecache.PageCacheMiddleware",
+    "dateline.news.routing.SiteMiddleware",  # the request's site without a query (news.routing)
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -120,7 +121,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "dateline.core.context_processors.site",
+                "dateline.news.context_processors.site",
             ],
         },
     },
@@ -474,6 +475,8 @@ DATELINE_COMMENT_RATE_LIMITS: dict[str, list[tuple[int, int]]] = {
 }
 # Likes and reports a network (/24 or /48) may send per hour.
 DATELINE_REACTIONS_PER_HOUR = env.int("DATELINE_REACTIONS_PER_HOUR", default=120)
+# Seconds a client is asked to wait (Retry-After) when the database cannot be reached.
+DATELINE_DATABASE_RETRY_AFTER = env.int("DATELINE_DATABASE_RETRY_AFTER", default=30)
 # Number of trusted reverse proxies in front of the site (X-Forwarded-For hops to skip).
 DATELINE_TRUSTED_PROXY_COUNT = env.int("DATELINE_TRUSTED_PROXY_COUNT", default=0)
 

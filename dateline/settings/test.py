@@ -1,6 +1,7 @@
 """The test suite: the same settings as production code paths, with fast hashing and local mail."""
 
 import os
+import secrets
 from pathlib import Path
 
 os.environ["DATELINE_IGNORE_DOTENV"] = "1"
@@ -13,23 +14,29 @@ os.environ["DATELINE_VAR_DIR"] = os.environ.get(
 )
 os.environ.pop("DATELINE_MODEL_DIR", None)
 os.environ.pop("MEDIA_ROOT", None)
+# One id per test run, made by the first process that reads these settings (pytest, or
+# pytest-xdist's controller, before it starts its workers) and inherited by the workers and the
+# servers the tests start. The run's PostgreSQL databases and Redis keys carry it with the
+# worker's name, so two runs on one machine never share a database or a cache entry.
+os.environ.setdefault("DATELINE_TEST_RUN", secrets.token_hex(4))
 if os.environ.get("REDIS_URL"):
-    # One Redis database per pytest-xdist worker: a test's cache.clear() (FLUSHDB) must not
-    # empty another worker's cache in the middle of its test.
-    _worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+    # One Redis database for every run (DATELINE_TEST_REDIS_DB, 15 unless set): the runs and
+    # workers keep apart by their keys' prefix (below); tests empty their caches by deleting
+    # their prefix's keys (tests/caches.py), never with FLUSHDB.
     _base = (
         os.environ["REDIS_URL"].rsplit("/", 1)[0]
         if os.environ["REDIS_URL"].count("/") > 2
         else os.environ["REDIS_URL"]
     )
-    # DATELINE_TEST_REDIS_DB lets two test runs on one machine keep apart (default 15, 14, ...).
-    _top = int(os.environ.get("DATELINE_TEST_REDIS_DB", "15"))
-    os.environ["REDIS_URL"] = f"{_base}/{_top - (_worker % 4)}"
+    os.environ["REDIS_URL"] = f"{_base}/{int(os.environ.get('DATELINE_TEST_REDIS_DB', '15'))}"
 os.environ.setdefault("DEBUG", "0")
 os.environ.setdefault("TASKS_BACKEND", "immediate")
 
 from .base import *  # noqa: F403
 from .base import CACHES, DATABASES, VAR_DIR, env
+
+TEST_RUN = os.environ["DATELINE_TEST_RUN"]
+TEST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
 
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 # No trained filters unless a test trains its own (tests/conftest.py, abuse_model): an empty
@@ -45,6 +52,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not :memory:, so tests see the journal mode and locking the site runs with.
     # One file per test process, so parallel runs never share (or delete) each other's database.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
+else:
+    # test_<name>_<run>, and pytest-django adds _gw0, _gw1, … per xdist worker. Django drops it
+    # when the run ends; a run that was killed leaves it behind: tools/test_isolation.py --drop
+    # removes those no session is connected to.
+    DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{TEST_RUN}"}
 DATELINE_ALLOW_ASYNC_UNSAFE = env.bool("DJANGO_ALLOW_ASYNC_UNSAFE", default=False)
 WHITENOISE_USE_FINDERS = True
 # Tests post many comments from one address in a second; the limiter still counts each one
@@ -63,6 +75,8 @@ if not env.str("REDIS_URL", default=""):
         },
     }
 else:
-    # Redis databases 15, 14, … (above), and a prefix of the tests' own besides.
+    # dateline-test-<run>-<worker>, and :pages for the page cache.
     for _cache in CACHES.values():
-        _cache["KEY_PREFIX"] = "dateline-test" + _cache["KEY_PREFIX"].removeprefix("dateline")
+        _cache["KEY_PREFIX"] = f"dateline-test-{TEST_RUN}-{TEST_WORKER}" + _cache[
+            "KEY_PREFIX"
+        ].removeprefix("dateline")

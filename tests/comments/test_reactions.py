@@ -49,11 +49,28 @@ def test_without_a_voter_token_the_network_and_browser_count_as_one_reader(clien
     assert likes(liked) == 2
 
 
-def test_like_without_javascript_goes_back_to_the_comment(client, liked, article):
+def test_like_without_javascript_says_so_and_can_be_taken_back(client, liked, article):
     response = client.post(f"/comments/{liked.pk}/like/", HTTP_ORIGIN=ORIGIN)
 
-    assert response.status_code == 303
-    assert response["Location"] == f"{article.url}#comment-{liked.pk}"
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+    page = soup(response)
+    assert page.h1.get_text() == "You liked this comment"
+    assert page.find("a", string="Back to the conversation")["href"] == (
+        f"{article.url}#comment-{liked.pk}"
+    )
+    form = page.select_one("form.comment-like")
+    assert form.find("input", attrs={"name": "undo"})["value"] == "1"
+    assert likes(liked) == 1
+
+    # The page's own button, as a browser without JavaScript sends it.
+    undone = client.post(form["action"], {"undo": "1"}, HTTP_ORIGIN=ORIGIN)
+
+    assert soup(undone).h1.get_text() == "Your like was taken back"
+    assert likes(liked) == 0
+    again = soup(undone).select_one("form.comment-like")
+    assert again.find("input", attrs={"name": "undo"}) is None
+    assert again.find("button").get_text() == "Like it again"
 
 
 @pytest.mark.parametrize(

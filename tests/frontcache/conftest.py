@@ -310,7 +310,7 @@ def front(
 ) -> Iterator[Stack]:
     """The stack, emptied, with this process configured as its servers are (shared page cache,
     the database task queue, purges to this Varnish), on a freshly migrated site."""
-    from django.core.cache import caches
+    from tests.caches import cache_empty
 
     if not django_settings.REDIS_URL:
         settings.CACHES = {
@@ -323,7 +323,7 @@ def front(
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     settings.DATELINE_VARNISH_URLS = [front_stack.url]
     front_stack.worker_alive()
-    caches["pages"].clear()
+    cache_empty("pages")
     front_stack.purge_everything()
     yield front_stack
     # The test's tasks finish before its rows are deleted (a worker whose task row vanishes

@@ -50,19 +50,38 @@ def restore_readiness() -> Iterator[None]:
     readiness().__dict__.update(saved)
 
 
-def test_healthz_is_503_while_the_process_warms_up(
+def test_healthz_says_ready_only_once_the_process_has_loaded_what_it_needs(
     client: Any, db: None, restore_readiness: None
 ) -> None:
+    # Loading runs while dateline.wsgi is imported, before anything is answered: a probe sees
+    # a process that loaded ("ready") or one not started through dateline.wsgi ("cold").
+    readiness().__dict__.update(state="cold", loaded={})
+    cold = client.get("/healthz")
+
     readiness_warming()
-
-    warming = client.get("/healthz")
-
-    assert warming.status_code == 503
-    assert warming["Retry-After"]
-    assert warming.json()["status"] == "starting"
-
     readiness_ready(loaded={"filters": []})
     ready = client.get("/healthz")
 
-    assert ready.status_code == 200
+    assert cold.status_code == ready.status_code == 200
+    assert cold.json()["process"]["state"] == "cold"
     assert ready.json()["process"]["state"] == "ready"
+    assert ready.json()["process"]["loaded"] == {"filters": []}
+
+
+def test_a_probe_reads_the_heartbeat_and_counts_waiting_tasks_at_most_every_few_seconds(
+    client: Any, db: None, settings: Any
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+    with CaptureQueriesContext(connection) as captured:
+        answers = [client.get("/healthz") for _ in range(3)]
+
+    assert [a.status_code for a in answers] == [200, 200, 200]
+    assert all(a.json()["worker"]["waiting_tasks"] == 0 for a in answers)
+    counts = [q for q in captured.captured_queries if "COUNT(" in q["sql"].upper()]
+    assert len(counts) == 1
+    # Per probe: the database answers (SELECT 1) and the newest heartbeat.
+    assert len(captured.captured_queries) == 1 + 3 * 2

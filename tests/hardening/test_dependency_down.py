@@ -29,9 +29,11 @@ def var_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def server(var_dir: Path) -> Iterator[str]:
+    # Production as shipped, with static files read from the apps (no collectstatic for a
+    # test): a page whose first query comes after its first {% static %} reaches the database.
     env = site_env(
         var_dir,
-        settings_module="dateline.settings.production",
+        settings_module="tests.hardening.server_settings",
         DATABASE_URL=CLOSED_POSTGRES,
         WEB_CONCURRENCY="1",
     )

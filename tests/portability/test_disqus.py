@@ -6,6 +6,7 @@ import pytest
 from django.core import mail
 from wagtail.contrib.redirects.models import Redirect
 
+from dateline.comments.bodies import comment_bodies_refresh
 from dateline.comments.models import Comment
 from dateline.news.models import ArticlePage, HomePage, SectionPage
 from dateline.portability.models import ImportedObject
@@ -104,6 +105,9 @@ def test_disqus_comments_land_on_the_article_at_their_address(
     c = {sid: Comment.objects.get(pk=pk) for sid, pk in ids.items()}
     assert c["p-1"].article_id == ferry.pk and c["p-5"].article_id == pier.pk
     assert c["p-1"].body == "It was **forty** minutes, not thirty."
+    # Stored with its HTML, as a posted comment is: the first reader renders nothing.
+    assert c["p-1"].body_html == "<p>It was <strong>forty</strong> minutes, not thirty.</p>"
+    assert comment_bodies_refresh(comments=Comment.objects.all()) == 0
     assert (c["p-1"].status, c["p-3"].status, c["p-4"].status) == ("approved", "spam", "trash")
     assert c["p-2"].parent_id == c["p-1"].pk and c["p-4"].parent_id == c["p-2"].pk
     assert c["p-4"].path.startswith(c["p-2"].path + "/") and c["p-4"].depth == 2

@@ -10,9 +10,11 @@ from PIL import Image as PILImage
 from wagtail.images import get_image_model
 from wagtail.models import Page
 
+from dateline.comments.bodies import comment_bodies_refresh
 from dateline.comments.models import BODY_MAX, Comment
 from dateline.news.models import ArticlePage, HomePage, SectionPage
-from dateline.portability.html import comment_text_from_html, html_to_blocks
+from dateline.portability.comment_text import comment_text_from_html
+from dateline.portability.html import html_to_blocks
 from dateline.portability.models import ImportedObject
 from dateline.portability.parsing import ExportFileError
 from dateline.portability.services import wxr_import
@@ -172,6 +174,9 @@ def test_statuses_dates_and_comments_of_a_small_export(
     assert set(by_source) == {"10", "11", "12", "13"}
     first, reply, orphan, long = (by_source[k] for k in ("10", "11", "12", "13"))
     assert first.body == "First!\n\nSecond paragraph with [a link](https://port.example/)."
+    # Stored with its HTML, as a posted comment is: the first reader renders nothing.
+    assert '<a href="https://port.example/"' in first.body_html
+    assert comment_bodies_refresh(comments=Comment.objects.all()) == 0
     assert (reply.parent_id, reply.status, reply.depth) == (first.pk, "pending", 1)
     assert reply.path.startswith(first.path + "/")
     assert (orphan.parent_id, orphan.depth, orphan.status) == (None, 0, "spam")

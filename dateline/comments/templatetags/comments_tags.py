@@ -1,19 +1,25 @@
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from django import template
+from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.safestring import SafeString
+from django.utils.functional import SimpleLazyObject
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
+from dateline.core.fragments import fragment
+from dateline.core.pagecache import page_cache_private
 from dateline.news.models import ArticlePage
 
 from ..bodies import comment_body_html
 from ..forms import CommentForm
+from ..guards import form_stamp
 from ..models import Comment
 from ..ownership import own_comment_ids
-from ..rendering import comment_thread_html, render_comment_nodes
+from ..rendering import comment_thread_html, comment_thread_page_number, render_comment_nodes
 from ..selectors import CommentNode, access_comment
 from ..services import comment_policy_for
 from ..text import render_comment_body
@@ -32,11 +38,27 @@ def comment_section(context: template.Context, article: ArticlePage) -> dict[str
     signed_in = request.user.is_authenticated
     policy = comment_policy_for(article)
     comments_open = article.comments_open() and not policy.closed_by_age(article, timezone.now())
-    form = CommentForm(
-        initial={"comment_post_ID": article.pk, "comment_parent": reply_to.pk if reply_to else 0},
-        signed_in=signed_in,
-        require_identity=policy.require_name_email,
-    )
+
+    def new_form() -> CommentForm:
+        return CommentForm(
+            initial={
+                "comment_post_ID": article.pk,
+                "comment_parent": reply_to.pk if reply_to else 0,
+            },
+            signed_in=signed_in,
+            require_identity=policy.require_name_email,
+        )
+
+    cpage = request.GET.get("cpage")
+    if cpage is not None and cpage != str(
+        comment_thread_page_number(article=article, page_number=cpage)
+    ):
+        # A page number past the last one (or not a number) shows another page's comments: no
+        # shared cache keeps it under this address (what they hold stays bounded).
+        page_cache_private(request)
+    form_html = None
+    if comments_open and not signed_in and reply_to is None and not policy.signed_in_only:
+        form_html = _blank_form_html(article, policy, new_form)
     return {
         "request": request,
         "user": request.user,
@@ -45,13 +67,15 @@ def comment_section(context: template.Context, article: ArticlePage) -> dict[str
         # own: cached per article version (comments.rendering).
         "thread_html": comment_thread_html(
             article=article,
-            page_number=request.GET.get("cpage", 1),
+            page_number=cpage or 1,
             order=request.GET.get("corder", "oldest"),
             own_tokens=own,
             comments_open=comments_open,
             full=request.GET.get("cfull") == "1",
         ),
-        "form": form,
+        # Built only when the kept form (form_html) is not used.
+        "form": SimpleLazyObject(new_form),
+        "form_html": form_html,
         "reply_to": reply_to,
         "own_tokens": own,
         "signed_in": signed_in,
@@ -59,6 +83,37 @@ def comment_section(context: template.Context, article: ArticlePage) -> dict[str
         "policy": policy,
         "sign_in_first": policy.signed_in_only and not signed_in,
     }
+
+
+# Stands for the form's signed timestamp in the kept form; each page gets a fresh one.
+_STAMP = "dateline-form-stamp-0f3c9a"
+
+
+def _blank_form_html(article: ArticlePage, policy: Any, new_form: Any) -> SafeString:
+    """The "Leave a Reply" form as an anonymous reader first sees it (no reply, no errors):
+    the same for every such reader of the article but for the signed timestamp, so kept as
+    HTML (``core.fragments``, under the article's versions and what of the policy it shows)
+    and given a fresh timestamp each time."""
+    hours = policy.hours.notice() if policy.hours else ""
+    shape = repr((policy.require_name_email, hours, article.url))
+    name = (
+        f"comment-form:{article.pk}:" + hashlib.blake2b(shape.encode(), digest_size=8).hexdigest()
+    )
+
+    def build() -> str:
+        context = {
+            "article": article,
+            "form": new_form(),
+            "reply_to": None,
+            "signed_in": False,
+            "policy": policy,
+            "stamp": _STAMP,
+        }
+        return render_to_string("comments/form.html", context)
+
+    html = fragment(name, ["content", f"article:{article.pk}"], build)
+    # The kept HTML was rendered by the autoescaped template; the stamp is URL-safe base64.
+    return mark_safe(html.replace(_STAMP, form_stamp(), 1))  # noqa: S308
 
 
 @register.simple_tag(takes_context=True)

@@ -1,7 +1,8 @@
-"""``{% article_fragment page %}…{% endarticle_fragment %}``: a part of the article page kept as
-HTML until the content or the article changes (``core.fragments``, under the page cache's
-"content" and "article:<id>" versions), per host and scheme (absolute links differ). Only for
-markup that is the same for every reader, and never for a preview."""
+"""``{% article_fragment "name" page %}…{% endarticle_fragment %}``: a part of the article page
+kept as HTML until the content or the article changes (``core.fragments``, under the page
+cache's "content" and "article:<id>" versions), per host and scheme (absolute links differ).
+``{% listing_fragment "name" page %}``: the same for a page of listings, under "content" and
+"listings". Only for markup that is the same for every reader, and never for a preview."""
 
 from __future__ import annotations
 
@@ -21,6 +22,9 @@ class ArticleFragmentNode(template.Node):
         self.article = article
         self.name = name
 
+    def dependencies(self, page: Any) -> list[str]:
+        return ["content", f"article:{page.pk}"]
+
     def render(self, context: template.Context) -> SafeString:
         article = self.article.resolve(context)
         request = context.get("request")
@@ -29,19 +33,40 @@ class ArticleFragmentNode(template.Node):
         host = f"{request.scheme}://{request.get_host()}" if request is not None else ""
         html = fragment(
             f"{self.name}:{article.pk}:{host}",
-            ["content", f"article:{article.pk}"],
+            self.dependencies(article),
             lambda: str(self.nodelist.render(context)),
         )
         return mark_safe(html)  # noqa: S308 (rendered by the autoescaped template itself)
+
+
+class ListingFragmentNode(ArticleFragmentNode):
+    """The same for a page of listings (the front page): kept until the content or a comment
+    count shown on a card changes ("content", "listings")."""
+
+    def dependencies(self, page: Any) -> list[str]:
+        return ["content", "listings"]
+
+
+def _parse(
+    parser: template.base.Parser, token: template.base.Token, node: type[ArticleFragmentNode]
+) -> ArticleFragmentNode:
+    bits = token.split_contents()
+    if len(bits) != 3:
+        raise template.TemplateSyntaxError(f'{{% {bits[0]} "name" page %}}')
+    nodelist = parser.parse((f"end{bits[0]}",))
+    parser.delete_first_token()
+    return node(nodelist, parser.compile_filter(bits[2]), bits[1].strip("\"'"))
 
 
 @register.tag("article_fragment")
 def do_article_fragment(
     parser: template.base.Parser, token: template.base.Token
 ) -> ArticleFragmentNode:
-    bits = token.split_contents()
-    if len(bits) != 3:
-        raise template.TemplateSyntaxError('{% article_fragment "name" page %}')
-    nodelist = parser.parse(("endarticle_fragment",))
-    parser.delete_first_token()
-    return ArticleFragmentNode(nodelist, parser.compile_filter(bits[2]), bits[1].strip("\"'"))
+    return _parse(parser, token, ArticleFragmentNode)
+
+
+@register.tag("listing_fragment")
+def do_listing_fragment(
+    parser: template.base.Parser, token: template.base.Token
+) -> ArticleFragmentNode:
+    return _parse(parser, token, ListingFragmentNode)

@@ -1,22 +1,12 @@
-"""Moving in and moving out: WordPress (WXR) and Disqus imports, a WXR export.
-
-Imports read the file twice, streaming: the first pass checks it and gathers the small things
-(authors, categories, tags, attachments); the second writes, in one transaction. A malformed
-file raises :class:`~dateline.portability.parsing.ExportFileError` before anything is written.
-Every imported thing is recorded in :class:`~dateline.portability.models.ImportedObject`, so a
-second run of the same file finds it and changes nothing.
-"""
+"""The WordPress (WXR) import: the second pass writes, in one transaction."""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import parse_qsl, unquote, urlparse
+from urllib.parse import parse_qsl, urlparse
 
 from django.db import transaction
-from django.utils.text import slugify
 from taggit.models import Tag
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.models import Site
@@ -33,24 +23,16 @@ from dateline.news.models import (
     SectionPage,
 )
 
-from .exporting import wxr_export
-from .html import comment_text_from_html, html_to_blocks, html_to_text
-from .media import Attachment, Images, mapped_ids, remember
-from .models import ImportedObject
-from .parsing import (
-    DisqusPost,
-    DisqusReader,
-    DisqusThread,
-    ExportFileError,
-    WxrAuthor,
-    WxrItem,
-    WxrReader,
-    WxrTerm,
-)
-from .summary import Summary
-from .threads import IncomingComment, comments_import
+from ..comment_text import comment_text_from_html
+from ..html import html_to_blocks, html_to_text
+from ..media import Images, mapped_ids, remember
+from ..models import ImportedObject
+from ..parsing import WxrItem, WxrReader
+from ..summary import Summary
+from ..threads import IncomingComment, comments_import
+from .common import DryRun, Progress, no_progress, slug_of
+from .wxr_index import DEFAULT_CATEGORY, WxrIndex, wxr_index, wxr_source
 
-Progress = Callable[[str, int, int | None], None]
 Kind = ImportedObject.Kind
 
 # WordPress's comment_approved → our status.
@@ -63,99 +45,16 @@ WP_COMMENT_STATUS = {
     "trash": Comment.Status.TRASH,
     "post-trashed": Comment.Status.TRASH,
 }
-DEFAULT_CATEGORY = ("uncategorized", "Uncategorized")
 # Our own article fields, carried in post meta by our export.
 META_PLACE, META_LANGUAGE = "_dateline_place", "_dateline_language"
 META_CAPTION, META_CREDIT = "_dateline_lead_image_caption", "_dateline_lead_image_credit"
-
-
-class _DryRun(Exception):
-    pass
-
-
-def _no_progress(stage: str, done: int, total: int | None) -> None:
-    return None
-
-
-def _slug(value: str, *, fallback: str, max_length: int = 255) -> str:
-    return slugify(unquote(value), allow_unicode=True)[:max_length].strip("-") or fallback
-
-
-# --- WordPress import ----------------------------------------------------------------------------
-
-
-@dataclass
-class _WxrIndex:
-    """What the first pass gathers: everything but the items' content."""
-
-    channel: dict[str, str] = field(default_factory=dict)
-    authors: list[WxrAuthor] = field(default_factory=list)
-    categories: dict[str, tuple[str, str]] = field(
-        default_factory=dict
-    )  # slug → (name, description)
-    tags: dict[str, str] = field(default_factory=dict)  # slug → name
-    attachments: dict[str, Attachment] = field(default_factory=dict)
-    items: int = 0
-    posts: int = 0
-
-
-def _wxr_index(path: Path, progress: Progress) -> _WxrIndex:
-    reader = WxrReader(path)
-    index = _WxrIndex()
-    post_ids: dict[str, int] = {}
-    for record in reader:
-        if isinstance(record, WxrAuthor):
-            index.authors.append(record)
-        elif isinstance(record, WxrTerm):
-            if record.taxonomy == "category":
-                index.categories.setdefault(record.slug, (record.name, record.description))
-            else:
-                index.tags.setdefault(record.slug, record.name)
-        elif isinstance(record, WxrItem):
-            index.items += 1
-            progress("Checking", index.items, None)
-            if record.post_type == "attachment" and record.attachment_url:
-                index.attachments[record.post_id] = Attachment(
-                    line=record.line,
-                    attachment_id=record.post_id,
-                    url=record.attachment_url,
-                    title=record.title,
-                    alt=record.meta.get("_wp_attachment_image_alt", "").strip(),
-                )
-            if record.post_type != "post":
-                continue
-            index.posts += 1
-            if record.post_id in post_ids:
-                raise ExportFileError(
-                    f"{path.name}, line {record.line}: post {record.post_id} appears twice (first at line {post_ids[record.post_id]})."
-                )
-            post_ids[record.post_id] = record.line
-            if record.status in ("publish", "future") and record.published_at is None:
-                raise ExportFileError(
-                    f"{path.name}, line {record.line}: the post “{record.title}” is {record.status} but has no date."
-                )
-            categories = [t for t in record.terms if t[0] == "category" and t[1]]
-            for _domain, slug, name in categories:
-                index.categories.setdefault(slug, (name or slug, ""))
-            if not categories:
-                index.categories.setdefault(DEFAULT_CATEGORY[0], (DEFAULT_CATEGORY[1], ""))
-            for domain, slug, name in record.terms:
-                if domain == "post_tag" and slug:
-                    index.tags.setdefault(slug, name or slug)
-    index.channel = reader.channel
-    return index
-
-
-def _source_for(channel: dict[str, str], path: Path) -> str:
-    site = channel.get("wp:base_blog_url") or channel.get("link") or path.stem
-    return ("wxr:" + site.rstrip("/"))[:200]
 
 
 class _WxrWriter:
     """The second pass: one instance per import, inside its transaction."""
 
     def __init__(
-        self, *, path: Path, home: HomePage, index: _WxrIndex, images: Images, summary: Summary
+        self, *, path: Path, home: HomePage, index: WxrIndex, images: Images, summary: Summary
     ) -> None:
         self.path = path
         self.home = home
@@ -180,7 +79,7 @@ class _WxrWriter:
             if author is not None:
                 self.summary.existing["authors"] += 1
             else:
-                slug = _slug(record.login, fallback="author", max_length=120)
+                slug = slug_of(record.login, fallback="author", max_length=120)
                 author = Author.objects.filter(slug=slug).first()
                 if author is None:
                     name = record.display_name or " ".join(
@@ -201,7 +100,7 @@ class _WxrWriter:
             if section is not None:
                 self.summary.existing["sections"] += 1
             else:
-                slug = _slug(nicename, fallback="section")
+                slug = slug_of(nicename, fallback="section")
                 if slug in RESERVED_SECTION_SLUGS:
                     self.summary.note(
                         f"The category “{name}” would make a section at /{slug}/, an address the site uses itself; its section is /{slug}-section/."
@@ -231,7 +130,7 @@ class _WxrWriter:
             if tag is not None:
                 self.summary.existing["tags"] += 1
             else:
-                tag_slug = _slug(slug, fallback="tag", max_length=100)
+                tag_slug = slug_of(slug, fallback="tag", max_length=100)
                 name = (name or slug)[:100]
                 tag = (
                     Tag.objects.filter(slug=tag_slug).first()
@@ -298,8 +197,8 @@ class _WxrWriter:
             title = title[:254] + "…"
         slug = self._unique_slug(
             section,
-            _slug(item.post_name, fallback="")[:200]
-            or _slug(title, fallback=f"post-{item.post_id}")[:200],
+            slug_of(item.post_name, fallback="")[:200]
+            or slug_of(title, fallback=f"post-{item.post_id}")[:200],
         )
         body = html_to_blocks(item.content, image_for=self.images.for_src)
         if body.images_missing:
@@ -366,7 +265,7 @@ class _WxrWriter:
 
     def _author_for_login(self, login: str) -> Author:
         """A byline naming a login the file does not list among its authors."""
-        slug = _slug(login, fallback="author", max_length=120)
+        slug = slug_of(login, fallback="author", max_length=120)
         author = Author.objects.filter(slug=slug).first()
         if author is None:
             author = Author.objects.create(name=login[:120], slug=slug)
@@ -463,7 +362,7 @@ def wxr_import(
     home: HomePage,
     media_dir: Path | None = None,
     dry_run: bool = False,
-    progress: Progress = _no_progress,
+    progress: Progress = no_progress,
 ) -> Summary:
     """Import a WordPress export (WXR 1.x): posts, categories, tags, authors, comments.
 
@@ -472,8 +371,8 @@ def wxr_import(
     """
     started = time.monotonic()
     summary = Summary(dry_run=dry_run)
-    index = _wxr_index(path, progress)
-    source = _source_for(index.channel, path)
+    index = wxr_index(path, progress)
+    source = wxr_source(index.channel, path)
     images = Images(
         media_dir=media_dir,
         attachments=index.attachments,
@@ -491,9 +390,9 @@ def wxr_import(
             for article_id in writer.touched:
                 comment_counts_refresh(article_id=article_id)
             if dry_run:
-                raise _DryRun
+                raise DryRun
             transaction.on_commit(lambda: invalidate(["content", "listings"]))
-    except _DryRun:
+    except DryRun:
         pass
     except Exception:
         images.discard_files()
@@ -501,120 +400,3 @@ def wxr_import(
     _other_items_note(summary)
     summary.seconds = time.monotonic() - started
     return summary
-
-
-# --- Disqus import --------------------------------------------------------------------------------
-
-
-def article_for_url(*, url: str, home: HomePage) -> ArticlePage | None:
-    """Our article at an address: by its path on our site, else through a redirect."""
-    parsed = urlparse(url.strip())
-    if not parsed.path and not parsed.query:
-        return None
-    segments = [s for s in unquote(parsed.path).split("/") if s]
-    if segments:
-        url_path = home.url_path + "/".join(segments) + "/"
-        found = ArticlePage.objects.filter(url_path=url_path).first()
-        if found is not None:
-            return found
-    for candidate in (url, parsed.path or "/"):
-        redirect = (
-            Redirect.objects.filter(old_path=Redirect.normalise_path(candidate))
-            .select_related("redirect_page")
-            .first()
-        )
-        if redirect is not None and redirect.redirect_page is not None:
-            page = redirect.redirect_page.specific
-            if isinstance(page, ArticlePage):
-                return page
-    return None
-
-
-def _disqus_status(post: DisqusPost) -> str:
-    if post.is_spam:
-        return Comment.Status.SPAM
-    if post.is_deleted:
-        return Comment.Status.TRASH
-    return Comment.Status.APPROVED if post.is_approved else Comment.Status.PENDING
-
-
-def disqus_import(
-    *, path: Path, home: HomePage, dry_run: bool = False, progress: Progress = _no_progress
-) -> Summary:
-    """Import comments from a Disqus XML export, each thread onto our article at its address.
-
-    Threads whose address is not one of our articles (directly or through a redirect) are
-    counted and named in the summary. Raises ExportFileError (nothing written) for a malformed
-    file. The posts are held in memory between reading and writing.
-    """
-    started = time.monotonic()
-    summary = Summary(dry_run=dry_run)
-    reader = DisqusReader(path)
-    threads: dict[str, DisqusThread] = {}
-    posts: dict[str, list[DisqusPost]] = {}
-    for read, record in enumerate(reader, start=1):
-        progress("Checking", read, None)
-        if isinstance(record, DisqusThread):
-            threads.setdefault(record.thread_id, record)
-        else:
-            posts.setdefault(record.thread_id, []).append(record)
-    source = ("disqus:" + (reader.forum or "")).rstrip(":")
-    touched: list[int] = []
-    try:
-        with transaction.atomic():
-            done = 0
-            for thread_id, thread_posts in posts.items():
-                done += 1
-                progress("Importing", done, len(posts))
-                thread = threads.get(thread_id)
-                article = article_for_url(url=thread.link, home=home) if thread else None
-                if article is None:
-                    summary.skipped["comments on threads with no matching article"] += len(
-                        thread_posts
-                    )
-                    summary.counts["threads with no matching article"] += 1
-                    summary.note(
-                        f"No article for the thread {thread.link if thread else thread_id!r} ({len(thread_posts)} comments)."
-                    )
-                    continue
-                incoming = [
-                    IncomingComment(
-                        line=p.line,
-                        source_id=p.post_id,
-                        parent_source_id=p.parent_id,
-                        author=p.author,
-                        email=p.email,
-                        url="",
-                        created_at=p.created_at,
-                        body=comment_text_from_html(p.message),
-                        status=_disqus_status(p),
-                    )
-                    for p in thread_posts
-                ]
-                if comments_import(
-                    article=article,
-                    incoming=incoming,
-                    source=source,
-                    summary=summary,
-                    file_name=path.name,
-                ):
-                    comment_counts_refresh(article_id=article.pk)
-                    touched.append(article.pk)
-            if dry_run:
-                raise _DryRun
-            deps = [f"article:{pk}" for pk in touched] + ["listings"]
-            transaction.on_commit(lambda: invalidate(deps))
-    except _DryRun:
-        pass
-    summary.seconds = time.monotonic() - started
-    return summary
-
-
-__all__ = [
-    "ExportFileError",
-    "Summary",
-    "article_for_url",
-    "disqus_import",
-    "wxr_export",
-    "wxr_import",
-]

@@ -1,0 +1,47 @@
+"""The signed links in mail to readers and the mail budget: what the mail tasks and the
+subscription services share (the tasks import this, never the services)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core import signing
+from django.utils import timezone
+
+from .models import SentMail, Subscriber
+
+CONFIRM_SALT, UNSUBSCRIBE_SALT = "comments.subscribe.confirm", "comments.subscribe.unsubscribe"
+
+
+def subscriber_token(subscriber: Subscriber, *, purpose: str) -> str:
+    return signing.dumps(
+        {"s": subscriber.pk, "k": subscriber.email_key}, salt=purpose, compress=True
+    )
+
+
+def subscriber_from_token(
+    token: str, *, purpose: str, max_age: int | None = None
+) -> Subscriber | None:
+    try:
+        data = signing.loads(token, salt=purpose, max_age=max_age)
+    except signing.BadSignature:
+        return None
+    return Subscriber.objects.filter(pk=data.get("s"), email_key=data.get("k")).first()
+
+
+def mail_budget_allows(*, email_key: str, kind: str, now: Any = None) -> bool:
+    now = now or timezone.now()
+    if kind == SentMail.Kind.REPLY:
+        limit, window = settings.DATELINE_REPLY_MAIL_PER_HOUR, timedelta(hours=1)
+    else:
+        limit, window = settings.DATELINE_CONFIRM_MAIL_PER_DAY, timedelta(days=1)
+    return (
+        SentMail.objects.filter(email_key=email_key, kind=kind, sent_at__gte=now - window).count()
+        < limit
+    )
+
+
+def mail_record(*, email_key: str, kind: str) -> None:
+    SentMail.objects.create(email_key=email_key, kind=kind, sent_at=timezone.now())

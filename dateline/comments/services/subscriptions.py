@@ -1,0 +1,43 @@
+"""Reply notifications: a reader asks for them with a comment, confirms, unsubscribes."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from ..mailing import CONFIRM_SALT, UNSUBSCRIBE_SALT, subscriber_from_token
+from ..models import Comment, ReplySubscription, Subscriber
+from ..tasks import send_confirmation
+from ..text import normalise_email
+
+
+def subscribe(*, comment: Comment, email: str) -> None:
+    """Subscribe ``email`` to replies to ``comment``; a new or returning address is asked to
+    confirm first (after commit)."""
+    key = normalise_email(email)
+    subscriber, _ = Subscriber.objects.get_or_create(
+        email_key=key, defaults={"email": email.strip()}
+    )
+    ReplySubscription.objects.get_or_create(comment=comment, subscriber=subscriber)
+    if subscriber.status == Subscriber.Status.UNSUBSCRIBED:
+        Subscriber.objects.filter(pk=subscriber.pk).update(status=Subscriber.Status.PENDING)
+        subscriber.status = Subscriber.Status.PENDING
+    if subscriber.status == Subscriber.Status.PENDING:
+        transaction.on_commit(lambda: send_confirmation.enqueue(subscriber.pk))
+
+
+def subscriber_confirm(*, token: str) -> Subscriber | None:
+    subscriber = subscriber_from_token(token, purpose=CONFIRM_SALT, max_age=7 * 24 * 3600)
+    if subscriber is not None and subscriber.status != Subscriber.Status.CONFIRMED:
+        subscriber.status = Subscriber.Status.CONFIRMED
+        subscriber.confirmed_at = timezone.now()
+        subscriber.save(update_fields=["status", "confirmed_at"])
+    return subscriber
+
+
+def subscriber_unsubscribe(*, token: str) -> Subscriber | None:
+    subscriber = subscriber_from_token(token, purpose=UNSUBSCRIBE_SALT)
+    if subscriber is not None:
+        subscriber.status = Subscriber.Status.UNSUBSCRIBED
+        subscriber.save(update_fields=["status"])
+    return subscriber

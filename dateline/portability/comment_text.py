@@ -1,0 +1,92 @@
+"""WordPress's and Disqus's comment HTML into our stored comment text, and back for the export.
+
+Our text is plain text with the small Markdown the comment renderer reads (paragraphs,
+emphasis, links, quotes, code); the HTML shown is rendered from it when it is stored, as for a
+posted comment (``comments.bodies``).
+"""
+
+from __future__ import annotations
+
+import re
+from html import escape
+from typing import Any
+
+from lxml import etree
+
+from .html import DROPPED_TAGS, HEADING_TAGS, is_element, parse_fragment, safe_href
+
+_MANY_NEWLINES = re.compile(r"\n{3,}")
+
+
+def _comment_walk(element: Any, out: list[str]) -> None:
+    if element.text:
+        out.append(element.text)
+    for child in element:
+        if is_element(child):
+            _comment_element(child, out)
+        if child.tail:
+            out.append(child.tail)
+
+
+def _comment_inner(element: Any) -> str:
+    out: list[str] = []
+    _comment_walk(element, out)
+    return "".join(out)
+
+
+def _comment_element(element: Any, out: list[str]) -> None:
+    tag = element.tag.lower()
+    if tag in DROPPED_TAGS:
+        return
+    if tag == "br":
+        out.append("\n")
+    elif tag in ("p", "div", "ul", "ol", "pre", "table", "tr") or tag in HEADING_TAGS:
+        out.append("\n\n" + _comment_inner(element).strip("\n") + "\n\n")
+    elif tag == "li":
+        out.append("\n- " + _comment_inner(element).strip())
+    elif tag == "blockquote":
+        inner = _MANY_NEWLINES.sub("\n\n", _comment_inner(element).strip())
+        quoted = "\n".join(f"> {line}".rstrip() for line in inner.split("\n"))
+        out.append(f"\n\n{quoted}\n\n")
+    elif tag in ("b", "strong"):
+        inner = _comment_inner(element)
+        out.append(f"**{inner}**" if inner.strip() else inner)
+    elif tag in ("i", "em"):
+        inner = _comment_inner(element)
+        out.append(f"*{inner}*" if inner.strip() else inner)
+    elif tag == "code":
+        inner = _comment_inner(element)
+        out.append(f"`{inner}`" if inner.strip() else inner)
+    elif tag == "a":
+        inner = _comment_inner(element).strip()
+        href = safe_href(element.get("href"))
+        if href and inner and inner != href:
+            out.append(f"[{inner}]({href})")
+        else:
+            out.append(href or inner)
+    elif tag == "img":
+        out.append(element.get("alt") or "")
+    else:
+        _comment_walk(element, out)
+
+
+def comment_text_from_html(html: str) -> str:
+    """Our stored comment text from a comment written in WordPress's or Disqus's HTML.
+
+    Paragraphs and line breaks stay, links become ``[text](address)`` (or the bare address),
+    emphasis becomes ``*…*`` and ``**…**``; every other tag is dropped, keeping its text.
+    """
+    if not (html or "").strip():
+        return ""
+    try:
+        root = parse_fragment(html.replace("\r\n", "\n"))
+    except (etree.ParserError, ValueError):
+        return html.strip()
+    text = _comment_inner(root)
+    text = "\n".join(line.rstrip() for line in text.split("\n"))
+    return _MANY_NEWLINES.sub("\n\n", text).strip()
+
+
+def comment_html_for_export(body: str) -> str:
+    """Our comment text as WordPress stores a comment: escaped text; WordPress adds paragraphs."""
+    return escape(body, quote=False)
