@@ -113,6 +113,19 @@ def test_arabic_article_is_right_to_left(
     screenshot(page, screenshots / "article-ar.png")
 
 
+def test_no_page_scrolls_sideways_on_a_phone(demo_site: LiveServer, page: Page) -> None:
+    """At 360 px nothing sticks out: not the right-to-left article's related list either."""
+    page.set_viewport_size({"width": 360, "height": 800})
+    for path in (
+        "/",
+        f"/{LEAD['section']}/",
+        f"/{LEAD['section']}/{LEAD['slug']}/",
+        f"/{ARABIC['section']}/{ARABIC['slug']}/",
+    ):
+        page.goto(demo_site.url + path)
+        assert_no_horizontal_scroll(page)
+
+
 def test_header_search_lists_the_matching_article(demo_site: LiveServer, page: Page) -> None:
     article = content.ARTICLES[1]
     word = "Valdria"
