@@ -572,3 +572,68 @@ def test_a_new_article_starts_with_the_reporters_own_author_in_the_byline(
     client.force_login(staff[EDITOR])
     byline = client.get(add_url).context["form"].formsets["byline"]
     assert [form["author"].value() for form in byline.forms] == [None]
+
+
+# --- Autosave and the publishing schedule ------------------------------------------------------
+
+
+def autosave(client, url: str, data: dict[str, str]):
+    """What Wagtail's autosave sends: the whole form, asking for JSON."""
+    return client.post(url, data, HTTP_ACCEPT="application/json")
+
+
+def test_autosave_does_not_keep_a_go_live_time_never_confirmed(client, draft, staff):
+    client.force_login(staff[EDITOR])
+    edit_url = reverse("wagtailadmin_pages:edit", args=[draft.pk])
+
+    response = autosave(
+        client,
+        edit_url,
+        edit_form_data(draft, title="Ferry strike ends", action="", go_live_at="2030-01-07 09:00"),
+    )
+
+    assert response.status_code == 200, response.content[:500]
+    assert response.json()["success"] is True
+    revision = ArticlePage.objects.get(pk=draft.pk).latest_revision
+    assert revision.as_object().go_live_at is None
+    assert revision.as_object().body is not None
+
+
+def test_autosave_keeps_a_confirmed_go_live_time_and_a_save_changes_it(client, draft, staff):
+    client.force_login(staff[EDITOR])
+    edit_url = reverse("wagtailadmin_pages:edit", args=[draft.pk])
+    # "Save schedule" is a save of the whole form: the time it carries is confirmed.
+    response = client.post(
+        edit_url,
+        edit_form_data(draft, title="Ferry strike ends", action="", go_live_at="2030-01-07 09:00"),
+    )
+    assert response.status_code == 302, form_errors(response)
+    confirmed = datetime(2030, 1, 7, 9, 0, tzinfo=UTC)
+    assert ArticlePage.objects.get(pk=draft.pk).latest_revision.as_object().go_live_at == confirmed
+
+    # The editor types another time in the dialog and closes it: autosave keeps the confirmed one.
+    draft = ArticlePage.objects.get(pk=draft.pk)
+    response = autosave(
+        client,
+        edit_url,
+        edit_form_data(draft, title="Ferry strike over", action="", go_live_at="2031-05-01 10:00"),
+    )
+    assert response.json()["success"] is True
+    latest = ArticlePage.objects.get(pk=draft.pk).latest_revision.as_object()
+    assert latest.title == "Ferry strike over"
+    assert latest.go_live_at == confirmed
+
+
+def test_the_status_panel_shows_a_schedule_in_the_sites_date_format(client, submitted):
+    edit_url = reverse("wagtailadmin_pages:edit", args=[submitted.pk])
+    client.post(
+        edit_url,
+        edit_form_data(
+            submitted, title="Budget day", action="approve", go_live_at="2026-12-07 09:00"
+        ),
+    )
+
+    page = client.get(edit_url).content.decode()
+
+    panel = BeautifulSoup(page, "html.parser").get_text(" ", strip=True)
+    assert "Go-live: 7 December 2026, 09:00 UTC" in panel

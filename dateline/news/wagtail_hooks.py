@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib import messages
+from django.forms.utils import to_current_timezone
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -16,6 +17,7 @@ from django.utils.translation import gettext as _
 from wagtail import hooks
 from wagtail.admin.ui.components import Component
 from wagtail.admin.views.home import UserObjectsInWorkflowModerationPanel
+from wagtail.admin.widgets import AdminDateTimeInput
 
 from .selectors import NewsroomDesk, newsroom_desk, page_scheduled_go_live
 
@@ -63,6 +65,41 @@ def say_when_a_scheduled_page_goes_live(request: HttpRequest, page: Any) -> None
     for message in kept:
         messages.add_message(request, message.level, message.message, extra_tags=message.extra_tags)
     messages.success(request, text)
+
+
+SCHEDULE_FIELDS = ("go_live_at", "expire_at")
+
+
+@hooks.register("before_edit_page")
+def autosave_keeps_the_confirmed_schedule(request: HttpRequest, page: Any) -> None:
+    """Autosave never changes a publishing schedule. The schedule dialog's fields are part of
+    the edit form, so Wagtail's autosave (a script request that asks for JSON) would store a
+    go-live or expiry time the editor typed but never confirmed with "Save schedule", and a
+    later "Publish" would act on it. Here an autosave carries the times of the latest revision
+    instead of the dialog's; a save the editor makes (Save schedule, Save draft, Publish)
+    carries what the dialog holds."""
+    if request.method != "POST" or request.accepts("text/html"):
+        return
+    post = request.POST.copy()
+    widget = AdminDateTimeInput()
+    for name in SCHEDULE_FIELDS:
+        if name not in post:
+            continue
+        confirmed = getattr(page, name, None)
+        # As the editor's form shows it: in their time zone, in the admin's input format.
+        post[name] = (
+            "" if confirmed is None else str(widget.format_value(to_current_timezone(confirmed)))
+        )
+    request.POST = post  # type: ignore[misc]
+
+
+@hooks.register("before_create_page")
+def autosave_of_a_new_page_schedules_nothing(
+    request: HttpRequest, parent_page: Any, page_class: Any
+) -> None:
+    """The first autosave of a new page creates it: with no schedule, whatever the dialog holds
+    (see autosave_keeps_the_confirmed_schedule)."""
+    autosave_keeps_the_confirmed_schedule(request, None)
 
 
 class DeskPanel(Component):

@@ -362,6 +362,8 @@ DATELINE_PERMISSIONS_POLICY: dict[str, list[str]] = {
 
 # --- Internationalisation --------------------------------------------------------------------
 LANGUAGE_CODE = "en"
+# One date format across the site and the admin ("7 December 2026, 09:00 UTC"): dateline/formats.
+FORMAT_MODULE_PATH = ["dateline.formats"]
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")
 USE_I18N = True
 USE_TZ = True
