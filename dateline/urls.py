@@ -5,10 +5,17 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from dateline.core import views as core_views
+from dateline.news import admin_views as news_admin_views
 from dateline.news import views as news_views
 from dateline.seo import views as seo_views
 
 urlpatterns = [
+    # Wagtail's workflow action, with a message saying what it did (news/admin_views.py); the
+    # same address, so Wagtail's links (reverse of wagtailadmin_pages:workflow_action) reach it.
+    path(
+        "admin/pages/workflow/action/<int:page_id>/<slug:action_name>/<int:task_state_id>/",
+        news_admin_views.NewsroomWorkflowAction.as_view(),
+    ),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("search/", news_views.search, name="search"),

@@ -637,3 +637,58 @@ def test_the_status_panel_shows_a_schedule_in_the_sites_date_format(client, subm
 
     panel = BeautifulSoup(page, "html.parser").get_text(" ", strip=True)
     assert "Go-live: 7 December 2026, 09:00 UTC" in panel
+
+
+# --- Approving from the dashboard --------------------------------------------------------------
+
+
+def dashboard_action(client, article: ArticlePage, action: str, data: dict[str, str]):
+    """What the dashboard's "Awaiting your review" panel sends: the modal's form, by script,
+    coming back to the dashboard."""
+    task_state = article.current_workflow_task_state
+    url = reverse("wagtailadmin_pages:workflow_action", args=[article.pk, action, task_state.pk])
+    response = client.post(
+        f"{url}?next=/admin/", data, headers={"x-requested-with": "XMLHttpRequest"}
+    )
+    assert response.status_code == 200, response.content[:500]
+    assert response.json()["step"] == "success"
+    return client.get(response.json()["redirect"])
+
+
+def test_approving_from_the_dashboard_says_the_article_is_published(client, submitted):
+    landed = dashboard_action(client, submitted, "approve", {"comment": ""})
+
+    assert ArticlePage.objects.get(pk=submitted.pk).live
+    assert "‘Budget day’ has been approved and published." in messages_after(landed)
+
+
+def test_approving_a_scheduled_article_from_the_dashboard_says_when(
+    client, section, article_factory, staff, time_machine, settings
+):
+    settings.TIME_ZONE = "Europe/Berlin"
+    time_machine.move_to(datetime(2026, 12, 6, 13, 0, tzinfo=UTC), tick=False)
+    article = article_factory(
+        parent=section, title="Budget day", slug="budget-day", live=False, owner=staff[REPORTER]
+    )
+    article.go_live_at = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
+    submit_for_review(article, staff[REPORTER])
+    client.force_login(staff[EDITOR])
+
+    landed = dashboard_action(
+        client, ArticlePage.objects.get(pk=article.pk), "approve", {"comment": ""}
+    )
+
+    assert not ArticlePage.objects.get(pk=article.pk).live
+    assert (
+        "‘Budget day’ has been approved and is scheduled to go live on 7 December 2026, "
+        "10:00 CET; until then readers cannot see this version."
+    ) in messages_after(landed)
+
+
+def test_requesting_changes_from_the_dashboard_says_so(client, submitted):
+    landed = dashboard_action(client, submitted, "reject", {"comment": "Check the figures."})
+
+    assert not ArticlePage.objects.get(pk=submitted.pk).live
+    assert "Changes were requested on ‘Budget day’: it is back with its writer." in (
+        messages_after(landed)
+    )

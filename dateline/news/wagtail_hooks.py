@@ -90,7 +90,7 @@ def autosave_keeps_the_confirmed_schedule(request: HttpRequest, page: Any) -> No
         post[name] = (
             "" if confirmed is None else str(widget.format_value(to_current_timezone(confirmed)))
         )
-    request.POST = post  # type: ignore[misc]
+    request.POST = post  # type: ignore[assignment]
 
 
 @hooks.register("before_create_page")

@@ -163,3 +163,24 @@ def test_reporters_dashboard_offers_their_drafts_sections_and_reviews(
     expect(review).to_contain_text(HEADLINE)
     expect(review).to_contain_text("In progress: Editor review")
     page.screenshot(path=str(SCREENSHOTS / "reporter-dashboard.png"), full_page=True)
+
+
+def test_editor_approves_from_the_dashboard_and_is_told_it_is_published(
+    demo_lead_site: LiveServer, page: Page
+) -> None:
+    base = demo_lead_site.url
+    article = submitted_by_the_reporter(SectionPage.objects.get(slug="international"))
+    sign_in(page, base, "editor")
+
+    review = page.locator("#awaiting-review-section")
+    row = review.locator("tr", has=page.get_by_role("link", name=HEADLINE))
+    row.get_by_role("button", name="Actions").click()
+    row.get_by_role("button", name="Approve with comment").click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_label("Comment").fill("Good to go.")
+    dialog.get_by_role("button", name="Approve with comment").click()
+
+    page.wait_for_url(re.compile(r"/admin/$"))
+    expect(page.locator(".messages")).to_have_text(f"‘{HEADLINE}’ has been approved and published.")
+    assert ArticlePage.objects.get(pk=article.pk).live
+    page.screenshot(path=str(SCREENSHOTS / "editor-approved-from-dashboard.png"))
