@@ -28,6 +28,7 @@ from dateline.moderation.classifier import (
 )
 from dateline.moderation.classifier.corpora import Examples, base_examples, split_validation
 from dateline.moderation.classifier.registry import RollbackError
+from dateline.moderation.classifier.site_guard import trained_texts
 from dateline.moderation.models import FilterEvent, FilterVersion
 from tests.comments.conftest import CommentFactory
 
@@ -204,8 +205,11 @@ def test_a_better_candidate_replaces_the_live_model(
     assert outcome.reason.startswith("At least as good as the live model on the")
     live = FilterVersion.objects.get(kind="spam", status=Version.LIVE)
     assert live.origin == FilterVersion.Origin.RETRAINED
-    assert live.n_decisions == 40 and live.decision_weight == 3.0
-    assert live.n_examples == 40 + len(split_validation(base_examples("spam", base))[0])
+    # One in five approved comments is set aside for the site guard (test_site_guard.py).
+    trained = len(trained_texts(comments(40, seed=2)))
+    assert 30 < trained < 40
+    assert live.n_decisions == trained and live.decision_weight == 3.0
+    assert live.n_examples == trained + len(split_validation(base_examples("spam", base))[0])
     assert live.base == base
     served = get_scorer("spam")
     assert served is not None and served.metadata["version"] == live.version
@@ -237,7 +241,8 @@ def test_a_worse_candidate_is_rejected_and_the_reason_recorded(
     served = get_scorer("spam")
     assert served is not None and served.metadata["version"] == good.version
     rejected = FilterVersion.objects.get(status=Version.REJECTED)
-    assert (rejected.file, rejected.n_decisions) == ("", 200)
+    trained = len(trained_texts(Examples(wrong.texts, [1 - lab for lab in wrong.labels])))
+    assert (rejected.file, rejected.n_decisions) == ("", trained)
     assert not (models / "spam" / f"{rejected.version}.joblib").exists()
     event = FilterEvent.objects.get(action=FilterEvent.Action.REJECTED)
     assert (event.version, event.other, event.reason) == (rejected, good, outcome.reason)
@@ -261,8 +266,9 @@ def test_decisions_never_outweigh_the_base_corpus(
     filter_retrain(kind="spam")
 
     candidate = FilterVersion.objects.get(origin=FilterVersion.Origin.RETRAINED)
-    assert candidate.n_decisions == 400
-    assert candidate.decision_weight == pytest.approx(0.5 * n_base / 400)
+    trained = len(trained_texts(comments(400, seed=4)))
+    assert candidate.n_decisions == trained
+    assert candidate.decision_weight == pytest.approx(0.5 * n_base / trained)
 
 
 def test_a_model_without_a_base_recipe_is_kept_with_the_reason(

@@ -25,7 +25,7 @@ import fcntl
 import logging
 import secrets
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -40,6 +40,7 @@ from django.utils import timezone
 from .corpora import Examples
 from .judging import LEVELS, candidate_verdict, validation_report
 from .model import TextScorer, write_atomically
+from .site_guard import MIN_SITE_COMMENTS, contradicting, site_problems, site_report
 from .storage import model_dir, model_path
 
 if TYPE_CHECKING:
@@ -356,13 +357,24 @@ def filter_install(
 
 
 def filter_judge(
-    *, kind: str, candidate: TextScorer, trained_from: str, actor: Any = None
+    *,
+    kind: str,
+    candidate: TextScorer,
+    trained_from: str,
+    actor: Any = None,
+    site: Sequence[str] | None = None,
+    decisions: Examples | None = None,
+    started_at: datetime | None = None,
 ) -> FilterEvent:
     """Champion/challenger: compare a retrained model with the live one on the live model's
-    validation set; the candidate becomes live only when :func:`candidate_verdict` accepts it.
+    validation set and on the site's published comments it did not train on (``site``, the
+    site guard: :mod:`.site_guard`); the candidate becomes live only when :func:`candidate_
+    verdict` accepts it and the site guard finds nothing. A rejection by the site guard names
+    the ``decisions`` (what the candidate trained on) that contradict a confident live model.
     Either way the candidate and the outcome are recorded (a rejected candidate's file is not
-    kept). ``trained_from`` is the version of the live model the candidate was trained from;
-    if another model went live in the meantime the candidate is rejected."""
+    kept), dated ``started_at`` (when its training started; default now). ``trained_from`` is
+    the version of the live model the candidate was trained from; if another model went live
+    in the meantime the candidate is rejected."""
     from dateline.moderation.models import FilterEvent, FilterVersion
 
     directory = model_dir()
@@ -370,6 +382,7 @@ def filter_judge(
         live = _reconcile(kind, directory)
         live_report: dict[str, Any] = {}
         report: dict[str, Any] = {}
+        site_figures: dict[str, Any] = {}
         if live.version is None or live.scorer is None or live.version.version != trained_from:
             accepted, reason = False, "Another model went live while this one was training."
         elif live.validation is None:
@@ -378,6 +391,19 @@ def filter_judge(
             live_report = validation_report(live.scorer, live.validation)
             report = validation_report(candidate, live.validation)
             accepted, reason = candidate_verdict(kind=kind, candidate=report, live=live_report)
+            if site is not None:
+                site_figures = {
+                    "candidate": site_report(candidate, site),
+                    "live": site_report(live.scorer, site),
+                }
+                accepted, reason = _site_verdict(
+                    kind=kind,
+                    accepted=accepted,
+                    reason=reason,
+                    figures=site_figures,
+                    live=live,
+                    decisions=decisions,
+                )
         candidate.metadata["holdout"] = report
         now = timezone.now()
         relative = _store(kind, candidate, directory) if accepted else ""
@@ -389,7 +415,8 @@ def filter_judge(
                 origin=FilterVersion.Origin.RETRAINED,
                 file=relative,
                 validation_file=live.version.validation_file if live.version else "",
-                created_at=now,
+                # From when its training started: the retraining's pace counts from there.
+                created_at=min(started_at, now) if started_at else now,
                 **_version_fields(candidate),
             )
             event = FilterEvent.objects.create(
@@ -399,7 +426,7 @@ def filter_judge(
                 other=live.version,
                 actor=_person(actor),
                 reason=reason,
-                figures={"candidate": report, "live": live_report},
+                figures={"candidate": report, "live": live_report, "site": site_figures},
                 created_at=now,
             )
             if accepted:
@@ -410,6 +437,49 @@ def filter_judge(
         if accepted:
             _prune(kind)
     return event
+
+
+def _site_verdict(
+    *,
+    kind: str,
+    accepted: bool,
+    reason: str,
+    figures: dict[str, Any],
+    live: LiveModel,
+    decisions: Examples | None,
+) -> tuple[bool, str]:
+    """The champion/challenger verdict with the site guard's: rejected when the candidate
+    treats the site's published comments worse (:func:`site_guard.site_problems`); the reason
+    then names the decisions that contradict the confident live model."""
+    problems = site_problems(kind=kind, candidate=figures["candidate"], live=figures["live"])
+    n = figures["candidate"]["n"]
+    if not problems:
+        if accepted:
+            cand, live_fig = figures["candidate"], figures["live"]
+            reason += (
+                f" On the site's {n:,} published comments it did not train on: "
+                f"{cand['stopped_low']:,} {LEVELS[kind][0]} (live {live_fig['stopped_low']:,}), "
+                f"on average at {100 * cand['mean_to_low']:.1f} % of its threshold (live "
+                f"{100 * live_fig['mean_to_low']:.1f} %)."
+                if n >= MIN_SITE_COMMENTS
+                else f" Too few published comments it did not train on ({n:,}) to compare the "
+                "models on the site's own text."
+            )
+        return accepted, reason
+    text = "Worse than the live model on the site's own comments: " + "; ".join(problems) + "."
+    if decisions is not None and live.scorer is not None and live.validation is not None:
+        count, shown = contradicting(live.scorer, live.validation, decisions)
+        if count:
+            positive = {"spam": "marked as spam", "abuse": "trashed as abusive"}[kind]
+            text += (
+                f" {count:,} of the decisions it learned from were {positive} although the live "
+                f"model was confident they were not; please re-check them, e.g. "
+                + "; ".join(shown)
+                + "."
+            )
+    if not accepted:
+        text = reason + " " + text
+    return False, text
 
 
 def filter_rollback(*, kind: str, actor: Any) -> FilterEvent:

@@ -2,8 +2,10 @@
 
 A retrained model starts from the base corpus the live model was trained on (the recipe in its
 metadata, ``metadata["base"]``; its training part only, so the validation set kept with the
-model is never trained on) plus what moderators decided, and becomes live only when it is at
-least as good as the live model on that validation set (``registry.filter_judge``).
+model is never trained on) plus what moderators decided (less one in five approved comments,
+set aside), and becomes live only when it is at least as good as the live model on that
+validation set and treats the site's published comments it did not train on no worse
+(``registry.filter_judge``, ``site_guard``).
 docs/retraining-draft.md gives the reasons for each number below.
 """
 
@@ -22,6 +24,7 @@ from .corpora import Examples, base_examples, split_validation
 from .data import DECISION_GROUP, Decisions, decision_counts, decision_examples
 from .model import TextScorer, TrainingDataError
 from .registry import filter_judge, filter_kept, filter_live
+from .site_guard import set_aside, site_comments, trained_texts
 from .storage import site_config
 
 if TYPE_CHECKING:
@@ -62,13 +65,16 @@ def train_candidate(
     *, kind: str, base: dict[str, Any], decisions: Decisions, validation: Examples
 ) -> TextScorer:
     """A model trained on the training part of the ``base`` recipe's corpus plus the decisions
-    (any whose text is in ``validation`` left out), each decision weighted by
+    (any whose text is in ``validation`` left out, and the approved comments the site guard
+    sets aside, :func:`site_guard.set_aside`), each decision weighted by
     :func:`decision_weight`. Its metadata records both (``base``, ``decisions``). Raises
     TrainingDataError when the base corpus cannot be read or trained on."""
     training, _ = split_validation(base_examples(kind, base))
     training = _spread(training)
     held_out = set(validation.texts)
-    added = decisions.examples.where(lambda text, _label, _group: text not in held_out)
+    added = decisions.examples.where(
+        lambda text, label, _group: text not in held_out and (bool(label) or not set_aside(text))
+    )
     config = site_config(kind)
     base_weight = sum(config.example_weights(training.groups))
     weight = decision_weight(base_weight=base_weight, n_decisions=len(added))
@@ -94,6 +100,11 @@ def train_candidate(
     scorer.metadata["decisions"] = {
         "n": len(added),
         "n_positive": sum(added.labels),
+        "set_aside": sum(
+            1
+            for text, label in zip(decisions.examples.texts, decisions.examples.labels, strict=True)
+            if not label and text not in held_out and set_aside(text)
+        ),
         "weight": weight,
         "latest": decisions.latest.isoformat() if decisions.latest else None,
     }
@@ -191,6 +202,7 @@ def filter_retrain(*, kind: str, now: datetime | None = None) -> RetrainOutcome:
     Never on fewer than the minimum of decisions, only when there are new ones, and at most
     once in ``DATELINE_RETRAIN_MIN_HOURS``. Training takes minutes and holds no lock or
     transaction; the comparison and the swap are done under the registry's lock."""
+    started = timezone.now()
     live = filter_live(kind)
     state, reason = retrain_readiness(
         kind=kind,
@@ -206,11 +218,22 @@ def filter_retrain(*, kind: str, now: datetime | None = None) -> RetrainOutcome:
     if state == "waiting":
         return RetrainOutcome(kind, "waiting", reason)
     assert live.scorer is not None and live.version is not None and live.validation is not None
+    decisions = decision_examples(kind)
+    trained = trained_texts(decisions.examples)
+    minimum = int(_setting("DATELINE_RETRAIN_MIN_DECISIONS", 200))
+    if len(trained) < minimum:
+        # The approved comments set aside for the site guard are not trained on.
+        return RetrainOutcome(
+            kind,
+            "waiting",
+            f"{len(trained):,} moderators' decisions to train on once the approved comments "
+            f"set aside to check the new model on are left out; retraining needs {minimum:,}.",
+        )
     try:
         candidate = train_candidate(
             kind=kind,
             base=live.scorer.metadata["base"],
-            decisions=decision_examples(kind),
+            decisions=decisions,
             validation=live.validation,
         )
     except TrainingDataError as exc:
@@ -218,5 +241,12 @@ def filter_retrain(*, kind: str, now: datetime | None = None) -> RetrainOutcome:
         return RetrainOutcome(
             kind, "kept", reason, filter_kept(kind=kind, reason=reason, version=live.version)
         )
-    event = filter_judge(kind=kind, candidate=candidate, trained_from=live.version.version)
+    event = filter_judge(
+        kind=kind,
+        candidate=candidate,
+        trained_from=live.version.version,
+        site=site_comments(exclude=trained),
+        decisions=decisions.examples,
+        started_at=started,
+    )
     return RetrainOutcome(kind, str(event.action), event.reason, event)

@@ -4,7 +4,8 @@ manage.py retrain_filters          # queue the task (the db_worker trains)
 manage.py retrain_filters --now    # train in this process and print the outcome
 
 Either way a retrained model replaces the live one only if it is at least as good on the
-validation set kept with it, and nothing is trained without enough new decisions, nor twice in
+validation set kept with it and on the site's published comments it did not train on (the site
+guard, docs/moderation.md "Retraining"), and nothing is trained without enough new decisions, nor twice in
 DATELINE_RETRAIN_MIN_HOURS (docs/retraining-draft.md).
 """
 
