@@ -27,11 +27,12 @@ def workflow_outcome_message(*, page_id: int, action_name: str) -> str | None:
         }
     if action_name != "approve":
         return None
-    state = WorkflowState.objects.active().filter(base_content_type_id=page.content_type_id)
-    waiting = (
-        state.filter(object_id=str(page.pk)).select_related("current_task_state__task").first()
-    )
-    if waiting is not None and waiting.current_task_state is not None:
+    waiting = page.current_workflow_state
+    if (
+        waiting is not None
+        and waiting.status == WorkflowState.STATUS_IN_PROGRESS
+        and waiting.current_task_state is not None
+    ):
         return _("‘%(title)s’ has been approved; it now waits for ‘%(task)s’.") % {
             "title": title,
             "task": waiting.current_task_state.task.name,
