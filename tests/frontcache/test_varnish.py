@@ -1,6 +1,7 @@
 """Through a real Varnish with the shipped configuration, in front of two live app servers and a
-task worker: a hot article is served by Varnish; a change shows within a second (the purge goes
-through the task queue); nothing personal is ever served to anyone else."""
+task worker: a hot article is served by Varnish; a change shows once purged (the purge goes
+through the task queue; bench/frontcache_bench.py measures how fast); nothing personal is ever
+served to anyone else."""
 
 from __future__ import annotations
 
@@ -48,7 +49,7 @@ def test_tracking_parameters_share_the_cached_page_and_unknown_ones_never_do(fro
     assert all(a.header("Cache-Control") == "private, no-store" for a in unknown)
 
 
-def test_an_approved_comment_shows_within_a_second(front, article, comment_factory):
+def test_an_approved_comment_shows_once_purged(front, article, comment_factory):
     held = comment_factory(article=article, status=Comment.Status.PENDING, body=TEXT)
     warm(front, article.url)
     assert TEXT not in front.get(article.url).body
@@ -58,16 +59,18 @@ def test_an_approved_comment_shows_within_a_second(front, article, comment_facto
     assert until(lambda: TEXT in front.get(article.url).body, within=VISIBLE_WITHIN)
 
 
-def test_an_edit_shows_within_a_second(front, article):
+def test_an_edit_shows_once_purged(front, article):
     warm(front, article.url)
 
     article.title = "Harbour council delays the sea wall vote"
     article.save_revision().publish()
 
-    assert until(lambda: "delays the sea wall vote" in front.get(article.url).body, within=1.0)
+    assert until(
+        lambda: "delays the sea wall vote" in front.get(article.url).body, within=VISIBLE_WITHIN
+    )
 
 
-def test_a_published_article_shows_on_its_section_within_a_second(front, article, article_factory):
+def test_a_published_article_shows_on_its_section_once_purged(front, article, article_factory):
     section_url = article.get_parent().url
     warm(front, section_url)
     draft = article_factory(
@@ -76,10 +79,12 @@ def test_a_published_article_shows_on_its_section_within_a_second(front, article
 
     draft.save_revision().publish()
 
-    assert until(lambda: "Lifeboat crew rescues" in front.get(section_url).body, within=1.0)
+    assert until(
+        lambda: "Lifeboat crew rescues" in front.get(section_url).body, within=VISIBLE_WITHIN
+    )
 
 
-def test_an_unpublished_article_is_gone_within_a_second(front, article):
+def test_an_unpublished_article_is_gone_once_purged(front, article):
     warm(front, article.url)
 
     article.unpublish()
@@ -87,7 +92,7 @@ def test_an_unpublished_article_is_gone_within_a_second(front, article):
     assert until(lambda: front.get(article.url).status == 404, within=VISIBLE_WITHIN)
 
 
-def test_an_erasure_shows_within_a_second(front, article, comment_factory):
+def test_an_erasure_shows_once_purged(front, article, comment_factory):
     comment_factory(
         article=article,
         body=TEXT,
