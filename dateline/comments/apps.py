@@ -8,7 +8,16 @@ class CommentsConfig(AppConfig):
     verbose_name = "Comments"
 
     def ready(self) -> None:
+        from dateline.core.pagecache import page_cache_variant
+
         from . import signal_handlers
+        from .selectors import ORDERS
+
+        # The thread's variants a cached article page may have (comments.rendering).
+        page_cache_variant("cpage")
+        page_cache_variant("replytocom")
+        page_cache_variant("corder", "|".join(sorted(ORDERS)))
+        page_cache_variant("cfull", "1")
 
         post_migrate.connect(signal_handlers.grant_comment_permissions, sender=self)
         signal_handlers.connect()

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 import time
 from collections.abc import Callable, Iterable
 from contextvars import ContextVar
@@ -41,9 +42,21 @@ log = logging.getLogger(__name__)
 CACHE_ALIAS = "pages"
 # Cookies that make a response personal.
 PERSONAL_COOKIES = ("dl_own", "messages")
-# Query parameters that select a cacheable variant; any other makes the request uncacheable.
-VARIANT_PARAMS = {"cpage", "corder", "replytocom", "page", "cfull"}
+# Query parameters that select a cacheable variant, each with the values it may take; any other
+# parameter, or a value outside its pattern, makes the request uncacheable, so a crawler or a
+# flood of made-up values (``?corder=x1``, ``?page=00001``) renders a private page each time
+# instead of filling the cache and the front cache with copies. Apps add theirs in
+# ``AppConfig.ready`` with :func:`page_cache_variant` (the comments app: cpage, corder, …).
+_NUMBER = r"[1-9][0-9]{0,8}"
+VARIANT_PARAMS: dict[str, re.Pattern[str]] = {"page": re.compile(_NUMBER)}
 TTL = 24 * 3600
+
+
+def page_cache_variant(name: str, pattern: str = _NUMBER) -> None:
+    """Let ``?name=value`` select a cached variant of a page when the whole value matches
+    ``pattern`` (a positive number unless given)."""
+    VARIANT_PARAMS[name] = re.compile(pattern)
+
 
 # The versions this request has read, by dependency name: a page and its fragments read each
 # name once per request instead of once per part (set by PageCacheMiddleware for a request).
@@ -73,7 +86,11 @@ def _is_shared(request: HttpRequest) -> bool:
         c in request.COOKIES for c in PERSONAL_COOKIES
     ):
         return False
-    return set(request.GET.keys()) <= VARIANT_PARAMS
+    for name, values in request.GET.lists():
+        pattern = VARIANT_PARAMS.get(name)
+        if pattern is None or len(values) != 1 or not pattern.fullmatch(values[0]):
+            return False
+    return True
 
 
 def is_cacheable_request(request: HttpRequest) -> bool:
