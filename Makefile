@@ -46,6 +46,9 @@ migrate: install var
 
 # Links in mail (the task worker sends it) point at the address the demo serves on.
 demo: export DATELINE_BASE_URL ?= http://$(HOST):$(PORT)
+# Mail is written to var/mail and listed at /demo/mailbox/ (sign-in links, confirmations).
+demo: export EMAIL_URL ?= filemail:///$(CURDIR)/var/mail
+demo: export DATELINE_DEMO_MAILBOX ?= 1
 demo: migrate
 	@# The learned spam and abuse filters from the shared datasets when they are there, once
 	@# (again only when the code trains them differently; about three minutes on 2 cores),
@@ -54,7 +57,7 @@ demo: migrate
 	@$(BIN)/python manage.py train_filters --if-needed --jobs $(WORKERS) \
 	  || echo "No shared datasets (DATELINE_SHARED_DATA): the learned filters stay off."
 	$(BIN)/python manage.py load_demo
-	@echo "Serving Dateline on http://$(HOST):$(PORT)/ (newsroom: http://$(HOST):$(PORT)/admin/) - Ctrl+C stops"
+	@echo "Serving Dateline on http://$(HOST):$(PORT)/ (newsroom: http://$(HOST):$(PORT)/admin/; mail sent: http://$(HOST):$(PORT)/demo/mailbox/) - Ctrl+C stops"
 	@trap 'kill 0' EXIT INT TERM; \
 	  while :; do DEBUG=$${DEBUG:-0} $(BIN)/python manage.py run_worker --interval 2; sleep 5; done >>var/worker.log 2>&1 & \
 	  DEBUG=$${DEBUG:-0} $(BIN)/python manage.py run_scheduler >var/scheduler.log 2>&1 & \

@@ -21,7 +21,11 @@ urlpatterns = [
     path("search/", news_views.search, name="search"),
     path("comments/", include("dateline.comments.urls")),
     path("privacy/", include("dateline.commenters.urls")),
+    path("newsletters/", include("dateline.newsletters.urls")),
+    path("readers/", include("dateline.readers.urls")),
     path("feeds/", include("dateline.feeds.urls")),
+    path("live/", include("dateline.live.urls")),
+    path("readership/", include("dateline.readership.urls")),
     path("api/v1/", include("dateline.api.urls")),
     path("healthz", core_views.healthz, name="healthz"),
     path("robots.txt", seo_views.robots_txt, name="robots_txt"),
@@ -29,6 +33,11 @@ urlpatterns = [
     path("sitemap-<slug:section>.xml", seo_views.sitemap_section, name="seo_sitemap_section"),
     path("favicon.ico", core_views.favicon, name="favicon"),
 ]
+
+if settings.DATELINE_DEMO_MAILBOX:  # make demo only (docs/readers.md)
+    from dateline.demo.mailbox import mailbox_view
+
+    urlpatterns += [path("demo/mailbox/", mailbox_view, name="demo_mailbox")]
 
 if settings.SERVE_MEDIA:
     urlpatterns += [re_path(r"^media/(?P<path>.*)$", core_views.media, name="media")]

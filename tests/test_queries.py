@@ -212,11 +212,11 @@ def test_front_page_reads_a_window_of_the_newest_articles_not_the_archive(client
 
 
 def test_front_page_fills_a_quiet_section_beyond_the_window(client, newsroom, settings):
-    from dateline.news import selectors
+    from dateline.news import front
 
     settings.DATELINE_HOME_PER_SECTION = 2
     quiet = newsroom.sections[2]
-    with mock.patch.object(selectors, "FRONT_WINDOW", 4):
+    with mock.patch.object(front, "FRONT_WINDOW", 4):
         cache_empty("pages")
         response = client.get("/")
 

@@ -53,9 +53,11 @@ COOKIE_AGE = 365 * 24 * 3600
 
 
 def _forgery_check(request: HttpRequest) -> HttpResponse | None:
-    """Signed-in readers: Django's CSRF token. Anonymous readers (who may have the page from the
-    shared cache, without a token): the request must come from this site."""
-    if request.user.is_authenticated:
+    """Signed-in users: Django's CSRF token. Anonymous readers (who may have the page from the
+    shared cache, without a token), and readers signed in by the reader cookie (the same cached
+    page; their SameSite cookie is read only for a post from this site, ``readers.middleware``):
+    the request must come from this site."""
+    if request.user.is_authenticated and not getattr(request, "reader_signed_in", False):
         return CsrfViewMiddleware(lambda r: HttpResponse()).process_view(request, None, (), {})  # type: ignore[arg-type]
     if not same_origin(request):
         return error_response(

@@ -318,10 +318,78 @@ ARTICLES = [
                 "paragraph",
                 "Regional authorities ordered schools to close for a second consecutive day and moved outdoor work on building sites to the early morning. Town halls in more than forty municipalities have been turned into cooling centres stocked with water, fans and first-aid staff, and volunteers are phoning or visiting residents registered as vulnerable.",
             ),
+            (
+                "table",
+                {
+                    "caption": "Thursday's highest readings against each station's previous record",
+                    "columns": [
+                        ("text", "Weather station"),
+                        ("figures", "Thursday"),
+                        ("figures", "Previous record"),
+                        ("figures", "Record year"),
+                    ],
+                    "rows": [
+                        ("Santorre", "46.2C", "45.1C", "2019"),
+                        ("Rivaldo", "45.5C", "44.0C", "2022"),
+                        ("Belmonte", "44.8C", "44.9C", "2017"),
+                        ("Villacorta", "43.9C", "43.2C", "2019"),
+                        ("Costa Alta", "41.3C", "42.6C", "2003"),
+                    ],
+                    "row_headers": True,
+                    "source": "Calvera regional weather service, provisional readings at 4pm",
+                },
+            ),
+            (
+                "fact_box",
+                {
+                    "title": "Staying safe in the heat",
+                    "body": "<ul><li>Drink water through the day, before you feel thirsty.</li><li>Keep shutters and curtains closed while the sun is on the windows; open them at night.</li><li>Check on neighbours who live alone, above all on upper floors.</li><li>Cooling centres in town halls are open from 10am to 10pm; the regional helpline is <b>112</b> for emergencies.</li></ul>",
+                },
+            ),
             ("heading", "Grid under pressure"),
             (
                 "paragraph",
                 "The regional grid operator asked households to delay using washing machines, dishwashers and ovens until after nine in the evening, when demand eases. Electricity consumption on Wednesday came within three per cent of the network's maximum capacity, and the operator said it had arranged emergency imports from neighbouring systems in case of further spikes.",
+            ),
+            (
+                "pull_quote",
+                {
+                    "text": "Every washing machine that waits until after nine helps keep a hospital's air conditioning running.",
+                    "attribution": "Regional grid operator, in its appeal to households",
+                },
+            ),
+            (
+                "gallery",
+                {
+                    "palette": "international",
+                    "caption": "Santorre on the fourth day of the red alert.",
+                    "images": [
+                        {
+                            "seed": "calvera-heat-cooling-centre",
+                            "alt": "Rows of folding chairs and standing fans in a town hall turned cooling centre.",
+                            "caption": "A cooling centre in Santorre's old town hall, open until late evening.",
+                            "credit": "Illustration: Dateline",
+                        },
+                        {
+                            "seed": "calvera-heat-market",
+                            "alt": "Market stalls shaded by white sheets stretched between poles.",
+                            "caption": "Stallholders at the covered market closed by noon.",
+                            "credit": "Illustration: Dateline",
+                        },
+                        {
+                            "seed": "calvera-heat-hillside",
+                            "alt": "A fire crew's lorry parked on a dry, brown hillside at dusk.",
+                            "caption": "A fire crew keeps watch over the hills above Belmonte.",
+                            "credit": "Illustration: Dateline",
+                        },
+                        {
+                            "seed": "calvera-heat-fields",
+                            "alt": "Irrigation sprinklers running over a field under a dark evening sky.",
+                            "caption": "Farmers now water their fields only after dark.",
+                            "credit": "Illustration: Dateline",
+                        },
+                    ],
+                },
             ),
             (
                 "quote",
@@ -333,6 +401,47 @@ ARTICLES = [
             (
                 "paragraph",
                 'Forecasters expect relief on Sunday, when a band of cooler air from the north should bring temperatures down by around ten degrees. Until then, farmers have been told to irrigate only at night, and fire crews remain on alert across the parched hillsides that ring the plains. Advice for residents is posted on the <a href="https://example.org/calvera-heat-advice">regional health portal</a>.',
+            ),
+            (
+                "timeline",
+                {
+                    "title": "Five days of red alert",
+                    "events": [
+                        {
+                            "when": "Monday",
+                            "title": "Red alert declared",
+                            "text": "The weather service raised its warning to the highest level for the whole of the plains.",
+                        },
+                        {
+                            "when": "Tuesday",
+                            "title": "Cooling centres open",
+                            "text": "More than forty town halls opened their doors to residents seeking shade.",
+                        },
+                        {
+                            "when": "Wednesday",
+                            "title": "Grid close to its limit",
+                            "text": "Demand came within three per cent of capacity; households were asked to wait until evening.",
+                        },
+                        {
+                            "when": "Thursday",
+                            "title": "Record at Santorre",
+                            "text": "The station measured 46.2C, and schools stayed closed.",
+                        },
+                        {
+                            "when": "Sunday",
+                            "title": "Cooler air expected",
+                            "text": "Forecasters expect a drop of around ten degrees.",
+                        },
+                    ],
+                },
+            ),
+            (
+                "related_link",
+                {
+                    "label": "Also on the climate desk",
+                    "article": "lake-orvan-water-pact",
+                    "summary": "Two neighbours agree how to share a shrinking lake.",
+                },
             ),
         ],
         "corrections": [

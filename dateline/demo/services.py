@@ -51,7 +51,10 @@ from dateline.news.related import articles_related_rebuild, search_terms_rebuild
 from dateline.news.services import ADMINISTRATOR, EDITOR, MODERATOR, REPORTER
 
 from . import comments_content, content
+from .front import front_page_arrange
 from .images import illustration, portrait
+from .live import ensure_live_coverage
+from .newsletters import ensure_newsletters
 
 
 @dataclass
@@ -92,6 +95,56 @@ def _block(kind: str, value: Any) -> tuple[str, Any]:
         return ("heading", value)
     if kind == "quote":
         return ("quote", {"text": value["text"], "attribution": value.get("attribution", "")})
+    if kind == "gallery":
+        pictures = [
+            {
+                "image": _image(
+                    title=f"Illustration: {item['seed']}",
+                    data=illustration(seed=item["seed"], palette=value["palette"]),
+                ),
+                "alt": item.get("alt", ""),
+                "caption": item.get("caption", ""),
+                "credit": item.get("credit", ""),
+            }
+            for item in value["images"]
+        ]
+        return ("gallery", {"images": pictures, "caption": value.get("caption", "")})
+    if kind == "table":
+        table = {
+            "caption": value["caption"],
+            "columns": [{"type": cell, "heading": heading} for cell, heading in value["columns"]],
+            "rows": [{"values": list(row)} for row in value["rows"]],
+        }
+        return (
+            "table",
+            {
+                "table": table,
+                "row_headers": value.get("row_headers", False),
+                "source": value.get("source", ""),
+            },
+        )
+    if kind == "fact_box":
+        return ("fact_box", {"title": value["title"], "body": value["body"]})
+    if kind == "timeline":
+        return ("timeline", {"title": value.get("title", ""), "events": value["events"]})
+    if kind == "pull_quote":
+        return ("pull_quote", {"text": value["text"], "attribution": value.get("attribution", "")})
+    if kind == "related_link":
+        page = (
+            ArticlePage.objects.filter(slug=value["article"]).first()
+            if "article" in value
+            else None
+        )
+        return (
+            "related_link",
+            {
+                "label": value.get("label", ""),
+                "page": page,
+                "url": value.get("url", ""),
+                "title": value.get("title", ""),
+                "summary": value.get("summary", ""),
+            },
+        )
     raise ValueError(f"Unknown demo block {kind!r}")
 
 
@@ -391,11 +444,14 @@ def demo_load(*, with_users: bool = True) -> DemoSummary:
         for spec in content.ARTICLES:
             if _ensure_article(spec, section=sections[spec["section"]], authors=authors, now=now):
                 summary.articles += 1
+        summary.articles += ensure_live_coverage(sections=sections, authors=authors, now=now)
+        ensure_newsletters(sections=sections)
         if home.lead_article_id is None:
             lead = ArticlePage.objects.filter(slug=content.ARTICLES[0]["slug"]).first()
             home.lead_article = lead
             home.strapline = "News from around the world, and the conversation about it."
             home.save_revision().publish(skip_permission_checks=True)
+        front_page_arrange(home=HomePage.objects.get(pk=home.pk))
         _ensure_comment_rules()
         summary.comments = _ensure_comments(now)
         transaction.on_commit(lambda: invalidate(["content", "listings"]))

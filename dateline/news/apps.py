@@ -8,9 +8,10 @@ class NewsConfig(AppConfig):
     verbose_name = "News"
 
     def ready(self) -> None:
-        from . import models, selectors, signal_handlers
+        from . import front, models, selectors, signal_handlers
 
         models.PageReads.selectors = selectors
+        models.PageReads.front = front
 
         post_migrate.connect(signal_handlers.ensure_newsroom, sender=self)
         signal_handlers.connect()

@@ -43,6 +43,7 @@ from dateline.core.pagecache import page_cache_depends
 from .admin_forms import ArticlePageForm
 from .blocks import ArticleBodyBlock
 from .routing import article_at, may_be_restricted
+from .slots import FrontSlots, SectionSlots
 
 # Slugs a section may not take, because the home page or the site routes them itself.
 RESERVED_SECTION_SLUGS = frozenset(
@@ -53,8 +54,10 @@ RESERVED_SECTION_SLUGS = frozenset(
         "comments",
         "documents",
         "feeds",
+        "live",
         "media",
         "privacy",
+        "readership",
         "search",
         "static",
         "tags",
@@ -94,10 +97,24 @@ class PageReads:
     don't import it back; ``NewsConfig.ready()`` hands it over once (docs/architecture.md)."""
 
     selectors: ClassVar[ModuleType]
+    # ``news.front``: the front page's and section pages' slots.
+    front: ClassVar[ModuleType]
 
 
-class HomePage(CachedPageMixin, RoutablePageMixin, Page):
-    """The front page: the lead story, top stories per section and the latest news."""
+class ArrangedPageMixin(CachedPageMixin):
+    """A page built from slots (the home page, a section page): kept by the caches until the
+    content changes, or until "most read" is chosen anew when the page shows it."""
+
+    def cache_expires_at(self) -> datetime | None:
+        if PageReads.front.shows_most_read(self):
+            return PageReads.front.most_read_period()[1]
+        return super().cache_expires_at()
+
+
+class HomePage(ArrangedPageMixin, RoutablePageMixin, Page):
+    """The front page, as editors arrange it in slots (lead, stories, live strip, section
+    blocks, latest news, most read; ``news.slots``); without slots, the lead story, the newest
+    per section, the latest news and most read."""
 
     lead_article = models.ForeignKey(
         "news.ArticlePage",
@@ -105,16 +122,28 @@ class HomePage(CachedPageMixin, RoutablePageMixin, Page):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        help_text=_("The story at the top of the front page. Leave empty for the newest article."),
+        help_text=_(
+            "The story at the top of the front page when its lead slot is empty (or there are "
+            "no slots). Leave empty for the newest article."
+        ),
     )
     strapline = models.CharField(
         max_length=200, blank=True, help_text=_("Shown under the masthead.")
+    )
+    slots = StreamField(
+        FrontSlots(),
+        blank=True,
+        help_text=_(
+            "The front page from top to bottom. Places you leave empty show the newest stories; "
+            "with no slots at all, the front page is arranged automatically."
+        ),
     )
 
     content_panels = [
         *Page.content_panels,
         FieldPanel("strapline"),
         PageChooserPanel("lead_article", "news.ArticlePage"),
+        FieldPanel("slots", heading=_("Front page slots")),
     ]
     parent_page_types = ["wagtailcore.Page"]
     subpage_types = ["news.SectionPage"]
@@ -127,11 +156,15 @@ class HomePage(CachedPageMixin, RoutablePageMixin, Page):
         """``/<section>/<article>/`` in one statement (``news.routing``); everything else, and
         an article that is not live, through Wagtail's routing."""
         if len(path_components) == 2 and self.live and not self._own_route(path_components):
-            article = article_at(
-                ArticlePage, f"{self.url_path}{'/'.join(path_components)}/", path_components[1]
-            )
+            url_path, slug = f"{self.url_path}{'/'.join(path_components)}/", path_components[1]
+            article = article_at(ArticlePage, url_path, slug)
             if article is not None and article.live:
-                return RouteResult(article)
+                kind = article.specific_class  # content types are kept in memory: no query
+                if kind is not None and kind is not ArticlePage and issubclass(kind, ArticlePage):
+                    # A page type built on the article (live coverage): read as its own type.
+                    article = article_at(kind, url_path, slug)
+                if article is not None:
+                    return RouteResult(article)
         return super().route(request, path_components)
 
     def _own_route(self, path_components: list[str]) -> bool:
@@ -145,8 +178,12 @@ class HomePage(CachedPageMixin, RoutablePageMixin, Page):
     def front_view(self, request: HttpRequest) -> HttpResponse:
         # Only the front page itself builds the front page; the author and tag routes don't.
         # Read only if the page's kept HTML has to be built again (home_page.html).
-        front = SimpleLazyObject(lambda: PageReads.selectors.front_page(home=self))
-        return self.render(request, context_overrides={"front": front})
+        preview = bool(getattr(request, "is_preview", False))
+        front = SimpleLazyObject(lambda: PageReads.front.front_page(home=self, preview=preview))
+        variant = (
+            PageReads.front.most_read_period()[0] if PageReads.front.shows_most_read(self) else ""
+        )
+        return self.render(request, context_overrides={"front": front, "front_variant": variant})
 
     @path("authors/<slug:slug>/", name="author")
     def author_view(self, request: HttpRequest, slug: str) -> HttpResponse:
@@ -167,14 +204,27 @@ class HomePage(CachedPageMixin, RoutablePageMixin, Page):
         )
 
 
-class SectionPage(CachedPageMixin, Page):
-    """A section of the paper (International, Politics, …): its articles, newest first."""
+class SectionPage(ArrangedPageMixin, Page):
+    """A section of the paper (International, Politics, …): the slots editors arranged at its
+    top, if any, then its articles, newest first."""
 
     description = models.CharField(max_length=300, blank=True)
+    slots = StreamField(
+        SectionSlots(),
+        blank=True,
+        help_text=_(
+            "The top of the section's first page, within the section. Leave empty for the "
+            "list of its stories only."
+        ),
+    )
 
-    content_panels = [*Page.content_panels, FieldPanel("description")]
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("description"),
+        FieldPanel("slots", heading=_("Section page slots")),
+    ]
     parent_page_types = ["news.HomePage"]
-    subpage_types = ["news.ArticlePage"]
+    subpage_types = ["news.ArticlePage", "live.LivePage"]
 
     class Meta:
         verbose_name = _("section")
@@ -191,9 +241,13 @@ class SectionPage(CachedPageMixin, Page):
 
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context(request, *args, **kwargs)
-        context["listing"] = PageReads.selectors.section_articles(
+        listing = PageReads.selectors.section_articles(
             section=self, page_number=request.GET.get("page")
         )
+        context["listing"] = listing
+        if listing.number == 1:
+            preview = bool(getattr(request, "is_preview", False))
+            context["front"] = PageReads.front.section_front(section=self, preview=preview)
         return context
 
 
@@ -432,6 +486,13 @@ class ArticlePage(CachedPageMixin, Page):
         # Publishing an old revision must not bring back an old comment count.
         obj.comment_count = self.comment_count
         return obj
+
+    @property
+    def page_kind(self) -> str:
+        """The name of the page type when this is a kind of article built on the article (live
+        coverage), else "": moderators' cards say which kind a thread is under."""
+        kind = self.specific_class  # content types are kept in memory: no query
+        return "" if kind is None or kind is ArticlePage else str(kind._meta.verbose_name)
 
     @property
     def text_direction(self) -> str:

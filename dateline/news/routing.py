@@ -153,14 +153,25 @@ def _page_fields(model: type[Page]) -> tuple[Any, ...]:
 @lru_cache(maxsize=4)
 def _page_sql(model: type[Page]) -> str:
     q = connection.ops.quote_name
-    page, specific = Page._meta.db_table, model._meta.db_table
+    page = Page._meta.db_table
     fields = _page_fields(model)  # type: ignore[arg-type]
     columns = ", ".join(f"{q(f.model._meta.db_table)}.{q(str(f.column))}" for f in fields)
+    # Each table from the page down to the model's own (a page type built on another page type,
+    # such as live coverage on the article, adds one join per level).
+    joins, child = [], model
+    while child is not Page:
+        parent, link = next(iter(child._meta.parents.items()))
+        table, parent_table = child._meta.db_table, parent._meta.db_table
+        joins.append(
+            f"INNER JOIN {q(table)} ON {q(table)}.{q(str(link.column))} = "
+            f"{q(parent_table)}.{q(str(parent._meta.pk.column))} "
+        )
+        child = parent
     # Only quoted names from the models' metadata are formatted in; the values are parameters.
     return (
         f"SELECT {columns} FROM {q(page)} "  # noqa: S608
-        f"INNER JOIN {q(specific)} ON {q(specific)}.{q('page_ptr_id')} = {q(page)}.{q('id')} "
-        f"WHERE {q(page)}.{q('slug')} = %s AND {q(page)}.{q('url_path')} = %s"
+        + "".join(reversed(joins))
+        + f"WHERE {q(page)}.{q('slug')} = %s AND {q(page)}.{q('url_path')} = %s"
     )
 
 

@@ -10,11 +10,13 @@ from django.conf import settings
 from django.contrib import messages
 from django.forms.utils import to_current_timezone
 from django.http import HttpRequest
+from django.urls import path, reverse_lazy
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 from wagtail.admin.views.home import UserObjectsInWorkflowModerationPanel
 from wagtail.admin.widgets import AdminDateTimeInput
@@ -130,3 +132,24 @@ def add_the_writers_desk(request: HttpRequest, panels: list[Any]) -> None:
             DeskPanel(name="in_review", order=70, desk=desk),
         ]
     )
+
+
+# --- Most read (issue 17 §4) ---------------------------------------------------------------------
+
+
+@hooks.register("register_admin_menu_item")
+def most_read_menu() -> MenuItem:
+    return MenuItem(
+        _("Most read"),
+        reverse_lazy("news_most_read"),
+        icon_name="view",
+        order=250,
+        name="most-read",
+    )
+
+
+@hooks.register("register_admin_urls")
+def most_read_admin_urls() -> list[Any]:
+    from .readership_admin import most_read_view
+
+    return [path("most-read/", most_read_view, name="news_most_read")]

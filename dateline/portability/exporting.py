@@ -29,6 +29,7 @@ from dateline.comments.models import Comment
 from dateline.core.links import base_url, page_absolute_url
 from dateline.news.models import ArticlePage, Author, SectionPage
 
+from . import wp_blocks
 from .comment_text import comment_html_for_export
 from .html import RICHTEXT_CLASS
 from .summary import Summary
@@ -125,6 +126,10 @@ class _Body:
                     f'<figure class="wp-block-embed"><div class="wp-block-embed__wrapper">'
                     f"{escape(value['embed'].url, quote=False)}</div>{figcaption}</figure>"
                 )
+            elif kind in RICHER_BLOCKS:
+                html = RICHER_BLOCKS[kind](value, self)
+                if html:
+                    parts.append(html)
         return "\n\n".join(parts)
 
     @staticmethod
@@ -138,6 +143,21 @@ class _Body:
         if len(root) == 1 and not (root.text or "").strip() and not (root[0].tail or "").strip():
             return html
         return f'<div class="{RICHTEXT_CLASS}">{html}</div>'
+
+
+def _expanded(value: Any) -> str:
+    return expand_db_html(value.source)
+
+
+# The blocks with a WordPress equivalent, and the others as marked HTML (wp_blocks).
+RICHER_BLOCKS: dict[str, Callable[[Any, _Body], str]] = {
+    "gallery": wp_blocks.gallery_html,
+    "table": lambda value, _: wp_blocks.table_html(value, _expanded),
+    "pull_quote": lambda value, _: wp_blocks.pull_quote_html(value),
+    "fact_box": lambda value, _: wp_blocks.fact_box_html(value, _expanded),
+    "timeline": lambda value, _: wp_blocks.timeline_html(value),
+    "related_link": lambda value, _: wp_blocks.related_link_html(value, page_absolute_url),
+}
 
 
 class _Writer:

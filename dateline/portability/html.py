@@ -2,7 +2,8 @@
 
 Article bodies become the blocks of ``dateline.news.blocks.ArticleBodyBlock``: paragraphs (the
 rich text keeps bold, italic, links, super/subscript, strikethrough, line breaks and lists),
-headings, quotes, images found locally, and embeds. Everything is rebuilt from the parsed tree
+headings, quotes, images found locally, and embeds; galleries, tables, pull quotes and our own
+fact boxes, timelines and related links are read by ``wp_blocks``. Everything is rebuilt from the parsed tree
 with our own small set of tags and escaped text, so no markup from the file reaches a page as
 it was written.
 """
@@ -20,6 +21,10 @@ from urllib.parse import urlparse
 import lxml.html
 from lxml import etree
 from wagtail.embeds.blocks import EmbedValue
+
+from . import wp_blocks
+from .htmltext import is_element, safe_href, text_of
+from .htmltext import squash as _squash
 
 Block = tuple[str, Any]
 
@@ -82,7 +87,6 @@ _CONTAINERS = {
     "hgroup",
 }
 _BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*\n")
-_SPACES = re.compile(r"\s+")
 _SHORTCODE_CAPTION = re.compile(r"\[caption[^\]]*\](.*?)\[/caption\]", re.DOTALL | re.IGNORECASE)
 _CAPTION_IMAGE = re.compile(r"^\s*((?:<a\b[^>]*>\s*)?<img\b[^>]*>(?:\s*</a>)?)(.*)$", re.DOTALL)
 _SHORTCODES = re.compile(
@@ -96,21 +100,6 @@ HEADING_MAX, CAPTION_MAX, ATTRIBUTION_MAX, CREDIT_MAX = 160, 300, 200, 120
 RICHTEXT_CLASS = "dateline-richtext"
 
 
-def safe_href(href: str | None) -> str | None:
-    """A link target readers may follow: http(s), mailto or a path; None for anything else."""
-    if not href:
-        return None
-    href = href.strip()
-    if href.startswith("//"):
-        href = "https:" + href
-    scheme = urlparse(href).scheme.lower()
-    if scheme in ("http", "https", "mailto") or (
-        not scheme and not href.lower().startswith("javascript")
-    ):
-        return href
-    return None
-
-
 def strip_size_suffix(url: str) -> str:
     """``photo-300x200.jpg`` → ``photo.jpg``: WordPress links to resized copies of an upload."""
     return _SIZE_SUFFIX.sub("", url)
@@ -118,22 +107,6 @@ def strip_size_suffix(url: str) -> str:
 
 def parse_fragment(html: str) -> Any:
     return lxml.html.fragment_fromstring(html, create_parent="div")
-
-
-def is_element(node: Any) -> bool:
-    return isinstance(node.tag, str)
-
-
-def _squash(text: str) -> str:
-    return _SPACES.sub(" ", text)
-
-
-def text_of(element: Any) -> str:
-    """An element's visible text, whitespace squashed."""
-    if element is None:
-        return ""
-    parts = [t for t in element.itertext() if t]
-    return _squash("".join(parts)).strip()
 
 
 # --- Article bodies ---------------------------------------------------------------------------------
@@ -225,11 +198,14 @@ class _BodyBuilder:
         for element, caption in images:
             self.image(element, caption)
 
+    def missing_image(self) -> None:
+        self.result.images_missing += 1
+
     def image(self, element: Any, caption: str, credit: str = "") -> None:
         src = (element.get("src") or "").strip()
         image = self.image_for(src, element.get("alt") or "") if src else None
         if image is None:
-            self.result.images_missing += 1
+            self.missing_image()
             return
         self.result.blocks.append(
             (
@@ -272,6 +248,13 @@ class _BodyBuilder:
         classes = (element.get("class") or "").split()
         if tag in DROPPED_TAGS:
             self.result.dropped[tag] += 1
+        elif (kind := wp_blocks.kind_of(tag, classes)) is not None:
+            # Galleries, tables, pull quotes; our own fact boxes, timelines, related links.
+            self.flush()
+            for unwanted in [e for e in element.iter() if is_element(e) and e.tag in DROPPED_TAGS]:
+                self.result.dropped[unwanted.tag] += 1
+                unwanted.drop_tree()
+            self.result.blocks.extend(wp_blocks.read_block(kind, element, self))
         elif tag == "div" and RICHTEXT_CLASS in classes:
             # One paragraph block of our own export, holding several paragraphs or lists.
             self.flush()
@@ -317,13 +300,6 @@ class _BodyBuilder:
         elif tag == "img":
             self.flush()
             self.image(element, "")
-        elif tag == "table":
-            self.flush()
-            for row in element.iter("tr"):
-                cells = [text_of(cell) for cell in row if is_element(cell)]
-                line = " | ".join(c for c in cells if c)
-                if line:
-                    self.result.blocks.append(("paragraph", f"<p>{escape(line, quote=False)}</p>"))
         elif tag == "pre":
             self.flush()
             text = "".join(element.itertext()).strip("\n")

@@ -41,10 +41,14 @@ SITE_URL = DATELINE_BASE_URL
 
 INSTALLED_APPS = [
     "dateline.core",
+    "dateline.readership",
     "dateline.news",
     "dateline.comments",
     "dateline.commenters",
+    "dateline.readers",
+    "dateline.newsletters",
     "dateline.moderation",
+    "dateline.live",
     "dateline.feeds",
     "dateline.seo",
     "dateline.api",
@@ -53,6 +57,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.settings",
+    "wagtail.contrib.typed_table_block",
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
@@ -101,6 +106,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Signed-in readers by their own cookie, only where pages are never shared (dateline.readers).
+    "dateline.readers.middleware.ReaderMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Last: turns a throttled sign-in into the sign-in page with the reason (dateline.core.signin).
@@ -122,6 +129,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "dateline.news.context_processors.site",
+                "dateline.live.context_processors.breaking",
             ],
         },
     },
@@ -398,6 +406,24 @@ STORAGES = {
 # --- Mail ------------------------------------------------------------------------------------
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Dateline <newsroom@dateline.example>")
+# Newsletters (dateline.newsletters, docs/newsletters.md): their sender address (the name is the
+# newsletter's or the site's), the batch a send claims at a time, how long one task sends before
+# it queues the rest, when a send without a heartbeat is resumed, how early a scheduled issue is
+# prepared for editors to look at, how late a missed one still goes, one confirmation mail per
+# address per interval, subscription requests per network per hour, the bounce webhook's token
+# (empty: the webhook is off), and how recent a first publication must be to send alerts.
+DATELINE_NEWSLETTER_FROM_EMAIL = env.str(
+    "DATELINE_NEWSLETTER_FROM_EMAIL", default=DEFAULT_FROM_EMAIL
+)
+DATELINE_NEWSLETTER_BATCH_SIZE = env.int("DATELINE_NEWSLETTER_BATCH_SIZE", default=100)
+DATELINE_NEWSLETTER_RUN_SECONDS = env.int("DATELINE_NEWSLETTER_RUN_SECONDS", default=240)
+DATELINE_NEWSLETTER_STALE_SECONDS = env.int("DATELINE_NEWSLETTER_STALE_SECONDS", default=600)
+DATELINE_NEWSLETTER_PREPARE_MINUTES = env.int("DATELINE_NEWSLETTER_PREPARE_MINUTES", default=60)
+DATELINE_NEWSLETTER_LATE_MINUTES = env.int("DATELINE_NEWSLETTER_LATE_MINUTES", default=120)
+DATELINE_NEWSLETTER_CONFIRM_INTERVAL = env.int("DATELINE_NEWSLETTER_CONFIRM_INTERVAL", default=120)
+DATELINE_NEWSLETTER_REQUESTS_PER_HOUR = env.int("DATELINE_NEWSLETTER_REQUESTS_PER_HOUR", default=30)
+DATELINE_NEWSLETTER_WEBHOOK_TOKEN = env.str("DATELINE_NEWSLETTER_WEBHOOK_TOKEN", default="")
+DATELINE_NEWSLETTER_ALERT_WINDOW = env.int("DATELINE_NEWSLETTER_ALERT_WINDOW", default=3600)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Wagtail ---------------------------------------------------------------------------------
@@ -418,6 +444,20 @@ WAGTAILIMAGES_FORMAT_CONVERSIONS = {"avif": "webp", "bmp": "jpeg", "gif": "gif",
 DATELINE_SECTION_PAGE_SIZE = env.int("DATELINE_SECTION_PAGE_SIZE", default=20)
 DATELINE_HOME_LATEST = env.int("DATELINE_HOME_LATEST", default=12)
 DATELINE_HOME_PER_SECTION = env.int("DATELINE_HOME_PER_SECTION", default=3)
+# Most read (dateline.readership, docs/frontpage.md): counted per page and hour from the article
+# page's beacon; a network (/24, /48) adds at most PAGE_LIMIT reads of one page and NETWORK_LIMIT
+# reads in all per WINDOW seconds. "Most read" covers the last HOURS and is chosen anew every
+# REFRESH seconds (the front page is kept until then).
+DATELINE_READERSHIP_WINDOW = env.int("DATELINE_READERSHIP_WINDOW", default=600)
+DATELINE_READERSHIP_PAGE_LIMIT = env.int("DATELINE_READERSHIP_PAGE_LIMIT", default=20)
+DATELINE_READERSHIP_NETWORK_LIMIT = env.int("DATELINE_READERSHIP_NETWORK_LIMIT", default=200)
+DATELINE_MOST_READ_HOURS = env.int("DATELINE_MOST_READ_HOURS", default=24)
+DATELINE_MOST_READ_REFRESH = env.int("DATELINE_MOST_READ_REFRESH", default=300)
+# Page types that are live coverage (app_label.ModelName; those not installed are skipped): the
+# front page's live strip lists the newest of them.
+DATELINE_LIVE_PAGE_MODELS: list[str] = env.list(
+    "DATELINE_LIVE_PAGE_MODELS", default=["live.LivePage"]
+)
 
 LOGGING = {
     "version": 1,
@@ -482,6 +522,22 @@ DATELINE_DATABASE_RETRY_AFTER = env.int("DATELINE_DATABASE_RETRY_AFTER", default
 # Number of trusted reverse proxies in front of the site (X-Forwarded-For hops to skip).
 DATELINE_TRUSTED_PROXY_COUNT = env.int("DATELINE_TRUSTED_PROXY_COUNT", default=0)
 
+# --- Reader accounts (dateline.readers, docs/readers.md) ----------------------------------------
+# Minutes an emailed sign-in link works (once); days a reader stays signed in on a browser.
+DATELINE_READER_LINK_MINUTES = env.int("DATELINE_READER_LINK_MINUTES", default=20)
+DATELINE_READER_SESSION_DAYS = env.int("DATELINE_READER_SESSION_DAYS", default=30)
+# Sign-in links asked for, per address and per network (/24, /48), each per hour.
+DATELINE_READER_SIGNIN_PER_ADDRESS = env.int("DATELINE_READER_SIGNIN_PER_ADDRESS", default=5)
+DATELINE_READER_SIGNIN_PER_NETWORK = env.int("DATELINE_READER_SIGNIN_PER_NETWORK", default=30)
+# Where a GET is answered for the signed-in reader (the reader cookie is read); every other page
+# is the anonymous one, shared by the caches. deploy/varnish/dateline.vcl passes the same paths.
+DATELINE_READER_PATHS: list[str] = env.list(
+    "DATELINE_READER_PATHS", default=["/readers/", "/newsletters/"]
+)
+# `make demo` only: /demo/mailbox/ lists the mail written by the file backend (EMAIL_URL
+# filemail://…), sign-in links included. Production settings refuse it.
+DATELINE_DEMO_MAILBOX = env.bool("DATELINE_DEMO_MAILBOX", default=False)
+
 # --- Moderation ----------------------------------------------------------------------------------
 # Trained spam and abusive-language models (`manage.py train_filters`); none: the rules alone.
 DATELINE_MODEL_DIR = Path(env.str("DATELINE_MODEL_DIR", default=str(VAR_DIR / "models")))
@@ -532,3 +588,12 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": "/api/v1",
 }
 CSRF_FAILURE_VIEW = "dateline.core.views.csrf_failure"
+
+# --- Live coverage (dateline.live, docs/live.md) --------------------------------------------
+# Seconds the caches keep a live page's newest updates (its script's address) and the
+# breaking-news banner at most; both are purged on every change, this only bounds a lost purge.
+DATELINE_LIVE_POLL_TTL = env.int("DATELINE_LIVE_POLL_TTL", default=15)
+DATELINE_BREAKING_TTL = env.int("DATELINE_BREAKING_TTL", default=30)
+# How often, in seconds, a reader's page asks for new updates and for the banner.
+DATELINE_LIVE_POLL_EVERY = env.int("DATELINE_LIVE_POLL_EVERY", default=20)
+DATELINE_BREAKING_POLL_EVERY = env.int("DATELINE_BREAKING_POLL_EVERY", default=60)

@@ -16,6 +16,10 @@ if len(SECRET_KEY) < 50:
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")  # no default: ImproperlyConfigured when missing
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("Set ALLOWED_HOSTS to the host names this site answers to.")
+if env.bool("DATELINE_DEMO_MAILBOX", default=False):
+    raise ImproperlyConfigured(
+        "DATELINE_DEMO_MAILBOX shows every mail sent (sign-in links too): demo only."
+    )
 
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31_536_000)

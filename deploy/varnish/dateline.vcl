@@ -75,6 +75,12 @@ sub vcl_recv {
     if (req.url ~ "^/(admin|django-admin)(/|$)") {
         return (pass);
     }
+    # A signed-in reader's own pages (DATELINE_READER_PATHS: their page, the state the page's
+    # script asks for, newsletter preferences) are answered with the reader cookie, never kept.
+    # Everywhere else the reader cookie is stripped below: readers get the shared pages.
+    if (req.url ~ "^/(readers|newsletters)/") {
+        return (pass);
+    }
 
     # Tracking parameters change nothing on the page: drop them so a link shared with
     # ?utm_source=... is the same cached page (the site answers unknown parameters privately).

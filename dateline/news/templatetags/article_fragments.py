@@ -1,8 +1,8 @@
 """``{% article_fragment "name" page %}…{% endarticle_fragment %}``: a part of the article page
 kept as HTML until the content or the article changes (``core.fragments``, under the page
 cache's "content" and "article:<id>" versions), per host and scheme (absolute links differ).
-``{% listing_fragment "name" page %}``: the same for a page of listings, under "content" and
-"listings". Only for markup that is the same for every reader, and never for a preview."""
+``{% listing_fragment "name" page [variant] %}``: the same for a page of listings, under "content"
+and "listings", one per value of ``variant`` if given (the front page: the "most read" period). Only for markup that is the same for every reader, and never for a preview."""
 
 from __future__ import annotations
 
@@ -17,10 +17,13 @@ register = template.Library()
 
 
 class ArticleFragmentNode(template.Node):
-    def __init__(self, nodelist: template.NodeList, article: Any, name: str) -> None:
+    def __init__(
+        self, nodelist: template.NodeList, article: Any, name: str, variant: Any = None
+    ) -> None:
         self.nodelist = nodelist
         self.article = article
         self.name = name
+        self.variant = variant
 
     def dependencies(self, page: Any) -> list[str]:
         return ["content", f"article:{page.pk}"]
@@ -31,8 +34,9 @@ class ArticleFragmentNode(template.Node):
         if article is None or not article.pk or getattr(request, "is_preview", False):
             return self.nodelist.render(context)
         host = f"{request.scheme}://{request.get_host()}" if request is not None else ""
+        variant = self.variant.resolve(context) if self.variant is not None else ""
         html = fragment(
-            f"{self.name}:{article.pk}:{host}",
+            f"{self.name}:{article.pk}:{host}:{variant}",
             self.dependencies(article),
             lambda: str(self.nodelist.render(context)),
         )
@@ -51,11 +55,12 @@ def _parse(
     parser: template.base.Parser, token: template.base.Token, node: type[ArticleFragmentNode]
 ) -> ArticleFragmentNode:
     bits = token.split_contents()
-    if len(bits) != 3:
-        raise template.TemplateSyntaxError(f'{{% {bits[0]} "name" page %}}')
+    if len(bits) not in (3, 4):
+        raise template.TemplateSyntaxError(f'{{% {bits[0]} "name" page [variant] %}}')
     nodelist = parser.parse((f"end{bits[0]}",))
     parser.delete_first_token()
-    return node(nodelist, parser.compile_filter(bits[2]), bits[1].strip("\"'"))
+    variant = parser.compile_filter(bits[3]) if len(bits) == 4 else None
+    return node(nodelist, parser.compile_filter(bits[2]), bits[1].strip("\"'"), variant)
 
 
 @register.tag("article_fragment")

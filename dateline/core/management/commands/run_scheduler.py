@@ -13,9 +13,9 @@ from dateline.core.db import database_analyze
 
 class Command(BaseCommand):
     """The periodic jobs of a one-machine install, for operators without cron: scheduled
-    publishing every minute, the comment-metadata purge every day, the learned filters'
-    retraining every night and the moderators' digest every morning (both queued for the
-    run_worker). With cron, run the commands from it instead (see docs/operations.md).
+    publishing and the newsletters' issues every minute, the comment-metadata purge every
+    day, the learned filters' retraining every night and the moderators' digest every morning
+    (both queued for the run_worker). With cron, run the commands from it instead (see docs/operations.md).
 
     The retraining never runs on the day the scheduler starts (nor with ``--once``): a site
     that just started has nothing new to learn; it runs from the next night on, after
@@ -37,8 +37,13 @@ class Command(BaseCommand):
         first_pass = True
         while True:
             call_command("publish_scheduled", verbosity=0)
+            # Newsletters: prepare the issues whose time is near, start the due ones, resume
+            # sends that stopped (dateline.newsletters, docs/newsletters.md).
+            call_command("send_newsletters", verbosity=0)
             if time.monotonic() - last_purge > 24 * 3600 or last_purge == 0.0:
                 call_command("purge_comment_metadata", verbosity=0)
+                # Readers' expired sessions and sign-in links (by name: core imports no app).
+                call_command("readers_purge", verbosity=0)
                 database_analyze()
                 last_purge = time.monotonic()
             # Nightly, after DATELINE_RETRAIN_HOUR (site time): queue the filters' retraining.

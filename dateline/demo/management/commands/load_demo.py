@@ -19,6 +19,10 @@ class Command(BaseCommand):
             f"Demo content: {summary.sections} sections, {summary.authors} authors and "
             f"{summary.articles} articles and {summary.comments} comments added (existing ones are kept)."
         )
+        self.stdout.write(
+            "Readers sign up and sign in at /readers/sign-in/ with a link by mail "
+            "(make demo lists the mail sent at /demo/mailbox/)."
+        )
         if summary.users:
             self.stdout.write(
                 self.style.SUCCESS(

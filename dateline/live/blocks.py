@@ -1,0 +1,41 @@
+"""What a live update's body is made of: the article's usual blocks, kept to what a reporter
+files in a minute (text, a quote, a picture, an embedded post or video). Own block classes, so
+a change to the article body's blocks never changes the updates' stored shape; rendered with
+the article's block templates, so both look the same."""
+
+from __future__ import annotations
+
+from wagtail import blocks
+from wagtail.embeds.blocks import EmbedBlock
+from wagtail.images.blocks import ImageChooserBlock
+
+UPDATE_FEATURES = ["bold", "italic", "link", "ul", "ol"]
+
+
+class UpdateQuoteBlock(blocks.StructBlock):
+    text = blocks.TextBlock()
+    attribution = blocks.CharBlock(required=False, max_length=200)
+
+    class Meta:
+        icon = "openquote"
+        template = "news/blocks/quote.html"
+
+
+class UpdateImageBlock(blocks.StructBlock):
+    image = ImageChooserBlock()
+    caption = blocks.CharBlock(required=False, max_length=300)
+    credit = blocks.CharBlock(required=False, max_length=120)
+
+    class Meta:
+        icon = "image"
+        template = "news/blocks/figure.html"
+
+
+class UpdateBodyBlock(blocks.StreamBlock):
+    paragraph = blocks.RichTextBlock(features=UPDATE_FEATURES)
+    quote = UpdateQuoteBlock()
+    image = UpdateImageBlock()
+    embed = EmbedBlock(max_width=800)
+
+    class Meta:
+        min_num = 1

@@ -1,0 +1,183 @@
+"""Reads of live coverage: a live page's updates, the latest ones for the page's script and
+feed, and the breaking-news banner. Each is a fixed number of queries whatever the number of
+updates, and kept as a fragment under the page cache's versions (``core.fragments``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db.models import Q
+from django.utils import timezone
+
+from dateline.core.converters import parse_id
+from dateline.core.fragments import fragment
+from dateline.news.routing import may_be_restricted
+
+from .models import BreakingNews, LivePage, LiveUpdate, live_dependency
+
+PAGE_SIZE = 20
+# Updates the page's script and the feed read: a reader who was away longer reloads.
+LATEST = 20
+KEY_EVENTS = 12
+PINNED = 3
+
+
+class NoSuchUpdatesPage(Exception):
+    """A page number past the last page of updates (404: not a variant worth keeping)."""
+
+
+@dataclass
+class LiveStream:
+    """What a live page shows: pinned updates, the list of key events, and one page of the
+    other published updates, newest first."""
+
+    number: int = 1
+    updates: list[LiveUpdate] = field(default_factory=list)
+    pinned: list[LiveUpdate] = field(default_factory=list)
+    key_events: list[LiveUpdate] = field(default_factory=list)
+    has_older: bool = False
+    latest_at: datetime | None = None
+
+    @property
+    def shown_ids(self) -> set[int]:
+        """The updates this page of updates shows (a key event elsewhere is linked by its
+        permalink, not its anchor)."""
+        return {u.pk for u in [*self.updates, *self.pinned]}
+
+    @property
+    def older_number(self) -> int:
+        return self.number + 1
+
+    @property
+    def newer_number(self) -> int | None:
+        return self.number - 1 if self.number > 1 else None
+
+
+def _rows() -> object:
+    return (
+        LiveUpdate.objects.published()
+        .select_related("author")
+        .defer("body", "author__bio")
+        .order_by("-published_at", "-pk")
+    )
+
+
+def page_number_of(value: str | int | None) -> int:
+    """``?page=`` as a page number; anything that is not one is the first page."""
+    if isinstance(value, int):
+        return max(1, value)
+    number = parse_id(value or "")
+    return number if number is not None and number < 10_000 else 1
+
+
+def live_page_updates(*, page: LivePage, page_number: str | int | None) -> LiveStream:
+    """One page of ``page``'s published updates (raises NoSuchUpdatesPage past the last), its
+    pinned updates and key events: three queries, kept until an update or the content changes.
+    A preview (unsaved page) has none."""
+    number = page_number_of(page_number)
+    if not page.pk:
+        return LiveStream()
+    stream = fragment(
+        f"live-stream:{page.pk}:{number}",
+        ["content", live_dependency(page.pk)],
+        lambda: _live_stream(page.pk, number),
+    )
+    if number > 1 and not stream.updates:
+        raise NoSuchUpdatesPage(number)
+    return stream
+
+
+def _live_stream(page_id: int, number: int) -> LiveStream:
+    rows = _rows().filter(page_id=page_id)  # type: ignore[attr-defined]
+    start = (number - 1) * PAGE_SIZE
+    chunk = list(rows.filter(pinned=False)[start : start + PAGE_SIZE + 1])
+    pinned = list(rows.filter(pinned=True)[:PINNED]) if number == 1 else []
+    key_events = (
+        list(
+            LiveUpdate.objects.published()
+            .filter(page_id=page_id, key_event=True)
+            .only("pk", "headline", "published_at", "page_id")
+            .order_by("-published_at", "-pk")[:KEY_EVENTS]
+        )
+        if number == 1
+        else []
+    )
+    newest = [u.published_at for u in [*chunk[:1], *pinned[:1]] if u.published_at]
+    return LiveStream(
+        number=number,
+        updates=chunk[:PAGE_SIZE],
+        pinned=pinned,
+        key_events=key_events,
+        has_older=len(chunk) > PAGE_SIZE,
+        latest_at=max(newest) if newest else None,
+    )
+
+
+def public_live_page(*, page_id: int) -> LivePage | None:
+    """The live page ``page_id`` when readers may see it (published, no view restriction on or
+    above it), else None: its updates' endpoint and feed show nothing of a page readers can't."""
+    page = LivePage.objects.live().filter(pk=page_id).defer("body", "body_text").first()
+    if page is None or may_be_restricted(page):
+        return None
+    return page
+
+
+def live_updates_latest(*, page: LivePage) -> list[LiveUpdate]:
+    """The newest published updates of ``page`` (pinned ones too), newest first; one query."""
+    return list(_rows().filter(page_id=page.pk)[:LATEST])  # type: ignore[attr-defined]
+
+
+def live_update_for_link(*, update_id: int) -> tuple[LiveUpdate, int] | None:
+    """A published update of a public live page and the number of the page of updates that
+    shows it (1 for a pinned one), for its permalink; None if readers can't see it."""
+    update = LiveUpdate.objects.published().select_related("page").filter(pk=update_id).first()
+    if update is None or not update.page.live or may_be_restricted(update.page):
+        return None
+    if update.pinned:
+        return update, 1
+    newer = (
+        LiveUpdate.objects.published()
+        .filter(page_id=update.page_id, pinned=False)
+        .filter(
+            Q(published_at__gt=update.published_at)
+            | Q(published_at=update.published_at, pk__gt=update.pk)
+        )
+        .count()
+    )
+    return update, newer // PAGE_SIZE + 1
+
+
+# --- Breaking news ------------------------------------------------------------------------
+
+
+@dataclass
+class Banner:
+    """The breaking-news banner at a moment: what it shows (None: nothing), and until when that
+    holds (the flag's expiry, or the start of a flag set for later)."""
+
+    alert: BreakingNews | None
+    until: datetime | None = None
+
+
+def breaking_banner(*, now: datetime | None = None) -> Banner:
+    """The banner to show now: the newest flag that is on, started and not expired, on a live
+    story. Two queries, whatever the number of flags."""
+    now = now or timezone.now()
+    alert = (
+        BreakingNews.objects.showing(now)
+        .select_related("page")
+        .defer("page__body", "page__body_text")
+        .order_by("-starts_at", "-pk")
+        .first()
+    )
+    upcoming = (
+        BreakingNews.objects.filter(status=BreakingNews.Status.ACTIVE, starts_at__gt=now)
+        .order_by("starts_at")
+        .values_list("starts_at", flat=True)
+        .first()
+    )
+    ends = [t for t in (alert.expires_at if alert else None, upcoming) if t is not None]
+    if alert is None:
+        return Banner(alert=None, until=min(ends) if ends else None)
+    return Banner(alert=alert, until=min(ends))

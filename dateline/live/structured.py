@@ -1,0 +1,96 @@
+"""schema.org ``LiveBlogPosting`` for a live page, with its newest updates as
+``liveBlogUpdate``s (BlogPosting), each with its own URL (the page's address and the update's
+anchor), as search engines read live coverage."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.conf import settings
+from django.templatetags.static import static
+from django.utils.html import strip_tags
+from django.utils.safestring import SafeString, mark_safe
+
+from dateline.news.rendering import absolute
+
+from .models import LivePage, LiveUpdate
+
+_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+IMAGE_SPEC = "fill-1200x675"
+
+
+def update_url(page_url: str, update: LiveUpdate) -> str:
+    return f"{page_url}#{update.anchor}"
+
+
+def _person(author: Any, base: str) -> dict[str, Any] | None:
+    if author is None:
+        return None
+    return {"@type": "Person", "name": author.name, "url": absolute(base, author.get_url())}
+
+
+def live_structured_data(
+    *, page: LivePage, base: str, byline: list[Any], updates: list[LiveUpdate]
+) -> dict[str, Any]:
+    url = absolute(base, page.get_url() or "/")
+    publisher = {
+        "@type": "NewsMediaOrganization",
+        "name": settings.SITE_NAME,
+        "url": absolute(base, "/"),
+        "logo": {
+            "@type": "ImageObject",
+            "url": absolute(base, static("dateline/logo.png")),
+            "width": 600,
+            "height": 60,
+        },
+    }
+    newest = max((u.published_at for u in updates if u.published_at), default=None)
+    modified = max(
+        filter(None, [newest, page.last_published_at, page.first_published_at]), default=None
+    )
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "LiveBlogPosting",
+        "@id": url,
+        "mainEntityOfPage": {"@type": "WebPage", "@id": url},
+        "url": url,
+        "headline": page.title[:110],
+        "description": page.standfirst or page.search_description or page.title,
+        "inLanguage": page.language,
+        "datePublished": page.first_published_at.isoformat() if page.first_published_at else None,
+        "dateModified": modified.isoformat() if modified else None,
+        "coverageStartTime": page.first_published_at.isoformat()
+        if page.first_published_at
+        else None,
+        "author": [p for p in (_person(a, base) for a in byline) if p],
+        "publisher": publisher,
+        "isAccessibleForFree": True,
+        "liveBlogUpdate": [
+            {
+                "@type": "BlogPosting",
+                "@id": update_url(url, u),
+                "url": update_url(url, u),
+                "headline": (u.headline or strip_tags(u.body_html))[:110].strip()
+                or page.title[:110],
+                "datePublished": u.published_at.isoformat() if u.published_at else None,
+                "dateModified": u.updated_at.isoformat(),
+                "articleBody": strip_tags(u.body_html).strip(),
+                **({"author": _person(u.author, base)} if u.author_id else {}),
+            }
+            for u in updates
+        ],
+    }
+    if not page.is_live and newest is not None:
+        data["coverageEndTime"] = newest.isoformat()
+    if page.section is not None:
+        data["articleSection"] = page.section.title
+    if page.lead_image is not None:
+        data["image"] = [absolute(base, page.lead_image.get_rendition(IMAGE_SPEC).url)]
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def json_ld(data: dict[str, Any]) -> SafeString:
+    """A <script type="application/ld+json"> element that text in the data cannot break out of."""
+    payload = json.dumps(data, ensure_ascii=False).translate(_ESCAPES)
+    return mark_safe(f'<script type="application/ld+json">{payload}</script>')  # noqa: S308 - <, > and & are escaped above

@@ -1,0 +1,179 @@
+"""Live coverage in the admin: "Live updates" (every reporter files their own rows, listed and
+filtered by live page) and "Breaking news" (the banner's on/off switch), both going through
+``live.services``; a "Live updates" button on each live page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpResponse
+from django.urls import reverse
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.widgets import Button
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import (
+    CreateView,
+    DeleteView,
+    EditView,
+    SnippetViewSet,
+    SnippetViewSetGroup,
+)
+
+from dateline.core.converters import parse_id
+from dateline.core.errors import ServiceError
+
+from .models import BreakingNews, LivePage, LiveUpdate
+from .services import (
+    BREAKING_FIELDS,
+    UPDATE_FIELDS,
+    breaking_news_delete,
+    breaking_news_edit,
+    breaking_news_flag,
+    live_update_create,
+    live_update_delete,
+    live_update_edit,
+)
+
+
+class RefusalAsFieldError:
+    """A service's refusal comes back as a message by its field, the form filled in, with the
+    refusal's status (400, or 409 for a change made by someone else meanwhile)."""
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        try:
+            return super().form_valid(form)  # type: ignore[misc]
+        except ServiceError as refused:
+            form.add_error(refused.field if refused.field in form.fields else None, refused.message)
+            self.refusal_status = refused.status
+            self.produced_error_message = refused.message
+            return self.form_invalid(form)
+
+    def form_invalid(self, form: Any) -> HttpResponse:
+        response: HttpResponse = super().form_invalid(form)  # type: ignore[misc]
+        if not getattr(self, "expects_json_response", False):
+            response.status_code = getattr(self, "refusal_status", 400)
+        return response
+
+
+def _changes(form: Any, allowed: tuple[str, ...]) -> dict[str, Any]:
+    return {name: form.cleaned_data[name] for name in form.changed_data if name in allowed}
+
+
+class LiveUpdateCreateView(RefusalAsFieldError, CreateView):
+    def get_initial_form_instance(self) -> Any:
+        instance = super().get_initial_form_instance()
+        page_id = parse_id(self.request.GET.get("live_page", ""))
+        if instance is not None and page_id is not None:
+            page = LivePage.objects.filter(pk=page_id).first()
+            if page is not None:
+                instance.page = page
+        return instance
+
+    def save_instance(self) -> LiveUpdate:
+        data = self.form.cleaned_data
+        return live_update_create(
+            page=data["page"],
+            body=data["body"],
+            author=data.get("author"),
+            headline=data.get("headline", ""),
+            status=data.get("status", LiveUpdate.Status.PUBLISHED),
+            pinned=bool(data.get("pinned")),
+            key_event=bool(data.get("key_event")),
+            user=self.request.user,
+        )
+
+
+class LiveUpdateEditView(RefusalAsFieldError, EditView):
+    def save_instance(self) -> LiveUpdate:
+        self.has_content_changes = self.form.has_changed()
+        return live_update_edit(
+            update=self.form.instance,
+            changes=_changes(self.form, UPDATE_FIELDS),
+            user=self.request.user,
+            opened_version=parse_datetime(self.form.cleaned_data.get("opened_version") or ""),
+        )
+
+
+class LiveUpdateDeleteView(DeleteView):
+    def delete_action(self) -> None:
+        live_update_delete(update=self.object, user=self.request.user)
+
+
+class LiveUpdateViewSet(SnippetViewSet):
+    model = LiveUpdate
+    icon = "time"
+    menu_label = _("Live updates")
+    list_display = ["__str__", "page", "author", "status", "pinned", "key_event", "published_at"]
+    list_filter = ["page", "status", "pinned", "key_event"]
+    ordering = ["-published_at", "-pk"]
+    add_view_class = LiveUpdateCreateView
+    edit_view_class = LiveUpdateEditView
+    delete_view_class = LiveUpdateDeleteView
+
+    def get_queryset(self, request: Any) -> Any:
+        return LiveUpdate.objects.select_related("page", "author")
+
+
+class BreakingNewsCreateView(RefusalAsFieldError, CreateView):
+    def save_instance(self) -> BreakingNews:
+        data = self.form.cleaned_data
+        return breaking_news_flag(
+            page=data["page"],
+            headline=data.get("headline", ""),
+            starts_at=data.get("starts_at"),
+            expires_at=data.get("expires_at"),
+            status=data.get("status", BreakingNews.Status.ACTIVE),
+            user=self.request.user,
+        )
+
+
+class BreakingNewsEditView(RefusalAsFieldError, EditView):
+    def save_instance(self) -> BreakingNews:
+        self.has_content_changes = self.form.has_changed()
+        return breaking_news_edit(
+            alert=self.form.instance,
+            changes=_changes(self.form, BREAKING_FIELDS),
+            user=self.request.user,
+        )
+
+
+class BreakingNewsDeleteView(DeleteView):
+    def delete_action(self) -> None:
+        breaking_news_delete(alert=self.object, user=self.request.user)
+
+
+class BreakingNewsViewSet(SnippetViewSet):
+    model = BreakingNews
+    icon = "warning"
+    menu_label = _("Breaking news")
+    list_display = ["__str__", "page", "status", "starts_at", "expires_at"]
+    list_filter = ["status"]
+    add_view_class = BreakingNewsCreateView
+    edit_view_class = BreakingNewsEditView
+    delete_view_class = BreakingNewsDeleteView
+
+    def get_queryset(self, request: Any) -> Any:
+        return BreakingNews.objects.select_related("page")
+
+
+class LiveCoverageGroup(SnippetViewSetGroup):
+    items = (LiveUpdateViewSet, BreakingNewsViewSet)
+    menu_icon = "time"
+    menu_label = _("Live coverage")
+    menu_name = "live-coverage"
+
+
+register_snippet(LiveCoverageGroup)
+
+
+@hooks.register("register_page_header_buttons")
+def live_updates_buttons(page: Any, user: Any, view_name: str, next_url: str | None = None) -> Any:
+    """On a live page: its updates, and filing a new one, one click away."""
+    if page.specific_class is not LivePage or not user.has_perm("live.add_liveupdate"):
+        return
+    listing = reverse("wagtailsnippets_live_liveupdate:list")
+    add = reverse("wagtailsnippets_live_liveupdate:add")
+    yield Button(_("Live updates"), f"{listing}?page={page.pk}", icon_name="time", priority=40)
+    yield Button(_("File an update"), f"{add}?live_page={page.pk}", icon_name="plus", priority=41)

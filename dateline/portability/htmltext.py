@@ -1,0 +1,44 @@
+"""Small readings of parsed HTML shared by the importers: an element's text, a safe link."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import urlparse
+
+_SPACES = re.compile(r"\s+")
+
+
+def safe_href(href: str | None) -> str | None:
+    """A link target readers may follow: http(s), mailto or a path; None for anything else."""
+    if not href:
+        return None
+    href = href.strip()
+    if href.startswith("//"):
+        href = "https:" + href
+    scheme = urlparse(href).scheme.lower()
+    if scheme in ("http", "https", "mailto") or (
+        not scheme and not href.lower().startswith("javascript")
+    ):
+        return href
+    return None
+
+
+def is_element(node: Any) -> bool:
+    return isinstance(node.tag, str)
+
+
+def squash(text: str) -> str:
+    return _SPACES.sub(" ", text)
+
+
+def text_of(element: Any) -> str:
+    """An element's visible text, whitespace squashed."""
+    if element is None:
+        return ""
+    parts = [t for t in element.itertext() if t]
+    return squash("".join(parts)).strip()
+
+
+def classes_of(element: Any) -> list[str]:
+    return (element.get("class") or "").split()

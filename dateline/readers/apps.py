@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class ReadersConfig(AppConfig):
+    """Reader accounts: sign-in by emailed link, the reader's own page, the reader cookie that
+    keeps signed-in readers out of cached pages (docs/readers.md)."""
+
+    name = "dateline.readers"
+    label = "readers"
+    verbose_name = "Reader accounts"
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,167 @@
+"""The newsroom files updates and switches the banner in the admin, through the services."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
+
+from dateline.live.models import BreakingNews, LivePage, LiveUpdate
+
+pytestmark = pytest.mark.django_db
+
+ADD = "/admin/snippets/live/liveupdate/add/"
+
+
+def update_form(page: LivePage, text: str, **extra: Any) -> dict[str, Any]:
+    data = nested_form_data(
+        {
+            "page": page.pk,
+            "headline": extra.pop("headline", ""),
+            "body": streamfield([("paragraph", rich_text(f"<p>{text}</p>"))])
+            if text
+            else streamfield([]),
+            "status": extra.pop("status", "published"),
+        }
+    )
+    for name, value in extra.items():
+        data[name] = value
+    return data
+
+
+def signed_in(user: Any) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_a_reporter_files_an_update_under_their_own_name(
+    live_page: LivePage, reporter: Any
+) -> None:
+    client = signed_in(reporter)
+    form = client.get(f"{ADD}?live_page={live_page.pk}")
+    assert form.status_code == 200
+    response = client.post(ADD, update_form(live_page, "The delegations sit down."))
+    assert response.status_code == 302
+    update = LiveUpdate.objects.get()
+    assert update.author == reporter.author_profile and update.created_by == reporter
+    assert "The delegations sit down." in update.body_html and update.published_at
+
+
+def test_an_empty_update_comes_back_with_a_message_and_the_headline_kept(
+    live_page: LivePage, reporter: Any
+) -> None:
+    response = signed_in(reporter).post(ADD, update_form(live_page, "", headline="Kept headline"))
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Kept headline" in html
+    assert "error" in html.lower()
+    assert not LiveUpdate.objects.exists()
+
+
+def test_a_save_over_someone_elses_newer_change_is_refused_with_the_text_kept(
+    live_page: LivePage, reporter: Any, second_reporter: Any, file_update: Any
+) -> None:
+    update = file_update("Ten minutes late.")
+    edit = f"/admin/snippets/live/liveupdate/edit/{update.pk}/"
+    ana, ben = signed_in(reporter), signed_in(second_reporter)
+    opened = update.updated_at.isoformat()
+    assert ana.get(edit).status_code == 200 and opened in ana.get(edit).content.decode()
+    first = ana.post(edit, update_form(live_page, "Twenty minutes late.", opened_version=opened))
+    assert first.status_code == 302
+    second = ben.post(
+        edit, update_form(live_page, "Half an hour late.", opened_version=opened, pinned="on")
+    )
+    assert second.status_code == 409
+    assert "Someone else changed this update" in second.content.decode()
+    assert "Half an hour late." in second.content.decode()
+    update.refresh_from_db()
+    assert "Twenty minutes late." in update.body_html and update.pinned is False
+
+
+def test_deleting_in_the_admin_takes_the_update_off_the_page(
+    client: Client, live_page: LivePage, editor: Any, file_update: Any
+) -> None:
+    update = file_update("Withdrawn.")
+    response = signed_in(editor).post(f"/admin/snippets/live/liveupdate/delete/{update.pk}/")
+    assert response.status_code == 302
+    update.refresh_from_db()
+    assert update.status == LiveUpdate.Status.DELETED
+    assert "Withdrawn." not in client.get(live_page.url).content.decode()
+
+
+def test_the_live_page_links_to_its_updates_in_the_admin(live_page: LivePage, editor: Any) -> None:
+    html = signed_in(editor).get(f"/admin/pages/{live_page.pk}/edit/").content.decode()
+    assert f"/admin/snippets/live/liveupdate/?page={live_page.pk}" in html
+    assert f"/admin/snippets/live/liveupdate/add/?live_page={live_page.pk}" in html
+    listing = signed_in(editor).get(f"/admin/snippets/live/liveupdate/?page={live_page.pk}")
+    assert listing.status_code == 200
+
+
+def breaking_form(page: Any, **fields: Any) -> dict[str, Any]:
+    now = timezone.localtime()
+    data = {
+        "page": page.pk,
+        "headline": "",
+        "status": "active",
+        "starts_at": now.strftime("%Y-%m-%d %H:%M"),
+        "expires_at": (now + timedelta(hours=1)).strftime("%Y-%m-%d %H:%M"),
+    }
+    data.update(fields)
+    return data
+
+
+def test_an_editor_switches_the_banner_on_and_off(
+    client: Client, live_page: LivePage, editor: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    admin = signed_in(editor)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin.post("/admin/snippets/live/breakingnews/add/", breaking_form(live_page))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    flag = BreakingNews.objects.get()
+    assert live_page.title in client.get("/live/breaking/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        off = admin.post(
+            f"/admin/snippets/live/breakingnews/edit/{flag.pk}/",
+            breaking_form(live_page, status="cleared"),
+        )
+    assert off.status_code == 302
+    assert client.get("/live/breaking/").content.decode().strip() == ""
+
+
+def test_a_banner_that_ends_before_it_starts_is_refused_by_the_field(
+    live_page: LivePage, editor: Any
+) -> None:
+    now = timezone.localtime()
+    response = signed_in(editor).post(
+        "/admin/snippets/live/breakingnews/add/",
+        breaking_form(
+            live_page,
+            headline="Typed by the editor",
+            expires_at=(now - timedelta(hours=1)).strftime("%Y-%m-%d %H:%M"),
+        ),
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "The banner must end after it starts." in html
+    assert "Typed by the editor" in html
+    assert not BreakingNews.objects.exists()
+
+
+def test_reporters_may_file_updates_but_not_flag_breaking_news(
+    live_page: LivePage, reporter: Any
+) -> None:
+    client = signed_in(reporter)
+    assert client.get(ADD).status_code == 200
+    assert client.get("/admin/snippets/live/breakingnews/add/").status_code in (302, 403)
+
+
+def test_an_editor_starts_live_coverage_in_a_section(section: Any, editor: Any) -> None:
+    client = signed_in(editor)
+    response = client.get(f"/admin/pages/add/live/livepage/{section.pk}/")
+    assert response.status_code == 200
+    assert "Key points" in response.content.decode()
