@@ -19,6 +19,7 @@ from dateline.comments.models import (
 )
 from dateline.comments.text import normalise_email
 from dateline.core.links import base_url, page_absolute_url
+from dateline.core.personal_data import personal_data_export
 
 from .models import CommenterSettings, PrivacyRequest
 
@@ -149,4 +150,6 @@ def commenter_export(*, email: str, requester_key: str = "") -> dict[str, Any]:
         ]
         if requester_key
         else [],
+        # What other apps keep under the address (newsletters: core.personal_data).
+        **personal_data_export(email),
     }

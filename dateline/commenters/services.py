@@ -8,7 +8,7 @@ import hmac
 import json
 import re
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
@@ -36,6 +36,7 @@ from dateline.comments.models import (
 from dateline.comments.services import comment_event, comment_log
 from dateline.comments.text import body_fingerprint, normalise_email
 from dateline.core.pagecache import invalidate
+from dateline.core.personal_data import personal_data_erase
 
 from .models import PrivacyRequest
 from .selectors import commenter_bans, commenter_comments, commenter_settings
@@ -130,6 +131,8 @@ class Erasure:
     bans: int = 0  # bans that now keep a keyed hash instead of the address
     mentions: int = 0  # rows where the address was written (texts, reasons, logs), cleaned
     tasks: int = 0  # task-queue rows that held the address, deleted
+    # Rows erased by the other apps that keep addresses (core.personal_data), by app.
+    elsewhere: dict[str, int] = field(default_factory=dict)
 
 
 def commenter_erase(
@@ -140,7 +143,8 @@ def commenter_erase(
     reply subscription and the mail log. Bans keep working on a keyed hash of the address;
     wherever else the address was written (others' comments, staff edits' earlier texts,
     moderation and admin logs, task rows) it is replaced by "[address erased]". Replies to the
-    erased comments stay where they are."""
+    erased comments stay where they are. What other apps keep under the address (newsletter
+    subscriptions: core.personal_data) goes in the same transaction."""
     if keep_text is None:
         keep_text = commenter_settings(site=site).erasure_keeps_text
     key = normalise_email(email)
@@ -202,6 +206,8 @@ def commenter_erase(
         bans = commenter_bans(email=email).update(email_key=erased_ban_key(email))
         subscriptions, _ = Subscriber.objects.filter(email_key=key).delete()
         mail_records, _ = SentMail.objects.filter(email_key=key).delete()
+        # Newsletter subscriptions and whatever else another app keeps under the address.
+        elsewhere = personal_data_erase(email)
         PrivacyRequest.objects.filter(requester_key=requester_key(email)).exclude(email="").update(
             status=PrivacyRequest.Status.DONE, email="", completed_at=now
         )
@@ -225,6 +231,7 @@ def commenter_erase(
         bans=bans,
         mentions=mentions,
         tasks=tasks,
+        elsewhere=elsewhere,
     )
 
 

@@ -10,7 +10,7 @@ from django.db.models import Count, Q, QuerySet
 from dateline.core.fragments import fragment
 from dateline.news.models import ArticlePage
 
-from .models import Newsletter, NewsletterIssue, SendLog, Subscriber, Subscription
+from .models import Newsletter, NewsletterIssue, SendLog, Subscriber, Subscription, Suppression
 
 # The signup form's list is kept as a fragment under this dependency, which every change to a
 # newsletter invalidates (with "content", so cached pages show the change: services).
@@ -88,6 +88,46 @@ def subscriber_preferences(*, subscriber: Subscriber | None) -> list[Preference]
 
 def subscriber_for_email(*, email: str) -> Subscriber | None:
     return Subscriber.objects.filter(email_key=email.strip().lower()).first()
+
+
+def subscriber_export(email: str) -> dict[str, object] | None:
+    """The address's part of a commenter's or reader's export (core.personal_data): its
+    subscriptions and the bounces or complaints recorded for it; None when we hold nothing.
+    Three queries, whatever the number of subscriptions."""
+    key = email.strip().lower()
+    subscriber = Subscriber.objects.filter(email_key=key).first()
+    stops = list(
+        Suppression.objects.filter(email_key=key)
+        .order_by("created_at", "pk")
+        .values_list("kind", "created_at")
+    )
+    if subscriber is None and not stops:
+        return None
+    subscriptions = (
+        []
+        if subscriber is None
+        else list(
+            subscriber.subscriptions.select_related("newsletter")
+            .order_by("created_at", "pk")
+            .values_list("newsletter__name", "status", "created_at", "changed_at")
+        )
+    )
+    return {
+        "since": None if subscriber is None else subscriber.created_at.isoformat(),
+        "confirmed_at": None
+        if subscriber is None or subscriber.confirmed_at is None
+        else subscriber.confirmed_at.isoformat(),
+        "subscriptions": [
+            {
+                "newsletter": name,
+                "status": status,
+                "since": created.isoformat(),
+                "changed_at": changed.isoformat(),
+            }
+            for name, status, created, changed in subscriptions
+        ],
+        "bounces_and_complaints": [{"kind": kind, "at": at.isoformat()} for kind, at in stops],
+    }
 
 
 def pending_newsletters(*, subscriber: Subscriber) -> list[Newsletter]:

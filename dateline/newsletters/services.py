@@ -213,6 +213,17 @@ def subscriber_forget(*, subscriber: Subscriber) -> None:
 
 
 @transaction.atomic
+def subscriber_erase(email: str) -> int:
+    """Erasure at the person's request (the commenters' rights flow, core.personal_data): the
+    subscriber with its subscriptions and send-log rows, and the bounces and complaints recorded
+    for the address. Returns the rows deleted."""
+    key = email_key(email)
+    subscribers, _ = Subscriber.objects.filter(email_key=key).delete()
+    stops, _ = Suppression.objects.filter(email_key=key).delete()
+    return subscribers + stops
+
+
+@transaction.atomic
 def address_suppress(*, email: str, kind: str, source: str) -> int:
     """A bounce or a complaint for ``email`` (webhook or command): every running subscription
     of the address stops. Returns how many; 0 for an unknown address (recorded all the same)."""
