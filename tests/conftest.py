@@ -5,7 +5,7 @@ import shutil
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.conf import settings
@@ -14,6 +14,9 @@ from dateline.news.models import HomePage, SectionPage
 
 from .caches import caches_empty
 from .factories import ArticlePageFactory, AuthorFactory, SectionPageFactory
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
 
 
 @pytest.fixture(autouse=True)
@@ -119,3 +122,45 @@ def abuse_model(settings: pytest.FixtureRequest, abuse_model_dir: Path) -> Itera
     clear_scorer_cache()
     yield abuse_model_dir
     clear_scorer_cache()
+
+
+# Browser tests (tests/browser and the other folders' test_browser.py) share this one Chromium.
+# Playwright's sync API keeps an event loop running in the test thread, and Django refuses ORM
+# calls from a thread with a running loop. Only the test process sees this, never the app.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def browser(django_db_setup: None) -> Iterator[Browser]:
+    executable = chromium_path()
+    if executable is None:
+        pytest.skip("Debian's chromium is not installed; `make test` installs it as root")
+    from django.db import connections
+    from playwright.sync_api import sync_playwright
+
+    # With Playwright's loop running, Django hands this thread a second, async-local set of
+    # connections (its connection handler is "thread critical"). Those know nothing of the
+    # snapshot the test database setup took, which serialized rollback restores from.
+    snapshots = {
+        alias: connections[alias].__dict__["_test_serialized_contents"]
+        for alias in connections
+        if "_test_serialized_contents" in connections[alias].__dict__
+    }
+    with sync_playwright() as playwright:
+        for alias, snapshot in snapshots.items():
+            connections[alias]._test_serialized_contents = snapshot
+        browser = playwright.chromium.launch(
+            executable_path=executable, headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from dateline.news.models import ArticlePage, HomePage, SectionPage
@@ -16,7 +17,8 @@ SECTION_ORDER = ["international", "politics", "business", "technology", "sport",
 
 
 def _item(pk: int) -> dict[str, Any]:
-    return {"type": "item", "value": pk}
+    # A ListBlock item as Wagtail stores it: with an id, or Wagtail reads the dict as the value.
+    return {"type": "item", "value": pk, "id": str(uuid.uuid4())}
 
 
 def front_page_arrange(*, home: HomePage) -> bool:

@@ -19,7 +19,6 @@ from dateline.news.models import ArticlePage
 from tests.browser.conftest import (  # noqa: F401 (fixtures)
     _illustration,
     _portrait,
-    browser,
     live_site,
 )
 from tests.browser.test_comments import axe_report
@@ -54,7 +53,7 @@ def blocks_site(
 
 
 @pytest.fixture
-def reader(browser: Browser) -> Iterator[Page]:  # noqa: F811
+def reader(browser: Browser) -> Iterator[Page]:
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
     context.set_default_timeout(10_000)
     yield context.new_page()

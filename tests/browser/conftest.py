@@ -1,36 +1,24 @@
-"""Browser tests: Debian's Chromium, driven by Playwright, against pytest-django's live server."""
+"""Browser tests: Debian's Chromium, driven by Playwright, against pytest-django's live server.
+
+The one Chromium of a run (the session fixture ``browser``) is in tests/conftest.py, so that the
+other folders' browser tests share it: two session fixtures would each start Playwright, and the
+second refuses to start inside the first one's event loop."""
 
 from __future__ import annotations
 
 import functools
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from tests.conftest import chromium_path
-
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
     from pytest_django.fixtures import Settings as DjangoSettings
     from pytest_django.live_server_helper import LiveServer
 
-# Playwright's sync API keeps an event loop running in the test thread, and Django refuses ORM
-# calls from a thread with a running loop. Only the test process sees this, never the app.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
 HERE = Path(__file__).parent
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -38,32 +26,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if item.path.is_relative_to(HERE):
             item.add_marker(pytest.mark.browser)
-
-
-@pytest.fixture(scope="session")
-def browser(django_db_setup: None) -> Iterator[Browser]:
-    executable = chromium_path()
-    if executable is None:
-        pytest.skip("Debian's chromium is not installed; `make test` installs it as root")
-    from django.db import connections
-    from playwright.sync_api import sync_playwright
-
-    # With Playwright's loop running, Django hands this thread a second, async-local set of
-    # connections (its connection handler is "thread critical"). Those know nothing of the
-    # snapshot the test database setup took, which serialized rollback restores from.
-    snapshots = {
-        alias: connections[alias].__dict__["_test_serialized_contents"]
-        for alias in connections
-        if "_test_serialized_contents" in connections[alias].__dict__
-    }
-    with sync_playwright() as playwright:
-        for alias, snapshot in snapshots.items():
-            connections[alias]._test_serialized_contents = snapshot
-        browser = playwright.chromium.launch(
-            executable_path=executable, headless=True, args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

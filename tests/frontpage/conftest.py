@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 import pytest
@@ -9,7 +10,6 @@ from django.test import Client
 
 from dateline.news.models import HomePage, SectionPage
 from tests.browser.conftest import (  # noqa: F401 - the browser fixtures, for test_browser.py
-    browser,
     demo_lead_site,
     demo_site,
     live_site,
@@ -39,7 +39,8 @@ def read(
 
 
 def item(pk: int) -> dict[str, Any]:
-    return {"type": "item", "value": pk}
+    # A ListBlock item as Wagtail stores it: with an id, or Wagtail reads the dict as the value.
+    return {"type": "item", "value": pk, "id": str(uuid.uuid4())}
 
 
 def arrange(target: HomePage | SectionPage, slots: list[dict[str, Any]]) -> None:

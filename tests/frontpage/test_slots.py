@@ -289,3 +289,25 @@ def test_a_section_s_most_read_counts_only_its_own_stories(client, world, storie
         page_read_count(read=Read(stories[key].pk, "192.0.2.0/24", BROWSER))
 
     assert slot_titles(html(client.get("/world/")), "Most read here") == ["World 1"]
+
+
+def test_the_demos_arrangement_reads_back_through_wagtail(home, section, article_factory):
+    """The stored slots are in Wagtail's own format: the editor's form, the reference index
+    ("used by") and revisions read the chosen stories back as pages, not as raw dicts."""
+    from wagtail.models import ReferenceIndex
+
+    from dateline.demo.front import front_page_arrange
+
+    lead = article_factory(parent=section, slug="sharaa-putin-meeting-moscow")
+    top = article_factory(parent=section, slug="central-bank-holds-rates")
+
+    assert front_page_arrange(home=home)
+
+    home = HomePage.objects.get(pk=home.pk)
+    chosen = {
+        slot.block_type: slot.value for slot in home.slots if slot.block_type in ("lead", "stories")
+    }
+    assert chosen["lead"]["article"].specific == lead
+    assert [p.pk for p in chosen["stories"]["articles"]] == [top.pk]
+    ReferenceIndex.create_or_update_for_object(home)
+    assert ReferenceIndex.get_references_to(lead).filter(object_id=str(home.pk)).exists()

@@ -19,7 +19,7 @@ from tests.browser import conftest as chromium
 from tests.factories import AuthorFactory
 
 # Chromium's fixtures (tests/browser/conftest.py) for tests/live/test_browser.py.
-browser, page, live_site = chromium.browser, chromium.page, chromium.live_site
+page, live_site = chromium.page, chromium.live_site
 
 
 class LivePageFactory(wagtail_factories.PageFactory):

@@ -15,7 +15,7 @@ from django.test import Client
 from dateline.comments.text import normalise_email
 from dateline.readers.models import Reader
 from dateline.readers.tokens import COOKIE
-from tests.browser.conftest import browser, live_site, page  # noqa: F401 - Chromium, shared
+from tests.browser.conftest import live_site, page  # noqa: F401 - Chromium's page, shared
 from tests.comments.conftest import (  # noqa: F401 - the comment fixtures, shared
     article,
     comment_factory,
