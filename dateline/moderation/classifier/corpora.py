@@ -180,16 +180,21 @@ def davidson(data_dir: Path) -> Examples:
     return out
 
 
-def olid(data_dir: Path) -> Examples:
-    """OLID's training tweets (OffensEval 2019, subtask A): OFF is abusive, NOT is not. (Its
-    test tweets are not in the shared data, only their labels.)"""
+def olid(data_dir: Path, *, untargeted_abusive: bool = False) -> Examples:
+    """OLID's training tweets (OffensEval 2019): offensive (subtask A: OFF) and *targeted*
+    (subtask B: TIN, an insult or threat aimed at a person or a group) is abusive; not offensive
+    is not, and neither is untargeted profanity (UNT: swearing, not at anyone), unless
+    ``untargeted_abusive``. Swearing is not abuse on a news site (issue 12; docs/decisions/0074).
+    (OLID's test tweets are for evaluation only: the bench reads them.)"""
     path = _need(Path(data_dir) / "olid" / "olid-training-v1.0.tsv")
     out = Examples()
     with path.open(encoding="utf-8", newline="") as fh:
         for row in csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE):
             text = untweet(row["tweet"])
             if text:
-                out.add(text, row["subtask_a"].strip() == "OFF", "olid")
+                offensive = row["subtask_a"].strip() == "OFF"
+                untargeted = row.get("subtask_b", "").strip() == "UNT"
+                out.add(text, offensive and (untargeted_abusive or not untargeted), "olid")
     return out
 
 
