@@ -5,7 +5,8 @@ rendered without the full-page cache, against nginx serving the article's bytes.
         [--threads 2] [--workers cores] [--profile] [--keep] [--out bench/out/render.json]
 
 Builds the same throw-away site as comments_bench.py (article A: 200 threaded comments, B:
-20,000; production settings, its own SQLite database), stores the comments' HTML
+20,000; production settings, its own SQLite database), plus a live page beside A (60 updates by
+two reporters, 200 comments: issue 17 asks the article's targets of it), stores the comments' HTML
 (`manage.py comments_rerender`, as an import or a bulk load would be followed), then:
 
 1. In-process (`--internal inspect`): for A and the home page rendered with `?nocache=1` (a
@@ -74,6 +75,66 @@ def internal(env: dict[str, str], *args: str, timeout: float = 1800) -> dict[str
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
+LIVE_UPDATES = 60
+
+
+def internal_setup_live() -> dict[str, Any]:
+    """A live page beside A (issue 17: "the performance targets of the article page hold for the
+    live page"): the same kind of conversation (200 comments) and 60 updates by two reporters."""
+    import random
+    from datetime import timedelta
+
+    import django
+
+    django.setup()
+    from django.utils import timezone
+
+    from bench.comments_bench import _build_comments, _sentence
+    from dateline.comments.services import comment_counts_refresh
+    from dateline.core.pagecache import invalidate
+    from dateline.live.models import LivePage, LiveUpdate
+    from dateline.live.services import live_update_create
+    from dateline.news.models import ArticleAuthor, Author, SectionPage
+
+    rng = random.Random(20_261_206)
+    section = SectionPage.objects.get(slug="city")
+    writers = [
+        Author.objects.get(slug="mira-castell"),
+        Author.objects.create(name="Tomas Reyne", slug="tomas-reyne", role="City reporter"),
+    ]
+    page = LivePage(
+        title="River bridge vote: live",
+        slug="bench-live",
+        standfirst=_sentence(rng, 20),
+        key_points="<ul>" + "".join(f"<li>{_sentence(rng, 12)}</li>" for _ in range(4)) + "</ul>",
+        comment_status=LivePage.CommentStatus.OPEN,
+        first_published_at=timezone.now() - timedelta(hours=6),
+    )
+    section.add_child(instance=page)
+    for order, writer in enumerate(writers):
+        ArticleAuthor.objects.create(article=page, author=writer, sort_order=order)
+    page.save_revision().publish(skip_permission_checks=True)
+    page = LivePage.objects.get(pk=page.pk)
+    now = timezone.now()
+    for n in range(LIVE_UPDATES):
+        update = live_update_create(
+            page=page,
+            body=[("paragraph", f"<p>{_sentence(rng, rng.randint(20, 50))}</p>")],
+            author=writers[n % 2],
+            headline=_sentence(rng, 6) if n % 5 == 0 else "",
+            key_event=n % 10 == 0,
+            pinned=n == 3,
+        )
+        at = now - timedelta(minutes=5 * (LIVE_UPDATES - n))
+        LiveUpdate.objects.filter(pk=update.pk).update(
+            published_at=at, created_at=at, updated_at=at
+        )
+    _build_comments(page, rng=rng, total=200, top_level=60, commenters=80, days=1)
+    comment_counts_refresh(article_id=page.pk)
+    invalidate(["content", "listings", f"article:{page.pk}", f"live:{page.pk}"])
+    return {"url": page.url, "updates": LIVE_UPDATES, "comments": 200}
+
+
 def internal_inspect(*, profile: bool, sort: str = "tottime") -> dict[str, Any]:
     """Queries, sizes and in-process render times of A and the home page (warm and cold)."""
     import django
@@ -90,9 +151,14 @@ def internal_inspect(*, profile: bool, sort: str = "tottime") -> dict[str, Any]:
     from dateline.news.models import ArticlePage
 
     article = ArticlePage.objects.get(slug="bench-article-a")
+    live = ArticlePage.objects.get(slug="bench-live")
     client = Client(HTTP_HOST="127.0.0.1")
     out: dict[str, Any] = {}
-    for name, url in (("article_a", article.url + "?nocache=1"), ("home", "/?nocache=1")):
+    for name, url in (
+        ("article_a", article.url + "?nocache=1"),
+        ("live", live.url + "?nocache=1"),
+        ("home", "/?nocache=1"),
+    ):
         client.get(url)
         with CaptureQueriesContext(connection) as captured:
             response = client.get(url)
@@ -105,7 +171,10 @@ def internal_inspect(*, profile: bool, sort: str = "tottime") -> dict[str, Any]:
             warm.append((time.perf_counter() - started) * 1000)
         # After a change of what the page shows (a comment approved on A, a count on the
         # front page): its fragments are built again, the site's are not.
-        changed = [f"article:{article.pk}"] if name == "article_a" else ["listings"]
+        changed = {
+            "article_a": [f"article:{article.pk}"],
+            "live": [f"article:{live.pk}", f"live:{live.pk}"],
+        }.get(name, ["listings"])
         after_change = []
         for _ in range(10):
             invalidate(changed)
@@ -195,10 +264,12 @@ def bench(args: argparse.Namespace) -> int:
         run([str(PYTHON), "manage.py", "migrate", "--noinput", "-v0"], env=env, timeout=900)
         log("building articles A (200 comments) and B (20,000 comments)")
         data = internal(env, "--internal", "setup")
+        log("building a live page beside A (60 updates, 200 comments)")
+        data["live"] = internal(env, "--internal", "setup-live")
         run([str(PYTHON), "manage.py", "comments_rerender"], env=env, timeout=1800)
         log("in-process: queries, sizes, render times")
         inspected = internal(env, "--internal", "inspect", *(["--profile"] if args.profile else []))
-        for name in ("article_a", "home"):
+        for name in ("article_a", "live", "home"):
             i = inspected[name]
             log(
                 f"  {name}: {i['queries']} queries ({i['queries_after_change']} after a change, "
@@ -234,6 +305,7 @@ def bench(args: argparse.Namespace) -> int:
         wait_http(f"{origin}/healthz", service=app)
         url_a = origin + data["a"]["url"] + "?nocache=1"
         url_home = origin + "/?nocache=1"
+        url_live = origin + data["live"]["url"] + "?nocache=1"
         status, _h, page_a = http_get(url_a)
         if status != 200:
             raise RuntimeError(f"{url_a} answered {status}")
@@ -252,20 +324,25 @@ def bench(args: argparse.Namespace) -> int:
                     for key, url in (
                         ("nginx_static", static_url),
                         ("article_a_rendered", url_a),
+                        ("live_rendered", url_live),
                         ("home_rendered", url_home),
                     )
                 }
             )
         shares = {
             key: [r[key].get("rps", 0) / (r["nginx_static"].get("rps", 0) or 1) for r in rounds]
-            for key in ("article_a_rendered", "home_rendered")
+            for key in ("article_a_rendered", "live_rendered", "home_rendered")
         }
         # The round whose article share is the median stands for the run in the summary.
         middle = sorted(range(len(rounds)), key=lambda i: shares["article_a_rendered"][i])[
             len(rounds) // 2
         ]
         results: dict[str, Any] = dict(rounds[middle])
-        for key, url in (("article_a_rendered", url_a), ("home_rendered", url_home)):
+        for key, url in (
+            ("article_a_rendered", url_a),
+            ("live_rendered", url_live),
+            ("home_rendered", url_home),
+        ):
             log(f"timing one request at a time: {key}")
             results[key]["sequential"] = sequential(url)
         encodings = {
@@ -362,12 +439,17 @@ def main() -> int:
     parser.add_argument("--profile-sort", default="tottime", help="pstats order (cumulative, …)")
     parser.add_argument("--out", help="JSON results (default bench/out/render.json)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
-    parser.add_argument("--internal", choices=["setup", "inspect"], help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--internal", choices=["setup", "setup-live", "inspect"], help=argparse.SUPPRESS
+    )
     args = parser.parse_args()
     args.redis = False  # measure() asks
 
     if args.internal == "setup":
         print(json.dumps(internal_setup()))
+        return 0
+    if args.internal == "setup-live":
+        print(json.dumps(internal_setup_live()))
         return 0
     if args.internal == "inspect":
         print(json.dumps(internal_inspect(profile=args.profile, sort=args.profile_sort)))

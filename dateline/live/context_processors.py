@@ -19,6 +19,7 @@ def _breaking_src() -> str:
 
 def breaking(request: HttpRequest) -> dict[str, Any]:
     return {
-        "breaking_src": _breaking_src(),
+        # Not in an editor's preview: it shows the page, not the site around it.
+        "breaking_src": "" if getattr(request, "is_preview", False) else _breaking_src(),
         "breaking_every": settings.DATELINE_BREAKING_POLL_EVERY,
     }

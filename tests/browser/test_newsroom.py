@@ -48,6 +48,9 @@ def test_reporter_submits_a_first_article_without_typing_a_slug(
 
     page.goto(f"{base}/admin/pages/{section.pk}/")
     page.get_by_role("link", name="Add child page").first.click()
+    # A section takes articles and live pages: Wagtail asks which.
+    page.wait_for_url(re.compile(r"/admin/pages/\d+/add_subpage/$"))
+    page.locator("a[href*='/add/news/articlepage/']").first.click()
     page.wait_for_url(re.compile(r"/admin/pages/add/news/articlepage/\d+/$"))
     # Typed as a reporter types it; the slug on the Promote tab is never touched.
     page.get_by_role("textbox", name="Headline").press_sequentially(HEADLINE)

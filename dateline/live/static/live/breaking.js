@@ -9,9 +9,14 @@
   var REFRESH = 1000 * (parseInt(slot.getAttribute("data-breaking-every"), 10) || 60);
   var source = slot.getAttribute("data-breaking-src");
   var current = null;
+  var loading = false;
 
   function load() {
-    fetch(source, { credentials: "omit" })
+    // One request at a time. The browser's own cache is skipped: the front cache keeps the
+    // banner for everyone, and two requests for one address could wait on each other there.
+    if (loading) return;
+    loading = true;
+    fetch(source, { credentials: "omit", cache: "no-store" })
       .then(function (r) { return r.ok ? r.text() : null; })
       .then(function (html) {
         if (html === null) return;
@@ -21,7 +26,8 @@
         slot.innerHTML = html;
         slot.hidden = html === "";
       })
-      .catch(function () { /* keep what is shown; the next refresh tries again */ });
+      .catch(function () { /* keep what is shown; the next refresh tries again */ })
+      .then(function () { loading = false; });
   }
 
   load();
