@@ -26,13 +26,15 @@ from __future__ import annotations
 
 import urllib.error
 import urllib.request
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
+from functools import wraps
+from typing import Any
 
 from django.conf import settings
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import patch_cache_control, patch_vary_headers
 
 from .converters import parse_id
 
@@ -146,3 +148,16 @@ def cdn_purge(*, keys: Sequence[str]) -> int:
         except Exception as exc:
             raise PurgeFailed(f"CDN: {exc}") from exc
     return len(urls)
+
+
+def private_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A view whose every answer is one person's (a reader's page, a manage link): sent
+    ``private, no-store``, so neither a shared cache nor the browser's keeps it."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        patch_cache_control(response, private=True, no_store=True)
+        return response
+
+    return wrapped

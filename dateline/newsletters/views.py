@@ -11,9 +11,6 @@ from __future__ import annotations
 
 import hmac
 import json
-from collections.abc import Callable
-from functools import wraps
-from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
@@ -25,6 +22,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from dateline.core.errors import ServiceError
+from dateline.core.frontcache import private_view as private
 from dateline.core.net import client_ip, ip_prefix, same_origin
 
 from .forms import BounceEvent, ManageLinkForm, PreferencesForm, SubscribeForm
@@ -46,16 +44,6 @@ from .tokens import (
     subscriber_from_manage_token,
     subscriptions_from_unsubscribe_token,
 )
-
-
-def private(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        response = view(request, *args, **kwargs)
-        patch_cache_control(response, private=True, no_store=True)
-        return response
-
-    return wrapped
 
 
 def _forgery_check(request: HttpRequest) -> HttpResponse | None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from functools import wraps
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -21,13 +20,13 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import patch_cache_control
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dateline.comments.forms import CommentForm
 from dateline.comments.services import comment_policy_for
 from dateline.core.converters import parse_id
+from dateline.core.frontcache import private_view as private
 from dateline.core.net import client_ip
 from dateline.news.models import ArticlePage
 from dateline.news.selectors import live_article
@@ -48,18 +47,6 @@ from .services import (
 from .tokens import COOKIE, HINT_COOKIE, session_max_age
 
 View = Callable[..., HttpResponse]
-
-
-def private(view: View) -> View:
-    """One reader's answer: no shared cache and no browser cache keeps it."""
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        response = view(request, *args, **kwargs)
-        patch_cache_control(response, private=True, no_store=True)
-        return response
-
-    return wrapped
 
 
 def safe_next(request: HttpRequest, value: str | None) -> str:
