@@ -7,12 +7,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from django.conf import settings
-from django.templatetags.static import static
 from django.utils.html import strip_tags
 from django.utils.safestring import SafeString, mark_safe
 
-from dateline.news.rendering import absolute
+from dateline.news.rendering import absolute, publisher
 
 from .models import LivePage, LiveUpdate
 
@@ -34,17 +32,7 @@ def live_structured_data(
     *, page: LivePage, base: str, byline: list[Any], updates: list[LiveUpdate]
 ) -> dict[str, Any]:
     url = absolute(base, page.get_url() or "/")
-    publisher = {
-        "@type": "NewsMediaOrganization",
-        "name": settings.SITE_NAME,
-        "url": absolute(base, "/"),
-        "logo": {
-            "@type": "ImageObject",
-            "url": absolute(base, static("dateline/logo.png")),
-            "width": 600,
-            "height": 60,
-        },
-    }
+    site = publisher(base)
     newest = max((u.published_at for u in updates if u.published_at), default=None)
     modified = max(
         filter(None, [newest, page.last_published_at, page.first_published_at]), default=None
@@ -64,7 +52,7 @@ def live_structured_data(
         if page.first_published_at
         else None,
         "author": [p for p in (_person(a, base) for a in byline) if p],
-        "publisher": publisher,
+        "publisher": site,
         "isAccessibleForFree": True,
         "liveBlogUpdate": [
             {

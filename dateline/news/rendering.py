@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+from django.templatetags.static import static
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from wagtail.rich_text import expand_db_html
@@ -11,6 +13,21 @@ from wagtail.rich_text import expand_db_html
 
 def absolute(base: str, url: str) -> str:
     return url if url.startswith(("http://", "https://")) else base.rstrip("/") + url
+
+
+def publisher(base: str) -> dict[str, Any]:
+    """The site as the publisher of its pages, in schema.org's terms (JSON-LD)."""
+    return {
+        "@type": "NewsMediaOrganization",
+        "name": settings.SITE_NAME,
+        "url": absolute(base, "/"),
+        "logo": {
+            "@type": "ImageObject",
+            "url": absolute(base, static("dateline/logo.png")),
+            "width": 600,
+            "height": 60,
+        },
+    }
 
 
 def body_html(article: Any, *, base: str, corrections: list[Any] | None = None) -> str:

@@ -5,20 +5,15 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from django.conf import settings
-from django.templatetags.static import static
 from django.utils.safestring import SafeString, mark_safe
 
 from dateline.news.models import ArticlePage
+from dateline.news.rendering import absolute, publisher
 
 # Google asks for images in 16:9, 4:3 and 1:1, at least 1200 px wide where possible.
 IMAGE_SPECS = ["fill-1200x675", "fill-1200x900", "fill-1200x1200"]
 SHARE_SPEC = "fill-1200x630"
 _ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
-
-
-def absolute(base: str, url: str) -> str:
-    return url if url.startswith(("http://", "https://")) else base.rstrip("/") + url
 
 
 def article_structured_data(
@@ -42,17 +37,7 @@ def article_structured_data(
         "author": [
             {"@type": "Person", "name": a.name, "url": absolute(base, a.get_url())} for a in byline
         ],
-        "publisher": {
-            "@type": "NewsMediaOrganization",
-            "name": settings.SITE_NAME,
-            "url": absolute(base, "/"),
-            "logo": {
-                "@type": "ImageObject",
-                "url": absolute(base, static("dateline/logo.png")),
-                "width": 600,
-                "height": 60,
-            },
-        },
+        "publisher": publisher(base),
         "keywords": [t.name for t in tags],
         "isAccessibleForFree": True,
     }
