@@ -9,3 +9,10 @@ class ReadersConfig(AppConfig):
     label = "readers"
     verbose_name = "Reader accounts"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from django.core import checks
+
+        from .checks import oidc_providers_check
+
+        checks.register(oidc_providers_check)

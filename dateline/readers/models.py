@@ -15,6 +15,7 @@ from dateline.comments.models import EMAIL_MAX, URL_MAX
 
 DISPLAY_NAME_MAX = 60
 BIO_MAX = 500
+IDENTITY_MAX = 255  # OpenID Connect Core 2: a subject is at most 255 ASCII characters
 
 
 class Reader(models.Model):
@@ -110,3 +111,30 @@ class ReaderSession(models.Model):
 
     def __str__(self) -> str:
         return f"session of reader {self.reader_id}"
+
+
+class ReaderIdentity(models.Model):
+    """An account at an OpenID Connect provider that signs this reader in: the provider's
+    ``iss`` and the account's ``sub``, which together name one person for good (an address at
+    the provider may change hands; docs/decisions/0081)."""
+
+    reader = models.ForeignKey(Reader, on_delete=models.CASCADE, related_name="identities")
+    issuer = models.CharField(max_length=IDENTITY_MAX)
+    subject = models.CharField(max_length=IDENTITY_MAX)
+    created_at = models.DateTimeField()
+    signed_in_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "subject"], name="reader_identity_unique"),
+            models.CheckConstraint(
+                condition=~Q(issuer="")
+                & ~Q(subject="")
+                & LessThanOrEqual(Length("issuer"), IDENTITY_MAX)
+                & LessThanOrEqual(Length("subject"), IDENTITY_MAX),
+                name="reader_identity_named",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"identity of reader {self.reader_id}"

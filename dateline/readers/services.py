@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import secrets
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -18,10 +18,20 @@ from dateline.comments.ratelimit import Limit, LimiterUnavailable, duration_text
 from dateline.comments.text import normalise_email, normalise_name
 from dateline.core.net import ip_prefix
 
-from .errors import LinkNotUsable, SignInRateLimited
-from .models import DISPLAY_NAME_MAX, Reader, ReaderSession, ReaderUser, SignInLink
+from .errors import LinkNotUsable, ProviderAddressUnverified, SignInRateLimited
+from .models import (
+    DISPLAY_NAME_MAX,
+    Reader,
+    ReaderIdentity,
+    ReaderSession,
+    ReaderUser,
+    SignInLink,
+)
 from .tasks import send_sign_in_link
 from .tokens import link_max_age, new_session_key, session_key_hash, session_max_age
+
+if TYPE_CHECKING:
+    from .oidc import Identity
 
 log = logging.getLogger(__name__)
 
@@ -116,8 +126,12 @@ def sign_in_complete(*, link: SignInLink, display_name: str = "") -> SignedIn:
             or link.display_name
             or display_name_from_address(link.email),
         )
-    Reader.objects.filter(pk=reader.pk).update(signed_in_at=now)
     _address_confirmed(email=reader.user.email, email_key=reader.email_key, now=now)
+    return _session_start(reader=reader, now=now, created=created, next_url=link.next_url)
+
+
+def _session_start(*, reader: Reader, now: Any, created: bool, next_url: str) -> SignedIn:
+    Reader.objects.filter(pk=reader.pk).update(signed_in_at=now)
     key = new_session_key()
     ReaderSession.objects.create(
         key_hash=session_key_hash(key),
@@ -125,7 +139,52 @@ def sign_in_complete(*, link: SignInLink, display_name: str = "") -> SignedIn:
         created_at=now,
         expires_at=now + session_max_age(),
     )
-    return SignedIn(reader=reader, session_key=key, created=created, next_url=link.next_url)
+    return SignedIn(reader=reader, session_key=key, created=created, next_url=next_url)
+
+
+@transaction.atomic
+def reader_oidc_sign_in(*, identity: Identity, next_url: str = "") -> SignedIn:
+    """Sign in the reader an OpenID Connect provider vouched for (``oidc.oidc_identity_verify``):
+    the account linked to the provider's (issuer, subject); else, only when the provider says it
+    verified the address, the account with that address (created if there is none), linked
+    from now on. Raises ProviderAddressUnverified when neither is the case.
+
+    A new account gets a made-up display name, never the provider's name for the person: the
+    reader chooses what is published with their comments on their page."""
+    now = timezone.now()
+    link = (
+        ReaderIdentity.objects.select_related("reader__user")
+        .filter(issuer=identity.issuer, subject=identity.subject)
+        .first()
+    )
+    if link is not None:
+        ReaderIdentity.objects.filter(pk=link.pk).update(signed_in_at=now)
+        return _session_start(reader=link.reader, now=now, created=False, next_url=next_url)
+    if not (identity.email and identity.email_verified):
+        raise ProviderAddressUnverified
+    key = normalise_email(identity.email)
+    reader = Reader.objects.select_related("user").filter(email_key=key).first()
+    created = reader is None
+    if reader is None:
+        reader = _reader_create(
+            email=identity.email,
+            email_key=key,
+            display_name=display_name_from_address(identity.email),
+        )
+    try:
+        with transaction.atomic():
+            ReaderIdentity.objects.create(
+                reader=reader,
+                issuer=identity.issuer,
+                subject=identity.subject,
+                created_at=now,
+                signed_in_at=now,
+            )
+    except IntegrityError:
+        pass  # the same sign-in finished twice at once: the other one linked it
+    # The provider checked the address: reply notifications need no second confirmation.
+    _address_confirmed(email=reader.user.email, email_key=reader.email_key, now=now)
+    return _session_start(reader=reader, now=now, created=created, next_url=next_url)
 
 
 def _address_confirmed(*, email: str, email_key: str, now: Any) -> None:
@@ -186,6 +245,15 @@ def reader_export(*, reader: Reader) -> dict[str, Any]:
         "created_at": reader.created_at.isoformat(),
         "signed_in_at": reader.signed_in_at.isoformat() if reader.signed_in_at else None,
         "signed_in_browsers": reader.sessions.count(),
+        "sign_in_providers": [
+            {
+                "issuer": identity.issuer,
+                "subject": identity.subject,
+                "linked_at": identity.created_at.isoformat(),
+                "signed_in_at": identity.signed_in_at.isoformat(),
+            }
+            for identity in reader.identities.order_by("pk")
+        ],
     }
     return data
 

@@ -31,14 +31,31 @@ from dateline.core.net import client_ip
 from dateline.news.models import ArticlePage
 from dateline.news.selectors import live_article
 
-from .errors import LinkNotUsable, SignInRateLimited
+from .errors import (
+    LinkNotUsable,
+    ProviderAddressUnverified,
+    ProviderSignInFailed,
+    ProviderUnavailable,
+    SignInRateLimited,
+)
 from .forms import LinkForm, ProfileForm, SignInForm
 from .models import Reader
+from .oidc import (
+    oidc_identity_verify,
+    oidc_provider,
+    oidc_providers,
+    oidc_redirect,
+    pending_sign_in_take,
+    provider_endpoints,
+    states_load,
+    states_write,
+)
 from .selectors import reader_comments_page, request_reader, sign_in_link_usable
 from .services import (
     SignedIn,
     reader_delete,
     reader_export,
+    reader_oidc_sign_in,
     reader_profile_update,
     sign_in_complete,
     sign_in_link_request,
@@ -115,8 +132,64 @@ def _sign_in_page(
         "message": message,
         "reader": request_reader(request),
         "link_minutes": settings.DATELINE_READER_LINK_MINUTES,
+        "providers": oidc_providers(),
+        "next": safe_next(request, form["next"].value()),
     }
     return render(request, "readers/sign_in.html", context, status=status)
+
+
+# --- Signing in through an OpenID Connect provider (readers.oidc) -----------------------------
+
+ProviderError = ProviderUnavailable | ProviderSignInFailed | ProviderAddressUnverified
+
+
+def _provider_failed(request: HttpRequest, exc: ProviderError) -> HttpResponse:
+    """A clear page, never a 500: 503 and Retry-After when the provider does not answer, 4xx
+    when its answer signs nobody in."""
+    context = {"message": exc.message, "unavailable": exc.status == 503}
+    response = render(request, "readers/provider_failed.html", context, status=exc.status)
+    for name, value in exc.headers().items():
+        response[name] = value
+    return response
+
+
+@private
+@require_GET
+def oidc_start_view(request: HttpRequest, provider: str) -> HttpResponse:
+    """ "Sign in with <provider>": off to the provider's sign-in page."""
+    found = oidc_provider(provider)
+    if found is None:
+        raise Http404
+    next_url = safe_next(request, request.GET.get("next"))
+    try:
+        return oidc_redirect(request, provider_endpoints(found), next_url=next_url)
+    except ProviderUnavailable as exc:
+        return _provider_failed(request, exc)
+
+
+@private
+@require_GET
+def oidc_callback_view(request: HttpRequest) -> HttpResponse:
+    """Where the provider sends the reader back with a code: verified, then signed in (a new
+    account goes to its page, to choose the name shown with comments)."""
+    if not oidc_providers():
+        raise Http404
+    states = states_load(request)
+    try:
+        pending = pending_sign_in_take(states, request.GET)
+        identity = oidc_identity_verify(request=request, pending=pending)
+        signed_in = reader_oidc_sign_in(identity=identity, next_url=pending.next_url)
+    except (ProviderUnavailable, ProviderSignInFailed, ProviderAddressUnverified) as exc:
+        response = _provider_failed(request, exc)
+    else:
+        if signed_in.created:
+            target = reverse("readers:account") + "?welcome=1"
+        else:
+            target = safe_next(request, signed_in.next_url) or reverse("readers:account")
+        response = HttpResponseRedirect(target, status=303)
+        _set_cookies(request, response, signed_in)
+    states_write(request, response, states)  # a sign-in is finished once, whatever came of it
+    return response
 
 
 @private
@@ -203,6 +276,7 @@ def account_view(request: HttpRequest) -> HttpResponse:
         )
         context = _account_context(request, reader, form)
         context["saved"] = request.GET.get("saved") == "1"
+        context["welcome"] = request.GET.get("welcome") == "1"
         return render(request, "readers/account.html", context)
     form = ProfileForm(request.POST)
     if not form.is_valid():

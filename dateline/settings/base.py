@@ -534,6 +534,25 @@ DATELINE_READER_SIGNIN_PER_NETWORK = env.int("DATELINE_READER_SIGNIN_PER_NETWORK
 DATELINE_READER_PATHS: list[str] = env.list(
     "DATELINE_READER_PATHS", default=["/readers/", "/newsletters/"]
 )
+# Sign-in through OpenID Connect providers (dateline.readers.oidc, docs/readers.md): their short
+# names, then per NAME (upper case, "-" as "_") DATELINE_READER_OIDC_<NAME>_ISSUER, _CLIENT_ID,
+# _CLIENT_SECRET, _DISPLAY_NAME and optionally _AUTHORIZATION_ENDPOINT, _TOKEN_ENDPOINT,
+# _USERINFO_ENDPOINT, _JWKS_ENDPOINT (else from the issuer's discovery document), _SCOPES,
+# _SIGN_ALGO. None (the default): no button, and no request to anyone.
+DATELINE_READER_OIDC_PROVIDERS: dict[str, dict[str, str]] = {
+    name: {
+        field: env.str(f"DATELINE_READER_OIDC_{name.upper().replace('-', '_')}_{field.upper()}", "")
+        for field in (
+            *("issuer", "client_id", "client_secret", "display_name", "scopes", "sign_algo"),
+            *("authorization_endpoint", "token_endpoint", "userinfo_endpoint", "jwks_endpoint"),
+        )
+    }
+    for name in env.list("DATELINE_READER_OIDC_PROVIDERS", default=[])
+}
+# Seconds to wait for a provider's answer; a provider that does not answer gets readers a 503.
+DATELINE_READER_OIDC_TIMEOUT = env.float("DATELINE_READER_OIDC_TIMEOUT", default=5.0)
+# mozilla-django-oidc: sign-ins under way per browser (kept in a signed cookie, not a session).
+OIDC_MAX_STATES = 5
 # `make demo` only: /demo/mailbox/ lists the mail written by the file backend (EMAIL_URL
 # filemail://…), sign-in links included. Production settings refuse it.
 DATELINE_DEMO_MAILBOX = env.bool("DATELINE_DEMO_MAILBOX", default=False)
