@@ -120,10 +120,10 @@ def main() -> int:
         setup_django(Path(tmp))
         from django.db import connection
 
-        from dateline.comments.desk import desk_bulk
         from dateline.comments.models import Comment
-        from dateline.comments.rules import Submission
+        from dateline.comments.screening import Submission
         from dateline.comments.services import comment_post
+        from dateline.moderation.desk import desk_bulk
 
         article, ids, moderator = build(args.comments)
         connection.close()

@@ -125,7 +125,7 @@ def test_load_demo_prints_the_login_and_keeps_the_password_in_var(demo, settings
 
 
 def test_demo_gives_the_international_desk_work_to_do(client, demo):
-    from dateline.comments.desk_selectors import desk_counts
+    from dateline.moderation.desk_selectors import desk_counts
 
     User = get_user_model()
     desk = User.objects.get(username="intl-desk")

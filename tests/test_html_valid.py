@@ -11,7 +11,7 @@ import pytest
 from django.conf import settings
 from wagtail.search.index import insert_or_update_object
 
-from dateline.comments.rules import Submission
+from dateline.comments.screening import Submission
 from dateline.comments.services import comment_moderate, comment_post
 from dateline.news.related import article_related_refresh
 from tests.factories import ArticlePageFactory, AuthorFactory

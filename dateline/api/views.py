@@ -23,8 +23,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from dateline.comments.desk import desk_decide
-from dateline.comments.desk_selectors import access_comment_for_moderator, moderatable_comments
 from dateline.comments.errors import CommentError, Nudged
 from dateline.comments.models import Comment
 from dateline.comments.ownership import own_token
@@ -33,6 +31,8 @@ from dateline.comments.services import MODERATION_ACTIONS, comment_post
 from dateline.comments.submissions import submission_from_request, submission_nudged
 from dateline.core.errors import ServiceError
 from dateline.core.net import same_origin
+from dateline.moderation.desk import desk_decide
+from dateline.moderation.desk_selectors import access_comment_for_moderator, moderatable_comments
 from dateline.news.models import ArticlePage, Author, SectionPage, Tag
 from dateline.news.selectors import article_cards, live_article, public, section_menu
 

@@ -7,19 +7,12 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from dateline.comments.bans import ERASED_BAN_PREFIX, erased_ban_key
-from dateline.comments.models import (
-    Comment,
-    CommentBan,
-    CommentBanQuerySet,
-    CommentEvent,
-    CommentRevision,
-    SentMail,
-    Subscriber,
-)
+from dateline.comments.models import Comment, CommentEvent, CommentRevision, SentMail, Subscriber
 from dateline.comments.text import normalise_email
 from dateline.core.links import base_url, page_absolute_url
 from dateline.core.personal_data import personal_data_export
+from dateline.moderation.bans import ERASED_BAN_PREFIX, erased_ban_key
+from dateline.moderation.models import CommentBan, CommentBanQuerySet
 
 from .models import CommenterSettings, PrivacyRequest
 

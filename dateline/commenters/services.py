@@ -20,16 +20,13 @@ from django.db import transaction
 from django.db.models import Model, Q, QuerySet
 from django.utils import timezone
 
-from dateline.comments.bans import erased_ban_key
 from dateline.comments.bodies import comment_body_render
 from dateline.comments.models import (
     BODY_MAX,
     Comment,
-    CommentBan,
     CommentEvent,
     CommentReport,
     CommentRevision,
-    DeskBulkJob,
     SentMail,
     Subscriber,
 )
@@ -37,6 +34,8 @@ from dateline.comments.services import comment_event, comment_log
 from dateline.comments.text import body_fingerprint, normalise_email
 from dateline.core.pagecache import invalidate
 from dateline.core.personal_data import personal_data_erase
+from dateline.moderation.bans import erased_ban_key
+from dateline.moderation.models import CommentBan, DeskBulkJob
 
 from .models import PrivacyRequest
 from .selectors import commenter_bans, commenter_comments, commenter_settings

@@ -15,7 +15,6 @@ from django.utils import timezone
 from django_tasks import task
 from wagtail.models import Site
 
-from dateline.comments.desk_selectors import moderatable_comments
 from dateline.comments.models import Comment, CommentSettings, Subscriber
 from dateline.comments.services import (
     UNSUBSCRIBE_SALT,
@@ -24,6 +23,7 @@ from dateline.comments.services import (
     subscriber_token,
 )
 from dateline.core.links import absolute_url, page_absolute_url
+from dateline.moderation.desk_selectors import moderatable_comments
 
 from .models import PrivacyRequest
 from .selectors import commenter_settings

@@ -16,7 +16,7 @@ from dateline.core.net import ip_prefix
 
 from .errors import FormExpired, RateLimited
 from .ratelimit import Limit, LimiterUnavailable, Over, duration_text, hit, peek
-from .rules import HOLD, SPAM, Verdict
+from .screening import HOLD, SPAM, Verdict
 
 log = logging.getLogger(__name__)
 

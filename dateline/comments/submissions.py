@@ -14,7 +14,7 @@ from dateline.news.models import ArticlePage
 
 from .guards import HONEYPOT_FIELD, STAMP_FIELD, honeypot_verdict, stamp_verdict
 from .models import NAME_MAX, CommentSettings
-from .rules import SPAM, Submission, Verdict, load_rules
+from .screening import SPAM, Submission, Verdict, load_rules
 from .services import comment_settings_for
 from .text import has_invalid_characters, normalise_name
 

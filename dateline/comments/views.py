@@ -42,7 +42,7 @@ from .models import Comment
 from .ownership import own_comment_ids, own_token
 from .rendering import render_comment_nodes
 from .responses import error_response, wants_json, with_params
-from .rules import Submission
+from .screening import Submission
 from .selectors import CommentNode, access_comment, comment_permalink, readable_comments
 from .services import PostResult, comment_policy_for, comment_post, edit_window_open
 from .submissions import submission_from_request, submission_nudged

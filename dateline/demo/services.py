@@ -22,12 +22,7 @@ from django.utils.html import escape
 from wagtail.images import get_image_model
 from wagtail.models import Site
 
-from dateline.comments.models import (
-    Comment,
-    CommentReport,
-    CommentSettings,
-    DeskAssignment,
-)
+from dateline.comments.models import Comment, CommentReport, CommentSettings
 from dateline.comments.services import (
     comment_counts_refresh,
     comment_event,
@@ -38,6 +33,7 @@ from dateline.comments.services import (
 from dateline.comments.text import body_fingerprint
 from dateline.comments.tree import tree_position_under
 from dateline.core.pagecache import invalidate
+from dateline.moderation.models import DeskAssignment
 from dateline.news.models import (
     ArticleAuthor,
     ArticleCorrection,

@@ -1,5 +1,7 @@
 """How a section or an article changes the site's comment rules (Settings → Comments), and the
-learned filters' model files and their history.
+learned filters' model files and their history, and the desk's own records: bans, desk
+assignments (per-section desks) and bulk jobs (moved from ``comments`` with their tables,
+migrations comments 0010 / moderation 0004).
 
 Every field can say "as the site" (blank or empty): the effective policy for an article is the
 site's settings, then its section's overrides, then its own (dateline.moderation.policy).
@@ -9,6 +11,7 @@ Word lists add to the site's lists rather than replace them.
 from __future__ import annotations
 
 import zoneinfo
+from datetime import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -17,7 +20,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dateline.comments.wordlists import validate_word_list
+from dateline.comments.models import EMAIL_MAX
+from dateline.comments.text import normalise_email
+from dateline.core.wordlists import validate_word_list
 
 from .hours import parse_days
 
@@ -318,3 +323,135 @@ class FilterEvent(models.Model):
         if self.action == self.Action.INSTALLED:
             return "manage.py train_filters"
         return "nightly retraining"
+
+
+class CommentBanQuerySet(models.QuerySet["CommentBan"]):
+    def active(self, *, now: datetime) -> CommentBanQuerySet:
+        """What "an active ban" means, the one definition: not lifted, and without an end or
+        ending after ``now``. The ban rule's query (``moderation.bans.BannedCommenter``) is compiled from
+        it; the desk and a commenter's export ask it."""
+        return self.filter(lifted_at__isnull=True).filter(
+            Q(expires_at__isnull=True) | Q(expires_at__gt=now)
+        )
+
+
+class CommentBan(models.Model):
+    """A commenter kept out: their new comments go straight to spam, with the reason."""
+
+    wagtail_reference_index_ignore = True
+
+    email_key = models.CharField(
+        _("commenter (email key)"),
+        max_length=EMAIL_MAX + 8,
+        blank=True,
+        db_index=True,
+        help_text=_("The normalised email address, or user:<id> for a signed-in reader."),
+    )
+    ip_prefix = models.CharField(
+        _("network"),
+        max_length=64,
+        blank=True,
+        db_index=True,
+        help_text=_("A /24 (IPv4) or /48 (IPv6) network, as shown on the comment."),
+    )
+    reason = models.CharField(max_length=300)
+    expires_at = models.DateTimeField(
+        _("until"), null=True, blank=True, help_text=_("Empty: until lifted.")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    lifted_at = models.DateTimeField(null=True, blank=True)
+
+    objects = CommentBanQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("commenter ban")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(email_key="") | ~Q(ip_prefix=""), name="ban_names_someone"
+            )
+        ]
+
+    def __str__(self) -> str:
+        who = " / ".join(x for x in (self.email_key, self.ip_prefix) if x)
+        return f"ban of {who}"
+
+    def clean(self) -> None:
+        # An address typed in the admin is stored as the ban rule compares it: normalised.
+        key = self.email_key.strip()
+        if key and not key.startswith(("user:", "hmac:")):
+            key = normalise_email(key)
+        self.email_key = key
+        self.ip_prefix = self.ip_prefix.strip()
+
+
+class DeskAssignment(models.Model):
+    """Limits a moderator (or a group of them) to a section's comments. A moderator with no
+    assignment, directly or through a group, works on every section."""
+
+    wagtail_reference_index_ignore = True
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="desk_assignments",
+    )
+    group = models.ForeignKey(
+        "auth.Group",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="desk_assignments",
+    )
+    section = models.ForeignKey(
+        "news.SectionPage", on_delete=models.CASCADE, related_name="desk_assignments"
+    )
+
+    class Meta:
+        verbose_name = _("desk assignment")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(user__isnull=False, group__isnull=True)
+                | Q(user__isnull=True, group__isnull=False),
+                name="desk_assignment_user_or_group",
+            ),
+            models.UniqueConstraint(fields=["user", "section"], name="desk_assignment_user_once"),
+            models.UniqueConstraint(fields=["group", "section"], name="desk_assignment_group_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user or self.group} → {self.section}"
+
+
+class DeskBulkJob(models.Model):
+    """A desk action on every comment of a filter, processed in chunks by a background task."""
+
+    wagtail_reference_index_ignore = True
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    action = models.CharField(max_length=16)
+    comment_ids = models.JSONField(default=list)
+    reason = models.CharField(max_length=500, blank=True)
+    description = models.CharField(max_length=300, blank=True)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    changed = models.PositiveIntegerField(default=0)
+    state = models.CharField(max_length=16, choices=State, default=State.QUEUED)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.action} on {self.total} comments"

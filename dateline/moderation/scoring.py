@@ -20,7 +20,7 @@ from __future__ import annotations
 import threading
 from typing import ClassVar
 
-from dateline.comments.rules import HOLD, SPAM, Rule, ScreenContext, Submission, Verdict
+from dateline.comments.screening import HOLD, SPAM, Rule, ScreenContext, Submission, Verdict
 
 from .classifier import TextScorer, get_scorer
 

@@ -1,5 +1,7 @@
 """Section and article comment policies in the Wagtail admin (Snippets → Comment policies), and
-the learned filters' page (Learned filters: what is live, the history, rollback)."""
+the learned filters' page (Learned filters: what is live, the history, rollback). The desk, the
+comment listing, bans and desk assignments register their hooks in ``desk_hooks``, imported
+here because Wagtail reads only ``wagtail_hooks``."""
 
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from . import admin_views
+from . import admin_views, desk_hooks  # noqa: F401 - desk_hooks registers the desk's hooks
 from .models import ArticlePolicy, SectionPolicy
 from .selectors import can_see_filters
 

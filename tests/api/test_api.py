@@ -27,7 +27,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from dateline.comments.models import Comment
-from dateline.comments.rules import Submission
+from dateline.comments.screening import Submission
 from dateline.comments.services import comment_moderate, comment_post
 from tests.factories import ArticlePageFactory, AuthorFactory
 

@@ -21,7 +21,7 @@ from pytest_django.live_server_helper import LiveServer
 
 from dateline.comments.models import Comment
 from dateline.comments.ownership import own_token
-from dateline.comments.rules import Submission
+from dateline.comments.screening import Submission
 from dateline.comments.services import comment_post
 from dateline.demo import content
 from dateline.news.models import ArticlePage

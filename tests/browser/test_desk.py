@@ -11,7 +11,7 @@ from playwright.sync_api import Browser, Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from dateline.comments.models import Comment
-from dateline.comments.rules import Submission
+from dateline.comments.screening import Submission
 from dateline.comments.services import comment_post
 from dateline.demo import content
 from dateline.news.models import ArticlePage

@@ -12,11 +12,11 @@ from django.conf import settings
 from playwright.sync_api import Browser, expect
 from pytest_django.live_server_helper import LiveServer
 
-from dateline.comments.desk import desk_bulk_chunk
 from dateline.comments.models import Comment
 from dateline.moderation.classifier import clear_scorer_cache, filter_retrain, get_scorer
 from dateline.moderation.classifier.corpora import Examples
 from dateline.moderation.classifier.site_guard import set_aside
+from dateline.moderation.desk import desk_bulk_chunk
 from dateline.moderation.models import FilterVersion
 from dateline.news.models import ArticlePage
 from tests.comments.conftest import CommentFactory

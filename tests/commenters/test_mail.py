@@ -141,7 +141,7 @@ def test_a_forged_digest_link_does_nothing(client: Client) -> None:
 def test_bulk_decisions_send_notices_too(
     held: Comment, article: Any, comment_factory: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
-    from dateline.comments.desk import desk_bulk
+    from dateline.moderation.desk import desk_bulk
 
     _site_settings(outcome_notices=True)
     already = comment_factory(article=article, author_email="held@example.org")
@@ -161,7 +161,7 @@ def test_bulk_decisions_send_notices_too(
 def test_a_section_moderator_hears_only_of_their_section(
     held: Comment, article: Any, home: Any, article_factory: Any, comment_factory: Any
 ) -> None:
-    from dateline.comments.models import DeskAssignment
+    from dateline.moderation.models import DeskAssignment
     from tests.factories import SectionPageFactory
 
     sport = SectionPageFactory(parent=home, title="Sport", slug="sport")

@@ -32,13 +32,14 @@ from dateline.commenters.services import (
     commenter_erase,
     privacy_requests_expire,
 )
-from dateline.comments.bans import erased_ban_key
 from dateline.comments.bodies import comment_bodies_refresh
-from dateline.comments.desk import desk_ban, desk_decide, desk_edit
-from dateline.comments.models import Comment, CommentBan, CommentRevision, SentMail, Subscriber
+from dateline.comments.models import Comment, CommentRevision, SentMail, Subscriber
 from dateline.comments.services import comment_post
 from dateline.comments.tasks import notify_reply
 from dateline.comments.text import body_fingerprint, normalise_email
+from dateline.moderation.bans import erased_ban_key
+from dateline.moderation.desk import desk_ban, desk_decide, desk_edit
+from dateline.moderation.models import CommentBan
 
 pytestmark = pytest.mark.django_db(transaction=False)
 
@@ -182,13 +183,13 @@ def canary_thread(
     admin = Client()
     admin.force_login(staff)
     added = admin.post(
-        "/admin/snippets/comments/commentban/add/",
+        "/admin/snippets/moderation/commentban/add/",
         {"email_key": f"  {CANARY} ", "ip_prefix": "", "reason": "Ban evasion"},  # as typed
     )
     assert added.status_code == 302, added.content
     ban = CommentBan.objects.get(reason="Ban evasion")
     edited = admin.post(
-        f"/admin/snippets/comments/commentban/edit/{ban.pk}/",
+        f"/admin/snippets/moderation/commentban/edit/{ban.pk}/",
         {"email_key": CANARY.lower(), "ip_prefix": "", "reason": "Ban evasion, second time"},
     )
     assert edited.status_code == 302, edited.content
@@ -221,8 +222,8 @@ def test_the_canary_is_planted_everywhere(canary_thread: dict[str, Any]) -> None
         ("comments_comment", "body"),  # another reader quotes it
         ("comments_commentrevision", "body"),  # the text before the staff edit
         ("comments_commentevent", "reason"),  # the ban's and the decision's reasons
-        ("comments_commentban", "email_key"),
-        ("comments_commentban", "reason"),
+        ("moderation_commentban", "email_key"),
+        ("moderation_commentban", "reason"),
         ("comments_subscriber", "email"),
         ("comments_sentmail", "email_key"),
         ("wagtailcore_modellogentry", "label"),  # "ban of …", created and edited
@@ -398,7 +399,7 @@ def test_erased_ban_key_is_a_keyed_hash_of_the_normalised_address(settings: Any)
 def test_a_ban_keeps_working_after_erasure(
     canary_thread: dict[str, Any], submission_factory: Any
 ) -> None:
-    from dateline.comments.desk_selectors import desk_cards
+    from dateline.moderation.desk_selectors import desk_cards
 
     commenter_erase(email=CANARY)
     result = comment_post(submission=submission_factory(email=CANARY, body="Back again."))

@@ -19,7 +19,7 @@ from wagtail.models import Site
 
 from dateline.comments.guards import form_stamp
 from dateline.comments.models import Comment, CommentSettings
-from dateline.comments.rules import Submission
+from dateline.comments.screening import Submission
 from dateline.comments.services import comment_counts_refresh, email_key_for
 from dateline.comments.text import body_fingerprint
 from dateline.news.models import ArticlePage

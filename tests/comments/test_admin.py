@@ -234,7 +234,7 @@ def test_closing_survives_publishing_the_latest_revision(client, editor, article
 def test_moderator_limited_to_a_section_cannot_use_the_table_for_other_sections(
     client, moderator, section, home, article_factory, comment_factory
 ):
-    from dateline.comments.models import DeskAssignment
+    from dateline.moderation.models import DeskAssignment
     from tests.factories import SectionPageFactory
 
     politics = SectionPageFactory(parent=home, title="Politics", slug="politics")
@@ -262,7 +262,7 @@ def test_moderator_limited_to_a_section_cannot_use_the_table_for_other_sections(
 @pytest.fixture
 def two_desks(moderator, section, home, article_factory, comment_factory):
     """A moderator limited to ``section``: one pending comment there, one in Politics."""
-    from dateline.comments.models import DeskAssignment
+    from dateline.moderation.models import DeskAssignment
     from tests.factories import SectionPageFactory
 
     politics = SectionPageFactory(parent=home, title="Politics", slug="politics")
@@ -341,7 +341,7 @@ def test_table_bulk_action_commits_its_chunks_outside_wagtails_transaction(
 ):
     from django.db import connection
 
-    from dateline.comments import desk
+    from dateline.moderation import desk
 
     comments = [comment_factory(article=article, status="pending") for _ in range(5)]
     depth: list[bool] = []

@@ -9,9 +9,10 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import ModelLogEntry
 
-from dateline.comments.desk import desk_ban
-from dateline.comments.models import Comment, CommentBan
+from dateline.comments.models import Comment
 from dateline.comments.services import comment_post
+from dateline.moderation.desk import desk_ban
+from dateline.moderation.models import CommentBan
 
 
 def test_a_decision_at_the_desk_shows_in_the_comments_history(
@@ -38,7 +39,7 @@ def test_lifting_a_ban_in_its_form_is_logged_and_the_ban_stops(
     ban = desk_ban(actor=moderator, reason="Flood", ip_prefix="203.0.113.0/24", days=30)
     assert comment_post(submission=submission_factory(ip="203.0.113.9")).comment.status == "spam"
     client.force_login(moderator)
-    url = reverse("wagtailsnippets_comments_commentban:edit", args=[ban.pk])
+    url = reverse("wagtailsnippets_moderation_commentban:edit", args=[ban.pk])
     lifted = timezone.localtime().replace(second=0, microsecond=0)
 
     response = client.post(

@@ -12,18 +12,12 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from dateline.comments.desk import desk_ban, desk_bulk
-from dateline.comments.desk_selectors import desk_counts
-from dateline.comments.models import (
-    Comment,
-    CommentBan,
-    CommentEvent,
-    CommentReport,
-    CommentRevision,
-    DeskAssignment,
-)
+from dateline.comments.models import Comment, CommentEvent, CommentReport, CommentRevision
 from dateline.comments.services import comment_post, comment_report
 from dateline.moderation.classifier import comment_decisions
+from dateline.moderation.desk import desk_ban, desk_bulk
+from dateline.moderation.desk_selectors import desk_counts
+from dateline.moderation.models import CommentBan, DeskAssignment
 
 from .conftest import comment_ids_on, soup
 
@@ -670,7 +664,7 @@ def test_limited_moderator_in_the_api(
 def test_only_administrators_manage_desk_assignments(client, moderator, section):
     admin = get_user_model().objects.create_user(username="chief", is_staff=True)
     admin.groups.add(Group.objects.get(name="Administrator"))
-    url = reverse("wagtailsnippets_comments_deskassignment:list")
+    url = reverse("wagtailsnippets_moderation_deskassignment:list")
 
     client.force_login(moderator)
     refused = client.get(url)
@@ -746,7 +740,7 @@ def test_workload_figures_replayed_from_the_log(moderator, article, comment_fact
     decision, decisions per moderator per day (edits and bans are not decisions), overdue."""
     from datetime import datetime
 
-    from dateline.comments.desk_selectors import desk_workload
+    from dateline.moderation.desk_selectors import desk_workload
 
     def at(day: int, hour: int) -> datetime:
         return timezone.make_aware(datetime(2026, 11, day, hour))

@@ -16,10 +16,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from dateline.comments import desk
-from dateline.comments.desk import desk_bulk, desk_bulk_job_process
-from dateline.comments.models import Comment, CommentEvent, DeskBulkJob
+from dateline.moderation import desk
+from dateline.comments.models import Comment, CommentEvent
 from dateline.comments.services import comment_post, decisions
+from dateline.moderation.desk import desk_bulk, desk_bulk_job_process
+from dateline.moderation.models import DeskBulkJob
 
 from .conftest import ORIGIN, POST_URL, form_data
 

@@ -18,7 +18,7 @@ from dateline.comments.services import (
     comment_moderate,
     comment_post,
 )
-from dateline.comments.wordlists import compiled, parse
+from dateline.core.wordlists import compiled, parse
 from dateline.moderation.models import ArticlePolicy, SectionPolicy
 
 

@@ -17,9 +17,9 @@ from django.contrib.auth.models import Permission
 from django.db import connection
 from django.test import Client
 
-from dateline.comments.desk import desk_ban
 from dateline.comments.models import Comment
 from dateline.comments.services import comment_moderate, email_key_for
+from dateline.moderation.desk import desk_ban
 from tests.comments.conftest import form_data
 
 from .conftest import VISIBLE_WITHIN, Answer, Stack, until

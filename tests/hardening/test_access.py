@@ -10,8 +10,9 @@ from typing import Any
 import pytest
 from wagtail.models import PageViewRestriction
 
-from dateline.comments.models import Comment, CommentBan, DeskAssignment
+from dateline.comments.models import Comment
 from dateline.comments.services import email_key_for
+from dateline.moderation.models import CommentBan, DeskAssignment
 from tests.comments import conftest as comments_fixtures
 from tests.comments.conftest import ORIGIN, CommentFactory, own_token_from
 from tests.factories import SectionPageFactory
@@ -29,8 +30,8 @@ BANNED = "banned-canary-7c1f@example.net"
 CHOOSERS = [
     "/admin/snippets/choose/comments/comment/",
     "/admin/snippets/choose/comments/comment/results/",
-    "/admin/snippets/choose/comments/commentban/",
-    "/admin/snippets/choose/comments/deskassignment/",
+    "/admin/snippets/choose/moderation/commentban/",
+    "/admin/snippets/choose/moderation/deskassignment/",
 ]
 
 

@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from wagtail.models import Site
 
 from dateline.comments.models import Comment, CommentSettings
-from dateline.comments.rules import Submission
+from dateline.comments.screening import Submission
 from dateline.comments.services import comment_moderate, comment_post
 from dateline.comments.submissions import submission_nudged
 from dateline.moderation.classifier import TextScorer, clear_scorer_cache

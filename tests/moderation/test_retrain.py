@@ -14,7 +14,6 @@ from typing import Any
 
 import pytest
 
-from dateline.comments.desk import desk_bulk_chunk
 from dateline.comments.models import Comment
 from dateline.comments.services import comment_moderate
 from dateline.moderation.classifier import (
@@ -29,6 +28,7 @@ from dateline.moderation.classifier import (
 from dateline.moderation.classifier.corpora import Examples, base_examples, split_validation
 from dateline.moderation.classifier.registry import RollbackError
 from dateline.moderation.classifier.site_guard import trained_texts
+from dateline.moderation.desk import desk_bulk_chunk
 from dateline.moderation.models import FilterEvent, FilterVersion
 from tests.comments.conftest import CommentFactory
 

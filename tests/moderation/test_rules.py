@@ -5,7 +5,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from dateline.comments.rules import HOLD, SPAM, ScreenContext, Submission
+from dateline.comments.screening import HOLD, SPAM, ScreenContext, Submission
 from dateline.moderation.scoring import AbusiveLanguage, SpamScore, abuse_nudge, comment_score
 
 CRYPTO_SPAM = (

@@ -17,12 +17,12 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from dateline.comments.desk import desk_bulk_chunk
 from dateline.comments.models import Comment
 from dateline.moderation.classifier import filter_retrain, get_scorer
 from dateline.moderation.classifier import training as training_module
 from dateline.moderation.classifier.corpora import Examples
 from dateline.moderation.classifier.site_guard import set_aside, site_comments
+from dateline.moderation.desk import desk_bulk_chunk
 from dateline.moderation.models import FilterEvent, FilterVersion
 from tests.comments.conftest import CommentFactory
 

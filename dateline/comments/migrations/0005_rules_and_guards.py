@@ -1,7 +1,7 @@
 # Rules and anti-spam guards (issue #4 §2–3): the site's rule settings and the rate counters
 # used when there is no Redis.
 
-import dateline.comments.wordlists
+import dateline.core.wordlists
 from django.db import migrations, models
 
 
@@ -84,7 +84,7 @@ class Migration(migrations.Migration):
             field=models.TextField(
                 blank=True,
                 help_text="Hold a comment containing any of these: one word or phrase per line, whole words, any case and accents; casin* for a word's start, /regex/ for a pattern.",
-                validators=[dateline.comments.wordlists.validate_word_list],
+                validators=[dateline.core.wordlists.validate_word_list],
             ),
         ),
         migrations.AddField(
@@ -93,7 +93,7 @@ class Migration(migrations.Migration):
             field=models.TextField(
                 blank=True,
                 help_text="Mark a comment containing any of these as spam (same format).",
-                validators=[dateline.comments.wordlists.validate_word_list],
+                validators=[dateline.core.wordlists.validate_word_list],
             ),
         ),
         migrations.AddField(
@@ -102,7 +102,7 @@ class Migration(migrations.Migration):
             field=models.TextField(
                 blank=True,
                 help_text="Mark a comment linking to any of these domains (one per line; subdomains included) as spam.",
-                validators=[dateline.comments.wordlists.validate_domain_list],
+                validators=[dateline.core.wordlists.validate_domain_list],
             ),
         ),
         migrations.AddField(

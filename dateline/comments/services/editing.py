@@ -14,7 +14,7 @@ from dateline.news.models import ArticlePage
 from ..bodies import comment_body_render
 from ..errors import NotAllowed
 from ..models import Comment
-from ..rules import REFUSE, ScreenContext, Submission, screen
+from ..screening import REFUSE, ScreenContext, Submission, screen
 from ..text import body_fingerprint, normalise_text
 from .audit import comment_event, comment_log
 from .decisions import STATUS_ACTION, comment_moderate, comments_decide

@@ -23,7 +23,7 @@ from ..guards import CommentRateLimited, rate_precheck, rate_verdict
 from ..models import BODY_MAX, NAME_MAX, Comment
 from ..policy import policy_for
 from ..ratelimit import counted_in_database
-from ..rules import CLOSED, REFUSE, ScreenContext, Submission, screen
+from ..screening import CLOSED, REFUSE, ScreenContext, Submission, screen
 from ..tasks import notify_reply
 from ..text import body_fingerprint, normalise_name, normalise_text
 from ..tree import path_segment, tree_position_under

@@ -1,6 +1,6 @@
 # Section and article comment policies (issue #4 §2).
 
-import dateline.comments.wordlists
+import dateline.core.wordlists
 import dateline.moderation.models
 import django.db.models.deletion
 from django.db import migrations, models
@@ -70,7 +70,7 @@ def _override_fields():
             models.TextField(
                 blank=True,
                 help_text="Held, in addition to the site's list (same format: one per line).",
-                validators=[dateline.comments.wordlists.validate_word_list],
+                validators=[dateline.core.wordlists.validate_word_list],
             ),
         ),
         (
@@ -78,7 +78,7 @@ def _override_fields():
             models.TextField(
                 blank=True,
                 help_text="Marked as spam, in addition to the site's list.",
-                validators=[dateline.comments.wordlists.validate_word_list],
+                validators=[dateline.core.wordlists.validate_word_list],
             ),
         ),
     ]

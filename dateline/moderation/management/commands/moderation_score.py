@@ -8,7 +8,7 @@ in the same order, as it reads (in batches), so a large file streams.
 
 With ``--outcome``, a third column says what the site would do with the line from a returning
 commenter in good standing on an open article, under the default site's comment settings and
-the configured rules (``comments.selectors.comment_outcome``, the steps a post takes):
+the configured rules (``moderation.outcomes.comment_outcome``, the steps a post takes):
 ``published``, ``nudged`` (published if sent again), ``held``, ``spam``, or ``refused`` (not
 taken at all: empty, or longer than the site allows). The rules reuse the batch's scores.
 Nothing is written to the database; an empty one (migrated) gives the default settings.
@@ -26,8 +26,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError
 
 from dateline.comments.models import CommentSettings
-from dateline.comments.selectors import comment_outcome, default_comment_settings
 from dateline.moderation.classifier import KINDS, TextScorer, get_scorer, model_path
+from dateline.moderation.outcomes import comment_outcome, default_comment_settings
 from dateline.moderation.scoring import remember_score
 
 BATCH = 512

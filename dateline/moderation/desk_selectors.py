@@ -14,8 +14,10 @@ from django.core.cache import cache
 from django.db.models import Count, F, Min, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from dateline.comments.models import Comment, CommentEvent, CommentReport
+
 from .bans import erased_ban_key
-from .models import Comment, CommentBan, CommentEvent, CommentReport, DeskAssignment
+from .models import CommentBan, DeskAssignment
 
 PERMISSION = "comments.change_comment"
 
@@ -251,7 +253,7 @@ def desk_cards(*, comments: list[Comment], now: datetime | None = None) -> list[
 
 def reason_codes() -> list[tuple[str, str]]:
     """The hold reasons the filter offers: every configured rule's code, and the desk's own."""
-    from .rules import load_rules
+    from dateline.comments.screening import load_rules
 
     codes: dict[str, str] = {}
     for rule in load_rules():

@@ -20,6 +20,13 @@ from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.views.generic.base import BaseListingView
 from wagtail.models import Site
 
+from dateline.comments.models import EMAIL_MAX, Comment, CommentSettings
+from dateline.comments.services import (
+    MODERATION_ACTIONS,
+    article_comments_set_status,
+    comment_feature,
+)
+from dateline.comments.text import normalise_email
 from dateline.news.models import ArticlePage, SectionPage
 
 from .desk import (
@@ -41,13 +48,7 @@ from .desk_selectors import (
     desk_workload,
     reason_codes,
 )
-from .models import EMAIL_MAX, Comment, CommentSettings, DeskBulkJob
-from .services import (
-    MODERATION_ACTIONS,
-    article_comments_set_status,
-    comment_feature,
-)
-from .text import normalise_email
+from .models import DeskBulkJob
 
 ACTION_LABELS = {
     "approve": "Approve",
@@ -86,7 +87,7 @@ def moderate_comment(request: HttpRequest, pk: int, action: str) -> HttpResponse
         return HttpResponseRedirect(next_url(request, listing))
     return TemplateResponse(
         request,
-        "comments/admin/confirm.html",
+        "moderation/desk/confirm.html",
         {
             "comment": comment,
             "action": action,
@@ -114,7 +115,7 @@ def toggle_article_comments(request: HttpRequest, pk: int) -> HttpResponse:
         )
     return TemplateResponse(
         request,
-        "comments/admin/toggle_article.html",
+        "moderation/desk/toggle_article.html",
         {"article": article, "closing": closing, "next": next_url(request, "")},
     )
 
@@ -209,8 +210,8 @@ def _sections_for(request: Any) -> QuerySet[SectionPage]:
 class DeskView(BaseListingView):
     """A queue of comment cards, oldest first, with filters, actions and bulk actions."""
 
-    template_name = "comments/admin/desk.html"
-    results_template_name = "comments/admin/desk_results.html"
+    template_name = "moderation/desk/desk.html"
+    results_template_name = "moderation/desk/desk_results.html"
     filterset_class = DeskFilterSet
     paginate_by = 20
     default_ordering = "created_at"
@@ -393,7 +394,7 @@ def desk_job_view(request: HttpRequest, pk: int) -> HttpResponse:
     running = job.state in (DeskBulkJob.State.QUEUED, DeskBulkJob.State.RUNNING)
     return TemplateResponse(
         request,
-        "comments/admin/desk_job.html",
+        "moderation/desk/desk_job.html",
         {
             "job": job,
             "running": running,
@@ -414,7 +415,7 @@ def desk_workload_view(request: HttpRequest) -> HttpResponse:
     most = max([max(per_day, default=0) for _, per_day, _ in workload.decisions] + [1])
     return TemplateResponse(
         request,
-        "comments/admin/desk_workload.html",
+        "moderation/desk/desk_workload.html",
         {
             "workload": workload,
             "days": days,

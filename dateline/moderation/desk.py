@@ -20,12 +20,11 @@ from django.utils import timezone
 from django_tasks import task
 from wagtail.log_actions import log
 
-from .bodies import comment_body_render
-from .desk_selectors import moderatable_comments
-from .errors import DeskError
-from .models import Comment, CommentBan, CommentRevision, DeskBulkJob
-from .rules import Submission
-from .services import (
+from dateline.comments.bodies import comment_body_render
+from dateline.comments.errors import DeskError
+from dateline.comments.models import Comment, CommentRevision
+from dateline.comments.screening import Submission
+from dateline.comments.services import (
     DECISIONS,
     CommentRefused,
     PostResult,
@@ -37,8 +36,11 @@ from .services import (
     comment_text_stored,
     comments_decide,
 )
-from .submissions import account_name_clean
-from .text import body_fingerprint, normalise_text
+from dateline.comments.submissions import account_name_clean
+from dateline.comments.text import body_fingerprint, normalise_text
+
+from .desk_selectors import moderatable_comments
+from .models import CommentBan, DeskBulkJob
 
 CHUNK_SIZE = 500
 # Selections up to this size are decided during the request; larger ones become a job.

@@ -1,105 +1,34 @@
-"""The rules that decide whether a new comment is published, held or marked as spam.
-
-Each rule is a small class with one ``check()`` and class-level options; the rule set is the
-list in ``settings.DATELINE_COMMENT_RULES``, run in that order. A rule returns a
-:class:`Verdict` with a reason a moderator can read, or ``None`` when it has nothing to say.
-The strongest verdict wins (refuse over spam over hold over approve); every reason is kept.
-A refusal (``REFUSE``) stores nothing: the service raises and the reader gets the form back
-with their text and the reason. The order and every rule: docs/moderation.md, "Rules".
+"""The rules that decide whether a new comment is published, held or marked as spam: who wrote
+it, its length and links, the word and domain lists, the hours of moderation, the commenter's
+history (one query) and the policy's holds. ``comments.screening`` runs them in the order of
+``settings.DATELINE_COMMENT_RULES``; the ban rule is ``moderation.bans``, the learned filters
+``moderation.scoring``. The order and every rule: docs/moderation.md, "Rules".
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import timedelta
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import ClassVar
 from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.db import connection
-from django.utils.module_loading import import_string
 
-from .policy import Policy
-from .wordlists import compiled, compiled_domains, domain_in
-
-if TYPE_CHECKING:
-    from dateline.news.models import ArticlePage
-
-    from .models import CommentSettings
-
-APPROVE, HOLD, SPAM, REFUSE = "approved", "pending", "spam", "refused"
-_STRENGTH = {APPROVE: 0, HOLD: 1, SPAM: 2, REFUSE: 3}
-# The code of a refusal that means "comments are closed" (403, not a form error).
-CLOSED = "closed"
-
-
-@dataclass(frozen=True)
-class Submission:
-    """What a reader sent, already validated."""
-
-    article: ArticlePage
-    name: str
-    email: str
-    body: str
-    url: str = ""
-    parent_id: int | None = None
-    user_id: int | None = None
-    is_staff: bool = False
-    ip: str = ""
-    user_agent: str = ""
-    idempotency_key: str = ""
-    notify: bool = False
-    # Verdicts of the request-path guards (honeypot, form timing, rate limiter), screened first.
-    guards: tuple[Verdict, ...] = ()
-    # Count the comment against the rate limits (the service does, after its duplicate check).
-    check_rate: bool = False
-
-
-@dataclass(frozen=True)
-class Verdict:
-    status: str
-    code: str
-    reason: str
-    final: bool = False  # stop running further rules
-    field: str | None = None  # a refusal about one form field
-
-
-@dataclass
-class ScreenContext:
-    settings: CommentSettings
-    now: datetime
-    email_key: str
-    extra: dict[str, Any] = field(default_factory=dict)
-    policy: Policy | None = None
-    fingerprint: str = ""
-
-    @property
-    def rules(self) -> Policy:
-        """The policy in force (the site's settings alone when the caller gave none)."""
-        if self.policy is None:
-            self.policy = (
-                Policy.from_settings(self.settings) if self.settings is not None else Policy()
-            )
-        return self.policy
-
-
-@dataclass
-class Screening:
-    status: str
-    verdicts: list[Verdict]
-
-    @property
-    def reasons(self) -> list[dict[str, str]]:
-        return [{"code": v.code, "reason": v.reason, "status": v.status} for v in self.verdicts]
-
-
-class Rule:
-    code: ClassVar[str] = "rule"
-
-    def check(self, submission: Submission, context: ScreenContext) -> Verdict | None:
-        raise NotImplementedError
+from dateline.comments.models import Comment
+from dateline.comments.screening import (
+    APPROVE,
+    CLOSED,
+    HOLD,
+    REFUSE,
+    SPAM,
+    Rule,
+    ScreenContext,
+    Submission,
+    Verdict,
+)
+from dateline.core.wordlists import compiled, compiled_domains, domain_in
 
 
 class StaffAuthor(Rule):
@@ -349,7 +278,6 @@ def _history_sql() -> str:
     """The history query, written out once: it runs for every comment, and building it through
     the ORM cost more than running it (docs/decisions/0050-comment-post-speed.md). Only quoted
     names and fixed status values are formatted in; the commenter's values are parameters."""
-    from .models import Comment
 
     q = connection.ops.quote_name
     approved, spam, trash = (
@@ -479,30 +407,3 @@ class FirstTimeCommenter(Rule):
             self.code,
             f"Held: new commenter ({approved} of {needed} comments approved so far).",
         )
-
-
-@lru_cache(maxsize=8)
-def _rules(paths: tuple[str, ...]) -> tuple[Rule, ...]:
-    return tuple(import_string(path)() for path in paths)
-
-
-def load_rules() -> list[Rule]:
-    """The configured rules, imported once per list (rules keep no state between comments)."""
-    return list(_rules(tuple(settings.DATELINE_COMMENT_RULES)))
-
-
-def screen(
-    submission: Submission, context: ScreenContext, rules: list[Rule] | None = None
-) -> Screening:
-    """Run every rule; the strongest verdict decides. No rule with an opinion means approve."""
-    verdicts: list[Verdict] = list(submission.guards)
-    if not any(v.final for v in verdicts):
-        for rule in rules if rules is not None else load_rules():
-            verdict = rule.check(submission, context)
-            if verdict is None:
-                continue
-            verdicts.append(verdict)
-            if verdict.final or verdict.status == REFUSE:
-                break
-    status = max((v.status for v in verdicts), key=_STRENGTH.__getitem__, default=APPROVE)
-    return Screening(status=status, verdicts=verdicts)

@@ -11,12 +11,13 @@ from django.template.response import TemplateResponse
 from django.utils.html import format_html
 from django.views.decorators.http import require_http_methods, require_POST
 
-from .admin_views import comment_or_404, desk_url, next_url
+from dateline.comments.errors import CommentError
+from dateline.comments.forms import StoredLength
+from dateline.comments.models import BODY_MAX
+from dateline.comments.text import normalise_text
+
 from .desk import DeskError, desk_ban, desk_edit, desk_reply
-from .errors import CommentError
-from .forms import StoredLength
-from .models import BODY_MAX
-from .text import normalise_text
+from .desk_views import comment_or_404, desk_url, next_url
 
 
 def _body_field(label: str, *, rows: int) -> forms.CharField:
@@ -70,7 +71,7 @@ def desk_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
             return HttpResponseRedirect(back)
     return TemplateResponse(
         request,
-        "comments/admin/desk_edit.html",
+        "moderation/desk/desk_edit.html",
         {"comment": comment, "form": form, "next": back, "revisions": comment.revisions.all()},
         status=400 if form.errors else 200,
     )
@@ -100,7 +101,7 @@ def desk_reply_view(request: HttpRequest, pk: int) -> HttpResponse:
             return HttpResponseRedirect(back)
     return TemplateResponse(
         request,
-        "comments/admin/desk_reply.html",
+        "moderation/desk/desk_reply.html",
         {"comment": parent, "form": form, "next": back},
         status=400,
     )
@@ -147,7 +148,7 @@ def desk_ban_view(request: HttpRequest, pk: int) -> HttpResponse:
             return HttpResponseRedirect(back)
     return TemplateResponse(
         request,
-        "comments/admin/desk_ban.html",
+        "moderation/desk/desk_ban.html",
         {"comment": comment, "form": form, "next": back},
         status=400 if form.errors else 200,
     )

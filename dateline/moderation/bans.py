@@ -10,12 +10,12 @@ from django.db import connection
 from django.db.models import F, Q
 from django.utils.crypto import salted_hmac
 
+from dateline.comments.screening import SPAM, Rule, ScreenContext, Submission, Verdict
+from dateline.comments.text import normalise_email
 from dateline.core.db import select_one
 from dateline.core.net import ip_prefix
 
 from .models import CommentBan
-from .rules import SPAM, Rule, ScreenContext, Submission, Verdict
-from .text import normalise_email
 
 ERASED_BAN_PREFIX = "hmac:"
 ERASED_BAN_SALT = "dateline.comments.ban"
