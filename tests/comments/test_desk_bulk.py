@@ -16,9 +16,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from dateline.moderation import desk
 from dateline.comments.models import Comment, CommentEvent
 from dateline.comments.services import comment_post, decisions
+from dateline.moderation import desk
 from dateline.moderation.desk import desk_bulk, desk_bulk_job_process
 from dateline.moderation.models import DeskBulkJob
 

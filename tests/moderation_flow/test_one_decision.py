@@ -15,10 +15,10 @@ from django.urls import reverse
 from rest_framework.authtoken.models import Token
 from wagtail.models import ModelLogEntry
 
-from dateline.moderation import desk
 from dateline.comments.models import Comment, CommentEvent, ReplySubscription, Subscriber
 from dateline.comments.services import effects
 from dateline.comments.signals import comments_moderated
+from dateline.moderation import desk
 from dateline.moderation.models import DeskBulkJob
 
 REASON = "Checked the claim against the council minutes."
