@@ -24,6 +24,7 @@ from .services import (
     comment_delete_by_author,
     comment_edit_by_author,
     comment_like,
+    comment_likes_carry_over,
     comment_report,
     comment_unlike,
     edit_window_open,
@@ -31,14 +32,33 @@ from .services import (
     subscriber_from_token,
     subscriber_unsubscribe,
 )
-from .text import reader_key
+from .text import account_key, reader_key
 
 
 def _voter(request: HttpRequest, purpose: str) -> str:
+    """This browser's key: the token its script keeps, or without one its network and
+    browser's name (a key its readers share)."""
     token = (request.POST.get("voter") or "")[:128]
     if not token:
         token = f"{ip_prefix(client_ip(request))}|{request.headers.get('User-Agent', '')[:200]}"
     return reader_key(purpose, token)
+
+
+def _reader_id(request: HttpRequest) -> int | None:
+    """The user id of the reader signed in by the reader cookie (``readers.middleware`` reads
+    it for a post from this site), else None. A newsroom session is not a reader's."""
+    if not getattr(request, "reader_signed_in", False) or not request.user.is_authenticated:
+        return None
+    return int(request.user.pk)
+
+
+def _like_voter(request: HttpRequest) -> tuple[str, bool]:
+    """Whose like this is: the signed-in reader's account (the same key in every browser,
+    docs/decisions/0083), else this browser's; and whether it is the account's."""
+    reader_id = _reader_id(request)
+    if reader_id is not None:
+        return account_key("like", reader_id), True
+    return _voter(request, "like"), False
 
 
 @csrf_exempt  # anonymous action on cached pages; checked by origin
@@ -54,12 +74,17 @@ def comment_like_view(request: HttpRequest, comment_id: int) -> HttpResponse:
     # The page's script sends undo=1 when the reader presses a like button that is pressed.
     undo = request.POST.get("undo") == "1"
     react = comment_unlike if undo else comment_like
+    voter, account = _like_voter(request)
     try:
-        likes = react(comment=comment, voter=_voter(request, "like"), ip=client_ip(request))
+        likes = react(comment=comment, voter=voter, ip=client_ip(request))
     except CommentError as exc:
         return refused_response(request, exc)
     if wants_json(request):
-        return JsonResponse({"ok": True, "likes": likes, "liked": not undo})
+        # "account": the like is the signed-in reader's, remembered by the server (and told
+        # by /readers/state/), not by this browser's list.
+        answer = JsonResponse({"ok": True, "likes": likes, "liked": not undo, "account": account})
+        patch_cache_control(answer, private=True, no_store=True)
+        return answer
     # Without JavaScript the cached page cannot show this reader's like: a page of their own
     # says what happened and offers the opposite (take it back, like again).
     response = render(
@@ -74,6 +99,34 @@ def comment_like_view(request: HttpRequest, comment_id: int) -> HttpResponse:
     )
     patch_cache_control(response, private=True, no_store=True)
     return response
+
+
+@csrf_exempt  # a reader's action on cached pages; checked by origin
+@require_POST
+def likes_carry_over_view(request: HttpRequest) -> HttpResponse:
+    """The page's script, once it knows its reader is signed in, hands over the likes this
+    browser made before: from then on they are the account's (docs/decisions/0083)."""
+    if not same_origin(request):
+        return error_response(
+            request, "This request was sent from another site, so it was refused.", status=403
+        )
+    reader_id = _reader_id(request)
+    if reader_id is None:
+        return error_response(request, "Sign in to keep your likes with your account.", status=403)
+    if not request.POST.get("voter"):
+        # Without the script's token the key is the network's, shared with other readers.
+        return error_response(request, "No likes of this browser to carry over.", status=400)
+    try:
+        moved = comment_likes_carry_over(
+            from_voter=_voter(request, "like"),
+            to_voter=account_key("like", reader_id),
+            ip=client_ip(request),
+        )
+    except CommentError as exc:
+        return refused_response(request, exc)
+    answer = JsonResponse({"ok": True, "carried_over": moved})
+    patch_cache_control(answer, private=True, no_store=True)
+    return answer
 
 
 @csrf_exempt  # anonymous action on cached pages; checked by origin

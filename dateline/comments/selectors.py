@@ -14,8 +14,9 @@ from dateline.core.converters import parse_id
 from dateline.news.models import ArticlePage
 from dateline.news.routing import restricted_tree_paths
 
-from .models import Comment, CommentSettings
+from .models import Comment, CommentLike, CommentSettings
 from .services import comment_settings_for
+from .text import account_key
 
 ORDERS = {
     "oldest": ("path",),
@@ -211,3 +212,15 @@ def access_comment(
     if pk is None:
         return None
     return readable_comments(statuses=statuses).filter(pk=pk).first()
+
+
+def comments_liked_by_account(*, user_id: int, article_id: int | None = None) -> list[int]:
+    """The ids of the approved comments (of ``article_id``, or of every article) that the
+    signed-in reader ``user_id`` liked, with any browser: the like is the account's
+    (``comments.text.account_key``). One query, whatever the number of comments or likes."""
+    likes = CommentLike.objects.filter(
+        voter=account_key("like", user_id), comment__status=Comment.Status.APPROVED
+    )
+    if article_id is not None:
+        likes = likes.filter(comment__article_id=article_id)
+    return list(likes.order_by("comment_id").values_list("comment_id", flat=True))

@@ -97,7 +97,15 @@ def reader_key(purpose: str, token: str) -> str:
     return _keyed(purpose, token).hex()[:64]
 
 
+def account_key(purpose: str, user_id: int) -> str:
+    """A keyed hash of a signed-in reader's account (its user's id, never the address), for
+    likes: the same in every browser the reader signs in on. Its own purpose (``like-account``
+    for ``like``), so no browser token can be made to hash to an account's key."""
+    return _keyed(f"{purpose}-account", str(user_id)).hex()[:64]
+
+
 __all__ = [
+    "account_key",
     "body_fingerprint",
     "has_invalid_characters",
     "normalise_email",

@@ -11,6 +11,7 @@ urlpatterns = [
     path("mine/", views.own_comments_view, name="mine"),
     path("stamp/", views.comment_stamp_view, name="stamp"),
     path("<id:comment_id>/", views.comment_permalink_view, name="permalink"),
+    path("likes/carry-over/", reader_views.likes_carry_over_view, name="likes_carry_over"),
     path("<id:comment_id>/like/", reader_views.comment_like_view, name="like"),
     path("<id:comment_id>/report/", reader_views.comment_report_view, name="report"),
     path("<id:comment_id>/edit/", reader_views.comment_edit_view, name="edit"),

@@ -15,6 +15,7 @@ from dateline.commenters.selectors import commenter_export
 from dateline.commenters.services import Erasure, commenter_erase
 from dateline.comments.models import Subscriber
 from dateline.comments.ratelimit import Limit, LimiterUnavailable, duration_text, hit
+from dateline.comments.selectors import comments_liked_by_account
 from dateline.comments.text import normalise_email, normalise_name
 from dateline.core.net import ip_prefix
 
@@ -245,6 +246,8 @@ def reader_export(*, reader: Reader) -> dict[str, Any]:
         "created_at": reader.created_at.isoformat(),
         "signed_in_at": reader.signed_in_at.isoformat() if reader.signed_in_at else None,
         "signed_in_browsers": reader.sessions.count(),
+        # Likes made while signed in are the account's (docs/decisions/0083).
+        "liked_comments": comments_liked_by_account(user_id=reader.user_id),
         "sign_in_providers": [
             {
                 "issuer": identity.issuer,

@@ -24,6 +24,7 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dateline.comments.forms import CommentForm
+from dateline.comments.selectors import comments_liked_by_account
 from dateline.comments.services import comment_policy_for
 from dateline.core.converters import parse_id
 from dateline.core.frontcache import private_view as private
@@ -358,8 +359,10 @@ def _comments_open(article: ArticlePage) -> bool:
 @private
 @require_GET
 def state_view(request: HttpRequest) -> HttpResponse:
-    """What the page's script fills into a page from the shared cache: who is signed in, and
-    for an article that only signed-in readers may comment on, the form. No address."""
+    """What the page's script fills into a page from the shared cache: who is signed in, for an
+    article the ids of its comments the reader liked (with any browser: the likes are the
+    account's, docs/decisions/0083), and for an article that only signed-in readers may comment
+    on, the form. No address."""
     reader = request_reader(request)
     if reader is None:
         response = JsonResponse({"signed_in": False, "sign_in_url": reverse("readers:sign_in")})
@@ -374,6 +377,8 @@ def state_view(request: HttpRequest) -> HttpResponse:
     }
     article_id = parse_id(request.GET.get("article"))
     article = live_article(article_id) if article_id is not None else None
+    if article is not None:
+        answer["liked"] = comments_liked_by_account(article_id=article.pk, user_id=reader.user_id)
     if (
         article is not None
         and _comments_open(article)

@@ -46,7 +46,7 @@ from .posting import (
     comment_post,
     comment_text_stored,
 )
-from .reactions import comment_like, comment_report, comment_unlike
+from .reactions import comment_like, comment_likes_carry_over, comment_report, comment_unlike
 from .site import (
     SETTINGS_CACHE_SECONDS,
     comment_policy_for,
@@ -84,6 +84,7 @@ __all__ = [
     "comment_event",
     "comment_feature",
     "comment_like",
+    "comment_likes_carry_over",
     "comment_log",
     "comment_metadata_purge",
     "comment_moderate",

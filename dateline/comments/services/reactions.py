@@ -16,7 +16,7 @@ from ..errors import CommentError, NotAllowed, RateLimited
 from ..models import Comment, CommentLike, CommentReport
 from ..text import normalise_text
 from .audit import comment_event, comment_log
-from .effects import article_changed
+from .effects import article_changed, articles_changed
 from .site import comment_settings_for
 
 
@@ -67,6 +67,47 @@ def comment_unlike(*, comment: Comment, voter: str, ip: str = "") -> int:
             )
             article_changed(comment.article_id, listings=False)
     return Comment.objects.filter(pk=comment.pk).values_list("likes_count", flat=True).get()
+
+
+def comment_likes_carry_over(*, from_voter: str, to_voter: str, ip: str = "") -> int:
+    """Make the likes made under ``from_voter`` (a browser, before its reader signed in) the
+    likes of ``to_voter`` (the account), once: a comment liked under both keeps one like (its
+    count goes down by one), the others change hands and keep their count. Afterwards
+    ``from_voter`` has no like left, so a second call changes nothing. Returns the number of
+    likes carried over (merged ones included). Raises RateLimited (the reactions' budget)."""
+    if not from_voter or from_voter == to_voter:
+        return 0
+    _reaction_budget(ip_prefix(ip))
+    for attempt in (1, 2):
+        try:
+            return _carry_over(from_voter, to_voter)
+        except IntegrityError:
+            # The account liked one of these comments in the meantime (another device): the
+            # second attempt sees that like and merges it.
+            if attempt == 2:
+                raise
+    return 0  # pragma: no cover - the loop returns or raises
+
+
+def _carry_over(from_voter: str, to_voter: str) -> int:
+    with transaction.atomic():
+        browser = CommentLike.objects.filter(voter=from_voter)
+        rows = list(browser.values_list("comment_id", "comment__article_id"))
+        if not rows:
+            return 0
+        account = CommentLike.objects.filter(voter=to_voter, comment_id__in=[c for c, _ in rows])
+        both = set(account.values_list("comment_id", flat=True))
+        if both:
+            browser.filter(comment_id__in=both).delete()
+            # The filter keeps the count from going below zero should it ever drift.
+            Comment.objects.filter(pk__in=both, likes_count__gt=0).update(
+                likes_count=F("likes_count") - 1
+            )
+            articles_changed(
+                article_ids=[article for c, article in rows if c in both], listings=False
+            )
+        browser.update(voter=to_voter)
+    return len(rows)
 
 
 def comment_report(

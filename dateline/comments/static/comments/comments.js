@@ -235,14 +235,20 @@
 
   /* --- Likes ---------------------------------------------------------------------------------- */
   // The page comes from a cache shared by every reader, so which comments this browser liked is
-  // kept here, not in the HTML: the buttons become toggles once the script has run.
+  // kept here, not in the HTML: the buttons become toggles once the script has run. A signed-in
+  // reader's likes are the account's: the server remembers them and /readers/state/ (asked by
+  // readers.js) lists this article's, merged here with the browser's own list.
   var LIKES = "dateline.likes";
-  function likedIds() {
+  var accountLiked = [];
+  function browserLiked() {
     try { return JSON.parse(localStorage.getItem(LIKES) || "[]").map(String); } catch (e) { return []; }
+  }
+  function likedIds() {
+    return browserLiked().concat(accountLiked);
   }
   function keepLiked(id, liked) {
     try {
-      var list = likedIds().filter(function (i) { return i !== id; });
+      var list = browserLiked().filter(function (i) { return i !== id; });
       if (liked) list.unshift(id);
       localStorage.setItem(LIKES, JSON.stringify(list.slice(0, 500)));
     } catch (e) { /* private mode: the like still counts, it is just not remembered */ }
@@ -274,14 +280,47 @@
       .then(function (r) { return r.json(); })
       .then(function (data) {
         if (data.ok) {
+          var id = likeId(like);
           like.querySelector(".like-count").textContent = data.likes;
           button.setAttribute("aria-pressed", data.liked ? "true" : "false");
-          keepLiked(likeId(like), data.liked);
+          if (data.account) {
+            /* The account's like: the server remembers it, this browser's list does not (after
+               signing out the button is the browser's again). */
+            accountLiked = accountLiked.filter(function (i) { return i !== id; });
+            if (data.liked) accountLiked.push(id);
+            keepLiked(id, false);
+          } else {
+            keepLiked(id, data.liked);
+          }
         }
       })
       .catch(function () {})
       .then(function () { button.removeAttribute("aria-busy"); });
   });
+
+  /* A signed-in reader: mark the account's likes, and hand the likes this browser made before
+     signing in over to the account, once (docs/decisions/0083); after that the browser's list
+     is empty, and the account's likes show wherever the reader signs in. */
+  function readerState(state) {
+    if (!state || !state.signed_in) return;
+    accountLiked = (state.liked || []).map(String);
+    markLikes(section);
+    var own = browserLiked();
+    var voter = own.length ? voterToken() : "";
+    if (!voter) return;
+    var body = new FormData();
+    body.append("voter", voter);
+    fetch("/comments/likes/carry-over/", { method: "POST", body: body, headers: { Accept: "application/json" }, credentials: "same-origin" })
+      .then(function (r) { return r.json(); })
+      .then(function (data) {
+        if (!data.ok) return;
+        own.forEach(function (id) { if (accountLiked.indexOf(id) === -1) accountLiked.push(id); });
+        try { localStorage.removeItem(LIKES); } catch (e) { /* nothing kept, nothing to clear */ }
+      })
+      .catch(function () { /* tried again on the next page */ });
+  }
+  if (window.datelineReaderState) readerState(window.datelineReaderState);
+  document.addEventListener("dateline:reader-state", function (event) { readerState(event.detail); });
 
   /* --- The reader's own recent comments (pending ones, edit links) ------------------------------ */
   var tokens = ownTokens();

@@ -42,6 +42,10 @@
   fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" })
     .then(function (r) { return r.ok ? r.json() : { signed_in: false }; })
     .then(function (state) {
+      /* For the page's other scripts (comments.js marks the reader's likes): kept on window
+         for a script that runs later, and sent as an event for one already listening. */
+      window.datelineReaderState = state;
+      document.dispatchEvent(new CustomEvent("dateline:reader-state", { detail: state }));
       if (!state.signed_in) return;
       var link = document.getElementById("reader-link");
       if (link) {
