@@ -3,6 +3,8 @@ their own, and reply subscriptions. Each view parses input, calls one service, r
 
 from __future__ import annotations
 
+import re
+
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control
@@ -34,12 +36,18 @@ from .services import (
 )
 from .text import account_key, reader_key
 
+# A token as comments.js makes one (crypto.randomUUID(), or the time and hex digits): letters,
+# digits and dashes only, so never a network's key ("203.0.113.0/24|<browser>").
+_BROWSER_TOKEN = re.compile(r"[0-9A-Za-z_-]{1,128}")
+
 
 def _voter(request: HttpRequest, purpose: str) -> str:
     """This browser's key: the token its script keeps, or without one its network and
     browser's name (a key its readers share)."""
     token = (request.POST.get("voter") or "")[:128]
-    if not token:
+    if not _BROWSER_TOKEN.fullmatch(token):
+        # No token, or not one the page's script makes: the network's key, so no client can
+        # pass another network's key off as its own token.
         token = f"{ip_prefix(client_ip(request))}|{request.headers.get('User-Agent', '')[:200]}"
     return reader_key(purpose, token)
 

@@ -49,6 +49,24 @@ def test_without_a_voter_token_the_network_and_browser_count_as_one_reader(clien
     assert likes(liked) == 2
 
 
+def test_a_token_shaped_like_a_network_key_cannot_take_another_networks_like(client, liked):
+    """A no-JS like is keyed by the network and browser; a client elsewhere that sends that
+    pair as its "token" is its own network's reader, not theirs."""
+    like(client, liked, HTTP_USER_AGENT="Firefox", REMOTE_ADDR="203.0.113.7")
+    forged = "203.0.113.0/24|Firefox"
+    response = client.post(
+        f"/comments/{liked.pk}/like/",
+        {"voter": forged, "undo": "1"},
+        HTTP_ORIGIN=ORIGIN,
+        HTTP_ACCEPT="application/json",
+        HTTP_USER_AGENT="Firefox",
+        REMOTE_ADDR="198.51.100.9",
+    )
+
+    assert response.status_code == 200
+    assert likes(liked) == 1
+
+
 def test_like_without_javascript_says_so_and_can_be_taken_back(client, liked, article):
     response = client.post(f"/comments/{liked.pk}/like/", HTTP_ORIGIN=ORIGIN)
 
