@@ -75,13 +75,17 @@ def select_one(
     field's converters (aware datetimes, booleans, JSON, …), then ``Model.from_db`` (fields not
     read are deferred). For lookups on the comment post's hot path, where building the query
     through the ORM cost more than running it (docs/decisions/0050-comment-post-speed.md)."""
-    names, converters = _read_plan(model, tuple(fields))
-    conn = connections[DEFAULT_DB_ALIAS]
-    with conn.cursor() as cursor:
+    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
-    if row is None:
-        return None
+    return None if row is None else model_from_row(model, fields, row)
+
+
+def model_from_row(model: type[M], fields: Sequence[Field[Any, Any]], row: Sequence[Any]) -> M:
+    """A ``model`` instance from the raw ``row`` of a hand-written statement whose columns are
+    ``fields`` (in the model's field order), converted as the ORM converts them."""
+    names, converters = _read_plan(model, tuple(fields))
+    conn = connections[DEFAULT_DB_ALIAS]
     values = list(row)
     for i, functions, expression in converters:
         for convert in functions:

@@ -29,6 +29,8 @@ from wagtail.admin.panels import (
     TitleFieldPanel,
 )
 from wagtail.fields import RichTextField, StreamField
+from wagtail.models import PageManager
+from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from dateline.news.models import ArticlePage, Author
@@ -47,6 +49,13 @@ class LiveReads:
 def live_dependency(page_id: int) -> str:
     """The page cache's name for a live page's updates (its page, fragment, feed)."""
     return f"live:{page_id}"
+
+
+class LivePageQuerySet(PageQuerySet):
+    def running(self) -> LivePageQuerySet:
+        """Live pages whose coverage is live (not ended): listings label them "Live"
+        (``news.selectors.with_live_now`` asks for this by name)."""
+        return self.filter(coverage=LivePage.Coverage.LIVE)
 
 
 class LivePage(ArticlePage):
@@ -98,6 +107,8 @@ class LivePage(ArticlePage):
             [FieldPanel("comment_status"), FieldPanel("comments_close_at")], heading=_("Comments")
         ),
     ]
+    objects = PageManager.from_queryset(LivePageQuerySet)()
+
     search_fields = [*ArticlePage.search_fields, index.SearchField("key_points")]
     parent_page_types = ["news.SectionPage"]
     subpage_types: list[str] = []
@@ -120,7 +131,10 @@ class LivePage(ArticlePage):
         return [*super().cache_dependencies(), live_dependency(self.pk)]
 
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context(request, *args, **kwargs)
+        # Past the article's own context: its detail reads corrections, related coverage and
+        # language versions, which a live page does not show.
+        context = super(ArticlePage, self).get_context(request, *args, **kwargs)
+        context["detail"] = LiveReads.selectors.live_page_detail(page=self)
         try:
             context["live"] = LiveReads.selectors.live_page_updates(
                 page=self, page_number=request.GET.get("page")

@@ -7,12 +7,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Q
+from django.db.models import F, Q, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
+from wagtail.images import get_image_model
 
 from dateline.core.converters import parse_id
 from dateline.core.fragments import fragment
+from dateline.news.models import SectionPage
 from dateline.news.routing import may_be_restricted
+from dateline.news.selectors import ArticleDetail, article_detail, section_menu
 
 from .models import BreakingNews, LivePage, LiveUpdate, live_dependency
 
@@ -73,7 +77,7 @@ def page_number_of(value: str | int | None) -> int:
 
 def live_page_updates(*, page: LivePage, page_number: str | int | None) -> LiveStream:
     """One page of ``page``'s published updates (raises NoSuchUpdatesPage past the last), its
-    pinned updates and key events: three queries, kept until an update or the content changes.
+    pinned updates and key events: one query, kept until an update or the content changes.
     A preview (unsaved page) has none."""
     number = page_number_of(page_number)
     if not page.pk:
@@ -89,20 +93,32 @@ def live_page_updates(*, page: LivePage, page_number: str | int | None) -> LiveS
 
 
 def _live_stream(page_id: int, number: int) -> LiveStream:
-    rows = _rows().filter(page_id=page_id)  # type: ignore[attr-defined]
+    """One statement: the ids of the rows this page of updates shows are chosen by numbering
+    each published update among the pinned or the other ones, and among the key events or the
+    others (newest first; only ids and flags are read for that), then those rows are read with
+    their authors."""
     start = (number - 1) * PAGE_SIZE
-    chunk = list(rows.filter(pinned=False)[start : start + PAGE_SIZE + 1])
-    pinned = list(rows.filter(pinned=True)[:PINNED]) if number == 1 else []
-    key_events = (
-        list(
-            LiveUpdate.objects.published()
-            .filter(page_id=page_id, key_event=True)
-            .only("pk", "headline", "published_at", "page_id")
-            .order_by("-published_at", "-pk")[:KEY_EVENTS]
+    newest_first = [F("published_at").desc(), F("pk").desc()]
+    wanted = Q(pinned=False, place__gt=start, place__lte=start + PAGE_SIZE + 1)
+    if number == 1:
+        wanted |= Q(pinned=True, place__lte=PINNED) | Q(key_event=True, event_place__lte=KEY_EVENTS)
+    chosen = (
+        LiveUpdate.objects.published()
+        .filter(page_id=page_id)
+        .annotate(
+            place=Window(RowNumber(), partition_by=[F("pinned")], order_by=newest_first),
+            event_place=Window(RowNumber(), partition_by=[F("key_event")], order_by=newest_first),
         )
-        if number == 1
-        else []
+        .filter(wanted)
+        .values("pk")
     )
+    rows: list[LiveUpdate] = list(_rows().filter(pk__in=chosen))  # type: ignore[attr-defined]
+    # Newest first, the rows chosen hold the newest pinned ones, key events and (on the first
+    # page) the newest other ones: the first of each kind are the ones wanted.
+    others = [u for u in rows if not u.pinned]
+    pinned = [u for u in rows if u.pinned][:PINNED] if number == 1 else []
+    key_events = [u for u in rows if u.key_event][:KEY_EVENTS] if number == 1 else []
+    chunk = others[: PAGE_SIZE + 1]
     newest = [u.published_at for u in [*chunk[:1], *pinned[:1]] if u.published_at]
     return LiveStream(
         number=number,
@@ -111,6 +127,42 @@ def _live_stream(page_id: int, number: int) -> LiveStream:
         key_events=key_events,
         has_older=len(chunk) > PAGE_SIZE,
         latest_at=max(newest) if newest else None,
+    )
+
+
+def live_page_detail(*, page: LivePage) -> ArticleDetail:
+    """What a live page shows beside its own fields and its updates: its byline and topics; its
+    lead image and section are set on ``page`` from it. The article's detail
+    (``news.selectors.article_detail``) without what a live page does not show (corrections,
+    related coverage, language versions): two queries, three with a lead image, kept per
+    version of the content and of the page (``core.fragments``). A preview (unsaved page, or one
+    carrying its byline and tags in memory) gets the article's."""
+    if not page.pk or getattr(page, "_cluster_related_objects", None):
+        return article_detail(article=page)
+    detail = fragment(
+        f"live-detail:{page.pk}:{page.lead_image_id}:{page.section_id}",
+        ["content", f"article:{page.pk}"],
+        lambda: _live_page_detail(page),
+    )
+    if detail.lead_image is not None and detail.lead_image.pk == page.lead_image_id:
+        page.lead_image = detail.lead_image
+    if detail.section is not None and detail.section.pk == page.section_id:
+        page.section = detail.section
+    return detail
+
+
+def _live_page_detail(page: LivePage) -> ArticleDetail:
+    section = next((s for s in section_menu() if s.pk == page.section_id), None)
+    if section is None and page.section_id is not None:
+        section = SectionPage.objects.filter(pk=page.section_id).first()
+    return ArticleDetail(
+        byline=[entry.author for entry in page.byline.select_related("author")],
+        tags=list(page.tags.all()),
+        corrections=[],
+        lead_image=get_image_model().objects.filter(pk=page.lead_image_id).first()
+        if page.lead_image_id
+        else None,
+        section=section,
     )
 
 

@@ -157,14 +157,10 @@ class HomePage(ArrangedPageMixin, RoutablePageMixin, Page):
         an article that is not live, through Wagtail's routing."""
         if len(path_components) == 2 and self.live and not self._own_route(path_components):
             url_path, slug = f"{self.url_path}{'/'.join(path_components)}/", path_components[1]
+            # As its own type (live coverage, built on the article), in the same statement.
             article = article_at(ArticlePage, url_path, slug)
             if article is not None and article.live:
-                kind = article.specific_class  # content types are kept in memory: no query
-                if kind is not None and kind is not ArticlePage and issubclass(kind, ArticlePage):
-                    # A page type built on the article (live coverage): read as its own type.
-                    article = article_at(kind, url_path, slug)
-                if article is not None:
-                    return RouteResult(article)
+                return RouteResult(article)
         return super().route(request, path_components)
 
     def _own_route(self, path_components: list[str]) -> bool:

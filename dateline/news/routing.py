@@ -13,7 +13,8 @@ eight statements, half the time of a rendered article. Here:
   Wagtail's own per-request memo). Saving or deleting a site invalidates "content"
   (``signal_handlers``), as publishing does.
 - **An article** is read by its URL path in one statement, written out once
-  (:func:`article_at`, ``HomePage.route``); anything else (a section, an author's or a tag's
+  (:func:`article_at`, ``HomePage.route``), as its own type: the tables of the page types built
+  on the article (live coverage) are joined in the same statement; anything else (a section, an author's or a tag's
   page, a page that is not live, a path that does not exist) goes through Wagtail's own routing.
 - **View restrictions**: the paths of restricted pages (and of aliases of restricted pages) are
   kept under "content" too, and a restriction saved or deleted invalidates it. A page under none
@@ -28,7 +29,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, TypeVar
 
-from django.db import connection
+from django.contrib.contenttypes.models import ContentType
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.http.request import split_domain_port
@@ -40,7 +42,7 @@ from wagtail.models.sites import (
     MATCH_HOSTNAME_PORT,
 )
 
-from dateline.core.db import select_one
+from dateline.core.db import model_from_row
 from dateline.core.fragments import fragment
 
 P = TypeVar("P", bound=Page)
@@ -137,41 +139,88 @@ WITHOUT_SITE = (
 def article_at(model: type[P], url_path: str, slug: str) -> P | None:
     """The page of type ``model`` (the article: ``news.models`` passes it, so this module does
     not import the models) whose URL path is ``url_path`` (its ``slug`` for the index), live or
-    not, in one statement; None when there is none. The body and its plain text are left
-    deferred: the page shows the body from its kept HTML (``{% article_fragment %}``), and
-    decoding the StreamField's JSON cost more than the rest of the row; building that HTML
-    again reads it."""
-    sql, fields = _page_sql(model), _page_fields(model)  # type: ignore[arg-type]
-    return select_one(model, sql, [slug, url_path], fields)
+    not, in one statement, as its own type: a page type built on ``model`` (live coverage) is
+    read in the same statement, its own tables joined; None when there is none. The body and its
+    plain text are left deferred: the page shows the body from its kept HTML
+    (``{% article_fragment %}``), and decoding the StreamField's JSON cost more than the rest of
+    the row; building that HTML again reads it."""
+    plan = _page_plan(model)  # type: ignore[arg-type]
+    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+        cursor.execute(plan.sql, [slug, url_path])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    # Content types are kept in memory by Django: no query after the first.
+    kind: type[Page] | None = ContentType.objects.get_for_id(
+        row[plan.content_type_at]
+    ).model_class()
+    if kind not in plan.kinds or row[plan.kinds[kind][2]] is None:
+        kind = model  # not a type built on it, or its own row is missing: read what there is
+    fields, columns, _pk = plan.kinds[kind]
+    return model_from_row(kind, fields, [row[i] for i in columns])
 
 
-@lru_cache(maxsize=4)
+@dataclass(frozen=True)
+class _PagePlan:
+    sql: str
+    content_type_at: int
+    # Each page type (``model`` and those built on it): its fields in its own order, where each
+    # is in the statement's row, and where its own primary key is.
+    kinds: dict[type[Page], tuple[tuple[Any, ...], tuple[int, ...], int]]
+
+
 def _page_fields(model: type[Page]) -> tuple[Any, ...]:
     return tuple(f for f in model._meta.concrete_fields if f.name not in ("body", "body_text"))
 
 
+def _built_on(model: type[Page]) -> list[type[Page]]:
+    """The concrete page types built on ``model`` by multi-table inheritance, parents first."""
+    found = []
+    for child in model.__subclasses__():
+        if model in child._meta.parents and not child._meta.abstract:
+            found += [child, *_built_on(child)]
+    return found
+
+
 @lru_cache(maxsize=4)
-def _page_sql(model: type[Page]) -> str:
+def _page_plan(model: type[Page]) -> _PagePlan:
     q = connection.ops.quote_name
     page = Page._meta.db_table
-    fields = _page_fields(model)  # type: ignore[arg-type]
-    columns = ", ".join(f"{q(f.model._meta.db_table)}.{q(str(f.column))}" for f in fields)
-    # Each table from the page down to the model's own (a page type built on another page type,
-    # such as live coverage on the article, adds one join per level).
-    joins, child = [], model
+    fields = list(_page_fields(model))
+    # Each table from the page down to the model's own (an INNER JOIN per level), then each
+    # table of a type built on it (LEFT JOIN: the row is there only for pages of that type).
+    joins: list[str] = []
+    child = model
     while child is not Page:
         parent, link = next(iter(child._meta.parents.items()))
-        table, parent_table = child._meta.db_table, parent._meta.db_table
-        joins.append(
-            f"INNER JOIN {q(table)} ON {q(table)}.{q(str(link.column))} = "
-            f"{q(parent_table)}.{q(str(parent._meta.pk.column))} "
-        )
+        joins.insert(0, f"INNER JOIN {_join(child, parent, link)}")
         child = parent
+    for kind in _built_on(model):
+        parent, link = next(iter(kind._meta.parents.items()))
+        joins.append(f"LEFT JOIN {_join(kind, parent, link)}")
+        fields += [f for f in _page_fields(kind) if f not in fields]
+    at = {f: i for i, f in enumerate(fields)}
+    kinds = {
+        kind: (_page_fields(kind), tuple(at[f] for f in _page_fields(kind)), at[kind._meta.pk])
+        for kind in [model, *_built_on(model)]
+    }
+    columns = ", ".join(f"{q(f.model._meta.db_table)}.{q(str(f.column))}" for f in fields)
     # Only quoted names from the models' metadata are formatted in; the values are parameters.
-    return (
+    sql = (
         f"SELECT {columns} FROM {q(page)} "  # noqa: S608
-        + "".join(reversed(joins))
+        + "".join(joins)
         + f"WHERE {q(page)}.{q('slug')} = %s AND {q(page)}.{q('url_path')} = %s"
+    )
+    content_type = Page._meta.get_field("content_type")
+    return _PagePlan(sql, at[content_type], kinds)
+
+
+def _join(child: type[Page], parent: type[Page], link: Any) -> str:
+    q = connection.ops.quote_name
+    table, parent_table = child._meta.db_table, parent._meta.db_table
+    return (
+        f"{q(table)} ON {q(table)}.{q(str(link.column))} = "
+        f"{q(parent_table)}.{q(str(parent._meta.pk.column))} "
     )
 
 

@@ -7,13 +7,16 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.core.paginator import Page as PaginatorPage
 from django.db import connection
 from django.db.models import (
+    BooleanField,
     CharField,
     Exists,
+    ExpressionWrapper,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -106,11 +109,38 @@ def article_cards(
     )
 
 
+def live_coverage_models() -> list[type[ArticlePage]]:
+    """The live coverage page types (``DATELINE_LIVE_PAGE_MODELS``) that say which of their
+    pages are running (a ``running()`` method of their manager), read by name through Django's
+    app registry so that news imports no app above it."""
+    found = []
+    for label in settings.DATELINE_LIVE_PAGE_MODELS:
+        try:
+            model = apps.get_model(label)
+        except (LookupError, ValueError):
+            continue
+        if issubclass(model, ArticlePage) and hasattr(model.objects, "running"):
+            found.append(model)
+    return found
+
+
+def with_live_now(queryset: QuerySet[ArticlePage]) -> QuerySet[ArticlePage]:
+    """``queryset`` with ``live_now`` on each article: whether it is live coverage that is still
+    running (the "Live" label on cards), read in the same statement, not a query per card."""
+    running = Q()
+    for model in live_coverage_models():
+        running |= Q(Exists(model.objects.running().filter(pk=OuterRef("pk"))))
+    if not running:
+        return queryset
+    return queryset.annotate(live_now=ExpressionWrapper(running, output_field=BooleanField()))
+
+
 def _with_card_parts(
     queryset: QuerySet[ArticlePage], *, renditions: list[str] | None = None
 ) -> QuerySet[ArticlePage]:
     return (
-        queryset.select_related("section")
+        with_live_now(queryset)
+        .select_related("section")
         .prefetch_related(
             Prefetch("lead_image", queryset=_images(renditions or CARD_RENDITIONS)),
             Prefetch(
@@ -178,11 +208,12 @@ def article_related_and_translations(
     original_id = article.translation_of_id or article.pk
     chosen = RelatedArticle.objects.filter(article_id=article.pk)
     rows = list(
-        public(ArticlePage.objects.live(), restricted=list(restricted_tree_paths()))
-        .filter(
-            Q(pk__in=chosen.values("related_id"))
-            | Q(pk=original_id)
-            | Q(translation_of_id=original_id)
+        with_live_now(
+            public(ArticlePage.objects.live(), restricted=list(restricted_tree_paths())).filter(
+                Q(pk__in=chosen.values("related_id"))
+                | Q(pk=original_id)
+                | Q(translation_of_id=original_id)
+            )
         )
         .annotate(is_related=Exists(chosen.filter(related_id=OuterRef("pk"))))
         .select_related("section")

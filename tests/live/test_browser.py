@@ -4,6 +4,7 @@ Screenshots in docs/screenshots/live-*.png."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,7 @@ from dateline.live.services import (
     live_update_delete,
 )
 from dateline.news.models import SectionPage
-from tests.factories import AuthorFactory, SectionPageFactory
+from tests.factories import ArticlePageFactory, AuthorFactory, SectionPageFactory
 
 from .conftest import LivePageFactory, body
 
@@ -106,3 +107,27 @@ def test_the_breaking_banner_shows_on_an_open_page_and_goes(
     page.screenshot(path=SHOTS / "live-breaking-banner.png")
     breaking_news_clear(alert=alert)
     expect(banner).to_have_count(0, timeout=10_000)
+
+
+def test_cards_label_a_running_live_page_in_text(
+    live_site: Any,
+    coverage: Any,
+    page: Page,
+) -> None:
+    article = ArticlePageFactory(
+        parent=coverage.get_parent(), title="Kremlin guests arrive by train", slug="guests"
+    )
+    article.save_revision().publish()
+    page.goto(live_site.url + coverage.get_parent().url)
+    # Read with the headline, as a screen reader reads the link: "Live : Leaders meet in Moscow".
+    named = re.compile(r"^Live\W+Leaders meet in Moscow$")
+    card = page.locator(".card", has=page.get_by_role("link", name=named))
+    expect(card.locator(".card__live")).to_have_text("Live:")
+    expect(card.locator(".card__live")).to_be_visible()
+    other = page.locator(".card", has_text="Kremlin guests arrive by train")
+    expect(other.locator(".card__live")).to_have_count(0)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SHOTS / "live-card-label.png")
+    page.goto(live_site.url + "/")
+    expect(page.get_by_role("link", name=named).first).to_be_visible()
+    page.screenshot(path=SHOTS / "live-card-label-front.png")

@@ -15,7 +15,8 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from dateline.live.models import LivePage, LiveUpdate
+from dateline.core.pagecache import invalidate
+from dateline.live.models import LivePage, LiveUpdate, live_dependency
 from dateline.live.selectors import PAGE_SIZE
 from dateline.live.services import live_update_delete, live_update_edit
 from dateline.news.models import ArticlePage, SectionPage
@@ -250,18 +251,36 @@ def test_the_conversation_is_the_articles_and_moderators_see_it_is_live(
 def test_the_article_pages_query_budget_holds_for_the_live_page(
     client: Client, settings: Any, live_page: LivePage, file_update: Any, article_factory: Any
 ) -> None:
-    # As tests/test_queries.py measures pages: no full-page cache, the fragments kept. An
-    # article costs its row (docs/decisions/0071); a live page its row read as its own type too.
+    # As tests/speed measures pages: no full-page cache, the fragments kept. An article costs
+    # its row (docs/decisions/0071), and at most ten queries after a change; so does a live
+    # page, its row read as its own type in the same statement, whatever its updates.
     settings.DATELINE_PAGE_CACHE = False
     settings.DATELINE_FRAGMENT_CACHE = True
     article = article_factory(parent=live_page.get_parent())
-    for n in range(5):
-        file_update(f"Update {n}.")
-    counts = {}
-    for name, url in (("article", article.url), ("live", live_page.url)):
-        queries(client, url)
-        counts[name] = queries(client, url)
-    assert counts == {"article": 1, "live": 2}
+
+    def counts(page: ArticlePage) -> tuple[int, int, int]:
+        queries(client, page.url)
+        warm = queries(client, page.url)
+        invalidate([f"article:{page.pk}", live_dependency(page.pk)])  # a comment, an edit
+        changed = queries(client, page.url)
+        invalidate([live_dependency(page.pk)])  # an update filed
+        filed = queries(client, page.url)
+        return warm, changed, filed
+
+    for n in range(3):
+        file_update(f"Update {n}.", key_event=n == 0, pinned=n == 1, headline=f"Event {n}")
+    few = counts(live_page)
+    for n in range(40):
+        file_update(f"More {n}.", key_event=n % 5 == 0, pinned=n == 7, headline=f"More {n}")
+    many = counts(live_page)
+    as_article = counts(article)
+
+    assert many == few
+    assert few[0] == as_article[0] == 1
+    assert few[1] <= as_article[1] <= 10
+    # The route, the updates (one statement: the page of them, pinned, key events, authors)
+    # and the background's body for the story's kept HTML.
+    assert few[2] == 3
 
 
 VNU = Path(settings.BASE_DIR) / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
@@ -289,3 +308,21 @@ def test_the_live_page_and_its_older_updates_are_valid_html(
     messages = json.loads(out.stderr or out.stdout)["messages"]
     errors = [f"{m.get('lastLine')}: {m['message']}" for m in messages if m["type"] == "error"]
     assert errors == [], "\n".join(errors)
+
+
+def test_an_editors_preview_shows_the_unsaved_page_with_its_byline(
+    live_page: LivePage, file_update: Any
+) -> None:
+    file_update("Filed before the preview.")
+    draft = live_page.get_latest_revision_as_object()
+    draft.title = "Leaders meet in Moscow: talks extended"
+    draft.key_points = "<ul><li>The talks run into a second day.</li></ul>"
+
+    response = draft.make_preview_request()
+    html = response.content.decode()
+
+    assert response.status_code == 200
+    assert "Leaders meet in Moscow: talks extended" in html
+    assert "The talks run into a second day." in html
+    assert "Filed before the preview." in html
+    assert live_page.byline.first().author.name in html

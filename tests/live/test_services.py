@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.db import transaction
+from django.utils import timezone
 
 from dateline.core.pagecache import _versions
 from dateline.live.models import LivePage, LiveUpdate
@@ -122,6 +123,42 @@ def test_pinned_and_key_events_are_listed_apart(live_page: LivePage, file_update
     assert [u.pk for u in stream.updates] == [key.pk, plain.pk]
     assert [u.pk for u in stream.pinned] == [pinned.pk]
     assert [u.pk for u in stream.key_events] == [key.pk]
+
+
+def test_each_page_of_updates_shows_the_newest_of_each_kind_whatever_their_mix(
+    live_page: LivePage, file_update: Any
+) -> None:
+    # 50 updates, some at the same second (ordered by id then), 5 pinned (3 shown), 16 key
+    # events (12 listed, pinned ones among them), one draft and one deleted left out.
+    same_time = timezone.now()
+    made = []
+    for n in range(50):
+        update = file_update(
+            f"Update {n}.", pinned=n % 11 == 4, key_event=n % 3 == 0, headline=f"Event {n}"
+        )
+        if n % 7 == 0:
+            LiveUpdate.objects.filter(pk=update.pk).update(published_at=same_time)
+        made.append(update.pk)
+    live_update_delete(update=LiveUpdate.objects.get(pk=made[-1]))
+    file_update("Not yet.", status=LiveUpdate.Status.DRAFT)
+    shown = list(
+        LiveUpdate.objects.filter(page=live_page, status=LiveUpdate.Status.PUBLISHED).order_by(
+            "-published_at", "-pk"
+        )
+    )
+    others = [u.pk for u in shown if not u.pinned]
+
+    first = live_page_updates(page=live_page, page_number=1)
+    second = live_page_updates(page=live_page, page_number="2")
+    third = live_page_updates(page=live_page, page_number=3)
+
+    assert [u.pk for u in first.pinned] == [u.pk for u in shown if u.pinned][:3]
+    assert [u.pk for u in first.key_events] == [u.pk for u in shown if u.key_event][:12]
+    assert [u.pk for u in first.updates] == others[:20] and first.has_older
+    assert [u.pk for u in second.updates] == others[20:40] and second.has_older
+    assert [u.pk for u in third.updates] == others[40:60] and not third.has_older
+    assert second.pinned == second.key_events == third.pinned == []
+    assert all(u.author is not None for u in [*first.updates, *first.pinned])
 
 
 def test_a_new_update_cannot_start_deleted_and_unknown_fields_are_refused(
