@@ -16,7 +16,7 @@ from dateline.core.converters import parse_id
 from dateline.core.fragments import fragment
 from dateline.news.models import SectionPage
 from dateline.news.routing import may_be_restricted
-from dateline.news.selectors import ArticleDetail, article_detail, section_menu
+from dateline.news.selectors import ArticleDetail, article_detail, kept_detail, section_menu
 
 from .models import BreakingNews, LivePage, LiveUpdate, live_dependency
 
@@ -139,16 +139,7 @@ def live_page_detail(*, page: LivePage) -> ArticleDetail:
     carrying its byline and tags in memory) gets the article's."""
     if not page.pk or getattr(page, "_cluster_related_objects", None):
         return article_detail(article=page)
-    detail = fragment(
-        f"live-detail:{page.pk}:{page.lead_image_id}:{page.section_id}",
-        ["content", f"article:{page.pk}"],
-        lambda: _live_page_detail(page),
-    )
-    if detail.lead_image is not None and detail.lead_image.pk == page.lead_image_id:
-        page.lead_image = detail.lead_image
-    if detail.section is not None and detail.section.pk == page.section_id:
-        page.section = detail.section
-    return detail
+    return kept_detail(page, "live-detail", lambda: _live_page_detail(page))
 
 
 def _live_page_detail(page: LivePage) -> ArticleDetail:

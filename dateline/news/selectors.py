@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
@@ -256,10 +257,19 @@ def article_detail(*, article: ArticlePage) -> ArticleDetail:
         )
     if getattr(article, "_cluster_related_objects", None):
         return _article_detail(article)
+    return kept_detail(article, "article-detail", lambda: _article_detail(article))
+
+
+def kept_detail(
+    article: ArticlePage, kind: str, build: Callable[[], ArticleDetail]
+) -> ArticleDetail:
+    """``build()``'s detail of ``article``, kept per version of the content and of the page
+    (``core.fragments``) under ``kind``; the lead image and section it read are set on
+    ``article``, so the page's template reads them again from nowhere."""
     detail = fragment(
-        f"article-detail:{article.pk}:{article.lead_image_id}:{article.section_id}",
+        f"{kind}:{article.pk}:{article.lead_image_id}:{article.section_id}",
         ["content", f"article:{article.pk}"],
-        lambda: _article_detail(article),
+        build,
     )
     if detail.lead_image is not None and detail.lead_image.pk == article.lead_image_id:
         article.lead_image = detail.lead_image
