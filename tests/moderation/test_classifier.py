@@ -349,6 +349,67 @@ def test_the_shared_corpora_are_read_by_source(shared_data: Path) -> None:
     assert max(len(t) for t, g in zip(spam.texts, spam.groups, strict=True) if "bbc" in g) <= 2000
 
 
+SPAM_MAIL = """\
+From: "Prize Desk" <desk@example.net>
+To: someone@example.org
+Subject: [ILUG] You have been selected!
+MIME-Version: 1.0
+Content-Type: multipart/alternative; boundary="b1"
+
+--b1
+Content-Type: text/html; charset="iso-8859-1"
+Content-Transfer-Encoding: quoted-printable
+
+<html><head><style>p {color: red}</style></head><body><p>Claim your =A3500 voucher =
+now</p></body></html>
+--b1--
+"""
+
+HAM_MAIL = """\
+From: someone@example.org
+Subject: Re: [SAtalk] rules update
+Content-Type: text/plain; charset="us-ascii"
+
+On Tue, 6 Aug 2002, Jo Bloggs wrote:
+> is the update out yet?
+
+Yes, it went out this morning.
+--
+Jo
+"""
+
+
+def _mail_corpus(root: Path) -> Path:
+    for folder, name, text in (
+        ("spam-2", "00001.aa.txt", SPAM_MAIL),
+        ("easy-ham-1", "00001.bb.txt", HAM_MAIL),
+        ("easy-ham-2", "00001.cc.txt", HAM_MAIL),  # the same text twice: read once
+    ):
+        (root / "package" / "data" / folder).mkdir(parents=True, exist_ok=True)
+        (root / "package" / "data" / folder / name).write_text(text, encoding="latin-1")
+    return root
+
+
+def test_a_mail_reads_as_its_subject_and_what_it_says(tmp_path: Path) -> None:
+    from dateline.moderation.classifier.corpora import spamassassin
+
+    mails = spamassassin(_mail_corpus(tmp_path))
+    assert mails.labels == [0, 1]
+    assert mails.groups == ["email:easy-ham-1", "email:spam-2"]
+    ham, spam = mails.texts
+    # List tags, "Re:", the attribution line, quoted text and the signature are not the message.
+    assert ham == "rules update. Yes, it went out this morning."
+    # HTML: the style sheet dropped, the tags and the quoted-printable soft break undone.
+    assert spam == "You have been selected! Claim your £500 voucher now"
+
+
+def test_a_missing_mail_corpus_is_named(tmp_path: Path) -> None:
+    from dateline.moderation.classifier.corpora import spamassassin
+
+    with pytest.raises(TrainingDataError, match="datasets-spam-assassin"):
+        spamassassin(tmp_path)
+
+
 def test_warm_up_loads_the_site_models_before_any_comment(
     settings, trained_model_dir: Path
 ) -> None:
