@@ -134,6 +134,21 @@ def subscription_request(
 
 
 @transaction.atomic
+def account_subscriber(*, email: str) -> Subscriber:
+    """The subscriber for a signed-in reader's own address, counted as confirmed: the account
+    proved it (its emailed sign-in link, or a provider's verified address: docs/readers.md), so
+    what the reader ticks starts at once. Double opt-in is for addresses without an account."""
+    email = clean_address(email)
+    subscriber, _ = Subscriber.objects.get_or_create(
+        email_key=email_key(email), defaults={"email": email}
+    )
+    if subscriber.confirmed_at is None:
+        subscriber.confirmed_at = timezone.now()
+        subscriber.save(update_fields=["confirmed_at"])
+    return subscriber
+
+
+@transaction.atomic
 def subscription_confirm(*, subscriber: Subscriber, newsletter_ids: Iterable[int]) -> int:
     """The address's owner pressed the button: those of ``newsletter_ids`` awaiting
     confirmation start. Returns how many."""

@@ -30,6 +30,7 @@ from .models import Subscriber
 from .selectors import pending_newsletters, subscriber_for_email, subscriber_preferences
 from .services import (
     PreferencesChange,
+    account_subscriber,
     address_suppress,
     subscriber_forget,
     subscriber_preferences_set,
@@ -188,7 +189,8 @@ def _preferences_page(
     reader's address when they tick a first newsletter)."""
     change: PreferencesChange | str | None = None
     status = 200
-    form = PreferencesForm(request.POST or None)
+    # Bound on every POST: unticking every box sends no field at all.
+    form = PreferencesForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if form.is_valid():
             if subscriber is None:
@@ -225,12 +227,16 @@ def _masked(email: str) -> str:
 @private
 @require_http_methods(["GET", "POST"])
 def manage(request: HttpRequest) -> HttpResponse:
-    """``newsletters:manage``: a signed-in reader's newsletters; anyone else asks for a link."""
+    """``newsletters:manage``: a signed-in reader's newsletters; anyone else asks for a link.
+    A reader's account proved its address, so their ticks start at once; a newsroom user's
+    address (set by whoever made the account) still gets the confirmation mail."""
     email = _user_email(request)
     if email:
-        return _preferences_page(
-            request, subscriber_for_email(email=email), proven=False, email=email
-        )
+        reader = bool(getattr(request, "reader_signed_in", False))  # readers.middleware
+        subscriber = subscriber_for_email(email=email)
+        if reader and request.method == "POST" and request.POST.getlist("newsletters"):
+            subscriber = account_subscriber(email=email)
+        return _preferences_page(request, subscriber, proven=reader, email=email)
     form = ManageLinkForm(request.POST or None)
     if request.method == "POST":
         refused = _forgery_check(request)

@@ -264,6 +264,40 @@ def test_newsletter_preferences_are_linked_only_when_the_newsletters_exist(reade
         assert f'href="{url}" id="newsletter-preferences"' in page
 
 
+def test_a_signed_in_readers_newsletters_start_at_once_without_a_confirmation_mail(
+    reader_client, django_capture_on_commit_callbacks
+):
+    from datetime import time
+
+    from django.core import mail
+
+    from dateline.newsletters.models import Newsletter, Subscription
+
+    client, _reader = reader_client
+    daily = Newsletter.objects.create(
+        name="Morning briefing", slug="morning", send_time=time(7, 0), time_zone="UTC"
+    )
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/newsletters/manage/", {"newsletters": [daily.pk]}, HTTP_ORIGIN=ORIGIN
+        )
+
+    assert response.status_code == 200
+    assert "Started: Morning briefing" in response.content.decode()
+    assert "ada.reader@example.org" not in response.content.decode()
+    subscription = Subscription.objects.get(newsletter=daily)
+    assert subscription.status == Subscription.Status.CONFIRMED
+    assert subscription.subscriber.email == "ada.reader@example.org"
+    assert not mail.outbox  # the sign-in link proved the address
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/newsletters/manage/", {}, HTTP_ORIGIN=ORIGIN)
+    subscription.refresh_from_db()
+    assert subscription.status == Subscription.Status.UNSUBSCRIBED
+
+
 def test_a_signed_in_reader_gets_reply_notifications_without_a_second_confirmation(
     reader_client, post_comment, django_capture_on_commit_callbacks
 ):

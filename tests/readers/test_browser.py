@@ -1,15 +1,19 @@
 """In Chromium: a reader signs up by emailed link, comments as a signed-in reader on an article
-served from the shared cache, and finds the comment on their own page. Screenshots in
-docs/screenshots/ (reader-*.png)."""
+served from the shared cache, finds the comment on their own page and subscribes to the
+section's newsletter there; an editor prepares an issue in the admin, looks at it and sends it,
+and it reaches the reader with its unsubscribe headers and both parts. Screenshots in
+docs/screenshots/ (reader-*.png, newsletter-issue-admin.png)."""
 
 from __future__ import annotations
 
 import re
+from datetime import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core import mail
 
 from dateline.comments.models import Comment
@@ -34,8 +38,45 @@ def story(live_site: Any, settings: Any) -> Any:
     )
 
 
+@pytest.fixture
+def world_daily(story: Any) -> Any:
+    from dateline.newsletters.models import Newsletter
+
+    newsletter = Newsletter.objects.create(
+        name="World daily",
+        slug="world-daily",
+        description="The day's world news at seven.",
+        schedule=Newsletter.Schedule.DAILY,
+        send_time=time(7, 0),
+        time_zone="Europe/London",
+    )
+    newsletter.sections.add(story.section)
+    return newsletter
+
+
+def editor_signs_in(browser: Any, base: str) -> Any:
+    from django.contrib.auth.models import Group
+    from playwright.sync_api import expect
+
+    user = get_user_model().objects.create_user(
+        username="nl-editor",
+        email="desk@newsroom.example",
+        password="a-password-for-the-test",
+        is_staff=True,
+    )
+    user.groups.add(Group.objects.get(name="Editor"))
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+    page = context.new_page()
+    page.goto(base + "/admin/login/")
+    page.get_by_label("Username").fill("nl-editor")
+    page.get_by_label("Password").fill("a-password-for-the-test")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).to_have_url(re.compile(r"/admin/$"))
+    return context, page
+
+
 def test_a_reader_signs_up_by_link_comments_and_sees_it_on_their_page(
-    live_site: Any, story: Any, page: Any
+    live_site: Any, story: Any, world_daily: Any, page: Any, browser: Any
 ) -> None:
     from playwright.sync_api import expect
 
@@ -75,3 +116,35 @@ def test_a_reader_signs_up_by_link_comments_and_sees_it_on_their_page(
     expect(page.locator(".status-badge").first).to_be_visible()
     assert "nour.reader@example.org" not in page.content()
     page.screenshot(path=str(SCREENSHOTS / "reader-page.png"), full_page=True)
+
+    # From their page, the reader subscribes to the section's newsletter: the account's
+    # address is already proven, so it starts at once.
+    page.click("#newsletter-preferences")
+    page.check(f"#nl-{world_daily.pk}")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator(".notice")).to_contain_text("Started: World daily")
+
+    # An editor prepares an issue, looks at it and sends it.
+    context, desk = editor_signs_in(browser, live_site.url)
+    try:
+        desk.goto(live_site.url + "/admin/newsletter-issues/")
+        desk.get_by_role("button", name="Prepare an issue now").click()
+        send = desk.get_by_role("button", name="Send now to 1 subscriber")
+        expect(send).to_be_visible()
+        preview = desk.frame_locator("iframe[title='The issue as subscribers see it']")
+        expect(preview.locator("body")).to_contain_text(story.title)
+        desk.screenshot(path=str(SCREENSHOTS / "newsletter-issue-admin.png"), full_page=False)
+        send.click()
+        expect(desk.locator(".messages")).to_contain_text("Sending started")
+    finally:
+        context.close()
+
+    sent = [
+        m for m in mail.outbox if m.to == ["nour.reader@example.org"] and "World daily" in m.subject
+    ]
+    assert len(sent) == 1
+    message = sent[0].message()
+    assert message["List-Unsubscribe"].startswith("<" + live_site.url + "/newsletters/unsubscribe/")
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert story.title in sent[0].body  # the plain-text part
+    assert [kind for _, kind in sent[0].alternatives] == ["text/html"]
