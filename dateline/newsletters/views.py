@@ -233,9 +233,12 @@ def manage(request: HttpRequest) -> HttpResponse:
     email = _user_email(request)
     if email:
         reader = bool(getattr(request, "reader_signed_in", False))  # readers.middleware
-        subscriber = subscriber_for_email(email=email)
-        if reader and request.method == "POST" and request.POST.getlist("newsletters"):
-            subscriber = account_subscriber(email=email)
+        ticked = request.method == "POST" and bool(request.POST.getlist("newsletters"))
+        subscriber = (
+            account_subscriber(email=email)
+            if reader and ticked
+            else subscriber_for_email(email=email)
+        )
         return _preferences_page(request, subscriber, proven=reader, email=email)
     form = ManageLinkForm(request.POST or None)
     if request.method == "POST":
