@@ -18,7 +18,8 @@ two reporters, 200 comments: issue 17 asks the article's targets of it), stores 
    again) and with every fragment built again. With `--profile`, a cProfile of 50 renders of A.
 2. Over HTTP: the shipped server (`gunicorn -c deploy/gunicorn.conf.py`, as `make serve`; no
    access log) and nginx with a static copy of A; `--rounds` interleaved rounds of wrk on nginx,
-   A rendered and the home page rendered, so each share of nginx compares rates measured
+   `/healthz` (the server's own ceiling: no page can be served faster), A rendered and the home
+   page rendered, so each share of nginx compares rates measured
    minutes apart at most (min and median over the rounds); one request at a time (median of
    60) for both pages; and whether each answer comes compressed to a client that accepts Brotli
    or gzip.
@@ -323,6 +324,8 @@ def bench(args: argparse.Namespace) -> int:
                     key: measure(key, url, args, services=services, script=report_lua)
                     for key, url in (
                         ("nginx_static", static_url),
+                        # The server's own ceiling: the smallest answer it has, no page at all.
+                        ("healthz", origin + "/healthz"),
                         ("article_a_rendered", url_a),
                         ("live_rendered", url_live),
                         ("home_rendered", url_home),
@@ -331,7 +334,7 @@ def bench(args: argparse.Namespace) -> int:
             )
         shares = {
             key: [r[key].get("rps", 0) / (r["nginx_static"].get("rps", 0) or 1) for r in rounds]
-            for key in ("article_a_rendered", "live_rendered", "home_rendered")
+            for key in ("healthz", "article_a_rendered", "live_rendered", "home_rendered")
         }
         # The round whose article share is the median stands for the run in the summary.
         middle = sorted(range(len(rounds)), key=lambda i: shares["article_a_rendered"][i])[

@@ -6,10 +6,10 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
-from .selectors import section_menu
+from .selectors import section_links
 
 
 def site(request: HttpRequest) -> dict[str, Any]:
-    """The site's name and its sections for the header (core's ``base.html``); the query runs
-    only if a template asks."""
-    return {"SITE_NAME": settings.SITE_NAME, "nav_sections": SimpleLazyObject(section_menu)}
+    """The site's name and its sections for the header and footer (core's ``base.html``: each
+    with ``pk``, ``title`` and ``url``); read only if a template asks."""
+    return {"SITE_NAME": settings.SITE_NAME, "nav_sections": SimpleLazyObject(section_links)}

@@ -95,7 +95,9 @@ def _blank_form_html(article: ArticlePage, policy: Any, new_form: Any) -> SafeSt
     HTML (``core.fragments``, under the article's versions and what of the policy it shows)
     and given a fresh timestamp each time."""
     hours = policy.hours.notice() if policy.hours else ""
-    shape = repr((policy.require_name_email, hours, article.url))
+    # The page's path, not its address: Wagtail works ``.url`` out anew on each call, and a
+    # site's or the page's move invalidates "content" anyway.
+    shape = repr((policy.require_name_email, hours, article.url_path))
     name = (
         f"comment-form:{article.pk}:" + hashlib.blake2b(shape.encode(), digest_size=8).hexdigest()
     )
