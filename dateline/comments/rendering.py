@@ -26,6 +26,7 @@ from .selectors import (
     ThreadPage,
     comment_thread_page,
     page_number_within,
+    thread_page_size,
     top_level_count,
 )
 from .services import comment_settings_for
@@ -116,6 +117,7 @@ def comment_thread_html(
             comments_open=comments_open,
             # A reader's own page shows everything: their pending reply may be anywhere.
             may_fold=not (full or own_tokens),
+            fold_above=round(FOLD_ABOVE_CHARS * min(1.0, article.conversation_room)),
         )
 
     if own_tokens:
@@ -134,7 +136,8 @@ def comment_thread_page_number(*, article: ArticlePage, page_number: Any) -> int
     that is not a number; the last page for a number past it)."""
     count = comment_top_level_count(article=article)
     return page_number_within(
-        page_number, _num_pages(count, comment_settings_for(article).page_size)
+        page_number,
+        _num_pages(count, thread_page_size(article, comment_settings_for(article))),
     )
 
 
@@ -158,9 +161,10 @@ def _thread_html(
     own_tokens: Mapping[int, str],
     comments_open: bool,
     may_fold: bool,
+    fold_above: int = 0,
 ) -> str:
     """The page of the thread, each conversation rendered once: when the page would pass
-    ``FOLD_ABOVE_CHARS``, only the conversations that lose replies are rendered again, folded.
+    ``fold_above`` characters (``FOLD_ABOVE_CHARS`` on an article), only the conversations that lose replies are rendered again, folded.
     Bodies are checked against their text once (comments.bodies)."""
     comment_bodies_refresh(comments=_comments(thread.nodes))
 
@@ -183,7 +187,7 @@ def _thread_html(
         "nodes_html": mark_safe("".join(pieces)),  # noqa: S308 (autoescaped template)
     }
     html = render_to_string("comments/thread.html", context)
-    if not may_fold or len(html) <= FOLD_ABOVE_CHARS:
+    if not may_fold or len(html) <= (fold_above or FOLD_ABOVE_CHARS):
         return html
     query: list[tuple[str, str]] = [("cpage", str(thread.number))] if thread.number > 1 else []
     query += [("corder", thread.order)] if thread.order != DEFAULT_ORDER else []
@@ -238,7 +242,7 @@ def _size(node: CommentNode) -> int:
 
 def _thread_name(article: ArticlePage, number: int, order: str, comments_open: bool) -> str:
     order = order if order in ORDERS else DEFAULT_ORDER
-    page_size = comment_settings_for(article).page_size
+    page_size = thread_page_size(article, comment_settings_for(article))
     # The avatars are drawn from a keyed hash (comments.avatars): a new secret key
     # draws new ones.
     secret = hashlib.blake2b(settings.SECRET_KEY.encode(), digest_size=4).hexdigest()

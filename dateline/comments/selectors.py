@@ -88,7 +88,8 @@ def comment_thread_page(
     order = order if order in ORDERS else DEFAULT_ORDER
     site_settings = site_settings or comment_settings_for(article)
     paginator = Paginator(
-        _top_level(article.pk, own_ids).order_by(*ORDERS[order]), site_settings.page_size
+        _top_level(article.pk, own_ids).order_by(*ORDERS[order]),
+        thread_page_size(article, site_settings),
     )
     if top_level_count is not None and not own_ids:
         paginator.__dict__["count"] = top_level_count  # Paginator.count is a cached_property
@@ -171,12 +172,20 @@ def _prune(node: CommentNode) -> bool:
     return bool(node.children) or node.comment.depth == 0
 
 
+def thread_page_size(article: ArticlePage, site_settings: CommentSettings) -> int:
+    """Top-level comments per page of the article's thread: the site's setting, less on a kind
+    of page that gives its conversation less room (``ArticlePage.comment_room``)."""
+    room = article.conversation_room
+    size = site_settings.page_size
+    return size if room >= 1 else max(5, round(size * room))
+
+
 def comment_permalink(*, comment: Comment, site_settings: CommentSettings | None = None) -> str:
     """The URL of the page of the thread that shows ``comment`` (in the default order)."""
     article = comment.article
     site_settings = site_settings or comment_settings_for(article)
     before = _top_level(article.pk, set()).filter(path__lt=comment.thread).count()
-    page = before // site_settings.page_size + 1
+    page = before // thread_page_size(article, site_settings) + 1
     query = f"?cpage={page}" if page > 1 else ""
     return f"{article.url}{query}#comment-{comment.pk}"
 

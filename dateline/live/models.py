@@ -62,6 +62,11 @@ class LivePage(ArticlePage):
     """Live coverage of a story as it happens: a headline, the key points editors keep
     current, and timestamped updates (``LiveUpdate``), newest first."""
 
+    #: The conversation comes below a page of updates: it gets half an article's room (half
+    #: the top-level comments per page, replies folded at half the length), so the page stays
+    #: within the article's weight (issue 17); the rest is a crawlable link away, as on articles.
+    comment_room = 0.5
+
     class Coverage(models.TextChoices):
         LIVE = "live", _("Live")
         ENDED = "ended", _("Ended")

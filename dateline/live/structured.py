@@ -28,6 +28,33 @@ def _person(author: Any, base: str) -> dict[str, Any] | None:
     return {"@type": "Person", "name": author.name, "url": absolute(base, author.get_url())}
 
 
+def _stamp(at: Any) -> str | None:
+    """An ISO 8601 time to the second: search engines read no finer, and a page of twenty
+    updates carries two of them each."""
+    return at.isoformat(timespec="seconds") if at else None
+
+
+def _update(u: LiveUpdate, *, url: str, fallback: str) -> dict[str, Any]:
+    """One update as a ``BlogPosting``: its address (the page's, with the update's anchor),
+    headline, times and text, and its reporter by name (the page's ``author`` list carries
+    their profile addresses). ``dateModified`` only when the update was edited."""
+    body = strip_tags(u.body_html).strip()
+    published = _stamp(u.published_at)
+    modified = _stamp(u.updated_at)
+    data: dict[str, Any] = {
+        "@type": "BlogPosting",
+        "url": update_url(url, u),
+        "headline": (u.headline or body)[:110].strip() or fallback,
+        "datePublished": published,
+    }
+    if modified and modified != published:
+        data["dateModified"] = modified
+    data["articleBody"] = body
+    if u.author_id:
+        data["author"] = {"@type": "Person", "name": u.author.name}
+    return data
+
+
 def live_structured_data(
     *, page: LivePage, base: str, byline: list[Any], updates: list[LiveUpdate]
 ) -> dict[str, Any]:
@@ -46,31 +73,16 @@ def live_structured_data(
         "headline": page.title[:110],
         "description": page.standfirst or page.search_description or page.title,
         "inLanguage": page.language,
-        "datePublished": page.first_published_at.isoformat() if page.first_published_at else None,
-        "dateModified": modified.isoformat() if modified else None,
-        "coverageStartTime": page.first_published_at.isoformat()
-        if page.first_published_at
-        else None,
+        "datePublished": _stamp(page.first_published_at),
+        "dateModified": _stamp(modified),
+        "coverageStartTime": _stamp(page.first_published_at),
         "author": [p for p in (_person(a, base) for a in byline) if p],
         "publisher": site,
         "isAccessibleForFree": True,
-        "liveBlogUpdate": [
-            {
-                "@type": "BlogPosting",
-                "@id": update_url(url, u),
-                "url": update_url(url, u),
-                "headline": (u.headline or strip_tags(u.body_html))[:110].strip()
-                or page.title[:110],
-                "datePublished": u.published_at.isoformat() if u.published_at else None,
-                "dateModified": u.updated_at.isoformat(),
-                "articleBody": strip_tags(u.body_html).strip(),
-                **({"author": _person(u.author, base)} if u.author_id else {}),
-            }
-            for u in updates
-        ],
+        "liveBlogUpdate": [_update(u, url=url, fallback=page.title[:110]) for u in updates],
     }
     if not page.is_live and newest is not None:
-        data["coverageEndTime"] = newest.isoformat()
+        data["coverageEndTime"] = _stamp(newest)
     if page.section is not None:
         data["articleSection"] = page.section.title
     if page.lead_image is not None:
@@ -80,5 +92,5 @@ def live_structured_data(
 
 def json_ld(data: dict[str, Any]) -> SafeString:
     """A <script type="application/ld+json"> element that text in the data cannot break out of."""
-    payload = json.dumps(data, ensure_ascii=False).translate(_ESCAPES)
+    payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).translate(_ESCAPES)
     return mark_safe(f'<script type="application/ld+json">{payload}</script>')  # noqa: S308 - <, > and & are escaped above

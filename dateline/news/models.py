@@ -490,6 +490,19 @@ class ArticlePage(CachedPageMixin, Page):
         kind = self.specific_class  # content types are kept in memory: no query
         return "" if kind is None or kind is ArticlePage else str(kind._meta.verbose_name)
 
+    #: The room a page of this kind gives its conversation, as a share of an article's: the
+    #: top-level comments on one page of the thread (``CommentSettings.page_size``) and the
+    #: length past which replies fold (``comments.rendering``). A kind of page whose
+    #: conversation comes after other content (live coverage, below its updates) gives less.
+    comment_room: float = 1.0
+
+    @property
+    def conversation_room(self) -> float:
+        """``comment_room`` of this page's type, read from its content type: a comment's
+        ``article`` is the base row, whatever kind of page it is under (no query)."""
+        kind = self.specific_class or type(self)
+        return float(getattr(kind, "comment_room", 1.0))
+
     @property
     def text_direction(self) -> str:
         return "rtl" if get_language_info(self.language).get("bidi") else "ltr"
