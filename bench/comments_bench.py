@@ -331,6 +331,138 @@ def internal_count(article_id: int, ids_file: Path) -> dict[str, Any]:
     }
 
 
+def _post_body(rng: random.Random, marker: str) -> str:
+    """A comment as bench/wrk/post_comment.lua writes one: 200-600 characters, a little
+    Markdown, its own marker so no two are the same."""
+    target = rng.randint(200, 600)
+    parts = [f"{_sentence(rng, 12)} *{rng.choice(VOCAB)} {rng.choice(VOCAB)}* {_sentence(rng, 8)}"]
+    roll = rng.random()
+    if roll < 0.2:
+        parts.append("> " + _sentence(rng, 10))
+    elif roll < 0.3:
+        parts.append(
+            f"See https://example.org/{rng.choice(VOCAB)} for the **{rng.choice(VOCAB)}**."
+        )
+    text = "\n\n".join(parts)
+    while len(text) < target - 40:
+        text += " " + _sentence(rng, 6)
+    return f"{text}\n\n{marker}"
+
+
+def internal_posts(
+    article_id: int, reply_to: list[int], *, posts: int, profile: bool
+) -> dict[str, Any]:
+    """Comment POSTs in this process through the WSGI application (the server's own entry,
+    warm-up included), shaped as the wrk script sends them: the time and CPU of each, and with
+    ``profile`` where the CPU goes (cProfile over the measured posts)."""
+    import cProfile
+    import gc
+    import io
+    import pstats
+    import statistics
+    from urllib.parse import urlencode
+
+    from django.db import connection
+
+    from dateline.wsgi import application  # sets Django up and warms the site, as gunicorn
+
+    rng = random.Random()
+    from dateline.comments.guards import form_stamp  # once Django is set up
+
+    run_id = f"{os.getpid()}-{time.time_ns() % 10**9}"  # a rerun on the same site posts anew
+    host = "127.0.0.1:8000"
+    stamp = form_stamp(now=time.time() - 30)
+    statuses: dict[str, int] = {}
+
+    def one(n: int) -> tuple[float, float]:
+        nonce = f"p-{run_id}-{n}"
+        parent = rng.choice(reply_to) if reply_to and rng.random() < POST_REPLY_SHARE else 0
+        form = urlencode(
+            {
+                "comment": _post_body(rng, f"({nonce})"),
+                "author": f"{rng.choice(FIRST)} {nonce}",
+                "email": f"reader-{nonce}@bench.example",
+                "url": "",
+                "comment_post_ID": article_id,
+                "comment_parent": parent,
+                "comment_key": f"k-{nonce}",
+                "comment_stamp": stamp,
+                "fax": "",
+            }
+        ).encode()
+        environ = {
+            "REQUEST_METHOD": "POST",
+            "PATH_INFO": "/comments/post/",
+            "QUERY_STRING": "",
+            "SERVER_NAME": "127.0.0.1",
+            "SERVER_PORT": "8000",
+            "SERVER_PROTOCOL": "HTTP/1.1",
+            "REMOTE_ADDR": "127.0.0.1",
+            "HTTP_HOST": host,
+            "HTTP_ORIGIN": f"http://{host}",
+            "HTTP_ACCEPT": "application/json",
+            "HTTP_USER_AGENT": "dateline-bench (in process)",
+            "CONTENT_TYPE": "application/x-www-form-urlencoded",
+            "CONTENT_LENGTH": str(len(form)),
+            "wsgi.input": io.BytesIO(form),
+            "wsgi.url_scheme": "http",
+            "wsgi.errors": sys.stderr,
+            "wsgi.multithread": True,
+            "wsgi.multiprocess": True,
+            "wsgi.run_once": False,
+            "wsgi.version": (1, 0),
+        }
+        seen: list[str] = []
+        started, cpu = time.perf_counter(), time.process_time()
+        body = b"".join(application(environ, lambda status, _h, *_: seen.append(status)))
+        wall, cpu = time.perf_counter() - started, time.process_time() - cpu
+        code = seen[0].split()[0]
+        statuses[code] = statuses.get(code, 0) + 1
+        if code != "201":
+            raise RuntimeError(f"in-process post answered {seen[0]}: {body[:300]!r}")
+        return wall * 1000, cpu * 1000
+
+    for n in range(min(50, posts)):  # warm-up: caches, prepared statements, the models
+        one(n)
+    profiler = cProfile.Profile() if profile else None
+    walls: list[float] = []
+    cpus: list[float] = []
+    queries = 0
+    gc.collect()
+    for n in range(posts):
+        connection.queries_log.clear()
+        connection.force_debug_cursor = n == 0
+        if profiler is not None:
+            profiler.enable()
+        wall, cpu = one(1000 + n)
+        if profiler is not None:
+            profiler.disable()
+        if n == 0:
+            queries = len(connection.queries)
+            connection.force_debug_cursor = False
+        walls.append(wall)
+        cpus.append(cpu)
+    result: dict[str, Any] = {
+        "posts": posts,
+        "statuses": statuses,
+        "queries_per_post": queries,
+        "median_ms": round(statistics.median(walls), 3),
+        "median_cpu_ms": round(statistics.median(cpus), 3),
+        "mean_cpu_ms": round(statistics.fmean(cpus), 3),
+        "min_cpu_ms": round(min(cpus), 3),
+    }
+    if profiler is not None:
+        out = io.StringIO()
+        stats = pstats.Stats(profiler, stream=out)
+        stats.sort_stats("cumulative").print_stats(60)
+        stats.sort_stats("tottime").print_stats(40)
+        result["profile"] = out.getvalue().splitlines()
+        dump = Path(os.environ.get("DATELINE_VAR_DIR", tempfile.gettempdir())) / "posts.prof"
+        profiler.dump_stats(dump)
+        result["profile_file"] = str(dump)
+    return result
+
+
 # --- Orchestration ------------------------------------------------------------------------------
 
 
@@ -360,10 +492,14 @@ def internal(env: dict[str, str], *args: str, timeout: float = 1800) -> dict[str
 def gunicorn_service(
     *, env: dict[str, str], workers: int, workdir: Path, nice: int = 0, name: str = "gunicorn"
 ) -> tuple[Service, int]:
+    """The shipped server as `make serve` runs it: deploy/gunicorn.conf.py (preloaded gthread
+    workers, keepalive 0), with the bind, the worker count and the heartbeat folder of the
+    command line. Only the access log is dropped (it would be written for every request)."""
     port = free_port()
     argv = [
         str(GUNICORN),
-        "dateline.wsgi:application",
+        "-c",
+        str(REPO / "deploy" / "gunicorn.conf.py"),
         "--workers",
         str(workers),
         "--bind",
@@ -371,8 +507,8 @@ def gunicorn_service(
         "--worker-tmp-dir",
         # As `make serve`: the workers' heartbeat files in memory.
         "/dev/shm" if Path("/dev/shm").is_dir() else str(workdir),  # noqa: S108
-        "--log-level",
-        "warning",
+        "--access-logfile",
+        "/dev/null",
     ]
     return Service(name, argv, env, workdir / f"{name}.log", nice=nice), port
 
@@ -583,7 +719,8 @@ def variant_block(report: dict[str, Any]) -> str:
         f"Linux {m['kernel']}; Python {m['python']}, {m['wrk']}, {m['nginx']}.",
         f"Settings: `dateline.settings.production`, SQLite (WAL) in a fresh temporary directory, "
         f"page cache {'in Redis (`REDIS_URL`)' if cfg['redis'] else 'file-based (`var/cache/pages`)'}, "
-        f"`TASKS_BACKEND=immediate`; gunicorn {cfg['workers']} sync workers; "
+        f"`TASKS_BACKEND=immediate`; gunicorn `-c deploy/gunicorn.conf.py` ({cfg['workers']} "
+        f"gthread workers, preloaded, keepalive 0); "
         f"wrk {cfg['threads']} threads, {cfg['connections']} connections, {cfg['duration']:g} s per "
         f"measurement after a {cfg['warmup']:g} s warm-up; {priority}other processes used "
         f"{min(other, default=0):.0%}–{max(other, default=0):.0%} of the CPU during the measurements"
@@ -704,6 +841,24 @@ def bench(args: argparse.Namespace) -> int:
         log("building articles A (200 comments) and B (20,000 comments)")
         data = internal(env, "--internal", "setup")
         log(f"  {data['comments_created']} comments in {data['seconds']} s")
+        if args.posts_in_process:
+            log(f"posting {args.posts_in_process} comments in process (after 50 to warm up)")
+            posted = internal(
+                env,
+                "--internal",
+                "posts",
+                "--article",
+                str(data["a"]["id"]),
+                "--reply-to",
+                ",".join(map(str, data["reply_to"])),
+                "--posts-in-process",
+                str(args.posts_in_process),
+                *(["--profile"] if args.profile else []),
+            )
+            for line in posted.pop("profile", []):
+                print(line)
+            print(json.dumps(posted, indent=2))
+            return 0
 
         app, port = gunicorn_service(env=env, workers=args.workers, workdir=workdir, nice=args.nice)
         services.append(app.start())
@@ -899,7 +1054,18 @@ def main() -> int:
     )
     parser.add_argument("--no-docs", action="store_true", help="do not update docs/performance.md")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
-    parser.add_argument("--internal", choices=["setup", "count"], help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--posts-in-process",
+        type=int,
+        metavar="N",
+        help="after building the site, post N comments in process through the WSGI application "
+        "(no server, no wrk) and print the time and CPU per post; with --profile, where it goes",
+    )
+    parser.add_argument(
+        "--profile", action="store_true", help="with --posts-in-process: cProfile the posts"
+    )
+    parser.add_argument("--internal", choices=["setup", "count", "posts"], help=argparse.SUPPRESS)
+    parser.add_argument("--reply-to", default="", help=argparse.SUPPRESS)
     parser.add_argument("--article", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--ids", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -909,6 +1075,16 @@ def main() -> int:
         return 0
     if args.internal == "count":
         print(json.dumps(internal_count(args.article, args.ids)))
+        return 0
+    if args.internal == "posts":
+        reply_to = [int(i) for i in args.reply_to.split(",") if i]
+        print(
+            json.dumps(
+                internal_posts(
+                    args.article, reply_to, posts=args.posts_in_process, profile=args.profile
+                )
+            )
+        )
         return 0
     if args.duration <= 0 or args.duration > 600:
         parser.error("--duration must be between 0 and 600 seconds")

@@ -14,8 +14,10 @@ import math
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache, caches
 from django.db import connection
 from django.utils import timezone
@@ -61,7 +63,15 @@ class Over:
 
 def _ident(value: str) -> str:
     # Keys never hold an address or an email in clear.
-    return salted_hmac("dateline.ratelimit", value).hexdigest()[:24]
+    return _ident_under(settings.SECRET_KEY, value)
+
+
+@lru_cache(maxsize=1024)
+def _ident_under(secret: str, value: str) -> str:
+    # Remembered: a post reads its counters before screening and counts them in its write
+    # transaction, and a network's identity repeats from post to post. Keyed by the secret too,
+    # so a changed SECRET_KEY never reuses an identity made under the old one.
+    return salted_hmac("dateline.ratelimit", value, secret=secret).hexdigest()[:24]
 
 
 def _uses_redis() -> bool:

@@ -18,7 +18,7 @@ from django.core.management import call_command
 
 from dateline.comments.guards import form_stamp
 from dateline.comments.models import Comment, CommentEvent, RateCounter
-from dateline.comments.ratelimit import counters_purge
+from dateline.comments.ratelimit import Limit, counters_purge, hit
 
 from .conftest import error_summary, shown_stamp, soup, textarea_text
 
@@ -233,6 +233,19 @@ def database_counters(site_limits):
             "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
         }
     return site_limits
+
+
+@pytest.mark.django_db
+def test_a_new_secret_key_starts_the_counters_afresh(settings):
+    # The counters' identities are remembered per process; a changed key must not reuse one
+    # made under the old key (the stored counters would then still apply).
+    limit = [(Limit("commenter", 1, 3600), "ada@example.org")]
+    moment = NOON.timestamp()
+
+    assert hit(limit, now=moment) is None
+    assert hit(limit, now=moment) is not None
+    settings.SECRET_KEY = "another-secret-key-" + "x" * 40
+    assert hit(limit, now=moment) is None
 
 
 @time_machine.travel(NOON, tick=False)

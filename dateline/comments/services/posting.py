@@ -145,8 +145,30 @@ def comment_post(*, submission: Submission) -> PostResult:
             raise CommentsClosed(refusal.reason)
         raise CommentRefused(refusal.reason, field=refusal.field)
 
-    # The body's HTML, rendered once, here, outside the write transaction; pages read it.
-    rendered = comment_body_render(comment=Comment(body=body))
+    # The row is built and its body's HTML rendered (once; pages read it) here, outside the
+    # write transaction: inside it only the place in the tree is added and the row written.
+    comment = comment_body_render(
+        comment=Comment(
+            article=article,
+            in_reply_to_id=submission.parent_id,
+            status=screening.status,
+            author_name=name,
+            author_email=submission.email.strip(),
+            email_key=key,
+            author_url=submission.url.strip(),
+            user_id=submission.user_id,
+            is_staff=submission.is_staff,
+            body=body,
+            body_hash=fingerprint,
+            idempotency_key=submission.idempotency_key[:64],
+            created_at=now,
+            moderated_at=now if screening.status != Comment.Status.PENDING else None,
+            moderation_reasons=screening.reasons,
+            scores=scores_of(context),
+            ip_prefix=ip_prefix(submission.ip),
+            user_agent=submission.user_agent[:300],
+        )
+    )
     for attempt in range(3):
         try:
             with transaction.atomic():
@@ -160,35 +182,12 @@ def comment_post(*, submission: Submission) -> PostResult:
                     max_depth=site_settings.max_depth,
                 )
                 place = tree_position_under(parent, segment=path_segment())
+                comment.parent = parent
+                comment.path, comment.thread, comment.depth = place.path, place.thread, place.depth
+                comment.pk = None  # a retried attempt writes a new row (its last was undone)
+                comment._state.adding = True
                 # One prepared INSERT (Comment has no save signals to send).
-                comment = insert_row(
-                    Comment(
-                        article=article,
-                        parent=parent,
-                        in_reply_to_id=submission.parent_id,
-                        path=place.path,
-                        thread=place.thread,
-                        depth=place.depth,
-                        status=screening.status,
-                        author_name=name,
-                        author_email=submission.email.strip(),
-                        email_key=key,
-                        author_url=submission.url.strip(),
-                        user_id=submission.user_id,
-                        is_staff=submission.is_staff,
-                        body=body,
-                        body_hash=fingerprint,
-                        body_html=rendered.body_html,
-                        body_html_key=rendered.body_html_key,
-                        idempotency_key=submission.idempotency_key[:64],
-                        created_at=now,
-                        moderated_at=now if screening.status != Comment.Status.PENDING else None,
-                        moderation_reasons=screening.reasons,
-                        scores=scores_of(context),
-                        ip_prefix=ip_prefix(submission.ip),
-                        user_agent=submission.user_agent[:300],
-                    )
-                )
+                insert_row(comment)
                 deciding = screening.verdicts[-1] if screening.verdicts else None
                 comment_log(
                     [
