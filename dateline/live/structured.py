@@ -50,8 +50,9 @@ def _update(u: LiveUpdate, *, url: str, fallback: str) -> dict[str, Any]:
     if modified and modified != published:
         data["dateModified"] = modified
     data["articleBody"] = body
-    if u.author_id:
-        data["author"] = {"@type": "Person", "name": u.author.name}
+    author = u.author if u.author_id else None  # read with the update: no query
+    if author is not None:
+        data["author"] = {"@type": "Person", "name": author.name}
     return data
 
 
