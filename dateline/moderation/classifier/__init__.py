@@ -26,7 +26,8 @@ files pickled before it still load (their classes are found under this name).
 
 from __future__ import annotations
 
-from .data import CsvSource, comment_decisions, decision_examples, read_labelled_csv
+from .corpora import CsvSource, read_labelled_csv
+from .data import comment_decisions, decision_examples
 from .features import (
     SIGNAL_NAMES,
     RuleSignals,

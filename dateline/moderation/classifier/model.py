@@ -182,8 +182,11 @@ class ScorerConfig:
 # judge links: limit, blocked domains), trains with legitimate prose beside
 # YouTube's comments (weighted down, so the short comments still shape the model), and sets its
 # thresholds on the legitimate YouTube comments: the hardest legitimate text it knows.
+# Nor @-mentions: YouTube's legitimate comments never answer anyone by name, so the signal taught
+# that a reply to another reader ("@Sam you're right") is spam (the handle itself is left out of
+# the n-grams too, features.without_handles).
 SPAM_SIGNALS = tuple(
-    name for name in SIGNAL_NAMES if name not in {"links", "external_links", "length"}
+    name for name in SIGNAL_NAMES if name not in {"links", "external_links", "length", "mention"}
 )
 CONFIGS: dict[str, ScorerConfig] = {
     "spam": ScorerConfig(
@@ -197,6 +200,8 @@ CONFIGS: dict[str, ScorerConfig] = {
         threshold_groups=("youtube:",),
         high_fpr=0.005,
         low_fpr=0.01,
+        # 4: @-mentions no longer read (neither the signal nor the handle's n-grams).
+        revision=4,
     ),
     # The abuse model: tweets (Davidson, OLID) and civil prose, plus alt-profanity-check's
     # pretrained decision; scores moved to a news site's base rate of abusive comments (3 %),
