@@ -161,11 +161,12 @@ def _thread_html(
     own_tokens: Mapping[int, str],
     comments_open: bool,
     may_fold: bool,
-    fold_above: int = 0,
+    fold_above: int,
 ) -> str:
     """The page of the thread, each conversation rendered once: when the page would pass
-    ``fold_above`` characters (``FOLD_ABOVE_CHARS`` on an article), only the conversations that lose replies are rendered again, folded.
-    Bodies are checked against their text once (comments.bodies)."""
+    ``fold_above`` characters (``FOLD_ABOVE_CHARS`` on an article, less on a page that gives its
+    conversation less room), only the conversations that lose replies are rendered again,
+    folded. Bodies are checked against their text once (comments.bodies)."""
     comment_bodies_refresh(comments=_comments(thread.nodes))
 
     def nodes_html(roots: list[CommentNode], **options: Any) -> str:
@@ -187,7 +188,7 @@ def _thread_html(
         "nodes_html": mark_safe("".join(pieces)),  # noqa: S308 (autoescaped template)
     }
     html = render_to_string("comments/thread.html", context)
-    if not may_fold or len(html) <= (fold_above or FOLD_ABOVE_CHARS):
+    if not may_fold or len(html) <= fold_above:
         return html
     query: list[tuple[str, str]] = [("cpage", str(thread.number))] if thread.number > 1 else []
     query += [("corder", thread.order)] if thread.order != DEFAULT_ORDER else []

@@ -501,7 +501,7 @@ class ArticlePage(CachedPageMixin, Page):
         """``comment_room`` of this page's type, read from its content type: a comment's
         ``article`` is the base row, whatever kind of page it is under (no query)."""
         kind = self.specific_class or type(self)
-        return float(getattr(kind, "comment_room", 1.0))
+        return kind.comment_room
 
     @property
     def text_direction(self) -> str:

@@ -190,23 +190,16 @@ class SectionLink:
     url: str | None
 
 
-@dataclass(frozen=True)
-class SectionLinks:
-    links: tuple[SectionLink, ...]
-
-
 def section_links() -> tuple[SectionLink, ...]:
     """``section_menu()``'s sections (built from the kept menu, which the article's detail reads
     too: no query of their own) with their addresses worked out when they are kept, per version
     of the content (which a change of the page tree or of a site bumps): every page's header and
     footer link them, and Wagtail works a page's address out again on each ``.url``."""
-    return fragment("section-links", ["content"], _section_links).links
+    return fragment("section-links", ["content"], _section_links)
 
 
-def _section_links() -> SectionLinks:
-    return SectionLinks(
-        tuple(SectionLink(pk=s.pk, title=s.title, url=s.url) for s in section_menu())
-    )
+def _section_links() -> tuple[SectionLink, ...]:
+    return tuple(SectionLink(pk=s.pk, title=s.title, url=s.url) for s in section_menu())
 
 
 def section_articles(*, section: SectionPage, page_number: str | int | None) -> PaginatorPage:
