@@ -8,9 +8,12 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 # One worker process per core: the work is CPU (templates, SQLite in-process), and more workers
-# than cores cost more CPU per request (docs/performance.md, "Workers"). Each has threads, so
-# slow clients cannot hold it (deploy/gunicorn.conf.py).
+# than cores cost more CPU per request (docs/performance.md, "Workers"). Connections are read in
+# Rust and each worker has threads, so slow clients cannot hold it (deploy/granian_server.py).
 WORKERS ?= $(shell nproc)
+# The production server: granian (deploy/granian_server.py), or gunicorn as before
+# (`make serve APP_SERVER=gunicorn`, deploy/gunicorn.conf.py; docs/decisions/0085-granian.md).
+APP_SERVER ?= granian
 PG_URL ?= postgres://postgres@127.0.0.1:5432/dateline
 # The server, asked through its maintenance database (each test run creates and drops its own
 # test_dateline_<run>_gw<N>: dateline/settings/test.py; tools/test_isolation.py shows two at once).
@@ -22,7 +25,7 @@ PYTEST_WORKERS ?= 2
 
 help:
 	@echo "make demo    - install, migrate, load demo content and serve on http://$(HOST):$(PORT)"
-	@echo "make serve   - the production server (gunicorn + whitenoise, $(WORKERS) workers)"
+	@echo "make serve   - the production server ($(APP_SERVER) + whitenoise, $(WORKERS) workers)"
 	@echo "make stack   - Varnish on :$(STACK_PORT) in front of two app servers, worker, scheduler"
 	@echo "make test    - ruff, mypy, pytest on SQLite and on PostgreSQL + Redis, browser tests"
 	@echo "make lock    - re-resolve requirements.lock from pyproject.toml"
@@ -77,14 +80,19 @@ demo: migrate
 	} > .env
 	@echo "Wrote .env for a local production run."
 
+# $(call app_server,HOST:PORT,WORKERS): the command that runs APP_SERVER.
+app_server_granian = $(BIN)/python deploy/granian_server.py --bind $(1) --workers $(2)
+app_server_gunicorn = $(BIN)/gunicorn -c deploy/gunicorn.conf.py --bind $(1) --workers $(2) \
+  --worker-tmp-dir /dev/shm
+app_server = $(call app_server_$(APP_SERVER),$(1),$(2))
+
 serve: install var .env
 	DJANGO_SETTINGS_MODULE=dateline.settings.production $(BIN)/python manage.py migrate --noinput -v0
 	DJANGO_SETTINGS_MODULE=dateline.settings.production $(BIN)/python manage.py collectstatic --noinput -v0
 	@trap 'kill 0' EXIT INT TERM; \
 	  while :; do DJANGO_SETTINGS_MODULE=dateline.settings.production $(BIN)/python manage.py run_worker --interval 2; sleep 5; done >>var/worker.log 2>&1 & \
 	  DJANGO_SETTINGS_MODULE=dateline.settings.production $(BIN)/python manage.py run_scheduler >var/scheduler.log 2>&1 & \
-	  DJANGO_SETTINGS_MODULE=dateline.settings.production $(BIN)/gunicorn -c deploy/gunicorn.conf.py \
-	    --bind $(HOST):$(PORT) --workers $(WORKERS) --worker-tmp-dir /dev/shm
+	  DJANGO_SETTINGS_MODULE=dateline.settings.production $(call app_server,$(HOST):$(PORT),$(WORKERS))
 
 worker: install
 	$(BIN)/python manage.py run_worker
@@ -131,7 +139,7 @@ stack-deps:
 	fi
 
 # The whole stack on one machine (docs/operations.md): Varnish on STACK_PORT with
-# deploy/varnish/dateline.vcl, in front of two gunicorn servers (127.0.0.1:8001 and :8002, named
+# deploy/varnish/dateline.vcl, in front of two app servers (127.0.0.1:8001 and :8002, named
 # in deploy/varnish/dateline-backends.vcl), the task worker (it sends the purges; polled every
 # 0.25 s so a change shows within a second) and the scheduler. SQLite by default; PostgreSQL
 # and Redis when DATABASE_URL and REDIS_URL are set.
@@ -150,8 +158,8 @@ stack: install var .env stack-deps
 	  while :; do $(BIN)/python manage.py run_worker --interval 0.25; sleep 5; done >>var/worker.log 2>&1 & \
 	  $(BIN)/python manage.py run_scheduler >var/scheduler.log 2>&1 & \
 	  for port in 8001 8002; do \
-	    $(BIN)/gunicorn -c deploy/gunicorn.conf.py --bind 127.0.0.1:$$port --workers $(STACK_WORKERS) \
-	      --worker-tmp-dir /dev/shm --access-logfile /dev/null >>var/app-$$port.log 2>&1 & \
+	    GRANIAN_ACCESS_LOG=0 GUNICORN_ACCESS_LOG=/dev/null $(call app_server,127.0.0.1:$$port,$(STACK_WORKERS)) \
+	      >>var/app-$$port.log 2>&1 & \
 	  done; \
 	  /usr/sbin/varnishd -F -j none -n $(CURDIR)/var/varnish -a $(HOST):$(STACK_PORT) -T 127.0.0.1:0 \
 	    -s malloc,256m -p vcl_path=$(CURDIR)/deploy/varnish:/usr/share/varnish/vcl \

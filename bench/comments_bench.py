@@ -1,11 +1,11 @@
 """Benchmark the reader conversation (issue 3, section 5) against nginx serving the same bytes.
 
     .venv/bin/python bench/comments_bench.py [--duration 10] [--connections 16] [--threads 2]
-        [--workers cores] [--redis] [--out bench/out/comments.json]
+        [--workers cores] [--server granian|gunicorn] [--redis] [--out bench/out/comments.json]
 
 Builds a throw-away site in a temporary directory (its own SQLite database, production
 settings), with article A (200 threaded comments) and article B (20,000), starts the production
-server (gunicorn, as `make serve` does) and nginx with a static copy of article A's bytes, and
+server (granian, as `make serve` does; `--server gunicorn` for the alternative) and nginx with a static copy of article A's bytes, and
 measures each with wrk. Prints a table, writes JSON to --out and the figures into
 docs/performance.md. Servers are always stopped, even on Ctrl+C. See bench/README.md.
 """
@@ -30,10 +30,12 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.lib import (
+    APP_SERVERS,
     BENCH,
     REPO,
     CpuMeter,
     Service,
+    app_server_command,
     free_port,
     http_get,
     loadavg,
@@ -48,7 +50,6 @@ from bench.lib import (
 )
 
 PYTHON = REPO / ".venv" / "bin" / "python"
-GUNICORN = REPO / ".venv" / "bin" / "gunicorn"
 DOC = REPO / "docs" / "performance.md"
 REDIS_URL = "redis://127.0.0.1:6379/14"
 
@@ -364,7 +365,7 @@ def internal_posts(
 
     from django.db import connection
 
-    from dateline.wsgi import application  # sets Django up and warms the site, as gunicorn
+    from dateline.wsgi import application  # sets Django up and warms the site, as the server
 
     rng = random.Random()
     from dateline.comments.guards import form_stamp  # once Django is set up
@@ -489,28 +490,14 @@ def internal(env: dict[str, str], *args: str, timeout: float = 1800) -> dict[str
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def gunicorn_service(
-    *, env: dict[str, str], workers: int, workdir: Path, nice: int = 0, name: str = "gunicorn"
+def app_service(
+    *, env: dict[str, str], workers: int, workdir: Path, nice: int = 0, server: str = "granian"
 ) -> tuple[Service, int]:
-    """The shipped server as `make serve` runs it: deploy/gunicorn.conf.py (preloaded gthread
-    workers, keepalive 0), with the bind, the worker count and the heartbeat folder of the
-    command line. Only the access log is dropped (it would be written for every request)."""
+    """The production server as `make serve` runs it (bench.lib.app_server_command), with the
+    bind and the worker count of the command line and no access log."""
     port = free_port()
-    argv = [
-        str(GUNICORN),
-        "-c",
-        str(REPO / "deploy" / "gunicorn.conf.py"),
-        "--workers",
-        str(workers),
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--worker-tmp-dir",
-        # As `make serve`: the workers' heartbeat files in memory.
-        "/dev/shm" if Path("/dev/shm").is_dir() else str(workdir),  # noqa: S108
-        "--access-logfile",
-        "/dev/null",
-    ]
-    return Service(name, argv, env, workdir / f"{name}.log", nice=nice), port
+    argv, extra = app_server_command(server, port=port, workers=workers)
+    return Service(server, argv, env | extra, workdir / f"{server}.log", nice=nice), port
 
 
 SEQUENTIAL_N = 60
@@ -703,11 +690,24 @@ def checks_table(checks: list[dict[str, Any]]) -> list[str]:
     return lines
 
 
+def server_described(cfg: dict[str, Any]) -> str:
+    """The app server of a run, as the report says it (runs before granian have no "server")."""
+    if cfg.get("server", "gunicorn") == "gunicorn":
+        return (
+            f"gunicorn `-c deploy/gunicorn.conf.py` ({cfg['workers']} gthread workers, preloaded, "
+            "keepalive 0)"
+        )
+    return (
+        f"granian `deploy/granian_server.py` ({cfg['workers']} workers forked from the loaded "
+        "application, 8 threads each, keep-alive off)"
+    )
+
+
 def variant_block(report: dict[str, Any]) -> str:
     m, cfg, data = report["machine"], report["config"], report["data"]
     other = [r.get("cpu", {}).get("cpu_other", 0) for r in report["results"].values() if "cpu" in r]
     priority = (
-        f"gunicorn, nginx and wrk ran at nice {cfg['nice']} (own autogroups) so that other work "
+        f"{cfg.get('server', 'gunicorn')}, nginx and wrk ran at nice {cfg['nice']} (own autogroups) so that other work "
         f"on the machine disturbed them less; "
         if cfg["nice"]
         else ""
@@ -719,8 +719,7 @@ def variant_block(report: dict[str, Any]) -> str:
         f"Linux {m['kernel']}; Python {m['python']}, {m['wrk']}, {m['nginx']}.",
         f"Settings: `dateline.settings.production`, SQLite (WAL) in a fresh temporary directory, "
         f"page cache {'in Redis (`REDIS_URL`)' if cfg['redis'] else 'file-based (`var/cache/pages`)'}, "
-        f"`TASKS_BACKEND=immediate`; gunicorn `-c deploy/gunicorn.conf.py` ({cfg['workers']} "
-        f"gthread workers, preloaded, keepalive 0); "
+        f"`TASKS_BACKEND=immediate`; {server_described(cfg)}; "
         f"wrk {cfg['threads']} threads, {cfg['connections']} connections, {cfg['duration']:g} s per "
         f"measurement after a {cfg['warmup']:g} s warm-up; {priority}other processes used "
         f"{min(other, default=0):.0%}–{max(other, default=0):.0%} of the CPU during the measurements"
@@ -742,7 +741,7 @@ SECTION_INTRO = """\
 `bench/comments_bench.py` builds a throw-away site (production settings, its own SQLite
 database in a temporary directory) with article A (200 approved comments: 60 threads, replies up
 to 4 levels deep, 200–600 characters with some Markdown) and article B (20,000 approved comments,
-6,000 threads), runs the production server (gunicorn, as `make serve`) and nginx serving a
+6,000 threads), runs the production server (as `make serve`) and nginx serving a
 static copy of article A's bytes in the same run, and measures each with wrk.
 
 - *cached*: an anonymous GET, answered by the full-page cache (`dateline.core.pagecache`).
@@ -860,7 +859,9 @@ def bench(args: argparse.Namespace) -> int:
             print(json.dumps(posted, indent=2))
             return 0
 
-        app, port = gunicorn_service(env=env, workers=args.workers, workdir=workdir, nice=args.nice)
+        app, port = app_service(
+            env=env, workers=args.workers, workdir=workdir, nice=args.nice, server=args.server
+        )
         services.append(app.start())
         origin = f"http://127.0.0.1:{port}"
         wait_http(f"{origin}/healthz", service=app)
@@ -982,6 +983,7 @@ def bench(args: argparse.Namespace) -> int:
                 "connections": args.connections,
                 "threads": args.threads,
                 "workers": args.workers,
+                "server": args.server,
                 "redis": args.redis,
                 "nice": args.nice,
                 "quiet_below": args.quiet_below,
@@ -1027,7 +1029,13 @@ def main() -> int:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument(
-        "--workers", type=int, default=cores, help="gunicorn workers (as make serve: one per core)"
+        "--workers", type=int, default=cores, help="server workers (as make serve: one per core)"
+    )
+    parser.add_argument(
+        "--server",
+        choices=APP_SERVERS,
+        default=APP_SERVERS[0],
+        help="the app server (make serve's)",
     )
     parser.add_argument(
         "--quiet-below",
@@ -1042,7 +1050,7 @@ def main() -> int:
         "--nice",
         type=int,
         default=0,
-        help="nice value for gunicorn, nginx and wrk (e.g. -10 on a machine shared with a test "
+        help="nice value for the app server, nginx and wrk (e.g. -10 on a machine shared with a test "
         "suite; negative values need root)",
     )
     parser.add_argument("--redis", action="store_true", help=f"page cache in Redis ({REDIS_URL})")

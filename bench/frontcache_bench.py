@@ -5,7 +5,7 @@
 
 Builds a throw-away site in a temporary directory (its own SQLite database, production
 settings) with one article and 200 threaded comments (the shape comments_bench.py builds), starts
-the production server (gunicorn -c deploy/gunicorn.conf.py), Varnish 7.1 with
+the production server (deploy/granian_server.py, as `make serve`), Varnish 7.1 with
 deploy/varnish/dateline.vcl in front of it (the backends file generated beside, on vcl_path) and
 nginx with a static copy of the article's bytes, and measures with wrk, rounds interleaved:
 
@@ -40,9 +40,11 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.lib import (
+    APP_SERVERS,
     NGINX,
     REPO,
     Service,
+    app_server_command,
     free_port,
     http_get,
     loadavg,
@@ -57,7 +59,6 @@ from bench.lib import (
 )
 
 PYTHON = REPO / ".venv" / "bin" / "python"
-GUNICORN = REPO / ".venv" / "bin" / "gunicorn"
 VARNISHD = "/usr/sbin/varnishd"
 VCL = REPO / "deploy" / "varnish" / "dateline.vcl"
 TARGET_SHARE = 0.80  # through Varnish, with purges, vs nginx static
@@ -234,20 +235,8 @@ def bench(args: argparse.Namespace) -> int:
         )
         site = json.loads(out.stdout.strip().splitlines()[-1])
         app_port = free_port()
-        app = Service(
-            "gunicorn",
-            [
-                str(GUNICORN),
-                "-c",
-                str(REPO / "deploy" / "gunicorn.conf.py"),
-                "--bind",
-                f"127.0.0.1:{app_port}",
-                "--access-logfile",
-                "/dev/null",
-            ],
-            env,
-            workdir / "gunicorn.log",
-        )
+        argv, extra = app_server_command(APP_SERVERS[0], port=app_port)
+        app = Service(APP_SERVERS[0], argv, env | extra, workdir / "app.log")
         services.append(app.start())
         wait_http(f"http://127.0.0.1:{app_port}/healthz", service=app, timeout=180)
         varnish = varnish_service(workdir=workdir, app_port=app_port, port=varnish_port, env=env)

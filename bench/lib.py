@@ -96,6 +96,31 @@ def production_env(workdir: Path, **extra: str) -> dict[str, str]:
     return env
 
 
+# The production servers: the shipped one first (make serve), then the alternative.
+APP_SERVERS = ("granian", "gunicorn")
+
+
+def app_server_command(
+    server: str, *, port: int, workers: int | None = None
+) -> tuple[list[str], dict[str, str]]:
+    """The command line and the extra environment of ``server`` as `make serve` runs it
+    (granian: deploy/granian_server.py; gunicorn: deploy/gunicorn.conf.py, the alternative), on
+    ``port``, with ``workers`` (default: the configuration's, one per core). Only the access log
+    is dropped (it would be written for every request)."""
+    count = [] if workers is None else ["--workers", str(workers)]
+    if server == "granian":
+        argv = [sys.executable, str(REPO / "deploy" / "granian_server.py")]
+        return [*argv, "--bind", f"127.0.0.1:{port}", *count], {"GRANIAN_ACCESS_LOG": "0"}
+    if server == "gunicorn":
+        gunicorn = str(Path(sys.executable).with_name("gunicorn"))
+        argv = [gunicorn, "-c", str(REPO / "deploy" / "gunicorn.conf.py")]
+        # As `make serve`: the workers' heartbeat files in memory.
+        heartbeats = "/dev/shm" if Path("/dev/shm").is_dir() else "/tmp"  # noqa: S108
+        options = ["--worker-tmp-dir", heartbeats, "--access-logfile", "/dev/null"]
+        return [*argv, "--bind", f"127.0.0.1:{port}", *count, *options], {}
+    raise ValueError(f"unknown server {server!r}: one of {', '.join(APP_SERVERS)}")
+
+
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))

@@ -2,7 +2,8 @@
 rendered without the full-page cache, against nginx serving the article's bytes.
 
     .venv/bin/python bench/render_bench.py [--duration 10] [--rounds 3] [--connections 32]
-        [--threads 2] [--workers cores] [--profile] [--keep] [--out bench/out/render.json]
+        [--threads 2] [--workers cores] [--server granian[,gunicorn]] [--profile] [--keep]
+        [--out bench/out/render.json]
 
 Builds the same throw-away site as comments_bench.py (article A: 200 threaded comments, B:
 20,000; production settings, its own SQLite database), plus a live page beside A (60 updates by
@@ -16,8 +17,9 @@ two reporters, 200 comments: issue 17 asks the article's targets of it), stores 
    test client (wall clock, and the CPU time of the thread, which a busy machine disturbs
    less), the same after the article changed (a comment approved: the article's fragments built
    again) and with every fragment built again. With `--profile`, a cProfile of 50 renders of A.
-2. Over HTTP: the shipped server (`gunicorn -c deploy/gunicorn.conf.py`, as `make serve`; no
-   access log) and nginx with a static copy of A; `--rounds` interleaved rounds of wrk on nginx,
+2. Over HTTP: the shipped server (`deploy/granian_server.py`, as `make serve`; no access log;
+   `--server gunicorn` for the alternative, `--server granian,gunicorn` both in the same rounds,
+   each page on one then the other) and nginx with a static copy of A; `--rounds` interleaved rounds of wrk on nginx,
    `/healthz` (the server's own ceiling: no page can be served faster), A rendered and the home
    page rendered, so each share of nginx compares rates measured
    minutes apart at most (min and median over the rounds); one request at a time (median of
@@ -48,7 +50,6 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.comments_bench import (
-    GUNICORN,
     PYTHON,
     _terminate,
     bench_env,
@@ -56,9 +57,10 @@ from bench.comments_bench import (
     measure,
 )
 from bench.lib import (
+    APP_SERVERS,
     BENCH,
-    REPO,
     Service,
+    app_server_command,
     free_port,
     http_get,
     log,
@@ -281,32 +283,29 @@ def bench(args: argparse.Namespace) -> int:
         for line in inspected.get("profile_article_a", []):
             print(line)
 
-        port = free_port()
-        app = Service(
-            "gunicorn",
-            [
-                str(GUNICORN),
-                "-c",
-                str(REPO / "deploy" / "gunicorn.conf.py"),
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                str(args.workers),
-                "--worker-tmp-dir",
-                "/dev/shm" if Path("/dev/shm").is_dir() else str(workdir),  # noqa: S108
-                "--access-logfile",
-                "/dev/null",
-            ],
-            env,
-            workdir / "gunicorn.log",
-            nice=args.nice,
-        )
-        services.append(app.start())
-        origin = f"http://127.0.0.1:{port}"
-        wait_http(f"{origin}/healthz", service=app)
-        url_a = origin + data["a"]["url"] + "?nocache=1"
-        url_home = origin + "/?nocache=1"
-        url_live = origin + data["live"]["url"] + "?nocache=1"
+        # One server, or several measured in the same rounds (`--server granian,gunicorn`): the
+        # first one's keys are plain, the others' end in @<server>.
+        servers = args.server.split(",")
+        origins: dict[str, str] = {}
+        for server in servers:
+            port = free_port()
+            argv, extra = app_server_command(server, port=port, workers=args.workers)
+            app = Service(server, argv, env | extra, workdir / f"{server}.log", nice=args.nice)
+            services.append(app.start())
+            origins[server] = f"http://127.0.0.1:{port}"
+            wait_http(f"{origins[server]}/healthz", service=app)
+
+        def pages(server: str) -> list[tuple[str, str]]:
+            origin, tag = origins[server], "" if server == servers[0] else f"@{server}"
+            return [
+                # The server's own ceiling: the smallest answer it has, no page at all.
+                (f"healthz{tag}", origin + "/healthz"),
+                (f"article_a_rendered{tag}", origin + data["a"]["url"] + "?nocache=1"),
+                (f"live_rendered{tag}", origin + data["live"]["url"] + "?nocache=1"),
+                (f"home_rendered{tag}", origin + "/?nocache=1"),
+            ]
+
+        url_a, url_home = pages(servers[0])[1][1], pages(servers[0])[3][1]
         status, _h, page_a = http_get(url_a)
         if status != 200:
             raise RuntimeError(f"{url_a} answered {status}")
@@ -319,35 +318,33 @@ def bench(args: argparse.Namespace) -> int:
         rounds: list[dict[str, Any]] = []
         for number in range(1, args.rounds + 1):
             log(f"round {number} of {args.rounds}")
+            # Each page on every server in turn, the servers' order turning with the rounds.
+            order = servers[number - 1 :] + servers[: number - 1]
+            targets = [("nginx_static", static_url)] + [
+                target
+                for index in range(4)
+                for target in (pages(server)[index] for server in order)
+            ]
             rounds.append(
                 {
                     key: measure(key, url, args, services=services, script=report_lua)
-                    for key, url in (
-                        ("nginx_static", static_url),
-                        # The server's own ceiling: the smallest answer it has, no page at all.
-                        ("healthz", origin + "/healthz"),
-                        ("article_a_rendered", url_a),
-                        ("live_rendered", url_live),
-                        ("home_rendered", url_home),
-                    )
+                    for key, url in targets
                 }
             )
+        keys = [key for server in servers for key, _url in pages(server)]
         shares = {
             key: [r[key].get("rps", 0) / (r["nginx_static"].get("rps", 0) or 1) for r in rounds]
-            for key in ("healthz", "article_a_rendered", "live_rendered", "home_rendered")
+            for key in keys
         }
         # The round whose article share is the median stands for the run in the summary.
         middle = sorted(range(len(rounds)), key=lambda i: shares["article_a_rendered"][i])[
             len(rounds) // 2
         ]
         results: dict[str, Any] = dict(rounds[middle])
-        for key, url in (
-            ("article_a_rendered", url_a),
-            ("live_rendered", url_live),
-            ("home_rendered", url_home),
-        ):
-            log(f"timing one request at a time: {key}")
-            results[key]["sequential"] = sequential(url)
+        for server in servers:
+            for key, url in pages(server)[1:]:
+                log(f"timing one request at a time: {key}")
+                results[key]["sequential"] = sequential(url)
         encodings = {
             f"{page}:{enc}": compressed(url, enc)
             for page, url in (("article_a", url_a), ("home", url_home))
@@ -384,6 +381,7 @@ def bench(args: argparse.Namespace) -> int:
                 "connections": args.connections,
                 "threads": args.threads,
                 "workers": args.workers,
+                "server": args.server,
             },
             "data": data,
             "inspect": inspected,
@@ -434,7 +432,13 @@ def main() -> int:
     parser.add_argument("--warmup", type=float, default=2, help="seconds of warm-up before each")
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--workers", type=int, default=cores, help="gunicorn workers")
+    parser.add_argument("--workers", type=int, default=cores, help="server workers")
+    parser.add_argument(
+        "--server",
+        default=APP_SERVERS[0],
+        help=f"the app server ({' or '.join(APP_SERVERS)}), or several, comma-separated, measured "
+        "in the same rounds (default: make serve's)",
+    )
     parser.add_argument("--quiet-below", type=float, default=0.15)
     parser.add_argument("--max-wait", type=float, default=30)
     parser.add_argument("--nice", type=int, default=0)

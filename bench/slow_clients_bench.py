@@ -3,9 +3,10 @@
     .venv/bin/python bench/slow_clients_bench.py [--workers 2] [--idle 2] [--half 2]
         [--patience 90] [--out bench/out/slow_clients.json]
 
-Starts gunicorn twice on a throw-away site (production settings, an empty SQLite file, tasks
-inline): once as `make serve` started it before issue 15 (sync workers, no configuration file),
-once with the shipped deploy/gunicorn.conf.py. For each it measures the time from start to the
+Starts the server three times on a throw-away site (production settings, an empty SQLite file,
+tasks inline): gunicorn as `make serve` started it before issue 15 (sync workers, no
+configuration file), gunicorn with deploy/gunicorn.conf.py (the alternative), and the shipped
+deploy/granian_server.py. For each it measures the time from start to the
 first answer of /healthz, /healthz alone (median of 20), and /healthz while --idle connections
 send nothing and --half requests stop half-way through their headers (given up after
 --patience seconds). Servers are always stopped. The tests (tests/hardening/test_slow_clients.py)
@@ -28,16 +29,27 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.lib import REPO, Service, free_port, log, machine_info, production_env
+from bench.lib import (
+    REPO,
+    Service,
+    app_server_command,
+    free_port,
+    log,
+    machine_info,
+    production_env,
+)
 
 GUNICORN = REPO / ".venv" / "bin" / "gunicorn"
+KINDS = ("sync (before)", "deploy/gunicorn.conf.py", "deploy/granian_server.py")
 
 
-def argv_for(kind: str, *, port: int, workers: int) -> list[str]:
+def argv_for(kind: str, *, port: int, workers: int) -> tuple[list[str], dict[str, str]]:
     common = ["--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--log-level", "warning"]
     if kind == "sync (before)":
-        return [str(GUNICORN), "dateline.wsgi:application", *common]
-    return [str(GUNICORN), "-c", str(REPO / "deploy" / "gunicorn.conf.py"), *common]
+        return [str(GUNICORN), "dateline.wsgi:application", *common], {}
+    if kind == "deploy/gunicorn.conf.py":
+        return [str(GUNICORN), "-c", str(REPO / "deploy" / "gunicorn.conf.py"), *common], {}
+    return app_server_command("granian", port=port, workers=workers)
 
 
 def get_seconds(url: str, *, patience: float) -> float | None:
@@ -56,7 +68,8 @@ def get_seconds(url: str, *, patience: float) -> float | None:
 def measure(kind: str, args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
     port = free_port()
     env = production_env(workdir / kind.split()[0])
-    service = Service(kind, argv_for(kind, port=port, workers=args.workers), env, workdir / "log")
+    argv, extra = argv_for(kind, port=port, workers=args.workers)
+    service = Service(kind, argv, env | extra, workdir / "log")
     url = f"http://127.0.0.1:{port}/healthz"
     started = time.monotonic()
     service.start()
@@ -100,7 +113,7 @@ def main() -> None:
     args = parser.parse_args()
     results = []
     with tempfile.TemporaryDirectory(prefix="dateline-slow-") as tmp:
-        for kind in ("sync (before)", "deploy/gunicorn.conf.py"):
+        for kind in KINDS:
             log(f"measuring {kind}")
             results.append(measure(kind, args, Path(tmp)))
     report = {"machine": machine_info(), "settings": vars(args) | {"out": str(args.out)}}

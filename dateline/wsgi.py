@@ -1,8 +1,9 @@
 """The WSGI application. Importing it loads what the site's requests need (the learned filters,
 every view module, the main templates), so a server process is ready before it takes traffic:
-under gunicorn the master does it once before forking its workers (deploy/gunicorn.conf.py,
-``preload_app``), under runserver the process does it at start. ``/healthz`` says how it went
-(``process``) and answers 503 while it runs."""
+under the shipped server the main process does it once before forking its workers
+(deploy/granian_server.py; gunicorn's ``preload_app`` in deploy/gunicorn.conf.py), under
+runserver the process does it at start. ``/healthz`` says how it went (``process``) and answers
+503 while it runs."""
 
 import logging
 import os

@@ -1,4 +1,6 @@
-"""The production server's configuration (`make serve`; `gunicorn -c deploy/gunicorn.conf.py`).
+"""The alternative production server's configuration (`make serve APP_SERVER=gunicorn`;
+`gunicorn -c deploy/gunicorn.conf.py`). The shipped one is granian: deploy/granian_server.py,
+docs/decisions/0085-granian.md.
 
 Why each setting (docs/operations.md, "Failure and recovery"):
 

@@ -1,8 +1,8 @@
 """What /healthz and the admin's dashboard say about this process and the task worker.
 
 Readiness: a server process loads what its requests need (the learned filters, URL patterns,
-templates) before it takes traffic (``dateline.wsgi``; under gunicorn, in the master before the
-workers fork: deploy/gunicorn.conf.py). It records here how that went. The loading runs while
+templates) before it takes traffic (``dateline.wsgi``; under the shipped server, in the main
+process before the workers fork: deploy/granian_server.py). It records here how that went. The loading runs while
 ``dateline.wsgi`` is imported, before the server can answer anything, so a probe only ever sees
 "ready" (it ran) or "cold" (this process was not started through ``dateline.wsgi``).
 
@@ -40,7 +40,7 @@ class Readiness:
     started: float = 0.0
     seconds: float = 0.0
     loaded: dict[str, Any] = field(default_factory=dict)
-    pid: int = 0  # the process that warmed up: under gunicorn's preload_app, the master
+    pid: int = 0  # the process that warmed up: under deploy/granian_server.py, the main one
 
     @property
     def preloaded(self) -> bool:

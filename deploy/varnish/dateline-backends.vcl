@@ -1,5 +1,5 @@
-# The application servers behind deploy/varnish/dateline.vcl: `make stack` runs two gunicorn
-# servers on this machine. Add a backend and an add_backend() line per server; Varnish sends each
+# The application servers behind deploy/varnish/dateline.vcl: `make stack` runs two app
+# servers on this machine (deploy/granian_server.py). Add a backend and an add_backend() line per server; Varnish sends each
 # request to the next healthy one (a server that fails its health check gets none).
 probe dateline_health {
     .url = "/healthz";

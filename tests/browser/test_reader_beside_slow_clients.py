@@ -1,5 +1,5 @@
 """A reader in Chromium reads an article and posts a comment on the production server (the shipped
-gunicorn configuration) while slow clients hold connections to it (issue 15, item 4). Here, not
+granian configuration) while slow clients hold connections to it (issue 15, item 4). Here, not
 in tests/hardening, so that it drives the session's one Playwright browser."""
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """A real front cache for the tests: Varnish with the shipped configuration
-(deploy/varnish/dateline.vcl) in front of two gunicorn servers and a task worker, on the test
-run's database, with the page cache shared between them and this process.
+(deploy/varnish/dateline.vcl) in front of two app servers (deploy/granian_server.py) and a task
+worker, on the test run's database, with the page cache shared between them and this process.
 
 Started once per session; each test gets it cleared (Varnish purged, page cache emptied) and a
 freshly migrated site (transactional database with serialized rollback). Skipped with the reason
@@ -190,9 +190,9 @@ def _server_env(*, db_name: str, pages_dir: Path, varnish_url: str) -> dict[str,
             # Varnish appends the reader's address; the rate limits must count the reader.
             "DATELINE_TRUSTED_PROXY_COUNT": "1",
             "WEB_CONCURRENCY": "1",
-            "GUNICORN_THREADS": "4",
-            "GUNICORN_ACCESS_LOG": "/dev/null",
-            "PYTHONPATH": str(ROOT),
+            "GRANIAN_BLOCKING_THREADS": "4",
+            "GRANIAN_ACCESS_LOG": "0",
+            "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
         }
     )
     return env
@@ -202,9 +202,8 @@ def app_server(
     *, port: int, env: dict[str, str], logdir: Path, name: str
 ) -> subprocess.Popen[bytes]:
     log = (logdir / f"{name}.log").open("wb")
-    gunicorn = str(Path(sys.executable).parent / "gunicorn")
     return subprocess.Popen(
-        [gunicorn, "-c", str(ROOT / "deploy" / "gunicorn.conf.py"), "--bind", f"127.0.0.1:{port}"],
+        [sys.executable, str(ROOT / "deploy" / "granian_server.py"), "--bind", f"127.0.0.1:{port}"],
         cwd=ROOT,
         env=env,
         stdout=log,

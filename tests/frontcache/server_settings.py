@@ -1,4 +1,4 @@
-"""Settings of the application servers the front-cache tests start (gunicorn, db_worker): the
+"""Settings of the application servers the front-cache tests start (granian, db_worker): the
 test settings, on the test run's own database, with the page cache and the task queue shared
 with the test process (a file cache without Redis; Redis when REDIS_URL is set)."""
 

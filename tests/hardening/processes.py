@@ -17,8 +17,7 @@ from django.conf import settings
 from django.db import connection
 
 BASE_DIR = Path(settings.BASE_DIR)
-GUNICORN = Path(sys.executable).with_name("gunicorn")
-GUNICORN_CONFIG = BASE_DIR / "deploy" / "gunicorn.conf.py"
+SERVER = BASE_DIR / "deploy" / "granian_server.py"
 # Waiting for a process to start or to do something; generous for a busy two-core machine.
 PATIENCE = 90.0
 
@@ -55,13 +54,22 @@ def site_env(var_dir: Path, *, settings_module: str, **extra: str) -> dict[str, 
 
 
 @contextmanager
-def gunicorn(env: dict[str, str], log: Path) -> Iterator[str]:
-    """The production server as ``make serve`` starts it (deploy/gunicorn.conf.py), on a free
+def app_server(env: dict[str, str], log: Path) -> Iterator[str]:
+    """The production server as ``make serve`` starts it (deploy/granian_server.py), on a free
     port; yields its base URL once it answers /healthz (with any status)."""
+    with started_app_server(env, log) as (url, _process):
+        yield url
+
+
+@contextmanager
+def started_app_server(
+    env: dict[str, str], log: Path
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """:func:`app_server`, with its main process (to signal it)."""
     port = free_port()
     with log.open("wb") as out:
         process = subprocess.Popen(
-            [str(GUNICORN), "-c", str(GUNICORN_CONFIG), "--bind", f"127.0.0.1:{port}"],
+            [sys.executable, str(SERVER), "--bind", f"127.0.0.1:{port}"],
             cwd=BASE_DIR,
             env=env,
             stdout=out,
@@ -72,22 +80,22 @@ def gunicorn(env: dict[str, str], log: Path) -> Iterator[str]:
     try:
         deadline = time.monotonic() + PATIENCE
         while True:
-            assert process.poll() is None, f"gunicorn exited:\n{log.read_text()}"
+            assert process.poll() is None, f"the server exited:\n{log.read_text()}"
             try:
                 requests.get(f"{url}/healthz", timeout=5)
                 break
             except requests.ConnectionError:
                 if time.monotonic() > deadline:
-                    raise AssertionError(f"gunicorn never answered:\n{log.read_text()}") from None
+                    raise AssertionError(f"the server never answered:\n{log.read_text()}") from None
                 time.sleep(0.2)
-        yield url
+        yield url, process
     finally:
         stop(process)
 
 
 def stop(process: subprocess.Popen[bytes]) -> None:
-    """gunicorn's quick shutdown; then the whole process group (its workers wait for the
-    connections they hold, for seconds, which a test need not)."""
+    """The server's graceful stop; then the whole process group (its workers wait for the
+    requests they hold, for seconds, which a test need not)."""
     process.send_signal(signal.SIGINT)
     try:
         process.wait(timeout=2)

@@ -1,9 +1,10 @@
 """Issue 15, item 3: a server process loads what its requests need (scikit-learn and the learned
 filters, the views, the main templates) before it takes traffic, and /healthz says so.
 
-The shipped server (deploy/gunicorn.conf.py) loads them once in its master, before forking the
-workers: no worker's first comment waits for scikit-learn (17 s on a busy machine in the report,
-which made gunicorn's 30 s timeout kill workers right after a restart)."""
+The shipped server (deploy/granian_server.py) loads them once in its main process, before forking
+the workers: no worker's first comment waits for scikit-learn (17 s on a busy machine in the
+report, which made gunicorn's 30 s timeout kill workers right after a restart), and a worker that
+dies is replaced by one forked from the same loaded process."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ import requests
 
 from dateline.core.health import readiness, readiness_ready, readiness_warming
 
-from .processes import gunicorn, site_env
+from .processes import app_server, site_env
 
 
 def test_the_shipped_server_has_the_filters_loaded_before_its_first_request(
@@ -29,7 +30,7 @@ def test_the_shipped_server_has_the_filters_loaded_before_its_first_request(
         WEB_CONCURRENCY="2",
         TASKS_BACKEND="immediate",
     )
-    with gunicorn(env, tmp_path / "gunicorn.log") as url:
+    with app_server(env, tmp_path / "server.log") as url:
         # The first request each worker answers (several, so both workers are asked).
         for _ in range(4):
             health = requests.get(f"{url}/healthz", timeout=30).json()

@@ -1,5 +1,5 @@
-"""Issue 15, item 2: PostgreSQL down. The production server (gunicorn with the shipped
-configuration) is pointed at a closed port: every page, API call and comment that needs the
+"""Issue 15, item 2: PostgreSQL down. The production server (granian with the shipped
+configuration, deploy/granian_server.py) is pointed at a closed port: every page, API call and comment that needs the
 database is a 503 with Retry-After, the comment form comes back with what the reader typed, and
 a page already in the page cache is still served."""
 
@@ -16,7 +16,7 @@ import pytest
 import requests
 from django.db import OperationalError
 
-from .processes import gunicorn, site_env
+from .processes import app_server, site_env
 
 CLOSED_POSTGRES = "postgres://postgres@127.0.0.1:1/dateline"
 TYPED = "The sea wall vote was closer than the council admits — 7 to 6, not 9 to 4."
@@ -37,7 +37,7 @@ def server(var_dir: Path) -> Iterator[str]:
         DATABASE_URL=CLOSED_POSTGRES,
         WEB_CONCURRENCY="1",
     )
-    with gunicorn(env, var_dir / "gunicorn.log") as url:
+    with app_server(env, var_dir / "server.log") as url:
         yield url
 
 

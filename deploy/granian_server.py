@@ -1,0 +1,237 @@
+"""The production server (`make serve`): granian, a Rust HTTP server, running the WSGI application.
+
+    python deploy/granian_server.py [--bind HOST:PORT] [--workers N]
+
+Why a launcher and not granian's command line (docs/decisions/0085-granian.md):
+
+- **Loaded once, before the workers.** This process imports ``dateline.wsgi`` (scikit-learn, the
+  learned filters, every view, the main templates: ``dateline.wsgi.warm_site``) and then starts
+  granian, whose workers are forked from it (the start method is set to ``fork`` here; granian
+  would use ``spawn`` where Python's default is another, and a spawned worker imports everything
+  again). A worker takes its first request with all of it in memory, and a worker granian
+  replaces is serving again in milliseconds. Granian's own command line imports the application
+  in each worker, after the fork.
+- **Slow clients hold no Python thread.** Granian reads connections in Rust: an idle connection
+  or a request whose headers never end costs a socket, not a thread, and is closed after
+  ``GRANIAN_HEADER_READ_TIMEOUT`` ms (5 s, as gunicorn's gthread did). The application is called
+  once the headers are in; a request whose body never comes holds one of the worker's
+  ``GRANIAN_BLOCKING_THREADS`` Python threads (8) until its client leaves, as with gunicorn.
+  Many slow clients at once remain the job of a buffering proxy in front (Varnish, nginx).
+- **Keep-alive off** (``GRANIAN_KEEP_ALIVE``): a kept-alive connection stays with the worker that
+  accepted it, and a worker runs Python on one core at a time; closing each connection after its
+  answer spreads busy clients over the workers (docs/performance.md, "A quieter machine").
+- **A stuck worker is replaced.** Granian respawns a worker that exits; it has no timeout for a
+  worker that stops answering. Each worker touches a heartbeat file (in ``$TMPDIR``) every
+  second from a Python thread; this process kills a worker whose file is older than
+  ``GRANIAN_TIMEOUT`` seconds (30), and granian starts another. As gunicorn's ``timeout`` did, it
+  catches a stuck process (the interpreter's lock held, the process stopped), not a slow request.
+  A worker that dies again within 5.5 s of being replaced stops the whole server (granian's
+  crash-loop guard): run it under a supervisor that restarts it (systemd ``Restart=always``).
+- **Graceful stop.** SIGTERM or SIGINT: the workers stop accepting, finish the requests in
+  flight and exit; one still busy after ``GRANIAN_GRACEFUL_TIMEOUT`` seconds (30) is killed.
+  SIGHUP replaces the workers one by one, forked again from this process: code is not reloaded,
+  a deploy restarts the server.
+- **Limits.** A request head (request line and headers) still incomplete once hyper's read
+  buffer holds ``GRANIAN_HEAD_LIMIT`` bytes (64 KiB; the buffer grows in steps, so heads up to
+  about twice that can pass) is refused with 431, as is one of more than 100 header fields; a URI
+  longer than 65,534 bytes gets 414 (hyper's fixed limits).
+- **The environment stays out of requests.** Granian starts every WSGI environ from a copy of
+  ``os.environ`` (as CGI did): ``SECRET_KEY``, ``DATABASE_URL`` and the rest would reach
+  ``request.META`` and error reports. The application is wrapped to drop them.
+- **Logs**: the access log (one line per request, with the time it took) and the server's own
+  messages to standard output, the application's to standard error as before.
+
+Every value can be changed from the environment: ``GRANIAN_HOST``, ``GRANIAN_PORT`` (or
+``--bind``), ``WEB_CONCURRENCY`` (or ``--workers``), ``GRANIAN_BLOCKING_THREADS``,
+``GRANIAN_BACKPRESSURE``, ``GRANIAN_KEEP_ALIVE``, ``GRANIAN_HEADER_READ_TIMEOUT``,
+``GRANIAN_HEAD_LIMIT``, ``GRANIAN_TIMEOUT``, ``GRANIAN_GRACEFUL_TIMEOUT``,
+``GRANIAN_WORKERS_LIFETIME`` (seconds, at least 60; unset: workers live until stopped),
+``GRANIAN_ACCESS_LOG`` (0 turns it off), ``GRANIAN_LOG_LEVEL``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import logging
+import multiprocessing
+import os
+import shutil
+import signal
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+TARGET = "dateline.wsgi:application"
+# Gunicorn's common log format, without the response size (granian does not tell it), with the
+# query string apart and the time taken.
+ACCESS_LOG_FORMAT = (
+    '%(addr)s - - [%(time)s] "%(method)s %(path)s %(protocol)s" %(status)d %(dt_ms).1fms '
+    '"%(query_string)s" "%(header{referer})s" "%(header{user-agent})s"'
+)
+# What granian itself puts in every environ, apart from os.environ.
+SERVER_KEYS = {"GATEWAY_INTERFACE", "SCRIPT_NAME", "SERVER_SOFTWARE"}
+HEARTBEAT_SECONDS = 1.0
+
+log = logging.getLogger("dateline.server")
+
+
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "")
+    return int(value) if value.strip() else default
+
+
+def env_flag(name: str, default: bool) -> bool:
+    value = os.environ.get(name, "").strip().lower()
+    return default if not value else value not in {"0", "false", "no", "off"}
+
+
+def without_environment(app: Callable[..., Any], names: Iterable[str]) -> Callable[..., Any]:
+    """``app`` called with an environ from which ``names`` (the process environment's variables,
+    copied in by granian) are gone. A header the client sent under such a name (``HTTP_…``,
+    ``CONTENT_…``) is kept when its value differs from the environment's."""
+    environment = {name: os.environ.get(name) for name in names if name not in SERVER_KEYS}
+    plain = [name for name in environment if not name.startswith(("HTTP_", "CONTENT_"))]
+    shadowed = [(name, value) for name, value in environment.items() if name not in plain]
+
+    def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        for name in plain:
+            environ.pop(name, None)
+        for name, value in shadowed:
+            if environ.get(name) == value:
+                del environ[name]
+        return app(environ, start_response)
+
+    return application
+
+
+def heartbeat(folder: Path) -> None:
+    """In a worker: touch ``folder/<pid>`` every second, from a thread, for as long as the
+    process runs Python."""
+    path = folder / str(os.getpid())
+    path.touch()
+
+    def beat() -> None:
+        while True:
+            with contextlib.suppress(OSError):
+                os.utime(path)
+            time.sleep(HEARTBEAT_SECONDS)
+
+    threading.Thread(target=beat, name="dateline-heartbeat", daemon=True).start()
+
+
+def is_child(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    # pid (comm) state ppid ...: comm may hold spaces, so read after its closing parenthesis.
+    return int(stat.rsplit(")", 1)[1].split()[1]) == os.getpid()
+
+
+def watch_heartbeats(folder: Path, timeout: int) -> None:
+    """In the server's main process: kill a worker whose heartbeat is older than ``timeout``
+    seconds (granian starts another); forget the files of workers that are gone."""
+
+    def watch() -> None:
+        while True:
+            time.sleep(HEARTBEAT_SECONDS)
+            now = time.time()
+            try:
+                paths = list(folder.iterdir())
+            except FileNotFoundError:  # the server is stopping
+                return
+            for path in paths:
+                pid = int(path.name)
+                try:
+                    silent = now - path.stat().st_mtime
+                except FileNotFoundError:
+                    continue
+                if not is_child(pid):
+                    path.unlink(missing_ok=True)
+                elif silent > timeout:
+                    log.error("worker %d silent for %.0f s: killed, a new one starts", pid, silent)
+                    path.unlink(missing_ok=True)
+                    with contextlib.suppress(ProcessLookupError):
+                        os.kill(pid, signal.SIGKILL)
+
+    threading.Thread(target=watch, name="dateline-heartbeats", daemon=True).start()
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description="Dateline's production server (granian, WSGI).")
+    parser.add_argument(
+        "--bind",
+        default=f"{os.environ.get('GRANIAN_HOST', '127.0.0.1')}:{os.environ.get('GRANIAN_PORT', '8000')}",
+        help="HOST:PORT to listen on (default from GRANIAN_HOST, GRANIAN_PORT: 127.0.0.1:8000)",
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=env_int("WEB_CONCURRENCY", os.cpu_count() or 1),
+        help="worker processes (default WEB_CONCURRENCY, else one per core)",
+    )
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    host, _, port = args.bind.rpartition(":")
+    sys.path.insert(0, str(BASE_DIR))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dateline.settings.production")
+
+    # Workers are forked from this process once the application is loaded (see above).
+    multiprocessing.set_start_method("fork", force=True)
+    from granian.constants import HTTPModes, Interfaces
+    from granian.http import HTTP1Settings
+    from granian.log import LogLevels
+    from granian.server import Server
+
+    import dateline.wsgi
+
+    heartbeats = Path(tempfile.mkdtemp(prefix="dateline-heartbeats-"))
+
+    def load(target: str) -> Callable[..., Any]:
+        """In each worker, after the fork: the loaded application, and the heartbeat. Granian
+        copies os.environ into its environ template right after this returns."""
+        heartbeat(heartbeats)
+        return without_environment(dateline.wsgi.application, list(os.environ))
+
+    workers_lifetime = env_int("GRANIAN_WORKERS_LIFETIME", 0) or None
+    server = Server(
+        TARGET,
+        address=host.strip("[]") or "127.0.0.1",
+        port=int(port),
+        interface=Interfaces.WSGI,
+        http=HTTPModes.http1,
+        workers=args.workers,
+        blocking_threads=env_int("GRANIAN_BLOCKING_THREADS", 8),
+        backlog=1024,
+        backpressure=env_int("GRANIAN_BACKPRESSURE", 0) or None,
+        http1_settings=HTTP1Settings(
+            header_read_timeout=env_int("GRANIAN_HEADER_READ_TIMEOUT", 5000),
+            keep_alive=env_flag("GRANIAN_KEEP_ALIVE", False),
+            max_buffer_size=env_int("GRANIAN_HEAD_LIMIT", 64 * 1024),
+        ),
+        log_level=LogLevels(os.environ.get("GRANIAN_LOG_LEVEL", "info")),
+        log_access=env_flag("GRANIAN_ACCESS_LOG", True),
+        log_access_format=ACCESS_LOG_FORMAT,
+        respawn_failed_workers=True,
+        workers_lifetime=workers_lifetime,
+        workers_kill_timeout=env_int("GRANIAN_GRACEFUL_TIMEOUT", 30),
+        working_dir=BASE_DIR,
+    )
+    watch_heartbeats(heartbeats, env_int("GRANIAN_TIMEOUT", 30))
+    try:
+        server.serve(target_loader=load)
+    finally:
+        shutil.rmtree(heartbeats, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

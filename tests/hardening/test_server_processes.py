@@ -1,0 +1,194 @@
+"""The shipped server's process guarantees (deploy/granian_server.py, docs/decisions/0085): a
+worker that dies or stops answering is replaced by one forked from the loaded main process,
+SIGTERM lets the requests in flight finish, request heads have limits, the access log goes to
+standard output, and the process environment stays out of the requests."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import signal
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
+from urllib.parse import urlsplit
+
+import pytest
+import requests
+
+from .processes import PATIENCE, SERVER, site_env, started_app_server, wait_for
+
+
+def children(pid: int) -> set[int]:
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.add(int(entry.name))
+    return found
+
+
+def workers(process: subprocess.Popen[bytes], count: int = 2) -> set[int]:
+    """The server's worker processes, once it has ``count`` of them."""
+    wait_for(lambda: len(children(process.pid)) == count, f"{count} workers")
+    return children(process.pid)
+
+
+def all_ready(url: str) -> None:
+    # Several, so both workers are asked.
+    for _ in range(6):
+        health = requests.get(f"{url}/healthz", timeout=10).json()
+        assert health["status"] == "ok"
+        assert health["process"]["preloaded"] is True
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen[bytes], Path]]:
+    env = site_env(
+        tmp_path / "var",
+        settings_module="dateline.settings.production",
+        WEB_CONCURRENCY="2",
+        TASKS_BACKEND="immediate",
+        GRANIAN_TIMEOUT="3",
+    )
+    log = tmp_path / "server.log"
+    with started_app_server(env, log) as (url, process):
+        yield url, process, log
+
+
+def test_a_worker_that_dies_is_replaced_by_one_forked_from_the_loaded_process(
+    server: tuple[str, subprocess.Popen[bytes], Path],
+) -> None:
+    url, process, _log = server
+    before = workers(process)
+    dead = min(before)
+
+    os.kill(dead, signal.SIGKILL)
+
+    wait_for(
+        lambda: dead not in children(process.pid) and len(children(process.pid)) == 2,
+        "a new worker",
+    )
+    all_ready(url)
+
+
+def test_a_worker_that_stops_answering_is_killed_and_replaced(
+    server: tuple[str, subprocess.Popen[bytes], Path],
+) -> None:
+    url, process, log = server
+    stuck = min(workers(process))
+
+    os.kill(stuck, signal.SIGSTOP)
+
+    wait_for(
+        lambda: stuck not in children(process.pid) and len(children(process.pid)) == 2,
+        "the stuck worker replaced",
+        log=log,
+    )
+    assert f"worker {stuck} silent" in log.read_text()
+    all_ready(url)
+
+
+def test_sigterm_lets_a_request_in_flight_finish_and_takes_no_new_one(
+    server: tuple[str, subprocess.Popen[bytes], Path],
+) -> None:
+    url, process, _log = server
+    parts = urlsplit(url)
+    with socket.create_connection((parts.hostname, parts.port), timeout=PATIENCE) as sock:
+        # Django reads this form (a CSRF cookie and a matching Origin) and waits for its body.
+        sock.sendall(
+            b"POST /comments/post/ HTTP/1.1\r\nHost: 127.0.0.1\r\nOrigin: http://127.0.0.1\r\n"
+            b"Cookie: csrftoken=" + b"a" * 32 + b"\r\n"
+            b"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 20\r\n\r\n"
+            b"comment=half"
+        )
+        time.sleep(1)
+        process.send_signal(signal.SIGTERM)
+        wait_for(lambda: not accepts(parts.hostname, parts.port), "the listener closed")
+
+        sock.sendall(b"&author=")
+        answer = sock.recv(100)
+
+    # Answered, whatever the answer (this site has no tables: 503).
+    assert answer.startswith(b"HTTP/1.1 ")
+    assert process.wait(timeout=PATIENCE) == 0
+
+
+def accepts(host: str | None, port: int | None) -> bool:
+    try:
+        socket.create_connection((host, port), timeout=2).close()
+    except OSError:
+        return False
+    return True
+
+
+def raw_status(url: str, head: bytes) -> bytes:
+    parts = urlsplit(url)
+    with socket.create_connection((parts.hostname, parts.port), timeout=PATIENCE) as sock:
+        sock.sendall(head)
+        return sock.recv(100).split(b"\r\n")[0]
+
+
+def test_request_heads_have_limits(server: tuple[str, subprocess.Popen[bytes], Path]) -> None:
+    url, _process, _log = server
+    start = b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+    fields = b"".join(b"X-Field-%d: a\r\n" % i for i in range(98))
+
+    assert raw_status(url, start + fields + b"\r\n") == b"HTTP/1.1 200 OK"
+    assert raw_status(url, start + fields + b"X-One: a\r\nX-Two: a\r\n\r\n").startswith(
+        b"HTTP/1.1 431"
+    )
+    assert raw_status(url, start + b"X-Big: " + b"a" * 300_000 + b"\r\n\r\n").startswith(
+        b"HTTP/1.1 431"
+    )
+    long_uri = b"GET /healthz?" + b"a" * 70_000 + b" HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+    assert raw_status(url, long_uri).startswith(b"HTTP/1.1 414")
+
+
+def test_the_access_log_goes_to_standard_output(
+    server: tuple[str, subprocess.Popen[bytes], Path],
+) -> None:
+    url, _process, log = server
+    requests.get(f"{url}/healthz?probe=1", timeout=10, headers={"User-Agent": "access-log-probe"})
+
+    wait_for(lambda: "access-log-probe" in log.read_text(), "the access log line", log=log)
+    line = next(line for line in log.read_text().splitlines() if "access-log-probe" in line)
+    assert '"GET /healthz HTTP/1.1" 200 ' in line
+    assert '"probe=1"' in line
+
+
+def launcher() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("granian_server", SERVER)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_process_environment_stays_out_of_the_requests(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SECRET_ENVIRONMENT_PROBE", "kept-out")
+    monkeypatch.setenv("HTTP_PROXY", "http://proxy.invalid")
+    seen: dict[str, object] = {}
+
+    def app(environ: dict[str, object], start_response: object) -> list[bytes]:
+        seen.update(environ)
+        return []
+
+    wrapped = launcher().without_environment(app, list(os.environ))
+    # What granian passes: a copy of os.environ, the server's keys, the request's.
+    request_keys = {"REQUEST_METHOD": "GET", "PATH_INFO": "/", "SERVER_SOFTWARE": "Granian"}
+    wrapped({**os.environ, **request_keys}, None)
+    assert "SECRET_ENVIRONMENT_PROBE" not in seen
+    assert "HTTP_PROXY" not in seen
+    assert seen["PATH_INFO"] == "/" and seen["SERVER_SOFTWARE"] == "Granian"
+
+    # A header sent under the name of an environment variable is the client's.
+    wrapped({**os.environ, **request_keys, "HTTP_PROXY": "sent"}, None)
+    assert seen["HTTP_PROXY"] == "sent"
