@@ -49,18 +49,31 @@ def all_ready(url: str) -> None:
         assert health["process"]["preloaded"] is True
 
 
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen[bytes], Path]]:
+def start(var_dir: Path) -> Iterator[tuple[str, subprocess.Popen[bytes], Path]]:
     env = site_env(
-        tmp_path / "var",
+        var_dir,
         settings_module="dateline.settings.production",
         WEB_CONCURRENCY="2",
         TASKS_BACKEND="immediate",
-        GRANIAN_TIMEOUT="3",
+        GRANIAN_TIMEOUT="5",
     )
-    log = tmp_path / "server.log"
+    log = var_dir.parent / "server.log"
     with started_app_server(env, log) as (url, process):
         yield url, process, log
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen[bytes], Path]]:
+    """A server of the test's own, to kill workers of or to stop."""
+    yield from start(tmp_path / "var")
+
+
+@pytest.fixture(scope="module")
+def shared_server(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[str, subprocess.Popen[bytes], Path]]:
+    """A server for the tests that only send it requests."""
+    yield from start(tmp_path_factory.mktemp("shared") / "var")
 
 
 def test_a_worker_that_dies_is_replaced_by_one_forked_from_the_loaded_process(
@@ -136,8 +149,10 @@ def raw_status(url: str, head: bytes) -> bytes:
         return sock.recv(100).split(b"\r\n")[0]
 
 
-def test_request_heads_have_limits(server: tuple[str, subprocess.Popen[bytes], Path]) -> None:
-    url, _process, _log = server
+def test_request_heads_have_limits(
+    shared_server: tuple[str, subprocess.Popen[bytes], Path],
+) -> None:
+    url, _process, _log = shared_server
     start = b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n"
     fields = b"".join(b"X-Field-%d: a\r\n" % i for i in range(98))
 
@@ -153,9 +168,9 @@ def test_request_heads_have_limits(server: tuple[str, subprocess.Popen[bytes], P
 
 
 def test_the_access_log_goes_to_standard_output(
-    server: tuple[str, subprocess.Popen[bytes], Path],
+    shared_server: tuple[str, subprocess.Popen[bytes], Path],
 ) -> None:
-    url, _process, log = server
+    url, _process, log = shared_server
     requests.get(f"{url}/healthz?probe=1", timeout=10, headers={"User-Agent": "access-log-probe"})
 
     wait_for(lambda: "access-log-probe" in log.read_text(), "the access log line", log=log)
