@@ -149,6 +149,19 @@ ODD_TEXTS = [
     "soooooo goooood",
     "مرحبا بالجميع",
     "words that the model never saw: zyxwv qwertz",
+    # Unicode: case, ligatures, combining marks, spaces other than the ASCII one.
+    "İstanbul ǅemal ﬃ ẞ straße e\u0301 \u00e9 ΑΒΓ Жизнь שלום",
+    "no\u00a0break\u2003em\u3000ideographic\x1cfile\u2028line",
+    "🙂🙂🙂 😡!!! ¡¿",
+    "中文评论没有空格" * 40,
+    # Links: shapes, hosts, a handle, an address.
+    "See https://www.bbc.co.uk/news/articles/c4g7 and www.casino.xyz/ref/XY12ab now",
+    "@Sam_99 you're right, write to info@casino-prizes.com "
+    + " ".join(f"https://win{n}.top/r/{n}Ab9x" for n in range(30)),
+    # Very long, and one word counted more often than the fast path's table of frequencies.
+    "The council's budget vote, again. " * 400,
+    "word " * 3000,
+    "x" * 20_000,
 ]
 
 
@@ -174,6 +187,70 @@ def test_one_comment_scores_the_same_without_the_pipeline(request, which: str) -
 
     assert len(texts) > 8
     assert one_by_one == pytest.approx(batch, abs=1e-6)
+
+
+@pytest.mark.parametrize("which", ["spam_scorer", "shipped_abuse_scorer"])
+def test_the_fast_path_cuts_a_text_into_scikit_learns_terms(
+    request, monkeypatch: pytest.MonkeyPatch, which: str
+) -> None:
+    """Each block finds the terms the vectorizer's own analyzer finds, in the same order (the
+    order of the sums, so the very same float), also for a word seen before (kept per word)
+    and after the kept words were dropped."""
+    from dateline.moderation.classifier import fast
+    from dateline.moderation.classifier.fast import _TfidfBlock, compile_linear
+
+    scorer: TextScorer = request.getfixturevalue(which)
+    compiled = compile_linear(scorer.pipeline)
+    assert compiled is not None
+    union = scorer.pipeline.named_steps["features"]
+    vectorizers = [
+        getattr(part, "vectorizer_", part)
+        for _name, part in union.transformer_list
+        if hasattr(part, "vocabulary_") or hasattr(part, "vectorizer_")
+    ]
+    blocks = [b for b in compiled.blocks if isinstance(b, _TfidfBlock)]
+    assert len(blocks) == len(vectorizers) >= 2
+    texts = [*ODD_TEXTS, *read_fixture(SPAM_CSV)[0], *read_fixture(ABUSE_CSV)[0]]
+    for block, vectorizer in zip(blocks, vectorizers, strict=True):
+        analyze, vocabulary = vectorizer.build_analyzer(), vectorizer.vocabulary_
+        for text in [*texts, *texts]:
+            expected = [vocabulary[t] for t in analyze(text) if t in vocabulary]
+            assert block.columns(block.preprocess(text)) == expected
+    monkeypatch.setattr(fast, "WORD_CACHE", 3)  # the kept words dropped every few words
+    for block, vectorizer in zip(blocks, vectorizers, strict=True):
+        analyze, vocabulary = vectorizer.build_analyzer(), vectorizer.vocabulary_
+        for text in texts:
+            expected = [vocabulary[t] for t in analyze(text) if t in vocabulary]
+            assert block.columns(block.preprocess(text)) == expected
+
+
+def test_the_rule_signals_a_model_reads_are_those_of_the_full_list() -> None:
+    from dateline.moderation.classifier import SIGNAL_NAMES, rule_signals
+
+    for text in ODD_TEXTS:
+        full = rule_signals(text, ("youtube.com",))
+        assert len(full) == len(SIGNAL_NAMES)
+        for columns in [(2, 3, 6, 7, 8, 9, 10, 11), (1,), (11, 0, 5)]:
+            part = rule_signals(text, ("youtube.com",), columns=columns)
+            assert part == [full[c] for c in columns]
+
+
+def test_one_comment_scores_the_same_twice_in_a_row_and_between_others(
+    spam_scorer: TextScorer, shipped_abuse_scorer: TextScorer
+) -> None:
+    """What is kept between scores (the last text's preprocessing, the words' n-grams) never
+    leaks from one text into the next."""
+    texts = ODD_TEXTS[2:8]
+    alone = {
+        scorer.kind: [scorer.score([t])[0] for t in texts]
+        for scorer in (spam_scorer, shipped_abuse_scorer)
+    }
+    for text, expected_spam, expected_abuse in zip(
+        reversed(texts), reversed(alone["spam"]), reversed(alone["abuse"]), strict=True
+    ):
+        assert spam_scorer.score([text])[0] == expected_spam
+        assert shipped_abuse_scorer.score([text])[0] == expected_abuse
+        assert spam_scorer.score([text])[0] == expected_spam
 
 
 def test_a_pipeline_the_fast_path_does_not_know_falls_back_to_scikit_learn() -> None:

@@ -6,6 +6,7 @@ import html
 import logging
 import math
 import re
+import threading
 import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -52,12 +53,28 @@ _CALL_TO_ACTION = re.compile(
 )
 
 
+class _LastPlain(threading.local):
+    text: str | None = None
+    plain: str = ""
+
+
+_last_plain = _LastPlain()
+
+
 def plain_text(text: str) -> str:
-    """The text a reader sees: entities decoded, tags dropped, Unicode NFKC, one space."""
-    text = html.unescape(html.unescape(text))
-    text = _TAG.sub(" ", text)
-    text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE)
-    return _SPACE.sub(" ", text).strip()
+    """The text a reader sees: entities decoded, tags dropped, Unicode NFKC, one space.
+
+    The last text's is kept per thread: scoring one comment asks for it three times (each
+    model's preprocessing, the rule signals)."""
+    last = _last_plain
+    if last.text == text:
+        return last.plain
+    plain = html.unescape(html.unescape(text))
+    plain = _TAG.sub(" ", plain)
+    plain = unicodedata.normalize("NFKC", plain).translate(_INVISIBLE)
+    plain = _SPACE.sub(" ", plain).strip()
+    last.text, last.plain = text, plain
+    return plain
 
 
 def _host(url: str) -> str:
@@ -380,32 +397,64 @@ SIGNAL_NAMES = (
 )
 
 
-def rule_signals(text: str, trusted_hosts: Sequence[str] = ()) -> list[float]:
+_ALL_SIGNALS = tuple(range(len(SIGNAL_NAMES)))
+(
+    _LINKS,
+    _EXTERNAL_LINKS,
+    _CAPITALS,
+    _REPEATS,
+    _LENGTH,
+    _MENTION_SIGNAL,
+    _MONEY_SIGNAL,
+    _PHONE_SIGNAL,
+    _EXCLAMATIONS,
+    _PROMOTION_SIGNAL,
+    _CALL_TO_ACTION_SIGNAL,
+    _DIGITS,
+) = _ALL_SIGNALS
+
+
+def rule_signals(
+    text: str, trusted_hosts: Sequence[str] = (), columns: Sequence[int] | None = None
+) -> list[float]:
     """The cheap rule signals of one text, each scaled to 0–1 (naive Bayes needs them ≥ 0).
-    Links to ``trusted_hosts`` (and their subdomains) do not count as external links."""
+    Links to ``trusted_hosts`` (and their subdomains) do not count as external links.
+    ``columns``: only these signals (indices into :data:`SIGNAL_NAMES`), in that order; the
+    others are not computed."""
     text = plain_text(text)
-    urls = _URL.findall(text)
-    hosts = [_host(url) for url in urls]
-    external = sum(
-        1 for h in hosts if not any(h == t or h.endswith(f".{t}") for t in trusted_hosts)
-    )
-    letters = [c for c in text if c.isalpha()]
-    capitals = sum(c.isupper() for c in letters) / len(letters) if letters else 0.0
-    size = max(len(text), 1)
-    return [
-        min(len(urls), 5) / 5,
-        min(external, 5) / 5,
-        capitals,
-        min(len(_RUN.findall(text)), 5) / 5,
-        min(math.log1p(len(text)) / 8, 1.0),
-        float(bool(_MENTION.search(text))),
-        min(len(_MONEY.findall(text)), 3) / 3,
-        float(bool(_PHONE.search(text))),
-        min(text.count("!"), 10) / 10,
-        min(len(_PROMOTION.findall(text)), 3) / 3,
-        min(len(_CALL_TO_ACTION.findall(text)), 3) / 3,
-        sum(c.isdigit() for c in text) / size,
-    ]
+    wanted = _ALL_SIGNALS if columns is None else columns
+    values = dict.fromkeys(wanted, 0.0)
+    if _LINKS in values or _EXTERNAL_LINKS in values:
+        urls = _URL.findall(text)
+        values[_LINKS] = min(len(urls), 5) / 5
+        if _EXTERNAL_LINKS in values:
+            hosts = [_host(url) for url in urls]
+            external = sum(
+                1 for h in hosts if not any(h == t or h.endswith(f".{t}") for t in trusted_hosts)
+            )
+            values[_EXTERNAL_LINKS] = min(external, 5) / 5
+    if _CAPITALS in values:
+        letters = list(filter(str.isalpha, text))
+        values[_CAPITALS] = sum(map(str.isupper, letters)) / len(letters) if letters else 0.0
+    if _REPEATS in values:
+        values[_REPEATS] = min(len(_RUN.findall(text)), 5) / 5
+    if _LENGTH in values:
+        values[_LENGTH] = min(math.log1p(len(text)) / 8, 1.0)
+    if _MENTION_SIGNAL in values:
+        values[_MENTION_SIGNAL] = float(bool(_MENTION.search(text)))
+    if _MONEY_SIGNAL in values:
+        values[_MONEY_SIGNAL] = min(len(_MONEY.findall(text)), 3) / 3
+    if _PHONE_SIGNAL in values:
+        values[_PHONE_SIGNAL] = float(bool(_PHONE.search(text)))
+    if _EXCLAMATIONS in values:
+        values[_EXCLAMATIONS] = min(text.count("!"), 10) / 10
+    if _PROMOTION_SIGNAL in values:
+        values[_PROMOTION_SIGNAL] = min(len(_PROMOTION.findall(text)), 3) / 3
+    if _CALL_TO_ACTION_SIGNAL in values:
+        values[_CALL_TO_ACTION_SIGNAL] = min(len(_CALL_TO_ACTION.findall(text)), 3) / 3
+    if _DIGITS in values:
+        values[_DIGITS] = sum(map(str.isdigit, text)) / max(len(text), 1)
+    return [values[c] for c in wanted]
 
 
 class RuleSignals(TransformerMixin, BaseEstimator):
