@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
 from django import forms
@@ -174,21 +176,13 @@ class CommentForm(forms.Form):
     def __init__(
         self, *args: Any, signed_in: bool = False, require_identity: bool = True, **kwargs: Any
     ) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields[CONSENT_FIELD] = forms.BooleanField(
-            label="Save my name, email, and website in this browser for the next time I comment.",
-            required=False,
-        )
-        # Anti-spam (guards.py): the field people never see, and when the form was shown.
-        self.fields[HONEYPOT_FIELD] = forms.CharField(required=False, strip=False)
-        self.fields[STAMP_FIELD] = forms.CharField(required=False)
+        super().__init__(*args, **kwargs)  # self.fields: a dict of the shared fields
+        if signed_in or not require_identity:
+            self.fields.update(_identity_optional())
         self.signed_in = signed_in
         self.require_identity = require_identity
         self.nudge = ""  # the nudge shown with the form, when it came back for one
         self._shown_stamp = ""
-        if signed_in or not require_identity:
-            for name in ("author", "email"):
-                self.fields[name].required = False
 
     @property
     def fresh_stamp(self) -> str:
@@ -248,6 +242,42 @@ class CommentForm(forms.Form):
         return [
             (name, str(message)) for name, messages in self.errors.items() for message in messages
         ]
+
+
+class _SharedFields(dict[str, forms.Field]):
+    """Fields every instance shares: ``deepcopy`` (``BaseForm.__init__`` deep-copies a form's
+    fields for each instance, so one may change its own) gives a new dict of the same field
+    objects, so a form may still put a field of its own in place of one, never change one."""
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> dict[str, forms.Field]:
+        return dict(self)
+
+
+# The comment form's fields are made once: nothing changes them after they are made, and the deep
+# copy Django makes for every form cost more than a post's validation. The names the hidden
+# fields need (not Python identifiers, or shared with guards.py) are added here.
+CommentForm.base_fields = _SharedFields(
+    CommentForm.base_fields,
+    **{
+        CONSENT_FIELD: forms.BooleanField(
+            label="Save my name, email, and website in this browser for the next time I comment.",
+            required=False,
+        ),
+        # Anti-spam (guards.py): the field people never see, and when the form was shown.
+        HONEYPOT_FIELD: forms.CharField(required=False, strip=False),
+        STAMP_FIELD: forms.CharField(required=False),
+    },
+)
+
+
+@lru_cache(maxsize=1)
+def _identity_optional() -> dict[str, forms.Field]:
+    """Name and email as a signed-in reader's form (or a site that does not ask) has them: not
+    required. Made once, like the other fields."""
+    fields = {name: copy.deepcopy(CommentForm.base_fields[name]) for name in ("author", "email")}
+    for field in fields.values():
+        field.required = False
+    return fields
 
 
 class ReportForm(forms.Form):
