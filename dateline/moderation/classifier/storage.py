@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import replace
+from functools import lru_cache
 from pathlib import Path
 
 from django.conf import settings
@@ -18,13 +19,25 @@ logger = logging.getLogger("dateline.moderation.classifier")
 
 
 def model_dir() -> Path:
-    return Path(getattr(settings, "DATELINE_MODEL_DIR", Path(settings.VAR_DIR) / "models"))
+    return _model_dir(getattr(settings, "DATELINE_MODEL_DIR", None), settings.VAR_DIR)
 
 
 def model_path(kind: str) -> Path:
     if kind not in KINDS:
         raise ValueError(f"unknown kind {kind!r}; expected one of {', '.join(KINDS)}")
-    return model_dir() / f"{kind}.joblib"
+    return _model_path(getattr(settings, "DATELINE_MODEL_DIR", None), settings.VAR_DIR, kind)
+
+
+# Worked out once per setting: every comment post asks for the model files' paths three times,
+# and building them with pathlib cost more than checking the files.
+@lru_cache(maxsize=16)
+def _model_dir(configured: str | Path | None, var_dir: str | Path) -> Path:
+    return Path(configured) if configured is not None else Path(var_dir) / "models"
+
+
+@lru_cache(maxsize=16)
+def _model_path(configured: str | Path | None, var_dir: str | Path, kind: str) -> Path:
+    return _model_dir(configured, var_dir) / f"{kind}.joblib"
 
 
 def site_config(kind: str) -> ScorerConfig:
