@@ -10,11 +10,13 @@ from sklearn.metrics import roc_auc_score
 
 from dateline.moderation.classifier import (
     CONFIGS,
+    SIGNAL_NAMES,
     CsvSource,
     TextScorer,
     TrainingDataError,
     get_scorer,
     read_labelled_csv,
+    rule_signals,
 )
 from dateline.moderation.classifier.features import link_shape_tokens, normalize_link_shapes
 
@@ -277,6 +279,49 @@ def test_the_spam_model_reads_neither_length_nor_link_count(spam_scorer: TextSco
     assert signals, "the spam model still reads the other rule signals"
     assert not signals & {"signal_length", "signal_links", "signal_external_links"}
     assert "signal_mention" not in signals
+    assert {"signal_engagement", "signal_hidden_link"} <= signals
+
+
+def _signal(text: str, name: str) -> float:
+    return rule_signals(text)[SIGNAL_NAMES.index(name)]
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "read"),
+    [
+        ("Like this comment if you are still listening in 2015", "engagement", True),
+        ("share and like this page to win a signed photo!!!", "engagement", True),
+        ("Help me get 50 subs before Friday", "engagement", True),
+        (
+            "I like the new timetable and I will vote for the councillor who wrote it.",
+            "engagement",
+            False,
+        ),
+        ("Thumbs up for the reporter, that was a fair piece.", "engagement", True),
+        ("earn real money from a game: cashgame . com/start", "hidden_link", True),
+        ("read W W W. BIG PRIZES. NET today", "hidden_link", True),
+        ("go and share youtu  be/Xq7Tz91k", "hidden_link", True),
+        ("The figures are at www.ons.gov.uk. Net migration fell.", "hidden_link", False),
+        ("The dotcom boom ended in 2001, and the .com domains with it.", "hidden_link", False),
+    ],
+)
+def test_asking_for_likes_and_hiding_a_link_are_signals(text: str, name: str, read: bool) -> None:
+    """What YouTube's spam says instead of a handle: asks for likes, shares, votes and
+    subscribers, or writes its address so that it is not a link (issue 12)."""
+    assert (_signal(text, name) > 0) is read
+
+
+def test_a_model_saved_before_the_new_signals_reads_the_signals_it_was_trained_with() -> None:
+    """A model file from before ``engagement`` and ``hidden_link`` whose signals were all of
+    SIGNAL_NAMES (``names`` None) still gets its twelve columns, not fourteen."""
+    from dateline.moderation.classifier import RuleSignals
+
+    state = RuleSignals().fit(["x"]).__getstate__()
+    del state["n_signals_"]
+    old = RuleSignals.__new__(RuleSignals)
+    old.__setstate__(state)  # as joblib.load restores it
+    assert old.transform(["Like this comment"]).shape == (1, 12)
+    assert RuleSignals().fit(["x"]).transform(["x"]).shape == (1, len(SIGNAL_NAMES))
 
 
 @pytest.mark.parametrize(

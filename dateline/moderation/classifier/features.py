@@ -52,6 +52,23 @@ _CALL_TO_ACTION = re.compile(
     re.IGNORECASE,
 )
 
+# Asking for likes, thumbs, shares or votes for the comment or the writer's own page: what
+# comment sections full of "like this comment if…" chains are made of.
+_ENGAGEMENT = re.compile(
+    r"\b(?:thumbs? ?up|like (?:this|my|our) (?:comment|video|page|post|channel)"
+    r"|(?:give|hit|leave) (?:it|this|me|us|my \w+) (?:a )?(?:like|thumbs?)"
+    r"|(?:like|share|vote|sub)(?: it)? (?:please|plz|pls)|(?:plz|pls) (?:like|share|vote|sub)"
+    r"|(?:like|share) (?:and|&|n|\+) (?:like|share|sub\w*|comment)"
+    r"|vote daily|\d+ ?(?:subs|subscribers|likes|views) (?:please|plz|pls|before|by))",
+    re.IGNORECASE,
+)
+# A link written so that it is not one: spaces around the dot before a path, "w w w", "www .",
+# "youtu be/". A reader citing a source pastes the address whole.
+_HIDDEN_LINK = re.compile(
+    r"\b[wW] [wW] ?[wW]\b|\b[wW]{3} ?\. (?=\w)|\b[wW]{3} \."
+    r"|\b[a-z0-9-]{2,}(?: \. ?| ?\. )(?:com|net|org|info|be|ly|pl|ru|co) ?/|\byoutu +be\b"
+)
+
 
 class _LastPlain(threading.local):
     text: str | None = None
@@ -394,7 +411,10 @@ SIGNAL_NAMES = (
     "promotion",
     "call_to_action",
     "digits",
+    "engagement",
+    "hidden_link",
 )
+_SIGNALS_BEFORE_ENGAGEMENT = 12
 
 
 _ALL_SIGNALS = tuple(range(len(SIGNAL_NAMES)))
@@ -411,6 +431,8 @@ _ALL_SIGNALS = tuple(range(len(SIGNAL_NAMES)))
     _PROMOTION_SIGNAL,
     _CALL_TO_ACTION_SIGNAL,
     _DIGITS,
+    _ENGAGEMENT_SIGNAL,
+    _HIDDEN_LINK_SIGNAL,
 ) = _ALL_SIGNALS
 
 
@@ -454,6 +476,10 @@ def rule_signals(
         values[_CALL_TO_ACTION_SIGNAL] = min(len(_CALL_TO_ACTION.findall(text)), 3) / 3
     if _DIGITS in values:
         values[_DIGITS] = sum(map(str.isdigit, text)) / max(len(text), 1)
+    if _ENGAGEMENT_SIGNAL in values:
+        values[_ENGAGEMENT_SIGNAL] = min(len(_ENGAGEMENT.findall(text)), 2) / 2
+    if _HIDDEN_LINK_SIGNAL in values:
+        values[_HIDDEN_LINK_SIGNAL] = float(bool(_HIDDEN_LINK.search(text)))
     return [values[c] for c in wanted]
 
 
@@ -469,13 +495,19 @@ class RuleSignals(TransformerMixin, BaseEstimator):
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         state.setdefault("names", None)  # files pickled before ``names`` read every signal
+        # Files pickled before ``n_signals_`` was recorded read the twelve signals there were.
+        state.setdefault("n_signals_", _SIGNALS_BEFORE_ENGAGEMENT)
         super().__setstate__(state)
 
     def columns(self) -> list[int]:
-        names = SIGNAL_NAMES if self.names is None else self.names
-        return [SIGNAL_NAMES.index(name) for name in names]
+        if self.names is None:
+            # All the signals there were when fitted: a model never reads a column it was not
+            # trained with.
+            return list(range(getattr(self, "n_signals_", len(SIGNAL_NAMES))))
+        return [SIGNAL_NAMES.index(name) for name in self.names]
 
     def fit(self, texts: Iterable[str], y: Any = None) -> RuleSignals:
+        self.n_signals_ = len(SIGNAL_NAMES)
         return self
 
     def transform(self, texts: Iterable[str]) -> np.ndarray:

@@ -184,7 +184,9 @@ class ScorerConfig:
 # thresholds on the legitimate YouTube comments: the hardest legitimate text it knows.
 # Nor @-mentions: YouTube's legitimate comments never answer anyone by name, so the signal taught
 # that a reply to another reader ("@Sam you're right") is spam (the handle itself is left out of
-# the n-grams too, features.without_handles).
+# the n-grams too, features.without_handles). What it reads instead of whom a comment answers:
+# what a comment asks readers to do (like it, share, vote, subscribe) and links written so as not
+# to be links.
 SPAM_SIGNALS = tuple(
     name for name in SIGNAL_NAMES if name not in {"links", "external_links", "length", "mention"}
 )
@@ -201,7 +203,9 @@ CONFIGS: dict[str, ScorerConfig] = {
         high_fpr=0.005,
         low_fpr=0.01,
         # 4: @-mentions no longer read (neither the signal nor the handle's n-grams).
-        revision=4,
+        # 5: two more signals, asking for likes, thumbs, shares or votes ("engagement") and a
+        # link written so as not to be one ("hidden_link").
+        revision=5,
     ),
     # The abuse model: tweets (Davidson, OLID) and civil prose, plus alt-profanity-check's
     # pretrained decision; scores moved to a news site's base rate of abusive comments (3 %),
