@@ -874,7 +874,7 @@ def bench(args: argparse.Namespace) -> int:
             for status, _h, _b in (first, second):
                 if status != 200:
                     raise RuntimeError(f"{url} answered {status}")
-            if second[1].get("X-Page-Cache") != "hit" or second[2] != first[2]:
+            if second[1].get("x-page-cache") != "hit" or second[2] != first[2]:
                 raise RuntimeError(f"{url} is not served from the page cache: {second[1]}")
             pages[key] = second[2]
             data[key]["bytes"] = len(second[2])

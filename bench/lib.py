@@ -224,12 +224,18 @@ def wait_http(url: str, *, service: Service | None = None, timeout: float = 60.0
 
 
 def http_get(url: str, *, timeout: float = 30.0) -> tuple[int, dict[str, str], bytes]:
+    """Status, headers (names in lower case: granian sends them so, gunicorn capitalised) and
+    body."""
     request = urllib.request.Request(url, headers={"User-Agent": "dateline-bench"})  # noqa: S310
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
-            return response.status, dict(response.headers.items()), response.read()
+            return (
+                response.status,
+                {k.lower(): v for k, v in response.headers.items()},
+                response.read(),
+            )
     except urllib.error.HTTPError as exc:
-        return exc.code, dict(exc.headers.items()), exc.read()
+        return exc.code, {k.lower(): v for k, v in exc.headers.items()}, exc.read()
 
 
 def run(
