@@ -106,11 +106,16 @@ def app_server_command(
     """The command line and the extra environment of ``server`` as `make serve` runs it
     (granian: deploy/granian_server.py; gunicorn: deploy/gunicorn.conf.py, the alternative), on
     ``port``, with ``workers`` (default: the configuration's, one per core). Only the access log
-    is dropped (it would be written for every request)."""
+    is dropped (it would be written for every request). ``granian:N`` is granian with N blocking
+    threads per worker (``GRANIAN_BLOCKING_THREADS``) instead of the shipped number."""
     count = [] if workers is None else ["--workers", str(workers)]
-    if server == "granian":
+    name, _, threads = server.partition(":")
+    if name == "granian" and (not threads or (threads.isdigit() and int(threads) > 0)):
         argv = [sys.executable, str(REPO / "deploy" / "granian_server.py")]
-        return [*argv, "--bind", f"127.0.0.1:{port}", *count], {"GRANIAN_ACCESS_LOG": "0"}
+        extra = {"GRANIAN_ACCESS_LOG": "0"}
+        if threads:
+            extra["GRANIAN_BLOCKING_THREADS"] = threads
+        return [*argv, "--bind", f"127.0.0.1:{port}", *count], extra
     if server == "gunicorn":
         gunicorn = str(Path(sys.executable).with_name("gunicorn"))
         argv = [gunicorn, "-c", str(REPO / "deploy" / "gunicorn.conf.py")]
@@ -118,7 +123,7 @@ def app_server_command(
         heartbeats = "/dev/shm" if Path("/dev/shm").is_dir() else "/tmp"  # noqa: S108
         options = ["--worker-tmp-dir", heartbeats, "--access-logfile", "/dev/null"]
         return [*argv, "--bind", f"127.0.0.1:{port}", *count, *options], {}
-    raise ValueError(f"unknown server {server!r}: one of {', '.join(APP_SERVERS)}")
+    raise ValueError(f"unknown server {server!r}: one of {', '.join(APP_SERVERS)} (or granian:N)")
 
 
 def free_port() -> int:

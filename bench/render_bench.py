@@ -436,8 +436,8 @@ def main() -> int:
     parser.add_argument(
         "--server",
         default=APP_SERVERS[0],
-        help=f"the app server ({' or '.join(APP_SERVERS)}), or several, comma-separated, measured "
-        "in the same rounds (default: make serve's)",
+        help=f"the app server ({' or '.join(APP_SERVERS)}; granian:N for N blocking threads per "
+        "worker), or several, comma-separated, measured in the same rounds (default: make serve's)",
     )
     parser.add_argument("--quiet-below", type=float, default=0.15)
     parser.add_argument("--max-wait", type=float, default=30)
