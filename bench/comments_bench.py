@@ -1033,9 +1033,9 @@ def main() -> int:
     )
     parser.add_argument(
         "--server",
-        choices=APP_SERVERS,
         default=APP_SERVERS[0],
-        help="the app server (make serve's)",
+        help=f"the app server ({' or '.join(APP_SERVERS)}; granian:N for N blocking threads per "
+        "worker; default: make serve's)",
     )
     parser.add_argument(
         "--quiet-below",
@@ -1077,6 +1077,10 @@ def main() -> int:
     parser.add_argument("--article", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--ids", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    try:
+        app_server_command(args.server, port=0)
+    except ValueError as error:
+        parser.error(str(error))
 
     if args.internal == "setup":
         print(json.dumps(internal_setup()))
