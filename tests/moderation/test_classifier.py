@@ -4,6 +4,7 @@ import math
 import os
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sklearn.metrics import roc_auc_score
@@ -235,6 +236,49 @@ def test_the_rule_signals_a_model_reads_are_those_of_the_full_list() -> None:
         for columns in [(2, 3, 6, 7, 8, 9, 10, 11), (1,), (11, 0, 5)]:
             part = rule_signals(text, ("youtube.com",), columns=columns)
             assert part == [full[c] for c in columns]
+
+
+def _normalised_step_by_step(text: str, links: str) -> str:
+    """The normalisers as written before their steps were shared (decision 0088)."""
+    from dateline.moderation.classifier import features as f
+
+    replace_link: Any = {
+        "token": f._url_token,
+        "hosts": f._host_token,
+        "shape": f._shape_token,
+        "drop": " ",
+    }[links]
+    plain = f.plain_text(text)
+    if links == "shape":
+        plain = f.without_handles(plain)
+    text = f._URL.sub(replace_link, plain)
+    text = f._RUN.sub(r"\1\1\1", text)
+    return f._SPACE.sub(" ", text).strip().lower()
+
+
+def test_the_normalisers_share_their_steps_without_changing_a_text() -> None:
+    """Each model's preprocessing and the rule signals ask shared steps (links found once, runs
+    cut once) about the same string; whatever the order of the calls, every normaliser gives
+    the text it gave when it ran each step itself, and the signals the same counts."""
+    import random
+
+    from dateline.moderation.classifier import features as f
+
+    normalisers = {
+        "token": f.normalize_text,
+        "hosts": f.normalize_link_hosts,
+        "shape": f.normalize_link_shapes,
+        "drop": f.normalize_without_links,
+    }
+    texts = [*ODD_TEXTS, *read_fixture(SPAM_CSV)[0], *read_fixture(ABUSE_CSV)[0]]
+    rng = random.Random(88)
+    for text in [*texts, *reversed(texts)]:
+        kinds = list(normalisers)
+        rng.shuffle(kinds)
+        for kind in kinds:
+            assert normalisers[kind](text) == _normalised_step_by_step(text, kind), (kind, text)
+        repeats = rule_signals(text)[SIGNAL_NAMES.index("repeats")]
+        assert repeats == min(len(f._RUN.findall(f.plain_text(text))), 5) / 5
 
 
 def test_one_comment_scores_the_same_twice_in_a_row_and_between_others(
