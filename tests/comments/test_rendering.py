@@ -314,6 +314,38 @@ def test_real_texts_render_the_same_with_and_without_the_plain_path(shared_data)
     assert plain > len(texts) // 4
 
 
+@pytest.mark.parametrize(
+    "fmt",
+    ["j F Y \\a\\t H:i", "D, j M y, P", "H:i:s", "DATE_FORMAT", "j F Y \\a\\t H:i e", "\\s i"],
+)
+def test_the_thread_shows_dates_as_djangos_date_filter_does(fmt):
+    """The comment thread's date filter (kept per minute and language for formats that show
+    no second or time zone) gives Django's ``date`` of the local time, for every moment of a
+    minute, in every time zone and language."""
+    import random
+    from datetime import UTC, datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from django.template import engines
+    from django.template.defaultfilters import date
+    from django.utils import timezone, translation
+
+    shown = engines["jinja2"].env.filters["date"]
+    rng = random.Random(88)
+    start = datetime(2026, 3, 29, 0, 58, tzinfo=UTC)  # a change to summer time in Europe
+    moments = [start + timedelta(seconds=rng.randint(0, 4 * 3600)) for _ in range(300)]
+    moments += [m + timedelta(microseconds=1) for m in moments[:20]]
+    for zone in ("UTC", "Europe/Berlin", "America/New_York"):
+        for language in ("en", "de", "fr"):
+            with timezone.override(ZoneInfo(zone)), translation.override(language):
+                for moment in moments:
+                    expected = str(date(timezone.localtime(moment), fmt))
+                    assert shown(moment, fmt) == expected, (zone, language, moment)
+                    assert shown(moment.replace(tzinfo=None), fmt) == str(
+                        date(moment.replace(tzinfo=None), fmt)
+                    )
+
+
 # --- The thread template (Jinja2, comments/nodes.html) -------------------------------------------
 
 
