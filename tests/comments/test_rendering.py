@@ -223,6 +223,129 @@ def test_the_link_prefilter_lets_every_bare_link_through(shared_data):
     assert found > 250  # 263 comments with a bare link
 
 
+def _markdown_then_nh3(text: str) -> str:
+    """render_comment_body's full path: Markdown (with linkify when a link may be there), nh3."""
+    import nh3
+
+    from dateline.comments import text as rendering
+
+    markdown = rendering._md if rendering._MAYBE_LINK.search(text) else rendering._md_plain
+    return nh3.clean(
+        markdown.render(text),
+        tags=rendering._ALLOWED_TAGS,
+        attributes=rendering._ALLOWED_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="nofollow ugc noopener",
+    )
+
+
+PLAIN_CASES = [
+    "",
+    "One line.",
+    "Two lines\nin one paragraph",
+    "Two paragraphs.\n\nThe second one",
+    "Three blank lines\n\n\n\nthen more\nand a last line",
+    "Quotes \"like this\" and 'this', it's fine!",
+    "# not a heading\n1. not a list\n- nor this\n+ nor this\n---\n===\n(brackets) {braces} | $5 % ^ =",
+    "Umlaut ä, ß, ﬁ ligature, e\u0301 combining, İstanbul, 中文, مرحبا, 😀",
+    "zero\u200bwidth, \u202eoverride, \ufeffmark",
+    "a trailing space \nbefore the break",
+    "  indented\n    code?",
+    "tab\tinside",
+    "no\u00a0break and em\u2003space and ideographic\u3000space",
+    "line\u2028separator",
+    "5 > 3 & 2 < 4",
+    "*stars* and _underscores_ and `code` and ~tilde~ and \\escape",
+    "[not a link]",
+    "> not plain\n\nquote",
+]
+
+
+@pytest.mark.parametrize("text", PLAIN_CASES)
+def test_a_plain_text_renders_as_markdown_and_nh3_render_it(text):
+    """render_comment_body writes text without markup straight into paragraphs (decision
+    0088): the HTML is the same as the full path's, and text with markup still takes it."""
+    from dateline.comments.text import render_comment_body
+
+    assert str(render_comment_body(text)) == _markdown_then_nh3(text)
+
+
+def test_any_space_but_the_space_and_the_newline_takes_the_full_path():
+    """Markdown trims a paragraph of any Unicode space and a tab indents: such text is never
+    written directly."""
+    import sys
+
+    from dateline.comments.text import _plain
+
+    spaces = [chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace()]
+    assert len(spaces) > 20
+    for space in spaces:
+        assert _plain(f"a{space}b") is (space in " \n"), hex(ord(space))
+
+
+def test_real_texts_render_the_same_with_and_without_the_plain_path(shared_data):
+    """On the shared datasets' texts (YouTube comments, BBC paragraphs, HuffPost summaries,
+    as a comment is stored): the same HTML, and about half of them take the plain path."""
+    import csv
+    import json
+
+    from dateline.comments.text import _plain, normalise_text, render_comment_body
+
+    texts = []
+    for path in sorted((shared_data / "youtube-spam-collection").glob("*.csv")):
+        with path.open(encoding="utf-8", newline="") as handle:
+            texts += [row["CONTENT"] for row in csv.DictReader(handle)]
+    csv.field_size_limit(10**8)
+    with (shared_data / "bbc-news" / "bbc-news.csv").open(encoding="utf-8", newline="") as handle:
+        bodies = [row["body"] for row in csv.DictReader(handle)][:300]
+    texts += bodies + [p for body in bodies for p in body.split("\n\n")]
+    with (shared_data / "huffpost-news-category-head" / "News_Category_Dataset_v3.json").open(
+        encoding="utf-8"
+    ) as handle:
+        texts += [
+            json.loads(line)["short_description"]
+            for line, _ in zip(handle, range(3000), strict=False)
+        ]
+    plain = 0
+    for text in map(normalise_text, texts):
+        plain += _plain(text)
+        assert str(render_comment_body(text)) == _markdown_then_nh3(text), text
+    assert len(texts) > 6000
+    assert plain > len(texts) // 4
+
+
+@pytest.mark.parametrize(
+    "fmt",
+    ["j F Y \\a\\t H:i", "D, j M y, P", "H:i:s", "DATE_FORMAT", "j F Y \\a\\t H:i e", "\\s i"],
+)
+def test_the_thread_shows_dates_as_djangos_date_filter_does(fmt):
+    """The comment thread's date filter (kept per minute and language for formats that show
+    no second or time zone) gives Django's ``date`` of the local time, for every moment of a
+    minute, in every time zone and language."""
+    import random
+    from datetime import UTC, datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from django.template import engines
+    from django.template.defaultfilters import date
+    from django.utils import timezone, translation
+
+    shown = engines["jinja2"].env.filters["date"]
+    rng = random.Random(88)
+    start = datetime(2026, 3, 29, 0, 58, tzinfo=UTC)  # a change to summer time in Europe
+    moments = [start + timedelta(seconds=rng.randint(0, 4 * 3600)) for _ in range(300)]
+    moments += [m + timedelta(microseconds=1) for m in moments[:20]]
+    for zone in ("UTC", "Europe/Berlin", "America/New_York"):
+        for language in ("en", "de", "fr"):
+            with timezone.override(ZoneInfo(zone)), translation.override(language):
+                for moment in moments:
+                    expected = str(date(timezone.localtime(moment), fmt))
+                    assert shown(moment, fmt) == expected, (zone, language, moment)
+                    assert shown(moment.replace(tzinfo=None), fmt) == str(
+                        date(moment.replace(tzinfo=None), fmt)
+                    )
+
+
 # --- The thread template (Jinja2, comments/nodes.html) -------------------------------------------
 
 

@@ -4,6 +4,7 @@ import math
 import os
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sklearn.metrics import roc_auc_score
@@ -235,6 +236,113 @@ def test_the_rule_signals_a_model_reads_are_those_of_the_full_list() -> None:
         for columns in [(2, 3, 6, 7, 8, 9, 10, 11), (1,), (11, 0, 5)]:
             part = rule_signals(text, ("youtube.com",), columns=columns)
             assert part == [full[c] for c in columns]
+
+
+def _normalised_step_by_step(text: str, links: str) -> str:
+    """The normalisers as written before their steps were shared (decision 0088)."""
+    from dateline.moderation.classifier import features as f
+
+    replace_link: Any = {
+        "token": f._url_token,
+        "hosts": f._host_token,
+        "shape": f._shape_token,
+        "drop": " ",
+    }[links]
+    plain = f.plain_text(text)
+    if links == "shape":
+        plain = f.without_handles(plain)
+    text = f._URL.sub(replace_link, plain)
+    text = f._RUN.sub(r"\1\1\1", text)
+    return f._SPACE.sub(" ", text).strip().lower()
+
+
+def test_the_normalisers_share_their_steps_without_changing_a_text() -> None:
+    """Each model's preprocessing and the rule signals ask shared steps (links found once, runs
+    cut once) about the same string; whatever the order of the calls, every normaliser gives
+    the text it gave when it ran each step itself, and the signals the same counts."""
+    import random
+
+    from dateline.moderation.classifier import features as f
+
+    normalisers = {
+        "token": f.normalize_text,
+        "hosts": f.normalize_link_hosts,
+        "shape": f.normalize_link_shapes,
+        "drop": f.normalize_without_links,
+    }
+    texts = [*ODD_TEXTS, *read_fixture(SPAM_CSV)[0], *read_fixture(ABUSE_CSV)[0]]
+    rng = random.Random(88)
+    for text in [*texts, *reversed(texts)]:
+        kinds = list(normalisers)
+        rng.shuffle(kinds)
+        for kind in kinds:
+            assert normalisers[kind](text) == _normalised_step_by_step(text, kind), (kind, text)
+        repeats = rule_signals(text)[SIGNAL_NAMES.index("repeats")]
+        assert repeats == min(len(f._RUN.findall(f.plain_text(text))), 5) / 5
+
+
+def test_the_signals_folded_to_lower_case_find_what_the_case_insensitive_expressions_find() -> None:
+    """The signals' case-insensitive expressions run case-sensitively on the folded text
+    (decision 0088). The proof, piece by piece: every piece the expressions are made of (read
+    from Python's own parse of them) matches each Unicode character case-insensitively exactly
+    when it matches the character's fold case-sensitively; the engine then takes the same path
+    through both, so the matches are the same."""
+    import re
+    import sys
+    from re import _constants as c
+    from re import _parser
+
+    from dateline.moderation.classifier import features as f
+
+    everything = "".join(chr(n) for n in range(sys.maxunicode + 1) if not 0xD800 <= n <= 0xDFFF)
+    # One character for one (str.lower is one for one once "İ" is folded; a final sigma reads
+    # as "ς", a word character like "σ", so the character folded alone is enough).
+    folded = "".join(f._folded(ch) for ch in everything)
+    assert len(folded) == len(everything)
+    assert f._folded("ΑΣ Σ") == "ας σ"
+
+    def positions(pattern: str, text: str, flags: int = 0) -> list[int]:
+        return [m.start() for m in re.finditer(pattern, text, flags)]
+
+    literals: set[int] = set()
+    categories: set[Any] = set()
+
+    def pieces(parsed: Any) -> None:
+        for op, av in parsed:
+            if op is c.LITERAL:
+                literals.add(av)
+            elif op is c.IN:
+                for member, value in av:
+                    assert member in (c.LITERAL, c.CATEGORY), member  # else: check it here
+                    (literals.add if member is c.LITERAL else categories.add)(value)
+            elif op is c.BRANCH:
+                for branch in av[1]:
+                    pieces(branch)
+            elif op is c.SUBPATTERN:
+                pieces(av[-1])
+            elif op in (c.MAX_REPEAT, c.MIN_REPEAT):
+                pieces(av[2])
+            elif op is c.AT:
+                assert av in (c.AT_BOUNDARY, c.AT_NON_BOUNDARY), av  # word classes, below
+            else:
+                raise AssertionError(f"{op} in a folded signal: add its check here")
+
+    for expression, folded_expression in f._FOLDED_SIGNALS.items():
+        assert expression.flags & re.IGNORECASE
+        assert not folded_expression.flags & re.IGNORECASE
+        assert expression.pattern == folded_expression.pattern == expression.pattern.lower()
+        pieces(_parser.parse(expression.pattern, expression.flags))
+    assert len(literals) > 30 and categories
+    for code in sorted(literals):
+        piece = re.escape(chr(code))
+        assert positions(piece, everything, re.IGNORECASE) == positions(piece, folded), chr(code)
+    for pattern in (r"\w", r"\d", r"\s"):  # the categories and what a word boundary reads
+        assert positions(pattern, everything) == positions(pattern, folded), pattern
+    assert {str(category) for category in categories} <= {
+        "CATEGORY_WORD",
+        "CATEGORY_DIGIT",
+        "CATEGORY_SPACE",
+    }
 
 
 def test_one_comment_scores_the_same_twice_in_a_row_and_between_others(

@@ -8,7 +8,7 @@ import math
 import re
 import threading
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import numpy as np
@@ -70,6 +70,41 @@ _HIDDEN_LINK = re.compile(
 )
 
 
+# The case-insensitive expressions of the rule signals run case-sensitively on the text folded
+# to lower case (``_folded``): Python's engine tries a case-insensitive alternation at every
+# position, at about twice the cost. The fold is ``str.lower`` after the three characters Python's
+# case-insensitive matching reads as an ASCII letter and ``str.lower`` does not ("İ" and "ı" as
+# "i", "ſ" as "s"), one character for one; the expressions are written in lower case. Every
+# piece of them (letters, the other characters, word, digit and space classes, word boundaries)
+# matches a character case-insensitively exactly when it matches its fold case-sensitively
+# (checked for every Unicode character in the tests), so they find the same matches.
+_FOLD = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s"})
+_FOLDED_SIGNALS = {
+    expression: re.compile(expression.pattern, expression.flags & ~re.IGNORECASE)
+    for expression in (_MONEY, _PROMOTION, _CALL_TO_ACTION, _ENGAGEMENT)
+}
+
+
+class _LastFolded(threading.local):
+    text: str | None = None
+    folded: str = ""
+
+
+_last_folded = _LastFolded()
+
+
+def _folded(text: str) -> str:
+    last = _last_folded
+    if last.text != text:
+        last.text, last.folded = text, text.translate(_FOLD).lower()
+    return last.folded
+
+
+def _count(expression: re.Pattern[str], text: str) -> int:
+    """How many matches ``expression`` (one of ``_FOLDED_SIGNALS``) finds in ``text``."""
+    return len(_FOLDED_SIGNALS[expression].findall(_folded(text)))
+
+
 class _LastPlain(threading.local):
     text: str | None = None
     plain: str = ""
@@ -103,12 +138,65 @@ def _url_token(match: re.Match[str]) -> str:
     return f" urltoken dom_{re.sub(r'[^a-z0-9]', '_', _host(match.group(0)))} "
 
 
+class _LastSteps(threading.local):
+    """The last string each shared step of the normalisers saw, and what it made of it.
+
+    The spam and the abuse model preprocess a comment differently (links as their shape, as a
+    token), but most comments have no link and no ``@name``: then both normalisers, and the
+    rule signals' count of repeated characters, ask the same steps about the same string, and
+    the steps run once. Each step is computed as before, so its result is the same."""
+
+    links_of: str | None = None
+    links: tuple[re.Match[str], ...] = ()
+    runs_of: str | None = None
+    runs: tuple[str, int] = ("", 0)
+    finished_of: str | None = None
+    finished: str = ""
+
+
+_last_steps = _LastSteps()
+
+
+def _links_replaced(text: str, token: Callable[[re.Match[str]], str]) -> str:
+    """``_URL.sub(token, text)``, with the links found once per string: pieced together from
+    the same matches as ``re.sub`` (which joins the text between matches and each
+    replacement; a link is never empty)."""
+    last = _last_steps
+    if last.links_of != text:
+        last.links_of, last.links = text, tuple(_URL.finditer(text))
+    if not last.links:
+        return text
+    pieces = []
+    end = 0
+    for match in last.links:
+        pieces.append(text[end : match.start()])
+        pieces.append(token(match))
+        end = match.end()
+    pieces.append(text[end:])
+    return "".join(pieces)
+
+
+def _runs_cut(text: str) -> tuple[str, int]:
+    """``text`` with runs of one character cut to three, and how many runs there were
+    (``_RUN.subn``: the same matches ``_RUN.findall`` counts)."""
+    last = _last_steps
+    if last.runs_of != text:
+        last.runs_of, last.runs = text, _RUN.subn(r"\1\1\1", text)
+    return last.runs
+
+
+def _finished(text: str) -> str:
+    """The normalisers' last steps: runs cut to three, one space, lower case."""
+    last = _last_steps
+    if last.finished_of != text:
+        last.finished_of, last.finished = text, _SPACE.sub(" ", _runs_cut(text)[0]).strip().lower()
+    return last.finished
+
+
 def normalize_text(text: str) -> str:
     """What the n-gram features read: plain text, each link as ``urltoken dom_<host>``, runs of
     one character cut to three, lower case."""
-    text = _URL.sub(_url_token, plain_text(text))
-    text = _RUN.sub(r"\1\1\1", text)
-    return _SPACE.sub(" ", text).strip().lower()
+    return _finished(_links_replaced(plain_text(text), _url_token))
 
 
 def _host_token(match: re.Match[str]) -> str:
@@ -119,9 +207,7 @@ def normalize_link_hosts(text: str) -> str:
     """As :func:`normalize_text`, with a link only as ``dom_<host>``: a host the training data
     showed in spam counts, any other link says nothing by itself (links as such are the link
     rules' business: limit, blocked domains)."""
-    text = _URL.sub(_host_token, plain_text(text))
-    text = _RUN.sub(r"\1\1\1", text)
-    return _SPACE.sub(" ", text).strip().lower()
+    return _finished(_links_replaced(plain_text(text), _host_token))
 
 
 # --- Links by their shape and their host's standing -------------------------------------------
@@ -384,18 +470,18 @@ def normalize_link_shapes(text: str) -> str:
     links as ``urlother`` plus what gives promotion away (a shortener, a referral code, a
     profile page), never as a generic "there is a link". The ``@name`` a reply starts with is
     left out (:func:`without_handles`)."""
-    text = _URL.sub(_shape_token, without_handles(plain_text(text)))
-    text = _RUN.sub(r"\1\1\1", text)
-    return _SPACE.sub(" ", text).strip().lower()
+    return _finished(_links_replaced(without_handles(plain_text(text)), _shape_token))
+
+
+def _no_link(match: re.Match[str]) -> str:
+    return " "
 
 
 def normalize_without_links(text: str) -> str:
     """As :func:`normalize_text`, with every link left out: the model judges the words, and
     links are the link rules' business (limit, blocked domains). A model that reads links
     learns from YouTube's data that any link is spam."""
-    text = _URL.sub(" ", plain_text(text))
-    text = _RUN.sub(r"\1\1\1", text)
-    return _SPACE.sub(" ", text).strip().lower()
+    return _finished(_links_replaced(plain_text(text), _no_link))
 
 
 SIGNAL_NAMES = (
@@ -459,25 +545,25 @@ def rule_signals(
         letters = list(filter(str.isalpha, text))
         values[_CAPITALS] = sum(map(str.isupper, letters)) / len(letters) if letters else 0.0
     if _REPEATS in values:
-        values[_REPEATS] = min(len(_RUN.findall(text)), 5) / 5
+        values[_REPEATS] = min(_runs_cut(text)[1], 5) / 5
     if _LENGTH in values:
         values[_LENGTH] = min(math.log1p(len(text)) / 8, 1.0)
     if _MENTION_SIGNAL in values:
         values[_MENTION_SIGNAL] = float(bool(_MENTION.search(text)))
     if _MONEY_SIGNAL in values:
-        values[_MONEY_SIGNAL] = min(len(_MONEY.findall(text)), 3) / 3
+        values[_MONEY_SIGNAL] = min(_count(_MONEY, text), 3) / 3
     if _PHONE_SIGNAL in values:
         values[_PHONE_SIGNAL] = float(bool(_PHONE.search(text)))
     if _EXCLAMATIONS in values:
         values[_EXCLAMATIONS] = min(text.count("!"), 10) / 10
     if _PROMOTION_SIGNAL in values:
-        values[_PROMOTION_SIGNAL] = min(len(_PROMOTION.findall(text)), 3) / 3
+        values[_PROMOTION_SIGNAL] = min(_count(_PROMOTION, text), 3) / 3
     if _CALL_TO_ACTION_SIGNAL in values:
-        values[_CALL_TO_ACTION_SIGNAL] = min(len(_CALL_TO_ACTION.findall(text)), 3) / 3
+        values[_CALL_TO_ACTION_SIGNAL] = min(_count(_CALL_TO_ACTION, text), 3) / 3
     if _DIGITS in values:
         values[_DIGITS] = sum(map(str.isdigit, text)) / max(len(text), 1)
     if _ENGAGEMENT_SIGNAL in values:
-        values[_ENGAGEMENT_SIGNAL] = min(len(_ENGAGEMENT.findall(text)), 2) / 2
+        values[_ENGAGEMENT_SIGNAL] = min(_count(_ENGAGEMENT, text), 2) / 2
     if _HIDDEN_LINK_SIGNAL in values:
         values[_HIDDEN_LINK_SIGNAL] = float(bool(_HIDDEN_LINK.search(text)))
     return [values[c] for c in wanted]
