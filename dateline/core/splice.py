@@ -9,7 +9,7 @@ rendered article's CPU (docs/performance.md, "The page's own bytes").
 :func:`spliced` stands in for such HTML while a page is rendered for its response: it returns a
 short placeholder, and :class:`SpliceMiddleware` puts the HTML's UTF-8 bytes in its place once
 the response's bytes exist. A kept fragment (``core.fragments``: the same ``str`` object for
-every request of a process while it is kept) is encoded once per process. The response's bytes
+every request of a process while it is kept) is encoded once per process (``kept=True``). The response's bytes
 are the same as without it, byte for byte.
 
 Placeholders are made only while a template response is rendered (between
@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+import sys
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
@@ -39,8 +40,8 @@ log = logging.getLogger(__name__)
 # Below this many characters HTML stays in the page: the copies it saves cost less than the
 # placeholder.
 MIN_CHARS = 8192
-# Encoded kept HTML this process holds, in bytes.
-ENCODED_BYTES = 16_000_000
+# Kept HTML this process holds encoded, in bytes (the HTML's own string counted too).
+ENCODED_BYTES = 32_000_000
 
 # Unguessable per process: text an editor or a reader wrote can never form a placeholder. The
 # bytes around the number are ASCII, so they are found in the encoded page as they were written.
@@ -68,33 +69,39 @@ class _Encoded:
                 self.entries.move_to_end(key)
                 return found[1]
         encoded = html.encode()
-        if len(encoded) > self.limit // 4:
+        size = _size(html, encoded)
+        if size > self.limit // 4:
             return encoded
         with self.lock:
             previous = self.entries.pop(key, None)
             if previous is not None:
-                self.size -= len(previous[1])
+                self.size -= _size(*previous)
             self.entries[key] = (html, encoded)
-            self.size += len(encoded)
+            self.size += size
             while self.size > self.limit and self.entries:
-                _, (_html, dropped) = self.entries.popitem(last=False)
-                self.size -= len(dropped)
+                _, dropped = self.entries.popitem(last=False)
+                self.size -= _size(*dropped)
         return encoded
+
+
+def _size(html: str, encoded: bytes) -> int:
+    return sys.getsizeof(html) + len(encoded)
 
 
 _encoded = _Encoded(ENCODED_BYTES)
 
 
-def spliced(html: str) -> SafeString:
+def spliced(html: str, *, kept: bool = False) -> SafeString:
     """``html`` (already safe: rendered by an autoescaped template) in the page being rendered.
 
     While a template response renders, a placeholder its bytes get ``html`` in place of;
-    otherwise, and for short HTML, ``html`` itself. Keep the same ``str`` object for the same
-    HTML (a kept fragment) and it is encoded once per process."""
+    otherwise, and for short HTML, ``html`` itself. ``kept``: ``html`` is a kept fragment, the
+    same ``str`` object for every request while this process keeps it, so its UTF-8 is kept
+    too (by identity); anything else (a reader's own page) is encoded each time."""
     parts = _parts.get()
     if parts is None or len(html) < MIN_CHARS:
         return mark_safe(html)  # noqa: S308 (the caller's HTML, rendered by an autoescaped template)
-    parts.append(_encoded.get(html))
+    parts.append(_encoded.get(html) if kept else html.encode())
     return mark_safe(f"{_PREFIX}{len(parts) - 1}{_SUFFIX}")  # noqa: S308 (our own ASCII)
 
 

@@ -12,6 +12,8 @@ from django.template import engines
 from django.template.response import TemplateResponse
 from django.test import RequestFactory
 
+from dateline.comments.models import Comment
+from dateline.comments.ownership import own_token
 from dateline.core import splice
 from dateline.core.fragments import forget_in_process
 from dateline.core.pagecache import invalidate
@@ -60,6 +62,22 @@ def test_an_article_with_a_long_thread_is_the_same_bytes_spliced_or_not(
     assert first == plain
     assert again == plain  # the second time from the HTML encoded once
     assert MARK not in plain
+
+
+def test_a_readers_own_page_with_their_pending_comment_is_the_same_spliced_or_not(
+    client, article, rendered, settings, comment_factory
+):
+    grow_thread(article, count=120)
+    pending = comment_factory(article=article, status=Comment.Status.PENDING, body="Mine, held.")
+    mine = {"own": own_token(pending.pk)}
+
+    settings.DATELINE_SPLICE = False
+    plain = page(client, article.url, **mine)
+    settings.DATELINE_SPLICE = True
+    spliced_twice = [page(client, article.url, **mine) for _ in range(2)]
+
+    assert b"Mine, held." in plain
+    assert spliced_twice == [plain, plain]
 
 
 def test_what_is_kept_while_a_page_is_spliced_holds_the_html(client, article, rendered, settings):

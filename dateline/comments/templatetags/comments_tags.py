@@ -75,7 +75,9 @@ def comment_section(context: template.Context, article: ArticlePage) -> dict[str
                 own_tokens=own,
                 comments_open=comments_open,
                 full=request.GET.get("cfull") == "1",
-            )
+            ),
+            # The same kept object for every reader without comments of their own.
+            kept=not own,
         ),
         # Built only when the kept form (form_html) is not used.
         "form": SimpleLazyObject(new_form),
