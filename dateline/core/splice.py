@@ -9,13 +9,14 @@ rendered article's CPU (docs/performance.md, "The page's own bytes").
 :func:`spliced` stands in for such HTML while a page is rendered for its response: it returns a
 short placeholder, and :class:`SpliceMiddleware` puts the HTML's UTF-8 bytes in its place once
 the response's bytes exist. A kept fragment (``core.fragments``: the same ``str`` object for
-every request of a process while it is kept) is encoded once per process (``kept=True``). The response's bytes
-are the same as without it, byte for byte.
+every request of a process while it is kept) is encoded once per process (``kept=True``). The
+response's bytes are the same as without it, byte for byte.
 
-Placeholders are made only while a template response is rendered (between
-``process_template_response`` and the end of ``render()``) and never while a fragment is built
-(``core.fragments`` builds without them), so HTML kept for later, mail and other strings never
-hold one. Off with ``DATELINE_SPLICE = False``.
+Placeholders are made only where a caller asks for one (the comment section's page of the
+thread), only while a template response is rendered (between ``process_template_response`` and
+the end of ``render()``), and never while a fragment is built (``core.fragments`` builds
+without them), so nothing kept for later holds one. The placeholder never leaves the process.
+Off with ``DATELINE_SPLICE = False``.
 """
 
 from __future__ import annotations
