@@ -32,6 +32,7 @@ from django.core.cache import caches
 
 from . import pagecache
 from .release import code_release
+from .splice import not_spliced
 
 log = logging.getLogger(__name__)
 
@@ -108,7 +109,7 @@ def fragment(name: str, deps: Sequence[str], build: Callable[[], T], *, ttl: int
     """The stored fragment ``name`` if it was built at the current versions of ``deps``;
     otherwise ``build()``, stored. A cache that fails is logged and skipped, never fatal."""
     if not fragments_enabled():
-        return build()
+        return _build(build)
     store: Any = caches[pagecache.CACHE_ALIAS]
     try:
         key, versions = _key_and_versions(name, deps)
@@ -121,13 +122,13 @@ def fragment(name: str, deps: Sequence[str], build: Callable[[], T], *, ttl: int
         found = store.get(key)
     except Exception:
         log.warning("fragment cache unavailable", exc_info=True)
-        return build()
+        return _build(build)
     if found is not None:
         value: T = found[0]
         if memory is not None:
             memory.put(key, value)
         return value
-    value = build()
+    value = _build(build)
     try:
         store.set(key, (value,), ttl)
     except Exception:
@@ -135,3 +136,10 @@ def fragment(name: str, deps: Sequence[str], build: Callable[[], T], *, ttl: int
     if memory is not None:
         memory.put(key, value)
     return value
+
+
+def _build(build: Callable[[], T]) -> T:
+    # What is built may be kept for other requests: the whole HTML, never a placeholder of
+    # this response's (core.splice).
+    with not_spliced():
+        return build()

@@ -110,8 +110,12 @@ MIDDLEWARE = [
     "dateline.readers.middleware.ReaderMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
-    # Last: turns a throttled sign-in into the sign-in page with the reason (dateline.core.signin).
+    # Innermost but for the splice: turns a throttled sign-in into the sign-in page with the
+    # reason (dateline.core.signin).
     "axes.middleware.AxesMiddleware",
+    # Puts a page's large kept HTML (a page of the thread) into its bytes once it is rendered,
+    # instead of through every template level (dateline.core.splice); the bytes are the same.
+    "dateline.core.splice.SpliceMiddleware",
 ]
 
 ROOT_URLCONF = "dateline.urls"

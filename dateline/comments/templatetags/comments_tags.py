@@ -12,6 +12,7 @@ from django.utils.text import Truncator
 
 from dateline.core.fragments import fragment
 from dateline.core.pagecache import page_cache_private
+from dateline.core.splice import spliced
 from dateline.news.models import ArticlePage
 
 from ..bodies import comment_body_html
@@ -64,14 +65,19 @@ def comment_section(context: template.Context, article: ArticlePage) -> dict[str
         "user": request.user,
         "article": article,
         # A page of the thread, the same for every reader without pending comments of their
-        # own: cached per article version (comments.rendering).
-        "thread_html": comment_thread_html(
-            article=article,
-            page_number=cpage or 1,
-            order=request.GET.get("corder", "oldest"),
-            own_tokens=own,
-            comments_open=comments_open,
-            full=request.GET.get("cfull") == "1",
+        # own: cached per article version (comments.rendering), and put into the page's bytes
+        # as they are kept, encoded once (core.splice).
+        "thread_html": spliced(
+            comment_thread_html(
+                article=article,
+                page_number=cpage or 1,
+                order=request.GET.get("corder", "oldest"),
+                own_tokens=own,
+                comments_open=comments_open,
+                full=request.GET.get("cfull") == "1",
+            ),
+            # The same kept object for every reader without comments of their own.
+            kept=not own,
         ),
         # Built only when the kept form (form_html) is not used.
         "form": SimpleLazyObject(new_form),
