@@ -36,6 +36,7 @@ from bench.lib import (
     CpuMeter,
     Service,
     app_server_command,
+    comment_post_environ,
     free_port,
     http_get,
     loadavg,
@@ -391,28 +392,7 @@ def internal_posts(
                 "fax": "",
             }
         ).encode()
-        environ = {
-            "REQUEST_METHOD": "POST",
-            "PATH_INFO": "/comments/post/",
-            "QUERY_STRING": "",
-            "SERVER_NAME": "127.0.0.1",
-            "SERVER_PORT": "8000",
-            "SERVER_PROTOCOL": "HTTP/1.1",
-            "REMOTE_ADDR": "127.0.0.1",
-            "HTTP_HOST": host,
-            "HTTP_ORIGIN": f"http://{host}",
-            "HTTP_ACCEPT": "application/json",
-            "HTTP_USER_AGENT": "dateline-bench (in process)",
-            "CONTENT_TYPE": "application/x-www-form-urlencoded",
-            "CONTENT_LENGTH": str(len(form)),
-            "wsgi.input": io.BytesIO(form),
-            "wsgi.url_scheme": "http",
-            "wsgi.errors": sys.stderr,
-            "wsgi.multithread": True,
-            "wsgi.multiprocess": True,
-            "wsgi.run_once": False,
-            "wsgi.version": (1, 0),
-        }
+        environ = comment_post_environ(host, form, agent="dateline-bench (in process)")
         seen: list[str] = []
         started, cpu = time.perf_counter(), time.process_time()
         body = b"".join(application(environ, lambda status, _h, *_: seen.append(status)))

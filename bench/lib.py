@@ -6,6 +6,7 @@ Nothing here touches the network beyond 127.0.0.1.
 from __future__ import annotations
 
 import contextlib
+import io
 import json
 import os
 import platform
@@ -94,6 +95,33 @@ def production_env(workdir: Path, **extra: str) -> dict[str, str]:
     )
     env.update(extra)
     return env
+
+
+def comment_post_environ(host: str, form: bytes, *, agent: str) -> dict[str, Any]:
+    """A WSGI environ for one comment POST as the page's script sends it (form-encoded, JSON
+    asked for, the site's Origin), for posting through the application in process."""
+    return {
+        "REQUEST_METHOD": "POST",
+        "PATH_INFO": "/comments/post/",
+        "QUERY_STRING": "",
+        "SERVER_NAME": "127.0.0.1",
+        "SERVER_PORT": "8000",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "REMOTE_ADDR": "127.0.0.1",
+        "HTTP_HOST": host,
+        "HTTP_ORIGIN": f"http://{host}",
+        "HTTP_ACCEPT": "application/json",
+        "HTTP_USER_AGENT": agent,
+        "CONTENT_TYPE": "application/x-www-form-urlencoded",
+        "CONTENT_LENGTH": str(len(form)),
+        "wsgi.input": io.BytesIO(form),
+        "wsgi.url_scheme": "http",
+        "wsgi.errors": sys.stderr,
+        "wsgi.multithread": True,
+        "wsgi.multiprocess": True,
+        "wsgi.run_once": False,
+        "wsgi.version": (1, 0),
+    }
 
 
 # The production servers: the shipped one first (make serve), then the alternative.

@@ -17,7 +17,6 @@ the median CPU per post of each, and the median and mean of B − A over the pai
 from __future__ import annotations
 
 import argparse
-import io
 import os
 import random
 import statistics
@@ -29,7 +28,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.lib import production_env
+from bench.lib import comment_post_environ, production_env
 
 WARM_UP = 50
 
@@ -77,28 +76,7 @@ def _serve(application: Any) -> None:
                 "fax": "",
             }
         ).encode()
-        environ: dict[str, Any] = {
-            "REQUEST_METHOD": "POST",
-            "PATH_INFO": "/comments/post/",
-            "QUERY_STRING": "",
-            "SERVER_NAME": "127.0.0.1",
-            "SERVER_PORT": "8000",
-            "SERVER_PROTOCOL": "HTTP/1.1",
-            "REMOTE_ADDR": "127.0.0.1",
-            "HTTP_HOST": host,
-            "HTTP_ORIGIN": f"http://{host}",
-            "HTTP_ACCEPT": "application/json",
-            "HTTP_USER_AGENT": "dateline-bench (in process, paired)",
-            "CONTENT_TYPE": "application/x-www-form-urlencoded",
-            "CONTENT_LENGTH": str(len(form)),
-            "wsgi.input": io.BytesIO(form),
-            "wsgi.url_scheme": "http",
-            "wsgi.errors": sys.stderr,
-            "wsgi.multithread": True,
-            "wsgi.multiprocess": True,
-            "wsgi.run_once": False,
-            "wsgi.version": (1, 0),
-        }
+        environ = comment_post_environ(host, form, agent="dateline-bench (in process, paired)")
         seen: list[str] = []
         cpu = time.process_time()
         body = b"".join(application(environ, lambda status, _h, *_: seen.append(status)))
