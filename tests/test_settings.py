@@ -199,3 +199,17 @@ def test_a_demo_model_in_var_is_not_read_by_the_tests(settings):
     assert model_path("spam").parent == Path(settings.VAR_DIR) / "models"
     assert get_scorer("spam") is None
     assert get_scorer("abuse") is None
+
+
+def test_make_demo_starts_without_a_warning_about_a_missing_static_folder(tmp_path):
+    """`make demo` runs the dev settings with DEBUG=0 on a fresh var/, where collectstatic never
+    ran (static files come from the apps); whitenoise warned "No directory at: var/static/" as
+    the server started, which reads like a fault."""
+    code = (
+        "import os, warnings; warnings.simplefilter('always');"
+        "os.environ['DJANGO_SETTINGS_MODULE']='dateline.settings.dev';"
+        "from django.core.wsgi import get_wsgi_application; get_wsgi_application()"
+    )
+    out = run_python(code, DEBUG="0", DATELINE_VAR_DIR=str(tmp_path / "var"))
+    assert out.returncode == 0, out.stderr
+    assert "No directory at" not in out.stderr

@@ -63,12 +63,14 @@ def _changes(form: Any, allowed: tuple[str, ...]) -> dict[str, Any]:
 
 class LiveUpdateCreateView(RefusalAsFieldError, CreateView):
     def get_initial_form_instance(self) -> Any:
+        # Wagtail makes an instance here only for translatable models (None otherwise), so the
+        # one the "File an update" button's ?live_page= fills in is made here.
         instance = super().get_initial_form_instance()
         page_id = parse_id(self.request.GET.get("live_page", ""))
-        if instance is not None and page_id is not None:
-            page = LivePage.objects.filter(pk=page_id).first()
-            if page is not None:
-                instance.page = page
+        page = LivePage.objects.filter(pk=page_id).first() if page_id is not None else None
+        if page is not None:
+            instance = instance if instance is not None else self.model()
+            instance.page = page
         return instance
 
     def save_instance(self) -> LiveUpdate:

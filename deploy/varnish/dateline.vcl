@@ -146,6 +146,16 @@ sub vcl_backend_response {
     return (deliver);
 }
 
+sub vcl_backend_error {
+    # The server did not answer (refused, reset, timed out): an app server that just stopped
+    # or was restarted for a deploy stays "healthy" until its probe fails (seconds). A GET or
+    # HEAD changes nothing, so it is tried once more; the round robin sends it to the next
+    # server. A POST is not: it may have been received.
+    if (bereq.retries < 1 && bereq.method ~ "^(GET|HEAD)$") {
+        return (retry);
+    }
+}
+
 sub vcl_deliver {
     # The surrogate keys are for caches, not readers.
     unset resp.http.xkey;

@@ -52,6 +52,27 @@ def test_a_reporter_files_an_update_under_their_own_name(
     assert "The delegations sit down." in update.body_html and update.published_at
 
 
+def test_file_an_update_from_a_live_page_opens_the_form_with_that_page_chosen(
+    live_page: LivePage, reporter: Any
+) -> None:
+    """The live page's "File an update" button links to the form with ``?live_page=<id>``; the
+    page is chosen already (it was not: the reporter had to pick it again in the chooser)."""
+    form = signed_in(reporter).get(f"{ADD}?live_page={live_page.pk}")
+    assert form.status_code == 200
+    chosen = form.context["form"]["page"].value()
+    assert chosen == live_page.pk
+    assert f'name="page" value="{live_page.pk}"' in form.content.decode()
+
+
+def test_a_made_up_live_page_leaves_the_form_with_no_page_chosen(
+    live_page: LivePage, reporter: Any
+) -> None:
+    for value in ("999999", "abc", ""):
+        form = signed_in(reporter).get(f"{ADD}?live_page={value}")
+        assert form.status_code == 200
+        assert form.context["form"]["page"].value() is None
+
+
 def test_an_empty_update_comes_back_with_a_message_and_the_headline_kept(
     live_page: LivePage, reporter: Any
 ) -> None:
