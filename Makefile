@@ -145,6 +145,11 @@ stack-deps:
 # and Redis when DATABASE_URL and REDIS_URL are set.
 STACK_PORT ?= 8080
 STACK_WORKERS ?= 1
+# Python threads per app server worker. Two, not make serve's eight: Varnish hands the app
+# servers whole requests only (the VCL buffers bodies), so a slow client holds none of them,
+# and fewer threads taking turns at the interpreter lock serve a rendered page about a third
+# faster (docs/performance.md, "Two threads behind Varnish").
+STACK_THREADS ?= 2
 stack: export DJANGO_SETTINGS_MODULE = dateline.settings.production
 stack: export DATELINE_VARNISH_URLS ?= http://127.0.0.1:$(STACK_PORT)
 stack: export DATELINE_TRUSTED_PROXY_COUNT ?= 1
@@ -158,7 +163,8 @@ stack: install var .env stack-deps
 	  while :; do $(BIN)/python manage.py run_worker --interval 0.25; sleep 5; done >>var/worker.log 2>&1 & \
 	  $(BIN)/python manage.py run_scheduler >var/scheduler.log 2>&1 & \
 	  for port in 8001 8002; do \
-	    GRANIAN_ACCESS_LOG=0 GUNICORN_ACCESS_LOG=/dev/null $(call app_server,127.0.0.1:$$port,$(STACK_WORKERS)) \
+	    GRANIAN_ACCESS_LOG=0 GUNICORN_ACCESS_LOG=/dev/null GRANIAN_BLOCKING_THREADS=$(STACK_THREADS) \
+	      GUNICORN_THREADS=$(STACK_THREADS) $(call app_server,127.0.0.1:$$port,$(STACK_WORKERS)) \
 	      >>var/app-$$port.log 2>&1 & \
 	  done; \
 	  /usr/sbin/varnishd -F -j none -n $(CURDIR)/var/varnish -a $(HOST):$(STACK_PORT) -T 127.0.0.1:0 \
