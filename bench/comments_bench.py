@@ -26,6 +26,7 @@ import unicodedata
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -333,6 +334,23 @@ def internal_count(article_id: int, ids_file: Path) -> dict[str, Any]:
     }
 
 
+def post_form(rng: random.Random, nonce: str, *, article_id: int, parent: int, stamp: str) -> bytes:
+    """The form the page's script sends for one comment (as bench/wrk/post_comment.lua does)."""
+    return urlencode(
+        {
+            "comment": _post_body(rng, f"({nonce})"),
+            "author": f"{rng.choice(FIRST)} {nonce}",
+            "email": f"reader-{nonce}@bench.example",
+            "url": "",
+            "comment_post_ID": article_id,
+            "comment_parent": parent,
+            "comment_key": f"k-{nonce}",
+            "comment_stamp": stamp,
+            "fax": "",
+        }
+    ).encode()
+
+
 def _post_body(rng: random.Random, marker: str) -> str:
     """A comment as bench/wrk/post_comment.lua writes one: 200-600 characters, a little
     Markdown, its own marker so no two are the same."""
@@ -362,7 +380,6 @@ def internal_posts(
     import io
     import pstats
     import statistics
-    from urllib.parse import urlencode
 
     from django.db import connection
 
@@ -379,19 +396,7 @@ def internal_posts(
     def one(n: int) -> tuple[float, float]:
         nonce = f"p-{run_id}-{n}"
         parent = rng.choice(reply_to) if reply_to and rng.random() < POST_REPLY_SHARE else 0
-        form = urlencode(
-            {
-                "comment": _post_body(rng, f"({nonce})"),
-                "author": f"{rng.choice(FIRST)} {nonce}",
-                "email": f"reader-{nonce}@bench.example",
-                "url": "",
-                "comment_post_ID": article_id,
-                "comment_parent": parent,
-                "comment_key": f"k-{nonce}",
-                "comment_stamp": stamp,
-                "fax": "",
-            }
-        ).encode()
+        form = post_form(rng, nonce, article_id=article_id, parent=parent, stamp=stamp)
         environ = comment_post_environ(host, form, agent="dateline-bench (in process)")
         seen: list[str] = []
         started, cpu = time.perf_counter(), time.process_time()

@@ -42,9 +42,8 @@ def worker() -> None:
 
 
 def _serve(application: Any) -> None:
-    from urllib.parse import urlencode
 
-    from bench.comments_bench import FIRST, POST_REPLY_SHARE, _post_body
+    from bench.comments_bench import POST_REPLY_SHARE, post_form
     from dateline.comments.guards import form_stamp
     from dateline.comments.models import Comment
     from dateline.news.models import ArticlePage
@@ -63,19 +62,7 @@ def _serve(application: Any) -> None:
         rng = random.Random(n)
         nonce = f"pair-{run_id}-{n}"
         parent = rng.choice(reply_to) if rng.random() < POST_REPLY_SHARE else 0
-        form = urlencode(
-            {
-                "comment": _post_body(rng, f"({nonce})"),
-                "author": f"{rng.choice(FIRST)} {nonce}",
-                "email": f"reader-{nonce}@bench.example",
-                "url": "",
-                "comment_post_ID": article.pk,
-                "comment_parent": parent,
-                "comment_key": f"k-{nonce}",
-                "comment_stamp": stamp,
-                "fax": "",
-            }
-        ).encode()
+        form = post_form(rng, nonce, article_id=article.pk, parent=parent, stamp=stamp)
         environ = comment_post_environ(host, form, agent="dateline-bench (in process, paired)")
         seen: list[str] = []
         cpu = time.process_time()
