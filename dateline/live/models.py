@@ -207,7 +207,8 @@ class LiveUpdate(models.Model):
 
     base_form_class = LiveUpdateForm
     panels = [
-        FieldPanel("opened_version"),
+        # Hidden: the version the form was opened on, with no heading of its own.
+        FieldPanel("opened_version", classname="w-hidden"),
         PageChooserPanel("page", "live.LivePage"),
         FieldPanel("author"),
         FieldPanel("headline"),

@@ -20,6 +20,7 @@ from dateline.news.models import ArticleAuthor, ArticlePage, Author, SectionPage
 
 HEADLINE = "Ferry crossings resume after nine-day strike"
 STANDFIRST = "The union accepted a pay offer overnight; the first boats leave at six."
+SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 PARAGRAPH = "Crossings to the islands resume on Monday morning, the operator said."
 
 
@@ -192,3 +193,17 @@ def test_editor_approves_from_the_dashboard_and_is_told_it_is_published(
     expect(page.locator(".messages")).to_have_text(f"‘{HEADLINE}’ has been approved and published.")
     assert ArticlePage.objects.get(pk=article.pk).live
     page.screenshot(path=str(SCREENSHOTS / "editor-approved-from-dashboard.png"))
+
+
+def test_a_reporters_live_update_form_shows_no_empty_heading(
+    demo_site: LiveServer, page: Page
+) -> None:
+    """The live-update form opens with the fields a reporter fills: the version it was opened
+    on travels hidden, with no "Opened version" heading of its own above the live page."""
+    base = demo_site.url
+    sign_in(page, base, "reporter")
+    page.goto(base + "/admin/snippets/live/liveupdate/add/")
+    expect(page.get_by_text("Opened version")).to_be_hidden()
+    expect(page.locator("input[name=opened_version]")).to_have_count(1)
+    expect(page.get_by_text("Live page", exact=False).first).to_be_visible()
+    page.screenshot(path=str(SHOTS / "live-update-form.png"), full_page=False)

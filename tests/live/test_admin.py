@@ -186,3 +186,17 @@ def test_an_editor_starts_live_coverage_in_a_section(section: Any, editor: Any) 
     response = client.get(f"/admin/pages/add/live/livepage/{section.pk}/")
     assert response.status_code == 200
     assert "Key points" in response.content.decode()
+
+
+def test_the_forms_hidden_version_has_no_heading_of_its_own(
+    live_page: LivePage, reporter: Any, file_update: Any
+) -> None:
+    """The version the form was opened on travels as a hidden input, inside a panel that is
+    hidden too: no empty "Opened version" heading above the form (seen in the browser)."""
+    update = file_update("Ten minutes late.")
+    for address in (ADD, f"/admin/snippets/live/liveupdate/edit/{update.pk}/"):
+        html = signed_in(reporter).get(address).content.decode()
+        hidden_input = html.index('name="opened_version"')
+        panel = html.rindex("<section", 0, hidden_input)
+        # Wagtail's `w-hidden` is `display: none`: the heading inside goes with the input.
+        assert "w-hidden" in html[panel : html.index(">", panel)]
