@@ -1,4 +1,5 @@
-"""`core.memo`: a few seconds of per-process memory in front of the shared cache."""
+"""`core.memo`: a few seconds of per-process memory in front of the shared cache, and the sized
+LRU kept fragments and their encoded bytes live in."""
 
 from __future__ import annotations
 
@@ -59,3 +60,27 @@ def test_a_policy_saved_in_this_process_applies_to_the_next_post_at_once(
     fresh = type(article).objects.get(pk=article.pk)
     assert comment_policy_for(fresh).premoderate is True
     assert before.premoderate is False
+
+
+def test_a_sized_lru_drops_the_least_recently_used_once_over_its_limit() -> None:
+    lru = memo.SizedLRU(100)
+    lru.put("a", "A", 20)
+    lru.put("b", "B", 20)
+    lru.put("c", "C", 20)
+    assert lru.get("a") == "A"  # now the most recently used
+    lru.put("d", "D", 25)
+    lru.put("e", "E", 25)  # 110 > 100: "b", the least recently used, goes
+    assert lru.get("b") is None
+    assert [lru.get(k) for k in "acde"] == ["A", "C", "D", "E"]
+    assert lru.size == 90
+
+
+def test_a_sized_lru_keeps_nothing_over_a_quarter_and_counts_a_replaced_entry_once() -> None:
+    lru = memo.SizedLRU(100)
+    lru.put("big", "X", 26)
+    assert lru.get("big") is None and lru.size == 0
+    lru.put("k", "old", 20)
+    lru.put("k", "new", 10)
+    assert lru.get("k") == "new" and lru.size == 10
+    lru.clear()
+    assert lru.get("k") is None and lru.size == 0

@@ -22,8 +22,6 @@ from __future__ import annotations
 
 import logging
 import pickle
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
@@ -31,6 +29,7 @@ from django.conf import settings
 from django.core.cache import caches
 
 from . import pagecache
+from .memo import SizedLRU
 from .release import code_release
 from .splice import not_spliced
 
@@ -43,40 +42,24 @@ MEMORY_CHARS = 24_000_000
 
 
 class _Memory:
-    """A small LRU of immutable entries (key → str or pickled bytes), safe across threads."""
+    """Kept fragments by key: a ``str`` as it is (the same object for every request while it
+    is kept), anything else pickled (each request gets its own copy)."""
 
     def __init__(self, limit: int) -> None:
-        self.limit = limit
-        self.size = 0
-        self.entries: OrderedDict[str, str | bytes] = OrderedDict()
-        self.lock = threading.Lock()
+        self.lru = SizedLRU(limit)
 
     def get(self, key: str) -> Any:
-        with self.lock:
-            found = self.entries.get(key)
-            if found is None:
-                return None
-            self.entries.move_to_end(key)
-        return found if isinstance(found, str) else pickle.loads(found)  # noqa: S301 (our own)
+        found = self.lru.get(key)
+        if found is None or isinstance(found, str):
+            return found
+        return pickle.loads(found)  # noqa: S301 (our own)
 
     def put(self, key: str, value: Any) -> None:
         kept: str | bytes = value if isinstance(value, str) else pickle.dumps(value, -1)
-        if len(kept) > self.limit // 4:
-            return
-        with self.lock:
-            previous = self.entries.pop(key, None)
-            if previous is not None:
-                self.size -= len(previous)
-            self.entries[key] = kept
-            self.size += len(kept)
-            while self.size > self.limit and self.entries:
-                _, dropped = self.entries.popitem(last=False)
-                self.size -= len(dropped)
+        self.lru.put(key, kept, len(kept))
 
     def clear(self) -> None:
-        with self.lock:
-            self.entries.clear()
-            self.size = 0
+        self.lru.clear()
 
 
 _memory = _Memory(MEMORY_CHARS)

@@ -1,5 +1,6 @@
-"""A few seconds of per-process memory in front of the shared cache, for the small values every
-comment post reads (the site's comment settings, the section and article policies).
+"""Per-process memory. ``remembered``: a few seconds in front of the shared cache, for the small
+values every comment post reads (the site's comment settings, the section and article
+policies). ``SizedLRU``: large values kept by size (kept fragments, their encoded bytes).
 
 With Redis each cache read is a network round trip (four per post before this); with the
 embedded local-memory cache the values are per process anyway. A change made in this process
@@ -10,7 +11,8 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -51,3 +53,42 @@ def forget(prefix: str = "") -> None:
         _generation += 1
         for key in [k for k in _entries if k.startswith(prefix)]:
             del _entries[key]
+
+
+class SizedLRU:
+    """A per-process store of entries of known size, least recently used out first once their
+    sizes add up past ``limit``; an entry larger than a quarter of it is not kept. Safe across
+    threads. What each user counts as size is its own (characters, bytes)."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.size = 0
+        self._entries: OrderedDict[Hashable, tuple[Any, int]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable) -> Any:
+        """The entry kept under ``key`` (now the most recently used), or None."""
+        with self._lock:
+            found = self._entries.get(key)
+            if found is None:
+                return None
+            self._entries.move_to_end(key)
+            return found[0]
+
+    def put(self, key: Hashable, value: Any, size: int) -> None:
+        if size > self.limit // 4:
+            return
+        with self._lock:
+            previous = self._entries.pop(key, None)
+            if previous is not None:
+                self.size -= previous[1]
+            self._entries[key] = (value, size)
+            self.size += size
+            while self.size > self.limit and self._entries:
+                _, (_, dropped) = self._entries.popitem(last=False)
+                self.size -= dropped
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self.size = 0

@@ -24,8 +24,6 @@ from __future__ import annotations
 import logging
 import secrets
 import sys
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -35,6 +33,8 @@ from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.template.response import SimpleTemplateResponse
 from django.utils.safestring import SafeString, mark_safe
+
+from .memo import SizedLRU
 
 log = logging.getLogger(__name__)
 
@@ -54,39 +54,19 @@ _parts: ContextVar[list[bytes] | None] = ContextVar("dateline_splice_parts", def
 
 
 class _Encoded:
-    """Kept HTML (by identity: the object stays referenced while it is here) → its UTF-8."""
+    """Kept HTML → its UTF-8, by identity: the entry holds the ``str`` itself, so its ``id``
+    names no other object while the entry is kept."""
 
     def __init__(self, limit: int) -> None:
-        self.limit = limit
-        self.size = 0
-        self.entries: OrderedDict[int, tuple[str, bytes]] = OrderedDict()
-        self.lock = threading.Lock()
+        self.lru = SizedLRU(limit)
 
     def get(self, html: str) -> bytes:
-        key = id(html)
-        with self.lock:
-            found = self.entries.get(key)
-            if found is not None and found[0] is html:
-                self.entries.move_to_end(key)
-                return found[1]
+        found = self.lru.get(id(html))
+        if found is not None and found[0] is html:
+            return found[1]
         encoded = html.encode()
-        size = _size(html, encoded)
-        if size > self.limit // 4:
-            return encoded
-        with self.lock:
-            previous = self.entries.pop(key, None)
-            if previous is not None:
-                self.size -= _size(*previous)
-            self.entries[key] = (html, encoded)
-            self.size += size
-            while self.size > self.limit and self.entries:
-                _, dropped = self.entries.popitem(last=False)
-                self.size -= _size(*dropped)
+        self.lru.put(id(html), (html, encoded), sys.getsizeof(html) + len(encoded))
         return encoded
-
-
-def _size(html: str, encoded: bytes) -> int:
-    return sys.getsizeof(html) + len(encoded)
 
 
 _encoded = _Encoded(ENCODED_BYTES)

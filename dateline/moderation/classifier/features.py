@@ -85,18 +85,10 @@ _FOLDED_SIGNALS = {
 }
 
 
-class _LastFolded(threading.local):
-    text: str | None = None
-    folded: str = ""
-
-
-_last_folded = _LastFolded()
-
-
 def _folded(text: str) -> str:
-    last = _last_folded
-    if last.text != text:
-        last.text, last.folded = text, text.translate(_FOLD).lower()
+    last = _last_steps
+    if last.folded_of != text:
+        last.folded_of, last.folded = text, text.translate(_FOLD).lower()
     return last.folded
 
 
@@ -144,7 +136,8 @@ class _LastSteps(threading.local):
     The spam and the abuse model preprocess a comment differently (links as their shape, as a
     token), but most comments have no link and no ``@name``: then both normalisers, and the
     rule signals' count of repeated characters, ask the same steps about the same string, and
-    the steps run once. Each step is computed as before, so its result is the same."""
+    the steps run once. Each step is computed as before, so its result is the same. The
+    rule signals' text folded to lower case (``_folded``) is kept the same way."""
 
     links_of: str | None = None
     links: tuple[re.Match[str], ...] = ()
@@ -152,6 +145,8 @@ class _LastSteps(threading.local):
     runs: tuple[str, int] = ("", 0)
     finished_of: str | None = None
     finished: str = ""
+    folded_of: str | None = None
+    folded: str = ""
 
 
 _last_steps = _LastSteps()
