@@ -50,6 +50,17 @@ def varnishd_path() -> str | None:
     return found if os.path.exists(found) else None
 
 
+def skip_without_varnish() -> None:
+    """Skip the test, with the reason, where Varnish or its xkey module is not installed."""
+    if varnishd_path() is None or not list(
+        Path("/usr/lib").glob("*/varnish/vmods/libvmod_xkey.so")
+    ):
+        pytest.skip(
+            "varnishd or its xkey module is not installed: `make stack-deps` (run by `make test` "
+            "as root) installs Debian's varnish and varnish-modules"
+        )
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -276,13 +287,7 @@ def varnish(*, port: int, app_ports: list[int], workdir: Path) -> subprocess.Pop
 def front_stack(
     django_db_setup: None, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Stack]:
-    if varnishd_path() is None or not list(
-        Path("/usr/lib").glob("*/varnish/vmods/libvmod_xkey.so")
-    ):
-        pytest.skip(
-            "varnishd or its xkey module is not installed: `make stack-deps` (run by `make test` "
-            "as root) installs Debian's varnish and varnish-modules"
-        )
+    skip_without_varnish()
     from django.db import connection
 
     workdir = tmp_path_factory.mktemp("frontcache")

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import free_port, until, varnish, varnishd_path
+from .conftest import free_port, skip_without_varnish, until, varnish
 
 
 class Backend(ThreadingHTTPServer):
@@ -56,10 +56,7 @@ def status(url: str) -> int:
 
 @pytest.fixture
 def two_backends(tmp_path: Path) -> Iterator[tuple[str, Backend, Backend]]:
-    if varnishd_path() is None or not list(
-        Path("/usr/lib").glob("*/varnish/vmods/libvmod_xkey.so")
-    ):
-        pytest.skip("varnishd or its xkey module is not installed (`make stack-deps`)")
+    skip_without_varnish()
     first, second = backend(), backend()
     port = free_port()
     process = varnish(
