@@ -140,10 +140,12 @@ class LivePage(ArticlePage):
         # language versions, which a live page does not show.
         context = super(ArticlePage, self).get_context(request, *args, **kwargs)
         context["detail"] = LiveReads.selectors.live_page_detail(page=self)
+        # The page of updates' number, known without reading the updates themselves.
+        context["live_number"] = number = LiveReads.selectors.page_number_of(
+            request.GET.get("page")
+        )
         try:
-            context["live"] = LiveReads.selectors.live_page_updates(
-                page=self, page_number=request.GET.get("page")
-            )
+            context["live"] = LiveReads.selectors.live_page_stream(page=self, number=number)
         except LiveReads.selectors.NoSuchUpdatesPage as past_the_last:
             raise Http404 from past_the_last
         context["live_poll_every"] = settings.DATELINE_LIVE_POLL_EVERY

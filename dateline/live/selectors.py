@@ -6,10 +6,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import cast
 
 from django.db.models import F, Q, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from wagtail.images import get_image_model
 
 from dateline.core.converters import parse_id
@@ -90,6 +92,20 @@ def live_page_updates(*, page: LivePage, page_number: str | int | None) -> LiveS
     if number > 1 and not stream.updates:
         raise NoSuchUpdatesPage(number)
     return stream
+
+
+def live_page_stream(*, page: LivePage, number: int) -> LiveStream:
+    """What the live page's template gets as ``live``: ``live_page_updates``, but on the first
+    page read only when the template first asks for it. The template shows it only inside its
+    kept HTML (``{% live_fragment %}``), so a page rendered with that HTML kept never reads it:
+    unpickling the stream (fifty model instances) was most of what the live page cost beyond
+    the article (docs/decisions/0091). A later page is read at once: past the last one it is a 404
+    (NoSuchUpdatesPage), decided before anything renders."""
+    if number > 1 or not page.pk:
+        return live_page_updates(page=page, page_number=number)
+    return cast(
+        LiveStream, SimpleLazyObject(lambda: live_page_updates(page=page, page_number=number))
+    )
 
 
 def _live_stream(page_id: int, number: int) -> LiveStream:

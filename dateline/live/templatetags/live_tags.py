@@ -1,5 +1,6 @@
 """``{% live_fragment "name" page %}…{% endlive_fragment %}``: a part of a live page kept as
-HTML until the content, the article or its updates change (``core.fragments``).
+HTML until the content, the article or its updates change (``core.fragments``), put into the
+page's bytes as it is kept, encoded once (``core.splice``).
 ``{% live_head page detail live %}``: Open Graph and the page's ``LiveBlogPosting`` JSON-LD."""
 
 from __future__ import annotations
@@ -8,9 +9,10 @@ from typing import Any
 
 from django import template
 from django.conf import settings
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 
 from dateline.core.fragments import fragment
+from dateline.core.splice import spliced
 from dateline.news.templatetags.article_fragments import ArticleFragmentNode
 
 from ..models import live_dependency
@@ -20,7 +22,7 @@ register = template.Library()
 
 
 class LiveFragmentNode(ArticleFragmentNode):
-    """Kept per page of updates (``live.number``), as well as per page and host."""
+    """Kept per page of updates (``live_number``), as well as per page and host."""
 
     def dependencies(self, page: Any) -> list[str]:
         return ["content", f"article:{page.pk}", live_dependency(page.pk)]
@@ -30,14 +32,16 @@ class LiveFragmentNode(ArticleFragmentNode):
         request = context.get("request")
         if page is None or not page.pk or getattr(request, "is_preview", False):
             return self.nodelist.render(context)
-        number = getattr(context.get("live"), "number", 1)
+        number = context.get("live_number", 1)
         host = f"{request.scheme}://{request.get_host()}" if request is not None else ""
         html = fragment(
             f"{self.name}:{page.pk}:{number}:{host}",
             self.dependencies(page),
             lambda: str(self.nodelist.render(context)),
         )
-        return mark_safe(html)  # noqa: S308 (rendered by the autoescaped template itself)
+        # The same kept object for every reader (the story holds the page of updates: the
+        # largest part of the page after the thread).
+        return spliced(html, kept=True)
 
 
 @register.tag("live_fragment")
