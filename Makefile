@@ -27,6 +27,7 @@ help:
 	@echo "make demo    - install, migrate, load demo content and serve on http://$(HOST):$(PORT)"
 	@echo "make serve   - the production server ($(APP_SERVER) + whitenoise, $(WORKERS) workers)"
 	@echo "make stack   - Varnish on :$(STACK_PORT) in front of two app servers, worker, scheduler"
+	@echo "               (the demo content on a new database; STACK_DEMO=0: none)"
 	@echo "make test    - ruff, mypy, pytest on SQLite and on PostgreSQL + Redis, browser tests"
 	@echo "make lock    - re-resolve requirements.lock from pyproject.toml"
 
@@ -150,6 +151,10 @@ STACK_WORKERS ?= 1
 # and fewer threads taking turns at the interpreter lock serve a rendered page about a third
 # faster (docs/performance.md, "Two threads behind Varnish").
 STACK_THREADS ?= 2
+# The demo's content and users on a new database (nothing below the front page, no account):
+# someone trying the stack sees a site, not an empty front page. Never on a database with
+# content or accounts; STACK_DEMO=0 leaves even a new one empty (docs/operations.md).
+STACK_DEMO ?= 1
 stack: export DJANGO_SETTINGS_MODULE = dateline.settings.production
 stack: export DATELINE_VARNISH_URLS ?= http://127.0.0.1:$(STACK_PORT)
 stack: export DATELINE_TRUSTED_PROXY_COUNT ?= 1
@@ -157,6 +162,7 @@ stack: export DATELINE_BASE_URL ?= http://$(HOST):$(STACK_PORT)
 stack: install var .env stack-deps
 	$(BIN)/python manage.py migrate --noinput -v0
 	$(BIN)/python manage.py collectstatic --noinput -v0
+	$(if $(filter-out 0,$(STACK_DEMO)),$(BIN)/python manage.py load_demo --if-new)
 	@mkdir -p var/varnish
 	@echo "Dateline through Varnish on http://$(HOST):$(STACK_PORT)/ (app servers 127.0.0.1:8001, :8002; logs in var/) - Ctrl+C stops"
 	@trap 'kill 0' EXIT INT TERM; \

@@ -41,6 +41,11 @@ class Comment(models.Model):
         SPAM = "spam", _("Spam")
         TRASH = "trash", _("Trash")
 
+    # What its author is shown as "awaiting moderation" (their own page, the page's script):
+    # held and marked as spam alike, so a robot learns nothing from the answer and a person
+    # whose civil comment a filter marked as spam still sees their text and where it stands.
+    AWAITING = (Status.PENDING, Status.SPAM)
+
     # No index of its own: every index below starts with the article (one index less to
     # update on each post).
     article = models.ForeignKey(

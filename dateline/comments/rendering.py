@@ -62,6 +62,7 @@ def render_comment_nodes(
         comments_open=comments_open,
         folded=folded or {},
         more_query=more_query,
+        awaiting=Comment.AWAITING,
     )
     return mark_safe(html)  # noqa: S308 (autoescaped template; bodies sanitised by nh3)
 

@@ -62,7 +62,7 @@ def _top_level(article_id: int, own_ids: set[int]) -> QuerySet[Comment]:
         status__in=[Comment.Status.TRASH, Comment.Status.SPAM], has_replies=True
     )
     if own_ids:
-        visible |= Q(pk__in=own_ids, status=Comment.Status.PENDING)
+        visible |= Q(pk__in=own_ids, status__in=Comment.AWAITING)
     return (
         Comment.objects.filter(article_id=article_id, depth=0)
         .annotate(has_replies=Exists(approved_reply))
@@ -100,7 +100,7 @@ def comment_thread_page(
         status__in=[Comment.Status.APPROVED, Comment.Status.TRASH, Comment.Status.SPAM]
     )
     if own_ids:
-        replies_visible |= Q(pk__in=own_ids, status=Comment.Status.PENDING)
+        replies_visible |= Q(pk__in=own_ids, status__in=Comment.AWAITING)
     replies = (
         list(
             Comment.objects.filter(
@@ -166,7 +166,7 @@ def _prune(node: CommentNode) -> bool:
     """Drop removed comments with nothing visible below them; returns whether ``node`` stays."""
     node.children = [child for child in node.children if _prune(child)]
     status = node.comment.status
-    if status == Comment.Status.APPROVED or (node.own and status == Comment.Status.PENDING):
+    if status == Comment.Status.APPROVED or (node.own and status in Comment.AWAITING):
         return True
     node.removed = True
     return bool(node.children) or node.comment.depth == 0

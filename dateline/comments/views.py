@@ -306,7 +306,8 @@ def own_comments_view(request: HttpRequest) -> HttpResponse:
     """The reader's own recent comments (from the tokens their browser kept), for the page's
     script to show pending ones and edit links. Private, never cached."""
     tokens = own_comment_ids(request.GET.getlist("own"))
-    readable = readable_comments(statuses=[Comment.Status.PENDING, Comment.Status.APPROVED])
+    # A comment marked as spam too: its author sees it as awaiting moderation (Comment.AWAITING).
+    readable = readable_comments(statuses=[Comment.Status.APPROVED, *Comment.AWAITING])
     comments = readable.filter(pk__in=tokens)
     items = []
     for comment in comments:
@@ -316,7 +317,7 @@ def own_comments_view(request: HttpRequest) -> HttpResponse:
                 "id": comment.pk,
                 "article": comment.article_id,
                 "parent": comment.parent_id,
-                "status": comment.status,
+                "status": public_status(comment),
                 "editable": edit_window_open(comment),
                 "html": html,
             }

@@ -20,7 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.html import escape
 from wagtail.images import get_image_model
-from wagtail.models import Site
+from wagtail.models import Page, Site
 
 from dateline.comments.models import Comment, CommentReport, CommentSettings
 from dateline.comments.services import (
@@ -425,6 +425,17 @@ def _ensure_users(summary: DemoSummary) -> None:
     if international is not None:
         DeskAssignment.objects.get_or_create(user=desk, section=international)
     summary.users.append("intl-desk")
+
+
+def demo_database_is_new() -> bool:
+    """Whether the database is as ``migrate`` left it: no page below the front page and no user
+    account. ``make stack`` loads the demo only then, so it never adds to a site someone has
+    begun (pages written, or an account made with ``createsuperuser``)."""
+    home_depth = 2  # the root page, then the front page the first migration makes
+    return (
+        not Page.objects.filter(depth__gt=home_depth).exists()
+        and not get_user_model().objects.exists()
+    )
 
 
 def demo_load(*, with_users: bool = True) -> DemoSummary:

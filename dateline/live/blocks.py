@@ -5,7 +5,11 @@ the article's block templates, so both look the same."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.core.exceptions import ValidationError
 from wagtail import blocks
+from wagtail.blocks.stream_block import StreamBlockValidationError
 from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images.blocks import ImageChooserBlock
 
@@ -31,11 +35,20 @@ class UpdateImageBlock(blocks.StructBlock):
         template = "news/blocks/figure.html"
 
 
+EMPTY_BODY_MESSAGE = "An update needs a body: add a paragraph, a quote, a picture or an embed."
+
+
 class UpdateBodyBlock(blocks.StreamBlock):
+    """At least one block, checked on save only. Not with ``Meta.min_num``: Wagtail's script
+    shows a minimum count as an error as soon as the form opens, before anyone has typed."""
+
     paragraph = blocks.RichTextBlock(features=UPDATE_FEATURES)
     quote = UpdateQuoteBlock()
     image = UpdateImageBlock()
     embed = EmbedBlock(max_width=800)
 
-    class Meta:
-        min_num = 1
+    def clean(self, value: Any) -> Any:
+        # ``required`` comes from the StreamField (blank=False).
+        if self.required and not self.is_deferred_validation and len(value) == 0:
+            raise StreamBlockValidationError(non_block_errors=[ValidationError(EMPTY_BODY_MESSAGE)])
+        return super().clean(value)

@@ -208,9 +208,10 @@ class LiveUpdate(models.Model):
     objects = LiveUpdateQuerySet.as_manager()
 
     base_form_class = LiveUpdateForm
+    # The version the form was opened on (LiveUpdateForm.opened_version) has no panel: Wagtail
+    # puts a form's fields that no panel claims into the form as they are, here a hidden input,
+    # with no heading and no entry in the side panel's list of sections.
     panels = [
-        # Hidden: the version the form was opened on, with no heading of its own.
-        FieldPanel("opened_version", classname="w-hidden"),
         PageChooserPanel("page", "live.LivePage"),
         FieldPanel("author"),
         FieldPanel("headline"),

@@ -22,8 +22,9 @@ from pytest_django.live_server_helper import LiveServer
 from dateline.comments.models import Comment
 from dateline.comments.ownership import own_token
 from dateline.comments.screening import Submission
-from dateline.comments.services import comment_post
+from dateline.comments.services import comment_post, email_key_for
 from dateline.demo import content
+from dateline.moderation.models import CommentBan
 from dateline.news.models import ArticlePage
 
 ARTICLE = content.ARTICLES[0]  # the lead: the article with the threaded demo conversation
@@ -31,6 +32,7 @@ assert ARTICLE["slug"] == "sharaa-putin-meeting-moscow"
 ARTICLE_PATH = f"/{ARTICLE['section']}/{ARTICLE['slug']}/"
 AWAITING = "Your comment is awaiting moderation."
 DESKTOP: ViewportSize = {"width": 1280, "height": 900}
+SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 MOBILE: ViewportSize = {"width": 360, "height": 800}
 QUESTION = "Has anyone seen what the lease terms for the Tartus naval base actually were?"
 FORGOT_EMAIL = "I would like to know what the Kurdish parties made of the Qamishli pull-out."
@@ -138,6 +140,34 @@ def test_reader_posts_without_javascript_and_sees_the_awaiting_moderation_notice
         expect(stranger.locator("#comments li.comment").first).to_be_visible()
         expect(comment_item(stranger, QUESTION)).to_have_count(0)
         expect(stranger.get_by_text("Ines Marlow")).to_have_count(0)
+
+
+def test_reader_whose_comment_is_marked_as_spam_sees_it_awaiting_moderation_without_javascript(
+    demo_lead_site: LiveServer, browser: Browser
+) -> None:
+    """A civil comment that goes to spam (here: its address was banned at the desk) reads to its
+    author as awaiting moderation, as the page's script says it: after the redirect the reader
+    sees their text with the notice, not a page that says nothing. Nobody else sees it."""
+    email = "ines.marlow@example.org"
+    CommentBan.objects.create(email_key=email_key_for(email=email, user_id=None), reason="Test")
+    article_url = demo_lead_site.url + ARTICLE_PATH
+    with reader(browser, javascript=False) as page:
+        page.goto(article_url)
+        fill_form(page, comment=QUESTION, name="Ines Marlow", email=email)
+        page.get_by_role("button", name="Post Comment").click()
+        page.wait_for_url(re.compile(r"[?&]own=[^#]+#comment-\d+$"))
+        assert Comment.objects.get(body=QUESTION).status == Comment.Status.SPAM
+        posted = comment_item(page, QUESTION)
+        expect(posted).to_have_count(1)
+        expect(posted).to_be_in_viewport()
+        expect(posted.locator(".comment-awaiting-moderation")).to_have_text(AWAITING)
+        expect(page.locator("body")).not_to_contain_text("spam", ignore_case=True)
+        page.screenshot(path=str(SHOTS / "comment-awaiting-without-javascript.png"))
+
+    with reader(browser, javascript=False) as stranger:
+        stranger.goto(article_url)
+        expect(stranger.locator("#comments li.comment").first).to_be_visible()
+        expect(comment_item(stranger, QUESTION)).to_have_count(0)
 
 
 def test_moderator_approves_a_held_comment_in_the_admin_and_readers_then_see_it(

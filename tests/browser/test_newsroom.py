@@ -16,6 +16,8 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
+from dateline.live.blocks import EMPTY_BODY_MESSAGE
+from dateline.live.models import LivePage, LiveUpdate
 from dateline.news.models import ArticleAuthor, ArticlePage, Author, SectionPage
 
 HEADLINE = "Ferry crossings resume after nine-day strike"
@@ -206,4 +208,32 @@ def test_a_reporters_live_update_form_shows_no_empty_heading(
     expect(page.get_by_text("Opened version")).to_be_hidden()
     expect(page.locator("input[name=opened_version]")).to_have_count(1)
     expect(page.get_by_text("Live page", exact=False).first).to_be_visible()
+    expect(page.get_by_text("The minimum number of items")).to_have_count(0)
     page.screenshot(path=str(SHOTS / "live-update-form.png"), full_page=False)
+
+
+def test_a_fresh_live_update_form_shows_no_error_until_a_save_without_a_body(
+    demo_lead_site: LiveServer, page: Page
+) -> None:
+    """Nothing in red before the reporter has done anything (Wagtail's script showed "The
+    minimum number of items is 1" under Body as the form opened); a save with no block in the
+    body is refused with a message that says what to add, and the headline typed is kept."""
+    base = demo_lead_site.url
+    live = LivePage.objects.first()
+    assert live is not None
+    sign_in(page, base, "reporter")
+    page.goto(f"{base}/admin/snippets/live/liveupdate/add/?live_page={live.pk}")
+    expect(page.get_by_role("button", name="Save")).to_be_visible()
+    expect(page.get_by_text("The minimum number of items")).to_have_count(0)
+    expect(page.get_by_text(EMPTY_BODY_MESSAGE)).to_have_count(0)
+    expect(page.locator(".help-critical, .error-message")).to_have_count(0)
+
+    page.locator("input[name=headline]").fill("Talks adjourned")
+    page.get_by_role("button", name="Save").click()
+
+    expect(page.get_by_text(EMPTY_BODY_MESSAGE)).to_be_visible()
+    expect(page.locator("input[name=headline]")).to_have_value("Talks adjourned")
+    expect(page.get_by_text("The minimum number of items")).to_have_count(0)
+    assert not LiveUpdate.objects.filter(headline="Talks adjourned").exists()
+    page.get_by_text(EMPTY_BODY_MESSAGE).scroll_into_view_if_needed()
+    page.screenshot(path=str(SHOTS / "live-update-empty-body.png"), full_page=False)

@@ -222,3 +222,65 @@ def test_repeating_someone_elses_email_and_text_gives_no_power_over_their_commen
     assert attempt.status_code == 404
     comment.refresh_from_db()
     assert comment.body == TEXT
+
+
+# --- What the author is told after posting without JavaScript -------------------------------------
+
+CIVIL = "The casino on the quay closed in 2019; the council owns the site now."
+AWAITING = "Your comment is awaiting moderation."
+
+
+@pytest.mark.parametrize("outcome", ["held", "spam"])
+def test_without_javascript_the_author_sees_a_held_or_spam_comment_as_awaiting_moderation(
+    client, post_comment, site_settings, article, outcome
+):
+    """The page after the redirect shows the reader their text with the notice the page's
+    script gives (a comment marked as spam reads as awaiting moderation to its author, never as
+    spam); the page is theirs alone, and nobody else sees the comment."""
+    if outcome == "spam":
+        site_settings(disallowed_words="casino")
+    posted = post_comment(comment=CIVIL)
+    comment = Comment.objects.get()
+    assert comment.status == (Comment.Status.SPAM if outcome == "spam" else Comment.Status.PENDING)
+    assert posted.status_code == 303
+    assert posted["Location"].endswith(f"#comment-{comment.pk}")
+
+    page = client.get(posted["Location"])
+
+    assert page["Cache-Control"] == "private, no-store"
+    shown = soup(page).find(id=f"comment-{comment.pk}")
+    assert shown is not None
+    assert CIVIL in shown.get_text()
+    assert shown.select_one(".comment-awaiting-moderation").get_text() == AWAITING
+    assert "spam" not in str(shown).lower().replace(CIVIL.lower(), "")
+    # A permalink or the article without the token shows nothing of it.
+    for other in (Client().get(posted["Location"].split("?")[0]), Client().get(article.url)):
+        assert CIVIL not in other.content.decode()
+        assert AWAITING not in other.content.decode()
+
+
+@pytest.mark.parametrize("outcome", ["held", "spam"])
+def test_the_pages_script_finds_the_authors_held_or_spam_comment_on_a_later_visit(
+    client, post_comment, site_settings, outcome
+):
+    if outcome == "spam":
+        site_settings(disallowed_words="casino")
+    token = own_token_from(post_comment(comment=CIVIL)["Location"])
+
+    mine = client.get(f"/comments/mine/?own={quote(token)}").json()["comments"]
+
+    assert [(c["id"], c["status"]) for c in mine] == [(Comment.objects.get().pk, "pending")]
+    assert AWAITING in mine[0]["html"]
+
+
+def test_a_trashed_comment_is_not_shown_to_its_author_as_awaiting(client, post_comment):
+    posted = post_comment(comment=CIVIL)
+    comment = Comment.objects.get()
+    comment_moderate(comment=comment, action="trash")
+
+    page = client.get(posted["Location"])
+
+    assert CIVIL not in page.content.decode()
+    assert client.get(
+        f"/comments/mine/?own={quote(own_token_from(posted['Location']))}"
+    ).json() == {"comments": []}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -10,6 +11,7 @@ from django.test import Client
 from django.utils import timezone
 from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
 
+from dateline.live.blocks import EMPTY_BODY_MESSAGE
 from dateline.live.models import BreakingNews, LivePage, LiveUpdate
 
 pytestmark = pytest.mark.django_db
@@ -81,6 +83,23 @@ def test_an_empty_update_comes_back_with_a_message_and_the_headline_kept(
     html = response.content.decode()
     assert "Kept headline" in html
     assert "error" in html.lower()
+    assert not LiveUpdate.objects.exists()
+
+
+def test_an_update_with_an_empty_body_is_refused_with_a_message_that_says_what_to_add(
+    live_page: LivePage, reporter: Any
+) -> None:
+    """The body has no minimum count of its own (Wagtail's script would show "The minimum
+    number of items is 1" on a form nobody has typed in yet); a save without a block is still
+    refused, with a message naming what to add, next to the body."""
+    client = signed_in(reporter)
+    fresh = client.get(ADD).content.decode()
+    assert "minNum&quot;: 1" not in fresh and '"minNum": 1' not in fresh
+    response = client.post(ADD, update_form(live_page, "", headline="Kept headline"))
+    assert response.status_code == 400
+    errors = response.context["form"].errors["body"].as_data()[0]
+    assert [str(e.message) for e in errors.non_block_errors.as_data()] == [EMPTY_BODY_MESSAGE]
+    assert EMPTY_BODY_MESSAGE in response.content.decode()
     assert not LiveUpdate.objects.exists()
 
 
@@ -191,12 +210,14 @@ def test_an_editor_starts_live_coverage_in_a_section(section: Any, editor: Any) 
 def test_the_forms_hidden_version_has_no_heading_of_its_own(
     live_page: LivePage, reporter: Any, file_update: Any
 ) -> None:
-    """The version the form was opened on travels as a hidden input, inside a panel that is
-    hidden too: no empty "Opened version" heading above the form (seen in the browser)."""
+    """The version the form was opened on travels as a hidden input outside every panel: no
+    empty "Opened version" heading above the form, and no such entry in the side panel's list
+    of sections (which Wagtail builds from the panels' headings; seen in the browser)."""
     update = file_update("Ten minutes late.")
-    for address in (ADD, f"/admin/snippets/live/liveupdate/edit/{update.pk}/"):
+    edit = f"/admin/snippets/live/liveupdate/edit/{update.pk}/"
+    for address, version in ((ADD, ""), (edit, update.updated_at.isoformat())):
         html = signed_in(reporter).get(address).content.decode()
-        hidden_input = html.index('name="opened_version"')
-        panel = html.rindex("<section", 0, hidden_input)
-        # Wagtail's `w-hidden` is `display: none`: the heading inside goes with the input.
-        assert "w-hidden" in html[panel : html.index(">", panel)]
+        hidden = re.search(r'<input type="hidden" name="opened_version"[^>]*>', html)
+        assert hidden, address
+        assert f'value="{version}"' in hidden.group(0) or not version
+        assert "Opened version" not in html and "panel-opened_version" not in html

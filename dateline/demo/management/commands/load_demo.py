@@ -2,7 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from dateline.demo.services import demo_load
+from dateline.demo.services import demo_database_is_new, demo_load
 
 
 class Command(BaseCommand):
@@ -12,8 +12,19 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--no-users", action="store_true", help="Do not create the demo users.")
+        parser.add_argument(
+            "--if-new",
+            action="store_true",
+            help="Only on a new database (no page below the front page, no user account): "
+            "what make stack runs.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["if_new"] and not demo_database_is_new():
+            self.stdout.write(
+                "The database has content or user accounts already: no demo content loaded."
+            )
+            return
         summary = demo_load(with_users=not options["no_users"])
         self.stdout.write(
             f"Demo content: {summary.sections} sections, {summary.authors} authors and "
