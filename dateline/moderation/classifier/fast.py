@@ -8,10 +8,13 @@ against about 0.2 ms for the arithmetic itself (docs/decisions/0052-scoring-one-
 :func:`compile_linear` reads the fitted pipeline once into plain lookups; :meth:`score` gives
 the same number as the pipeline (to float32 rounding, which the pipeline computes in).
 
-A text is cut into terms by the vectorizer's own code, with two shortcuts that change no term
+A text is cut into terms by the vectorizer's own code, with shortcuts that change no term
 (docs/decisions/0086-one-comment-cut-once.md): the preprocessed text is made once per
 preprocessor (a model's word and character blocks share it), and the character n-grams of a
-word, already looked up in the vocabulary, are kept per block for the words seen lately.
+word, already looked up, are kept for the words seen lately. The blocks that cut text the same
+way (the spam and the abuse model's word blocks; their character blocks) number their terms
+together, so a text both models preprocess alike is cut, looked up and counted once for both
+(docs/decisions/0092-one-count-for-both-models.md).
 """
 
 from __future__ import annotations
@@ -33,8 +36,8 @@ from sklearn.pipeline import FeatureUnion, Pipeline
 from .features import RuleSignals, rule_signals
 from .pretrained import PretrainedOffensive
 
-# Words whose character n-gram columns a block keeps (then it starts again): a few hundred
-# kilobytes per block, and a news site's comments reuse most of their words.
+# Words whose character n-grams' numbers an analysis keeps (then it starts again): a few hundred
+# kilobytes, and a news site's comments reuse most of their words.
 WORD_CACHE = 8192
 
 
