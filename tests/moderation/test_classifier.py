@@ -300,6 +300,42 @@ def test_the_two_models_count_a_text_once_and_score_it_as_each_alone(
         assert abuse.decision(text) == expected[text][1], text
 
 
+def test_threads_scoring_at_once_each_get_their_own_texts_count(
+    spam_scorer: TextScorer, shipped_abuse_scorer: TextScorer
+) -> None:
+    """The last count is kept per thread: server threads scoring different comments at once
+    (the shipped server runs eight per worker) never read each other's."""
+    import random
+    import sys
+    from concurrent.futures import ThreadPoolExecutor
+
+    from dateline.moderation.classifier.fast import compile_linear
+
+    spam = compile_linear(spam_scorer.pipeline)
+    abuse = compile_linear(shipped_abuse_scorer.pipeline)
+    assert spam is not None and abuse is not None
+    texts = [*ODD_TEXTS[:12], *read_fixture(SPAM_CSV)[0], *read_fixture(ABUSE_CSV)[0]]
+    expected = {text: (spam.decision(text), abuse.decision(text)) for text in texts}
+
+    def score_all(seed: int) -> list[str]:
+        order = random.Random(seed).sample(texts, len(texts))
+        wrong = []
+        for text in order * 3:
+            found = (abuse.decision(text), spam.decision(text))[::-1]
+            if found != expected[text]:
+                wrong.append(text)
+        return wrong
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-5)  # threads take turns within a score, not only between them
+    try:
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            results = list(pool.map(score_all, range(4)))
+    finally:
+        sys.setswitchinterval(interval)
+    assert results == [[], [], [], []]
+
+
 def test_a_model_replaced_by_another_leaves_the_shared_numbering(
     spam_scorer: TextScorer,
 ) -> None:
