@@ -227,6 +227,143 @@ def test_the_fast_path_cuts_a_text_into_scikit_learns_terms(
             assert block.columns(block.preprocess(text)) == expected
 
 
+def _counted_alone(compiled: Any, union: Any) -> Any:
+    """``compiled`` with each n-gram block counting its own columns through the vectorizer's
+    whole analyzer (a Counter of its own terms), as before the blocks shared their counts."""
+    from dataclasses import replace as replace_block
+
+    from dateline.moderation.classifier.fast import (
+        FastLinear,
+        _analyzed_columns,
+        _identity,
+        _TfidfBlock,
+    )
+
+    vectorizers = iter(
+        getattr(part, "vectorizer_", part)
+        for _name, part in union.transformer_list
+        if hasattr(part, "vocabulary_") or hasattr(part, "vectorizer_")
+    )
+    blocks = []
+    for block in compiled.blocks:
+        if isinstance(block, _TfidfBlock):
+            vectorizer = next(vectorizers)
+            block = replace_block(
+                block,
+                preprocess=_identity,
+                member=None,
+                analyzed=_analyzed_columns(vectorizer, vectorizer.vocabulary_),
+            )
+        blocks.append(block)
+    return FastLinear(blocks=tuple(blocks), intercept=compiled.intercept)
+
+
+def test_the_two_models_count_a_text_once_and_score_it_as_each_alone(
+    spam_scorer: TextScorer, shipped_abuse_scorer: TextScorer
+) -> None:
+    """The spam and the abuse model's word blocks share one numbering of their terms, and so do
+    their character blocks: a text both preprocess alike is cut and counted once. Every score is
+    the very float each model gives counting its own terms, whichever model scores first, for
+    texts with and without links, ``@name``s, markup and odd Unicode."""
+    from dateline.moderation.classifier.fast import _TfidfBlock, compile_linear
+
+    spam = compile_linear(spam_scorer.pipeline)
+    abuse = compile_linear(shipped_abuse_scorer.pipeline)
+    assert spam is not None and abuse is not None
+    spam_blocks = [b for b in spam.blocks if isinstance(b, _TfidfBlock)]
+    abuse_blocks = [b for b in abuse.blocks if isinstance(b, _TfidfBlock)]
+    assert spam_blocks[0].member is not None and abuse_blocks[0].member is not None
+    assert spam_blocks[1].member is not None and abuse_blocks[1].member is not None
+    # Words with words, characters with characters; the pretrained block cuts its own way.
+    assert spam_blocks[0].member.analysis is abuse_blocks[0].member.analysis
+    assert spam_blocks[1].member.analysis is abuse_blocks[1].member.analysis
+    assert spam_blocks[0].member.analysis is not spam_blocks[1].member.analysis
+    assert abuse_blocks[2].member is not None
+    assert abuse_blocks[2].member.analysis is not abuse_blocks[0].member.analysis
+    spam_alone = _counted_alone(spam, spam_scorer.pipeline.named_steps["features"])
+    abuse_alone = _counted_alone(abuse, shipped_abuse_scorer.pipeline.named_steps["features"])
+    texts = [
+        *ODD_TEXTS,
+        "@Sam_99 you're right",
+        "Read https://www.bbc.co.uk/news/x — or not",
+        *read_fixture(SPAM_CSV)[0],
+        *read_fixture(ABUSE_CSV)[0],
+    ]
+    expected = {text: (spam_alone.decision(text), abuse_alone.decision(text)) for text in texts}
+    assert len({pair for pair in expected.values()}) > len(texts) // 2  # scores that tell apart
+    for text in texts:  # spam first
+        assert (spam.decision(text), abuse.decision(text)) == expected[text], text
+    for text in reversed(texts):  # abuse first
+        found_abuse = abuse.decision(text)
+        assert (spam.decision(text), found_abuse) == expected[text], text
+    for text in texts:  # one model alone, texts one after the other
+        assert abuse.decision(text) == expected[text][1], text
+
+
+def test_threads_scoring_at_once_each_get_their_own_texts_count(
+    spam_scorer: TextScorer, shipped_abuse_scorer: TextScorer
+) -> None:
+    """The last count is kept per thread: server threads scoring different comments at once
+    (the shipped server runs eight per worker) never read each other's."""
+    import random
+    import sys
+    from concurrent.futures import ThreadPoolExecutor
+
+    from dateline.moderation.classifier.fast import compile_linear
+
+    spam = compile_linear(spam_scorer.pipeline)
+    abuse = compile_linear(shipped_abuse_scorer.pipeline)
+    assert spam is not None and abuse is not None
+    texts = [*ODD_TEXTS[:12], *read_fixture(SPAM_CSV)[0], *read_fixture(ABUSE_CSV)[0]]
+    expected = {text: (spam.decision(text), abuse.decision(text)) for text in texts}
+
+    def score_all(seed: int) -> list[str]:
+        order = random.Random(seed).sample(texts, len(texts))
+        wrong = []
+        for text in order * 3:
+            found = (abuse.decision(text), spam.decision(text))[::-1]
+            if found != expected[text]:
+                wrong.append(text)
+        return wrong
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-5)  # threads take turns within a score, not only between them
+    try:
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            results = list(pool.map(score_all, range(4)))
+    finally:
+        sys.setswitchinterval(interval)
+    assert results == [[], [], [], []]
+
+
+def test_a_model_replaced_by_another_leaves_the_shared_numbering(
+    spam_scorer: TextScorer,
+) -> None:
+    """A retrained model's blocks join the numbering; those of the model it replaced leave it
+    once they are collected, so the numbering does not grow with every retraining."""
+    import gc
+
+    from dateline.moderation.classifier.fast import _TfidfBlock, compile_linear
+
+    first = compile_linear(spam_scorer.pipeline)
+    assert first is not None
+    block = next(b for b in first.blocks if isinstance(b, _TfidfBlock))
+    assert block.member is not None
+    analysis, serial = block.member.analysis, block.member.serial
+    assert serial in analysis.index.columns
+    del first, block
+    gc.collect()
+    second = compile_linear(spam_scorer.pipeline)
+    assert second is not None
+    assert serial not in analysis.index.columns
+    assert any(
+        isinstance(b, _TfidfBlock)
+        and b.member is not None
+        and b.member.serial in analysis.index.columns
+        for b in second.blocks
+    )
+
+
 def test_the_rule_signals_a_model_reads_are_those_of_the_full_list() -> None:
     from dateline.moderation.classifier import SIGNAL_NAMES, rule_signals
 
