@@ -20,6 +20,7 @@ from dateline.live import selectors
 from dateline.live.models import LivePage
 from dateline.live.selectors import PAGE_SIZE
 from dateline.live.services import live_update_delete, live_update_edit
+from tests.speed.test_kept_detail import reads_of_the_detail
 
 from .conftest import body
 
@@ -173,3 +174,30 @@ def test_every_change_to_an_update_shows_at_once_on_a_rendered_page(
     assert "Coverage ended" in html and "live/live.js" not in html
 
     assert warm_queries == [1] * 5  # the route only, whatever changed
+
+
+def test_a_kept_live_page_reads_its_detail_only_when_it_changes(
+    client: Client,
+    rendered: None,
+    live_page: LivePage,
+    file_update: Any,
+    at_once: Callable[[], Any],
+) -> None:
+    with at_once():
+        file_update("The motorcade has arrived.")
+    client.get(live_page.url)
+
+    with reads_of_the_detail() as read:
+        html, warm = rendered_html(client, live_page)
+        assert read == []  # its byline, topics, section and picture are in the kept HTML
+        with at_once():
+            page = LivePage.objects.get(pk=live_page.pk)
+            page.tags.add("Summits")
+            page.save_revision().publish()
+        html, _queries = rendered_html(client, live_page)
+        assert 'rel="tag">Summits<' in html and "The motorcade has arrived." in html
+        assert len(read) == 1
+        _html, warm_again = rendered_html(client, live_page)
+        assert len(read) == 1
+
+    assert warm == warm_again == 1
