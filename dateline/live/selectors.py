@@ -147,12 +147,13 @@ def _live_stream(page_id: int, number: int) -> LiveStream:
 
 
 def live_page_detail(*, page: LivePage) -> ArticleDetail:
-    """What a live page shows beside its own fields and its updates: its byline and topics; its
-    lead image and section are set on ``page`` from it. The article's detail
-    (``news.selectors.article_detail``) without what a live page does not show (corrections,
-    related coverage, language versions): two queries, three with a lead image, kept per
-    version of the content and of the page (``core.fragments``). A preview (unsaved page, or one
-    carrying its byline and tags in memory) gets the article's."""
+    """What a live page shows beside its own fields and its updates: its byline, topics, lead
+    image and section. The article's detail (``news.selectors.article_detail``) without what a
+    live page does not show (corrections, related coverage, language versions): two queries,
+    three with a lead image, kept per version of the content and of the page
+    (``core.fragments``) and read only when asked for, as the page's updates are: the template
+    uses it inside ``{% live_fragment %}`` only (``news.selectors.kept_detail``). A preview
+    (unsaved page, or one carrying its byline and tags in memory) gets the article's."""
     if not page.pk or getattr(page, "_cluster_related_objects", None):
         return article_detail(article=page)
     return kept_detail(page, "live-detail", lambda: _live_page_detail(page))

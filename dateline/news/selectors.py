@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
 from django.apps import apps
 from django.conf import settings
@@ -27,6 +27,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import SafeString
 from wagtail.images import get_image_model
 from wagtail.models import Page, Revision, WorkflowState
@@ -267,14 +268,17 @@ def article_detail(*, article: ArticlePage) -> ArticleDetail:
 
     For a stored article read from the database (not a preview: that one carries its byline,
     tags and corrections in memory) it is kept per version of the content and of the article
-    (``core.fragments``; related coverage is refreshed under the article's version), and the
-    lead image (with its renditions) and the section are set on ``article`` from it, so the
-    page asks the database for none of them."""
+    (``core.fragments``; related coverage is refreshed under the article's version) and read
+    only when something asks for it (``kept_detail``): the page's template uses it inside its
+    kept HTML only. The detail's ``lead_image`` and ``section`` are the article's, in every
+    case."""
     if not article.pk:
         return ArticleDetail(
             byline=[entry.author for entry in article.byline.all()],
             tags=list(article.tags.all()),
             corrections=sorted(article.corrections.all(), key=lambda c: c.noted_at),
+            lead_image=article.lead_image,
+            section=article.section,
         )
     if getattr(article, "_cluster_related_objects", None):
         return _article_detail(article)
@@ -285,18 +289,27 @@ def kept_detail(
     article: ArticlePage, kind: str, build: Callable[[], ArticleDetail]
 ) -> ArticleDetail:
     """``build()``'s detail of ``article``, kept per version of the content and of the page
-    (``core.fragments``) under ``kind``; the lead image and section it read are set on
-    ``article``, so the page's template reads them again from nowhere."""
-    detail = fragment(
-        f"{kind}:{article.pk}:{article.lead_image_id}:{article.section_id}",
-        ["content", f"article:{article.pk}"],
-        build,
-    )
-    if detail.lead_image is not None and detail.lead_image.pk == article.lead_image_id:
-        article.lead_image = detail.lead_image
-    if detail.section is not None and detail.section.pk == article.section_id:
-        article.section = detail.section
-    return detail
+    (``core.fragments``) under ``kind``, read the first time something asks for it (Django's
+    ``SimpleLazyObject``). A page whose template uses it only inside its kept HTML
+    (``{% article_fragment %}``, ``{% live_fragment %}``) never reads it while that HTML is
+    kept: unpickling it was a tenth of a warm article's CPU (docs/decisions/0091, "The
+    detail"). Once read, the lead image and section it holds are set on ``article`` too, so
+    the structured data reads them from nowhere; a template asks for ``detail.section`` and
+    ``detail.lead_image``, not the page's: those would be a query while the detail is unread."""
+
+    def read() -> ArticleDetail:
+        detail = fragment(
+            f"{kind}:{article.pk}:{article.lead_image_id}:{article.section_id}",
+            ["content", f"article:{article.pk}"],
+            build,
+        )
+        if detail.lead_image is not None and detail.lead_image.pk == article.lead_image_id:
+            article.lead_image = detail.lead_image
+        if detail.section is not None and detail.section.pk == article.section_id:
+            article.section = detail.section
+        return detail
+
+    return cast(ArticleDetail, SimpleLazyObject(read))
 
 
 def _article_detail(article: ArticlePage) -> ArticleDetail:

@@ -20,6 +20,7 @@ from dateline.live import selectors
 from dateline.live.models import LivePage
 from dateline.live.selectors import PAGE_SIZE
 from dateline.live.services import live_update_delete, live_update_edit
+from tests.speed.test_kept_detail import reads_of_the_detail
 
 from .conftest import body
 
@@ -173,3 +174,21 @@ def test_every_change_to_an_update_shows_at_once_on_a_rendered_page(
     assert "Coverage ended" in html and "live/live.js" not in html
 
     assert warm_queries == [1] * 5  # the route only, whatever changed
+
+
+def test_a_kept_live_page_reads_its_detail_only_to_build_its_html_again(
+    client: Client, rendered: None, live_page: LivePage, at_once: Callable[[], Any]
+) -> None:
+    client.get(live_page.url)
+
+    with reads_of_the_detail() as read:
+        warm = rendered_html(client, live_page)[1]
+        assert read == []  # its byline, topics, section and picture are in the kept HTML
+        with at_once():
+            live_page.tags.add("Summits")
+            live_page.save_revision().publish()
+        assert 'rel="tag">Summits<' in rendered_html(client, live_page)[0]
+        warm_again = rendered_html(client, live_page)[1]
+
+    assert len(read) == 1  # once, to build the kept HTML again
+    assert warm == warm_again == 1
