@@ -692,3 +692,59 @@ def test_requesting_changes_from_the_dashboard_says_so(client, submitted):
     assert "Changes were requested on ‘Budget day’: it is back with its writer." in (
         messages_after(landed)
     )
+
+
+def _add_form_data(html: str, **values: str) -> dict[str, str]:
+    """What the Wagtail add-page form posts as it first opens (every field at its default),
+    with ``values`` typed in."""
+    form = BeautifulSoup(html, "html.parser").find("form", attrs={"data-edit-form": True})
+    assert form is not None
+    data: dict[str, str] = {}
+    for field in form.find_all(["input", "textarea", "select"]):
+        name = field.get("name")
+        if not name or field.get("type") in ("submit", "button", "file"):
+            continue
+        if field.get("type") in ("checkbox", "radio") and not field.has_attr("checked"):
+            continue
+        if field.name == "textarea":
+            data[name] = field.text
+        elif field.name == "select":
+            chosen = field.find("option", selected=True) or field.find("option")
+            data[name] = chosen.get("value", "") if chosen else ""
+        else:
+            data[name] = field.get("value", "")
+    data.update(values)
+    return data
+
+
+@pytest.mark.parametrize(("app", "model"), [("news", "articlepage"), ("live", "livepage")])
+def test_an_editor_can_preview_a_page_never_saved(
+    client, section, staff, author_factory, app, model
+):
+    """The preview of a page still being written in the add form (it has no id yet) shows the
+    page, not an error: its feed links and other addresses need the id it does not have."""
+    client.force_login(staff[EDITOR])
+    author = author_factory()
+    add_url = reverse("wagtailadmin_pages:add", args=[app, model, section.pk])
+    preview_url = reverse("wagtailadmin_pages:preview_on_add", args=[app, model, section.pk])
+    form = client.get(add_url)
+    assert form.status_code == 200
+    data = _add_form_data(
+        form.content.decode(), title="Preview before the first save", slug="first-save"
+    )
+    data.update(
+        nested_form_data(
+            {
+                "body": streamfield([("paragraph", rich_text("<p>Talks resume at noon.</p>"))]),
+                "byline": inline_formset([{"id": "", "author": str(author.pk)}], min=1),
+            }
+        )
+    )
+
+    response = client.post(preview_url, data)
+    assert response.status_code == 200
+    assert response.json()["is_valid"] is True, response.json()
+
+    response = client.get(preview_url)
+    assert response.status_code == 200
+    assert "Preview before the first save" in response.content.decode()
