@@ -11,16 +11,14 @@ from typing import Any
 from unittest import mock
 
 import pytest
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
 from dateline.core import splice
 from dateline.live import selectors
 from dateline.live.models import LivePage
 from dateline.live.selectors import PAGE_SIZE
 from dateline.live.services import live_update_delete, live_update_edit
-from tests.speed.test_kept_detail import reads_of_the_detail
+from tests.speed.test_kept_detail import reads_of_the_detail, rendered_html
 
 from .conftest import body
 
@@ -55,14 +53,6 @@ def reads_of_updates() -> Iterator[mock.MagicMock]:
         selectors, "live_page_updates", wraps=selectors.live_page_updates
     ) as read:
         yield read
-
-
-def rendered_html(client: Client, page: LivePage) -> tuple[str, int]:
-    """The page's HTML and the queries it took."""
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(page.url)
-    assert response.status_code == 200
-    return response.content.decode(), len(captured)
 
 
 @pytest.mark.parametrize("page_number", [None, "2"])

@@ -46,6 +46,7 @@ def reads_of_the_detail() -> Iterator[list[str]]:
 
 
 def rendered_html(client: Client, article: ArticlePage) -> tuple[str, int]:
+    """The page's HTML (an article or a live page) and the queries it took."""
     with CaptureQueriesContext(connection) as captured:
         response = client.get(article.url)
     assert response.status_code == 200
