@@ -80,6 +80,18 @@ def test_load_demo_if_new_fills_a_new_database_once(one_article_demo: None) -> N
     assert (Page.objects.count(), get_user_model().objects.count()) == (pages, users)
 
 
+@pytest.mark.parametrize("mailbox", [True, False], ids=["make-demo", "make-stack"])
+def test_load_demo_points_at_the_mailbox_only_where_the_site_serves_it(
+    one_article_demo: None, settings: Any, mailbox: bool
+) -> None:
+    settings.DATELINE_DEMO_MAILBOX = mailbox  # make demo sets it; make stack and production not
+
+    said = load_demo_if_new()
+
+    assert ("/demo/mailbox/" in said) is mailbox
+    assert "/readers/sign-in/" in said
+
+
 @pytest.mark.parametrize("begun_with", ["an account", "a section"])
 def test_load_demo_if_new_leaves_a_database_someone_has_begun_alone(
     one_article_demo: None, begun_with: str, request: pytest.FixtureRequest

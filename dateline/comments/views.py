@@ -267,9 +267,19 @@ def _already_posted(request: HttpRequest, comment: Comment) -> HttpResponse:
             }
         )
     else:
-        response = HttpResponseRedirect(
-            comment_permalink(comment=comment) if public else f"{comment.article.url}#comments",
-            status=303,
+        # A page that says so, not a silent redirect: the reader (another browser, or the same
+        # one after the retry window) would otherwise look for a comment that is not public yet.
+        response = render(
+            request,
+            "comments/message.html",
+            {
+                "title": "Already posted",
+                "message": message
+                + ("" if public else " It is waiting for a moderator and appears once approved."),
+                "back": comment_permalink(comment=comment)
+                if public
+                else f"{comment.article.url}#comments",
+            },
         )
     patch_cache_control(response, private=True, no_store=True)
     return response

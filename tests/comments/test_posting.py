@@ -136,6 +136,38 @@ def test_same_reader_posting_the_same_text_twice_makes_one_comment(post_comment,
     assert first["Location"].split("#")[1] == again["Location"].split("#")[1]
 
 
+def test_the_same_text_from_another_browser_without_javascript_says_it_is_already_posted(
+    post_comment, article
+):
+    post_comment(comment=TEXT, headers={"HTTP_USER_AGENT": "Firefox on the laptop"})
+    again = post_comment(
+        comment=TEXT, client=Client(), headers={"HTTP_USER_AGENT": "Chromium on the phone"}
+    )
+
+    assert Comment.objects.count() == 1
+    assert again.status_code == 200
+    page = soup(again)
+    text = " ".join(page.get_text().split())
+    assert "This comment has already been posted." in text
+    assert "waiting for a moderator" in text
+    assert page.find("a", string="Back to the conversation")["href"] == f"{article.url}#comments"
+    assert "no-store" in again["Cache-Control"]
+    assert "own=" not in again.content.decode()  # no edit rights for the other browser
+
+
+def test_an_approved_duplicate_links_to_the_published_comment(post_comment, article):
+    post_comment(comment=TEXT, headers={"HTTP_USER_AGENT": "Firefox on the laptop"})
+    Comment.objects.update(status=Comment.Status.APPROVED)
+    again = post_comment(
+        comment=TEXT, client=Client(), headers={"HTTP_USER_AGENT": "Chromium on the phone"}
+    )
+
+    comment = Comment.objects.get()
+    link = soup(again).find("a", string="Back to the conversation")["href"]
+    assert link.endswith(f"#comment-{comment.pk}")
+    assert "waiting for a moderator" not in again.content.decode()
+
+
 def test_retry_with_the_same_comment_key_makes_one_comment(post_comment):
     post_comment(comment=TEXT, comment_key="k-7f3a9c")
     post_comment(comment=TEXT + " (sent again after a timeout, edited)", comment_key="k-7f3a9c")

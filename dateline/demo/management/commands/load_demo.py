@@ -1,5 +1,6 @@
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
 from dateline.demo.services import demo_database_is_new, demo_load
@@ -32,7 +33,11 @@ class Command(BaseCommand):
         )
         self.stdout.write(
             "Readers sign up and sign in at /readers/sign-in/ with a link by mail "
-            "(make demo lists the mail sent at /demo/mailbox/)."
+            + (
+                "(the mail sent is listed at /demo/mailbox/)."
+                if settings.DATELINE_DEMO_MAILBOX
+                else "(sent as EMAIL_URL says)."
+            )
         )
         if summary.users:
             self.stdout.write(
