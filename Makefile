@@ -143,8 +143,9 @@ stack-deps:
 # deploy/varnish/dateline.vcl, in front of one app server per port in STACK_APP_PORTS (on
 # 127.0.0.1; named in var/stack-vcl/dateline-backends.vcl, written by deploy/varnish/backends.py
 # and put first on Varnish's vcl_path), the task worker (it sends the purges; polled every
-# 0.25 s so a change shows within a second) and the scheduler. SQLite by default; PostgreSQL
-# and Redis when DATABASE_URL and REDIS_URL are set.
+# 0.25 s so a change shows within a second) and the scheduler. An app server or worker that
+# stops is started again (kill -TERM one to restart it). SQLite by default; PostgreSQL and Redis
+# when DATABASE_URL and REDIS_URL are set.
 STACK_PORT ?= 8080
 # The app servers' ports, one server each: `make stack STACK_APP_PORTS="8001 8002 8003"` runs
 # three; change them to run beside another stack or anything else on 8001 and 8002.
@@ -190,9 +191,11 @@ stack: stack-ports install var .env stack-deps
 	  while :; do $(BIN)/python manage.py run_worker --interval 0.25; sleep 5; done >>var/worker.log 2>&1 & \
 	  $(BIN)/python manage.py run_scheduler >var/scheduler.log 2>&1 & \
 	  for port in $(STACK_APP_PORTS); do \
-	    GRANIAN_ACCESS_LOG=0 GUNICORN_ACCESS_LOG=/dev/null GRANIAN_BLOCKING_THREADS=$(STACK_THREADS) \
-	      GUNICORN_THREADS=$(STACK_THREADS) $(call app_server,127.0.0.1:$$port,$(STACK_WORKERS)) \
-	      >>var/app-$$port.log 2>&1 & \
+	    while :; do \
+	      GRANIAN_ACCESS_LOG=0 GUNICORN_ACCESS_LOG=/dev/null GRANIAN_BLOCKING_THREADS=$(STACK_THREADS) \
+	        GUNICORN_THREADS=$(STACK_THREADS) $(call app_server,127.0.0.1:$$port,$(STACK_WORKERS)); \
+	      echo "make stack: the app server on :$$port stopped; started again in 1 s"; sleep 1; \
+	    done >>var/app-$$port.log 2>&1 & \
 	  done; \
 	  /usr/sbin/varnishd -F -j none -n $(CURDIR)/var/varnish -a $(HOST):$(STACK_PORT) -T 127.0.0.1:0 \
 	    -s malloc,256m -p vcl_path=$(CURDIR)/var/stack-vcl:$(CURDIR)/deploy/varnish:/usr/share/varnish/vcl \

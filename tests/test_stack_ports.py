@@ -146,3 +146,13 @@ def test_make_stack_starts_when_its_ports_are_free() -> None:
     ran = make("stack-ports", f"STACK_PORT={free_port()}", f"STACK_APP_PORTS={free_port()}")
 
     assert ran.returncode == 0, ran.stderr
+
+
+def test_make_stack_starts_an_app_server_again_when_it_stops() -> None:
+    shown = stack_shown("STACK_APP_PORTS=9131 9132")
+
+    # Each server in a loop, as the task worker: one killed (or stopped to restart it) is
+    # serving again within seconds instead of leaving the other to carry every reader.
+    servers = shown[shown.index("for port in 9131 9132; do") :]
+    assert servers.index("while :; do") < servers.index("granian_server.py --bind 127.0.0.1:$port")
+    assert "done >>var/app-$port.log 2>&1 &" in servers
