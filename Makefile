@@ -21,12 +21,12 @@ PG_PROBE ?= postgres://postgres@127.0.0.1:5432/postgres
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/15  # keys prefixed per test run and xdist worker
 PYTEST_WORKERS ?= 2
 
-.PHONY: help install demo serve worker migrate test lint types unit unit-postgres browser-deps bench-deps node-deps lock clean stack stack-deps
+.PHONY: help install demo serve worker migrate test lint types unit unit-postgres browser-deps bench-deps node-deps lock clean stack stack-deps stack-ports
 
 help:
 	@echo "make demo    - install, migrate, load demo content and serve on http://$(HOST):$(PORT)"
 	@echo "make serve   - the production server ($(APP_SERVER) + whitenoise, $(WORKERS) workers)"
-	@echo "make stack   - Varnish on :$(STACK_PORT) in front of two app servers, worker, scheduler"
+	@echo "make stack   - Varnish on :$(STACK_PORT) in front of $(words $(STACK_APP_PORTS)) app servers, worker, scheduler"
 	@echo "               (the demo content on a new database; STACK_DEMO=0: none)"
 	@echo "make test    - ruff, mypy, pytest on SQLite and on PostgreSQL + Redis, browser tests"
 	@echo "make lock    - re-resolve requirements.lock from pyproject.toml"
@@ -140,11 +140,16 @@ stack-deps:
 	fi
 
 # The whole stack on one machine (docs/operations.md): Varnish on STACK_PORT with
-# deploy/varnish/dateline.vcl, in front of two app servers (127.0.0.1:8001 and :8002, named
-# in deploy/varnish/dateline-backends.vcl), the task worker (it sends the purges; polled every
-# 0.25 s so a change shows within a second) and the scheduler. SQLite by default; PostgreSQL
-# and Redis when DATABASE_URL and REDIS_URL are set.
+# deploy/varnish/dateline.vcl, in front of one app server per port in STACK_APP_PORTS (on
+# 127.0.0.1; named in var/stack-vcl/dateline-backends.vcl, written by deploy/varnish/backends.py
+# and put first on Varnish's vcl_path), the task worker (it sends the purges; polled every
+# 0.25 s so a change shows within a second) and the scheduler. An app server or worker that
+# stops is started again (kill -TERM one to restart it). SQLite by default; PostgreSQL and Redis
+# when DATABASE_URL and REDIS_URL are set.
 STACK_PORT ?= 8080
+# The app servers' ports, one server each: `make stack STACK_APP_PORTS="8001 8002 8003"` runs
+# three; change them to run beside another stack or anything else on 8001 and 8002.
+STACK_APP_PORTS ?= 8001 8002
 STACK_WORKERS ?= 1
 # Python threads per app server worker. Two, not make serve's eight: Varnish hands the app
 # servers whole requests only (the VCL buffers bodies), so a slow client holds none of them,
@@ -159,22 +164,41 @@ stack: export DJANGO_SETTINGS_MODULE = dateline.settings.production
 stack: export DATELINE_VARNISH_URLS ?= http://127.0.0.1:$(STACK_PORT)
 stack: export DATELINE_TRUSTED_PROXY_COUNT ?= 1
 stack: export DATELINE_BASE_URL ?= http://$(HOST):$(STACK_PORT)
-stack: install var .env stack-deps
+# "127.0.0.1:8001, :8002" for the line make stack prints.
+stack_empty :=
+stack_space := $(stack_empty) $(stack_empty)
+stack_comma := ,
+stack_app_addresses = 127.0.0.1:$(subst $(stack_space),$(stack_comma) :,$(strip $(STACK_APP_PORTS)))
+# Every port the stack would listen on must be free: an app server that cannot bind its port
+# only logs it, and Varnish would then send readers to whatever else answers there (another
+# stack's servers, on another database).
+stack-ports:
+	@for port in $(STACK_PORT) $(STACK_APP_PORTS); do \
+	  if (exec 3<>/dev/tcp/127.0.0.1/$$port) 2>/dev/null; then \
+	    echo "Port $$port is in use (another stack?): make stack STACK_PORT=... STACK_APP_PORTS=\"... ...\" chooses others." >&2; \
+	    exit 1; \
+	  fi; \
+	done
+stack: stack-ports install var .env stack-deps
+	@mkdir -p var/varnish var/stack-vcl
+	$(BIN)/python deploy/varnish/backends.py $(addprefix 127.0.0.1:,$(STACK_APP_PORTS)) \
+	  >var/stack-vcl/dateline-backends.vcl
 	$(BIN)/python manage.py migrate --noinput -v0
 	$(BIN)/python manage.py collectstatic --noinput -v0
 	$(if $(filter-out 0,$(STACK_DEMO)),$(BIN)/python manage.py load_demo --if-new)
-	@mkdir -p var/varnish
-	@echo "Dateline through Varnish on http://$(HOST):$(STACK_PORT)/ (app servers 127.0.0.1:8001, :8002; logs in var/) - Ctrl+C stops"
+	@echo "Dateline through Varnish on http://$(HOST):$(STACK_PORT)/ (app servers $(stack_app_addresses); logs in var/) - Ctrl+C stops"
 	@trap 'kill 0' EXIT INT TERM; \
 	  while :; do $(BIN)/python manage.py run_worker --interval 0.25; sleep 5; done >>var/worker.log 2>&1 & \
 	  $(BIN)/python manage.py run_scheduler >var/scheduler.log 2>&1 & \
-	  for port in 8001 8002; do \
-	    GRANIAN_ACCESS_LOG=0 GUNICORN_ACCESS_LOG=/dev/null GRANIAN_BLOCKING_THREADS=$(STACK_THREADS) \
-	      GUNICORN_THREADS=$(STACK_THREADS) $(call app_server,127.0.0.1:$$port,$(STACK_WORKERS)) \
-	      >>var/app-$$port.log 2>&1 & \
+	  for port in $(STACK_APP_PORTS); do \
+	    while :; do \
+	      GRANIAN_ACCESS_LOG=0 GUNICORN_ACCESS_LOG=/dev/null GRANIAN_BLOCKING_THREADS=$(STACK_THREADS) \
+	        GUNICORN_THREADS=$(STACK_THREADS) $(call app_server,127.0.0.1:$$port,$(STACK_WORKERS)); \
+	      echo "make stack: the app server on :$$port stopped; started again in 1 s"; sleep 1; \
+	    done >>var/app-$$port.log 2>&1 & \
 	  done; \
 	  /usr/sbin/varnishd -F -j none -n $(CURDIR)/var/varnish -a $(HOST):$(STACK_PORT) -T 127.0.0.1:0 \
-	    -s malloc,256m -p vcl_path=$(CURDIR)/deploy/varnish:/usr/share/varnish/vcl \
+	    -s malloc,256m -p vcl_path=$(CURDIR)/var/stack-vcl:$(CURDIR)/deploy/varnish:/usr/share/varnish/vcl \
 	    -f $(CURDIR)/deploy/varnish/dateline.vcl
 
 # The Nu HTML Checker (vnu.jar) for the HTML validity test; its install script, which would

@@ -27,6 +27,8 @@ Why a launcher and not granian's command line (docs/decisions/0085-granian.md):
   catches a stuck process (the interpreter's lock held, the process stopped), not a slow request.
   A worker that dies again within 5.5 s of being replaced stops the whole server (granian's
   crash-loop guard): run it under a supervisor that restarts it (systemd ``Restart=always``).
+- **No orphans.** A worker whose main process is gone (killed with SIGKILL) stops by itself
+  within a second, gracefully, instead of serving on unwatched beside the next server.
 - **Graceful stop.** SIGTERM or SIGINT: the workers stop accepting, finish the requests in
   flight and exit; one still busy after ``GRANIAN_GRACEFUL_TIMEOUT`` seconds (30) is killed.
   SIGHUP replaces the workers one by one, forked again from this process: code is not reloaded,
@@ -112,12 +114,23 @@ def without_environment(app: Callable[..., Any], names: Iterable[str]) -> Callab
 
 def heartbeat(folder: Path) -> None:
     """In a worker: touch ``folder/<pid>`` every second, from a thread, for as long as the
-    process runs Python."""
+    process runs Python; and stop (gracefully, as on SIGTERM) once the main process is gone.
+
+    A main process killed outright (SIGKILL, the kernel's out-of-memory killer) cannot stop its
+    workers: they would go on serving on the inherited socket, unwatched, beside the server a
+    supervisor starts again on the same port (granian binds it with SO_REUSEPORT), with the old
+    code after a deploy."""
     path = folder / str(os.getpid())
     path.touch()
+    parent = os.getppid()
 
     def beat() -> None:
         while True:
+            if os.getppid() != parent:
+                log.warning("main process %d gone: worker %d stops", parent, os.getpid())
+                path.unlink(missing_ok=True)
+                os.kill(os.getpid(), signal.SIGTERM)
+                return
             with contextlib.suppress(OSError):
                 os.utime(path)
             time.sleep(HEARTBEAT_SECONDS)

@@ -125,11 +125,11 @@ def test_production_settings_fail_fast_on_a_missing_secret(missing):
     assert missing in out.stderr
 
 
-def test_production_settings_pass_check_deploy_with_no_issues():
+def check_deploy(**extra: str) -> subprocess.CompletedProcess[str]:
     base = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"DATABASE_URL", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+        if k not in {"DATABASE_URL", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE", "EMAIL_URL"}
     }
     env = {
         **base,
@@ -137,8 +137,9 @@ def test_production_settings_pass_check_deploy_with_no_issues():
         "DJANGO_SETTINGS_MODULE": "dateline.settings.production",
         "SECRET_KEY": STRONG_KEY,
         "ALLOWED_HOSTS": "news.example.com",
+        **extra,
     }
-    out = subprocess.run(
+    return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "DEBUG"],
         cwd=ROOT,
         env=env,
@@ -146,8 +147,20 @@ def test_production_settings_pass_check_deploy_with_no_issues():
         text=True,
         timeout=120,
     )
+
+
+def test_production_settings_pass_check_deploy_with_no_issues():
+    out = check_deploy(EMAIL_URL="smtp+tls://mailer:not-a-password@smtp.example.org:587")
     assert out.returncode == 0, out.stdout + out.stderr
     assert "System check identified no issues (0 silenced)." in out.stdout
+
+
+def test_check_deploy_warns_when_mail_would_only_be_written_to_the_log():
+    # consolemail:// is the default: sign-in links would be printed in the worker's log.
+    out = check_deploy()
+    assert out.returncode != 0
+    assert "readers.W002" in out.stderr + out.stdout
+    assert "EMAIL_URL" in out.stderr + out.stdout
 
 
 @pytest.mark.redis

@@ -13,6 +13,7 @@ class ReadersConfig(AppConfig):
     def ready(self) -> None:
         from django.core import checks
 
-        from .checks import oidc_providers_check
+        from .checks import mail_delivery_check, oidc_providers_check
 
         checks.register(oidc_providers_check)
+        checks.register(mail_delivery_check, deploy=True)

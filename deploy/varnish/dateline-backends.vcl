@@ -1,6 +1,7 @@
-# The application servers behind deploy/varnish/dateline.vcl: `make stack` runs two app
-# servers on this machine (deploy/granian_server.py). Add a backend and an add_backend() line per server; Varnish sends each
-# request to the next healthy one (a server that fails its health check gets none).
+# The application servers behind deploy/varnish/dateline.vcl, written by
+# deploy/varnish/backends.py (`python3 deploy/varnish/backends.py HOST:PORT ...`); `make stack`
+# writes its own for STACK_APP_PORTS. One backend and one add_backend() line per server; Varnish
+# sends each request to the next healthy one (a server that fails its health check gets none).
 probe dateline_health {
     .url = "/healthz";
     .interval = 2s;

@@ -5,6 +5,7 @@ standard output, and the process environment stays out of the requests."""
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import os
 import signal
@@ -107,6 +108,37 @@ def test_a_worker_that_stops_answering_is_killed_and_replaced(
     )
     assert f"worker {stuck} silent" in log.read_text()
     all_ready(url)
+
+
+def alive(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+def test_the_workers_stop_when_the_main_process_is_killed_outright(
+    server: tuple[str, subprocess.Popen[bytes], Path],
+) -> None:
+    url, process, log = server
+    orphans = workers(process)
+
+    os.kill(process.pid, signal.SIGKILL)  # no chance to stop them (the OOM killer, kill -9)
+    process.wait()
+
+    # Without the check they went on serving on the inherited socket, unwatched, beside the
+    # server started again on the same port.
+    try:
+        wait_for(
+            lambda: not any(alive(pid) for pid in orphans), "the orphaned workers gone", log=log
+        )
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)  # the group: any worker left
+    assert "main process" in log.read_text()
+    with pytest.raises(requests.ConnectionError):
+        requests.get(f"{url}/healthz", timeout=5)
 
 
 def test_sigterm_lets_a_request_in_flight_finish_and_takes_no_new_one(
