@@ -60,7 +60,6 @@ class SearchForm(forms.Form):
         section_field.choices = [("", _("All sections"))] + [(s.slug, s.title) for s in sections]
         author_field.choices = [("", _("All authors"))] + [(a.slug, a.name) for a in authors]
         self.fields["q"].widget.input_type = "search"
-        self.fields["q"].widget.attrs["maxlength"] = str(MAX_QUERY_LENGTH)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
