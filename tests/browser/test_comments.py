@@ -374,6 +374,22 @@ def test_a_comment_over_the_limit_is_refused_whole_not_cut_by_the_browser(
     assert not Comment.objects.filter(author_email="nadia@example.org").exists()
 
 
+def test_a_screen_reader_hears_whose_comment_a_like_button_is_for_and_its_count(
+    demo_lead_site: LiveServer, page: Page
+) -> None:
+    """The like button's name was only "Like the comment by …" (an aria-label over the button's
+    text), so the count was never read out, before or after a like."""
+    page.goto(demo_lead_site.url + ARTICLE_PATH)
+    first = page.locator("#comments li.comment").first
+    name = first.locator("> article .comment-author").inner_text().strip()
+    button = first.locator("> article .comment-like button")
+    before = int(button.locator(".like-count").inner_text())
+
+    expect(button).to_have_accessible_name(f"Like the comment by {name} {before}")
+    button.click()
+    expect(button).to_have_accessible_name(f"Like the comment by {name} {before + 1}")
+
+
 def test_reader_posts_with_the_keyboard_only(demo_lead_site: LiveServer, page: Page) -> None:
     text = "Good piece. A map of where the remaining Russian bases sit would help a lot."
     page.goto(demo_lead_site.url + ARTICLE_PATH)
