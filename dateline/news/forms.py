@@ -20,8 +20,16 @@ class DayInput(forms.DateInput):
 
 class SearchForm(forms.Form):
     q = forms.CharField(label=_("Search articles"), required=False, strip=True)
-    section = forms.ChoiceField(label=_("Section"), required=False)
-    author = forms.ChoiceField(label=_("Author"), required=False)
+    section = forms.ChoiceField(
+        label=_("Section"),
+        required=False,
+        error_messages={"invalid_choice": _("There is no section “%(value)s”.")},
+    )
+    author = forms.ChoiceField(
+        label=_("Author"),
+        required=False,
+        error_messages={"invalid_choice": _("There is no author “%(value)s”.")},
+    )
     date_from = forms.DateField(
         label=_("From"),
         required=False,
@@ -38,6 +46,9 @@ class SearchForm(forms.Form):
         label=_("Order"),
         required=False,
         choices=[("relevance", _("Best match")), ("recent", _("Newest first"))],
+        error_messages={
+            "invalid_choice": _("There is no order “%(value)s”: the best matches come first.")
+        },
     )
 
     def __init__(

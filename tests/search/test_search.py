@@ -369,3 +369,17 @@ def test_a_query_past_the_length_limit_is_cut_between_words(client, archive):
     assert count.startswith("1 result for")
     assert "reser”" not in count
     assert page.xpath("//input[@name='q' and not(@maxlength)]")
+
+
+def test_an_unknown_section_author_or_order_is_named_in_plain_words(client, archive):
+    response = client.get(
+        "/search/", {"q": "reservoir", "section": "nope", "author": "nobody", "sort": "sideways"}
+    )
+
+    notice = html.fromstring(response.content).xpath("//*[@class='search-notice']")[0]
+    text = notice.text_content()
+    assert response.status_code == 400
+    assert "There is no section “nope”." in text
+    assert "There is no author “nobody”." in text
+    assert "There is no order “sideways”" in text
+    assert "Select a valid choice" not in text
