@@ -10,7 +10,6 @@ from ..models import Comment, ReplySubscription, Subscriber
 from ..tasks import send_confirmation
 from ..text import normalise_email
 
-
 # What a reader who asked for reply notifications is told when a link to confirm them was mailed
 # (the script's message after posting, and the page a post without JavaScript goes back to).
 CONFIRM_NOTICE = "To get an email when someone replies, open the link we have just sent you."
