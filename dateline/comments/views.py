@@ -45,6 +45,7 @@ from .responses import error_response, wants_json, with_params
 from .screening import Submission
 from .selectors import CommentNode, access_comment, comment_permalink, readable_comments
 from .services import PostResult, comment_policy_for, comment_post, edit_window_open
+from .services.subscriptions import CONFIRM_NOTICE
 from .submissions import submission_from_request, submission_nudged
 from .unavailable import comment_post_unavailable
 
@@ -208,16 +209,22 @@ def _posted(
                 "parent": comment.parent_id,
                 "token": token,
                 "html": html,
-                "message": "Your comment is published."
-                if comment.status == Comment.Status.APPROVED
-                else "Your comment is awaiting moderation.",
+                "message": (
+                    "Your comment is published."
+                    if comment.status == Comment.Status.APPROVED
+                    else "Your comment is awaiting moderation."
+                )
+                + (f" {CONFIRM_NOTICE}" if result.confirm_sent else ""),
             },
             status=201 if result.created else 200,
         )
     else:
-        response = HttpResponseRedirect(
-            with_params(comment_permalink(comment=comment), own=token), status=303
-        )
+        url = with_params(comment_permalink(comment=comment), own=token)
+        if result.confirm_sent:
+            # The page says so at the top of the conversation, only with ?own= (a page of the
+            # reader's own, never a shared cache's: comments_tags.comment_section).
+            url = with_params(url.partition("#")[0], notify="confirm") + "#comment-notice"
+        response = HttpResponseRedirect(url, status=303)
     _remember_author(response, consent=consent, request=request, submission=submission)
     patch_cache_control(response, private=True, no_store=True)
     return response

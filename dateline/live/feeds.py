@@ -18,6 +18,8 @@ from .models import LivePage, LiveUpdate, live_dependency
 from .selectors import live_updates_latest, public_live_page
 from .structured import update_url
 
+TITLE_MAX = 100
+
 
 class LiveUpdatesFeed(Feed):
     feed_type: type[SyndicationFeed] = Rss201rev2Feed
@@ -32,7 +34,7 @@ class LiveUpdatesFeed(Feed):
         return page
 
     def title(self, obj: LivePage) -> str:
-        return f"{obj.title}: live updates"
+        return obj.feed_title
 
     def link(self, obj: LivePage) -> str:
         return str(obj._feed_url)
@@ -47,7 +49,13 @@ class LiveUpdatesFeed(Feed):
         return updates
 
     def item_title(self, item: LiveUpdate) -> str:
-        return item.headline or strip_tags(item.body_html).strip()[:100]
+        if item.headline:
+            return item.headline
+        # No headline: the text's start, cut between words and marked as cut.
+        text = " ".join(strip_tags(item.body_html).split())
+        if len(text) <= TITLE_MAX:
+            return text
+        return text[: TITLE_MAX + 1].rsplit(" ", 1)[0].rstrip(",;:.") + "…"
 
     def item_description(self, item: LiveUpdate) -> str:
         return item.body_html

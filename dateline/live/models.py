@@ -10,6 +10,7 @@ is involved, so nobody overwrites anybody.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 from types import ModuleType
 from typing import Any, ClassVar
@@ -49,6 +50,10 @@ class LiveReads:
 def live_dependency(page_id: int) -> str:
     """The page cache's name for a live page's updates (its page, fragment, feed)."""
     return f"live:{page_id}"
+
+
+# A headline's own "live" at its end, with what sets it off ("Talks in Moscow: live").
+_TRAILING_LIVE = re.compile(r"[\s:,.\-\u2013\u2014|]*\blive$", re.IGNORECASE)
 
 
 class LivePageQuerySet(PageQuerySet):
@@ -127,6 +132,13 @@ class LivePage(ArticlePage):
                 condition=Q(coverage__in=["live", "ended"]), name="live_page_coverage_valid"
             )
         ]
+
+    @property
+    def feed_title(self) -> str:
+        """Its feed's title, "<title>: live updates", without "live" twice when the headline
+        already ends with it ("… in the Kremlin: live")."""
+        title = self.title.strip()
+        return f"{_TRAILING_LIVE.sub('', title) or title}: live updates"
 
     @property
     def is_live(self) -> bool:

@@ -20,8 +20,16 @@ class DayInput(forms.DateInput):
 
 class SearchForm(forms.Form):
     q = forms.CharField(label=_("Search articles"), required=False, strip=True)
-    section = forms.ChoiceField(label=_("Section"), required=False)
-    author = forms.ChoiceField(label=_("Author"), required=False)
+    section = forms.ChoiceField(
+        label=_("Section"),
+        required=False,
+        error_messages={"invalid_choice": _("There is no section “%(value)s”.")},
+    )
+    author = forms.ChoiceField(
+        label=_("Author"),
+        required=False,
+        error_messages={"invalid_choice": _("There is no author “%(value)s”.")},
+    )
     date_from = forms.DateField(
         label=_("From"),
         required=False,
@@ -38,6 +46,9 @@ class SearchForm(forms.Form):
         label=_("Order"),
         required=False,
         choices=[("relevance", _("Best match")), ("recent", _("Newest first"))],
+        error_messages={
+            "invalid_choice": _("There is no order “%(value)s”: the best matches come first.")
+        },
     )
 
     def __init__(
@@ -60,7 +71,6 @@ class SearchForm(forms.Form):
         section_field.choices = [("", _("All sections"))] + [(s.slug, s.title) for s in sections]
         author_field.choices = [("", _("All authors"))] + [(a.slug, a.name) for a in authors]
         self.fields["q"].widget.input_type = "search"
-        self.fields["q"].widget.attrs["maxlength"] = str(MAX_QUERY_LENGTH)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -26,6 +26,7 @@ MAX_TERMS = 8
 # \w in Python is Unicode-aware: Latin, Arabic, Cyrillic, digits. Everything else separates.
 # Arabic marks belong to the word they sit on (\w alone would split مُؤتمر at its damma).
 _WORD = re.compile(r"[\w\u0610-\u061A\u064B-\u065F\u0670\u06D6-\u06ED\u0640]+", re.UNICODE)
+_TRAILING_WORD = re.compile(_WORD.pattern + "$", re.UNICODE)
 # Longest word we search for; longer ones are cut (no real word is this long).
 MAX_WORD_LENGTH = 60
 _ARABIC_LETTER = re.compile(r"[\u0621-\u064A\u0671-\u06D3]")
@@ -152,6 +153,17 @@ class Term:
     forms: tuple[str, ...]
 
 
+def query_cut(text: str) -> str:
+    """``text`` cut to MAX_QUERY_LENGTH characters between two words: a word cut in half
+    ("budg") would have to appear in every article found, and none has it."""
+    if len(text) <= MAX_QUERY_LENGTH:
+        return text
+    cut = text[:MAX_QUERY_LENGTH]
+    if _WORD.match(text, MAX_QUERY_LENGTH) and _WORD.search(cut[-1]):
+        cut = _TRAILING_WORD.sub("", cut) or cut  # one word longer than the limit: kept cut
+    return cut
+
+
 def parse_query(raw: str) -> list[Term]:
     """The reader's words, safe for any full-text syntax: letters and digits only.
 
@@ -162,7 +174,7 @@ def parse_query(raw: str) -> list[Term]:
     cleaned = unicodedata.normalize("NFKC", (raw or "")[: MAX_QUERY_LENGTH * 2].replace("\x00", ""))
     terms: list[Term] = []
     seen: set[str] = set()
-    for word in _WORD.findall(cleaned[:MAX_QUERY_LENGTH]):
+    for word in _WORD.findall(query_cut(cleaned)):
         word = word.replace("_", "")[:MAX_WORD_LENGTH]
         lowered = _ARABIC_MARKS.sub("", word.casefold())
         if not lowered or lowered in seen:

@@ -6,7 +6,7 @@ from django.views.decorators.http import require_GET
 
 from .forms import SearchForm
 from .models import Author
-from .search import MAX_QUERY_LENGTH
+from .search import query_cut
 from .selectors import SearchFilters, article_search, section_menu
 
 
@@ -16,7 +16,7 @@ def search(request: HttpRequest) -> HttpResponse:
         request.GET, sections=section_menu(), authors=list(Author.objects.only("name", "slug"))
     )
     form.is_valid()
-    query = (form.value("q") or "")[:MAX_QUERY_LENGTH]
+    query = query_cut(form.value("q") or "")
     results = None
     if query:
         filters = SearchFilters(

@@ -355,6 +355,41 @@ def test_failed_post_with_javascript_keeps_the_text(demo_lead_site: LiveServer, 
     assert_same_document(page, article_url, navigations)
 
 
+def test_a_comment_over_the_limit_is_refused_whole_not_cut_by_the_browser(
+    demo_lead_site: LiveServer, page: Page
+) -> None:
+    """Pasted over the limit: the browser kept all of it (no maxlength cutting the end off
+    unseen), the server says how long it is, and the text is still there to shorten."""
+    text = ("The lease terms matter more than the headline. " * 1400)[:65_600]
+    page.goto(demo_lead_site.url + ARTICLE_PATH)
+    fill_form(page, comment=text, name="Nadia Farouk", email="nadia@example.org")
+    assert len(field(page, "Comment").input_value()) == 65_600
+
+    with page.expect_response("**/comments/post/") as posted:
+        page.get_by_role("button", name="Post Comment").click()
+
+    assert posted.value.status == 400
+    expect(page.locator("#comment-error")).to_contain_text("65600 characters long")
+    assert field(page, "Comment").input_value() == text
+    assert not Comment.objects.filter(author_email="nadia@example.org").exists()
+
+
+def test_a_screen_reader_hears_whose_comment_a_like_button_is_for_and_its_count(
+    demo_lead_site: LiveServer, page: Page
+) -> None:
+    """The like button's name was only "Like the comment by …" (an aria-label over the button's
+    text), so the count was never read out, before or after a like."""
+    page.goto(demo_lead_site.url + ARTICLE_PATH)
+    first = page.locator("#comments li.comment").first
+    name = first.locator("> article .comment-author").inner_text().strip()
+    button = first.locator("> article .comment-like button")
+    before = int(button.locator(".like-count").inner_text())
+
+    expect(button).to_have_accessible_name(f"Like the comment by {name} {before}")
+    button.click()
+    expect(button).to_have_accessible_name(f"Like the comment by {name} {before + 1}")
+
+
 def test_reader_posts_with_the_keyboard_only(demo_lead_site: LiveServer, page: Page) -> None:
     text = "Good piece. A map of where the remaining Russian bases sit would help a lot."
     page.goto(demo_lead_site.url + ARTICLE_PATH)

@@ -11,6 +11,8 @@ from django.test import Client
 from dateline.comments.models import Comment, Subscriber
 from dateline.comments.services import comment_moderate, comment_post
 
+from .conftest import soup
+
 ADA = "ada@example.org"
 
 
@@ -66,6 +68,54 @@ def test_no_confirmation_mail_without_the_tick(
 
     assert mailoutbox == []
     assert not Subscriber.objects.exists()
+
+
+LOOK_FOR_THE_LINK = "open the link we have just sent you"
+
+
+def test_the_reader_is_told_to_open_the_confirmation_link_with_javascript(
+    post_comment, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = post_comment(comment="Tell me when someone answers.", subscribe="yes", json=True)
+
+    assert answer.status_code == 201
+    assert LOOK_FOR_THE_LINK in answer.json()["message"]
+    assert len(mailoutbox) == 1
+
+
+def test_the_reader_is_told_to_open_the_confirmation_link_without_javascript(
+    post_comment, client, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post_comment(comment="Tell me when someone answers.", subscribe="yes")
+
+    assert response.status_code == 303
+    location = response["Location"]
+    assert location.endswith("#comment-notice")
+    comment = Comment.objects.get()
+    notice = soup(client.get(location)).find(id="comment-notice")
+    assert LOOK_FOR_THE_LINK in notice.get_text()
+    assert notice.find("a")["href"] == f"#comment-{comment.pk}"
+    # The same address opened without the reader's own token says nothing of it.
+    shared = location.split("?")[0] + "?notify=confirm"
+    assert soup(client.get(shared)).find(id="comment-notice") is None
+
+
+def test_nothing_to_confirm_nothing_said(
+    confirmed, post_comment, mailoutbox, django_capture_on_commit_callbacks
+):
+    """Without the tick, or from an address that confirmed before: no mail, no notice."""
+    with django_capture_on_commit_callbacks(execute=True):
+        plain = post_comment(comment="No mail for me, thanks.", json=True)
+        again = post_comment(
+            comment="Another one, replies please.", subscribe="yes", comment_key="k2", json=True
+        )
+
+    assert (plain.status_code, again.status_code) == (201, 201)
+    assert LOOK_FOR_THE_LINK not in plain.json()["message"]
+    assert LOOK_FOR_THE_LINK not in again.json()["message"]
+    assert mailoutbox == []
 
 
 def test_no_reply_notification_before_the_address_is_confirmed(

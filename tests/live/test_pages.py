@@ -326,3 +326,27 @@ def test_an_editors_preview_shows_the_unsaved_page_with_its_byline(
     assert "The talks run into a second day." in html
     assert "Filed before the preview." in html
     assert live_page.byline.first().author.name in html
+
+
+def test_the_feed_says_live_once_and_cuts_a_headless_update_between_words(
+    client: Client, live_page: LivePage, file_update: Any
+) -> None:
+    """A headline ending in "live" is not "…: live: live updates"; an update without a
+    headline is titled by its text's start, cut between two words with an ellipsis."""
+    live_page.title = "Leaders meet in Moscow: live"
+    live_page.save_revision().publish()
+    file_update("Short and whole.")
+    file_update("Officials said the talks would go on late into the night " * 3)
+
+    feed = client.get(f"/live/{live_page.pk}/rss/").content.decode()
+    page = client.get(live_page.url).content.decode()
+
+    assert "<title>Leaders meet in Moscow: live updates</title>" in feed
+    assert "live: live" not in feed and "live: live" not in page
+    assert 'title="Leaders meet in Moscow: live updates (RSS)"' in page
+    assert "<title>Short and whole.</title>" in feed
+    cut = (
+        "Officials said the talks would go on late into the night "
+        "Officials said the talks would go on late…"
+    )
+    assert f"<title>{cut}</title>" in feed

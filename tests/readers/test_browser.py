@@ -94,6 +94,11 @@ def test_a_reader_signs_up_by_link_comments_and_sees_it_on_their_page(
     link = LINK.findall(mail.outbox[-1].body)[0]
     page.goto(link)
     expect(page.locator("#link-submit")).to_have_text("Create my account")
+    # The note on the name goes under its box, not squeezed beside it.
+    name_box = page.locator("#id_display_name").bounding_box()
+    note_box = page.locator("#display-name-help").bounding_box()
+    assert name_box and note_box
+    assert note_box["y"] >= name_box["y"] + name_box["height"]
     page.click("#link-submit")
 
     # Back on the article, from the shared cache, with the signed-in state filled in.

@@ -55,6 +55,21 @@ def test_sign_up_by_link_creates_the_account_only_when_the_button_is_pressed(cli
     assert "Nour Haddad" in page.content.decode()
 
 
+def test_the_new_accounts_name_field_says_what_an_empty_one_gives(client):
+    """The name was an empty box with nothing to say that, left so, the account is
+    "Reader 06ed2a" until the reader changes it."""
+    ask_for_link(client, "no.name@example.org")
+    link = last_link_path()
+
+    opened = client.get(link).content.decode()
+    pressed = client.post(link, {"display_name": ""}, HTTP_ORIGIN=ORIGIN)
+
+    assert 'aria-describedby="display-name-help"' in opened
+    assert "Left empty, it is “Reader” and a few letters" in opened
+    assert pressed.status_code == 303
+    assert Reader.objects.get().display_name.startswith("Reader ")
+
+
 def test_a_known_and_an_unknown_address_get_the_same_answer(client, sign_in):
     sign_in(Client(), "known@example.org", display_name="Known Reader")
     mail.outbox.clear()

@@ -354,3 +354,32 @@ def test_postgres_recent_window_gives_the_newest_matches_of_the_whole_index(
     results = article_search(query="lighthouse", filters=SearchFilters(sort="recent"), per_page=2)
     assert results.count == 2 and results.count_capped
     assert [hit.article.pk for hit in results.hits] == [matching[-1].pk, matching[-2].pk]
+
+
+def test_a_query_past_the_length_limit_is_cut_between_words(client, archive):
+    """Cut at 200 characters inside "reservoir", it searched for "reser" too, in every article,
+    and found nothing; the search box does not cut a paste short in the browser either."""
+    query = "valley reservoir " * 15
+    assert query[199].isalpha() and query[200].isalpha()
+
+    response = client.get("/search/", {"q": query})
+
+    page = html.fromstring(response.content)
+    count = page.xpath("//*[contains(@class, 'results-count')]")[0].text_content()
+    assert count.startswith("1 result for")
+    assert "reser”" not in count
+    assert page.xpath("//input[@name='q' and not(@maxlength)]")
+
+
+def test_an_unknown_section_author_or_order_is_named_in_plain_words(client, archive):
+    response = client.get(
+        "/search/", {"q": "reservoir", "section": "nope", "author": "nobody", "sort": "sideways"}
+    )
+
+    notice = html.fromstring(response.content).xpath("//*[@class='search-notice']")[0]
+    text = notice.text_content()
+    assert response.status_code == 400
+    assert "There is no section “nope”." in text
+    assert "There is no author “nobody”." in text
+    assert "There is no order “sideways”" in text
+    assert "Select a valid choice" not in text

@@ -86,6 +86,9 @@ class PostResult:
     created: bool
     # The same browser retried (its idempotency key matches): it may have the edit token again.
     retried: bool = False
+    # Reply notifications were asked for by an address that has not confirmed them yet: a link
+    # to confirm is mailed, and the reader is told to look for it.
+    confirm_sent: bool = False
 
     @property
     def authored_here(self) -> bool:
@@ -207,9 +210,10 @@ def comment_post(*, submission: Submission) -> PostResult:
                     article_changed(article.pk, listings=True)
                     if comment.in_reply_to_id is not None or comment.parent_id is not None:
                         _announce_after_commit(comment.pk)
-                if submission.notify and submission.email:
-                    subscribe(comment=comment, email=submission.email)
-            return PostResult(comment, created=True)
+                confirm_sent = bool(submission.notify and submission.email) and subscribe(
+                    comment=comment, email=submission.email
+                )
+            return PostResult(comment, created=True, confirm_sent=confirm_sent)
         except IntegrityError:
             earlier = _earlier_post(submission, email_key=key, fingerprint=fingerprint)
             if earlier is not None:

@@ -10,10 +10,15 @@ from ..models import Comment, ReplySubscription, Subscriber
 from ..tasks import send_confirmation
 from ..text import normalise_email
 
+# What a reader who asked for reply notifications is told when a link to confirm them was mailed
+# (the script's message after posting, and the page a post without JavaScript goes back to).
+CONFIRM_NOTICE = "To get an email when someone replies, open the link we have just sent you."
 
-def subscribe(*, comment: Comment, email: str) -> None:
+
+def subscribe(*, comment: Comment, email: str) -> bool:
     """Subscribe ``email`` to replies to ``comment``; a new or returning address is asked to
-    confirm first (after commit)."""
+    confirm first (after commit). Returns whether that confirmation is asked for, so the
+    reader can be told to look for it."""
     key = normalise_email(email)
     subscriber, _ = Subscriber.objects.get_or_create(
         email_key=key, defaults={"email": email.strip()}
@@ -24,6 +29,8 @@ def subscribe(*, comment: Comment, email: str) -> None:
         subscriber.status = Subscriber.Status.PENDING
     if subscriber.status == Subscriber.Status.PENDING:
         transaction.on_commit(lambda: send_confirmation.enqueue(subscriber.pk))
+        return True
+    return False
 
 
 def subscriber_confirm(*, token: str) -> Subscriber | None:

@@ -23,6 +23,7 @@ from ..ownership import own_comment_ids
 from ..rendering import comment_thread_html, comment_thread_page_number, render_comment_nodes
 from ..selectors import CommentNode, access_comment
 from ..services import comment_policy_for
+from ..services.subscriptions import CONFIRM_NOTICE
 from ..text import render_comment_body
 
 register = template.Library()
@@ -84,6 +85,9 @@ def comment_section(context: template.Context, article: ArticlePage) -> dict[str
         "form_html": form_html,
         "reply_to": reply_to,
         "own_tokens": own,
+        # After a post without JavaScript that asked for reply notifications not yet confirmed.
+        "confirm_notice": CONFIRM_NOTICE if own and request.GET.get("notify") == "confirm" else "",
+        "newest_own": max(own) if own else None,
         "signed_in": signed_in,
         "comments_open": comments_open,
         "policy": policy,
