@@ -86,7 +86,14 @@ class GalleryImageBlock(blocks.StructBlock):
                 .get_rendition_model()
                 .objects.filter(filter_spec__in=GALLERY_RENDITIONS)
             )
-            prefetch_related_objects(images, Prefetch("renditions", queryset=renditions))
+            # Into ``prefetched_renditions``, as Wagtail's own ``prefetch_renditions`` does, not
+            # into the ``renditions`` manager: filled there, the manager answers from these two
+            # sizes only, so a rendition of another size (the editor's 165 px chooser preview)
+            # looks missing, its creation meets the stored row and the edit page was a 500.
+            prefetch_related_objects(
+                images,
+                Prefetch("renditions", queryset=renditions, to_attr="prefetched_renditions"),
+            )
         return pictures
 
     class Meta:
