@@ -63,6 +63,12 @@ class EmbedFigureBlock(blocks.StructBlock):
         template = "news/blocks/embed.html"
 
 
+def empty_items(block: blocks.StructBlock, count: int) -> list[dict[str, Any]]:
+    """``count`` empty items of ``block``, each field at its own default, for a list block's
+    first value (plain dicts: the migrations write them out)."""
+    return [dict(block.get_default()) for _ in range(count)]
+
+
 class GalleryImageBlock(blocks.StructBlock):
     image = ImageChooserBlock()
     alt = blocks.CharBlock(
@@ -106,6 +112,9 @@ class GalleryBlock(blocks.StructBlock):
         GalleryImageBlock(),
         min_num=GALLERY_MIN_IMAGES,
         max_num=GALLERY_MAX_IMAGES,
+        # As many empty slots as the minimum: with Wagtail's one, its script showed "The
+        # minimum number of items is 2" as soon as the block was added, before any choice.
+        default=empty_items(GalleryImageBlock(), GALLERY_MIN_IMAGES),
         label="Pictures",
         help_text=f"At least {GALLERY_MIN_IMAGES} pictures; for one, use an image block.",
     )
@@ -213,6 +222,7 @@ class TimelineBlock(blocks.StructBlock):
     events = blocks.ListBlock(
         TimelineEventBlock(),
         min_num=TIMELINE_MIN_EVENTS,
+        default=empty_items(TimelineEventBlock(), TIMELINE_MIN_EVENTS),  # as the gallery's
         help_text="In the order they happened, earliest first.",
     )
 
