@@ -45,10 +45,17 @@ class RefusalAsFieldError:
         try:
             return super().form_valid(form)  # type: ignore[misc]
         except ServiceError as refused:
-            form.add_error(refused.field if refused.field in form.fields else None, refused.message)
+            # A refusal about the form as a whole is said once, in the message at the top (as
+            # a form error too, Wagtail listed it a second time under the message).
+            if refused.field in form.fields:
+                form.add_error(refused.field, refused.message)
             self.refusal_status = refused.status
             self.produced_error_message = refused.message
+            self.refused(form, refused)
             return self.form_invalid(form)
+
+    def refused(self, form: Any, refusal: ServiceError) -> None:
+        """What the form shown again carries after ``refusal`` (nothing more by default)."""
 
     def form_invalid(self, form: Any) -> HttpResponse:
         response: HttpResponse = super().form_invalid(form)  # type: ignore[misc]
@@ -88,6 +95,16 @@ class LiveUpdateCreateView(RefusalAsFieldError, CreateView):
 
 
 class LiveUpdateEditView(RefusalAsFieldError, EditView):
+    def refused(self, form: Any, refusal: ServiceError) -> None:
+        if refusal.status != 409:
+            return
+        # The form shown again is based on the version that won, so saving it again (having
+        # been told) puts this text in its place; it was refused again and again before.
+        current = LiveUpdate.objects.filter(pk=form.instance.pk).values_list("updated_at")
+        if current:
+            form.data = form.data.copy()
+            form.data["opened_version"] = current[0][0].isoformat()
+
     def save_instance(self) -> LiveUpdate:
         self.has_content_changes = self.form.has_changed()
         return live_update_edit(

@@ -123,6 +123,33 @@ def test_a_save_over_someone_elses_newer_change_is_refused_with_the_text_kept(
     assert "Twenty minutes late." in update.body_html and update.pinned is False
 
 
+def test_after_a_refused_save_saving_again_puts_the_text_in_place_and_says_so_once(
+    live_page: LivePage, reporter: Any, second_reporter: Any, file_update: Any
+) -> None:
+    """The form that comes back after "Someone else changed this update" builds on the version
+    that won: saving it again goes through (it was refused again and again, the text typed
+    stuck in the form), and the refusal is said once, not a second time as a form error."""
+    update = file_update("Ten minutes late.")
+    edit = f"/admin/snippets/live/liveupdate/edit/{update.pk}/"
+    ana, ben = signed_in(reporter), signed_in(second_reporter)
+    opened = update.updated_at.isoformat()
+    assert ana.post(edit, update_form(live_page, "Twenty minutes late.", opened_version=opened))
+    refused = ben.post(edit, update_form(live_page, "Half an hour late.", opened_version=opened))
+    assert refused.status_code == 409
+    html = refused.content.decode()
+    assert html.count("Someone else changed this update") == 1
+    carried = re.search(r'name="opened_version" value="([^"]*)"', html)
+    assert carried is not None
+
+    again = ben.post(
+        edit, update_form(live_page, "Half an hour late.", opened_version=carried.group(1))
+    )
+
+    assert again.status_code == 302
+    update.refresh_from_db()
+    assert "Half an hour late." in update.body_html
+
+
 def test_deleting_in_the_admin_takes_the_update_off_the_page(
     client: Client, live_page: LivePage, editor: Any, file_update: Any
 ) -> None:
