@@ -25,6 +25,7 @@ from dateline.core.converters import parse_id
 from dateline.core.errors import ServiceError
 
 from .models import BreakingNews, LivePage, LiveUpdate
+from .selectors import breaking_banner
 from .services import (
     BREAKING_FIELDS,
     UPDATE_FIELDS,
@@ -148,7 +149,22 @@ class BreakingNewsCreateView(RefusalAsFieldError, CreateView):
         )
 
 
+def _other_banner(alert_id: int | None) -> str:
+    """What to add when a flag was switched off or changed but the banner readers see comes
+    from another flag that is on (it looked as if switching off did nothing)."""
+    showing = breaking_banner().alert
+    if showing is None or showing.pk == alert_id:
+        return ""
+    return (
+        f" Readers still see a breaking-news banner, from another flag that is on: "
+        f"‘{showing}’. Switch that one off too if the banner should go."
+    )
+
+
 class BreakingNewsEditView(RefusalAsFieldError, EditView):
+    def get_success_message(self) -> str:
+        return f"{super().get_success_message()}{_other_banner(self.object.pk)}"
+
     def save_instance(self) -> BreakingNews:
         self.has_content_changes = self.form.has_changed()
         return breaking_news_edit(
@@ -159,6 +175,9 @@ class BreakingNewsEditView(RefusalAsFieldError, EditView):
 
 
 class BreakingNewsDeleteView(DeleteView):
+    def get_success_message(self) -> str:
+        return f"{super().get_success_message()}{_other_banner(None)}"
+
     def delete_action(self) -> None:
         breaking_news_delete(alert=self.object, user=self.request.user)
 

@@ -200,6 +200,36 @@ def test_an_editor_switches_the_banner_on_and_off(
     assert client.get("/live/breaking/").content.decode().strip() == ""
 
 
+def test_switching_off_a_flag_while_another_is_on_says_which_banner_readers_still_see(
+    client: Client, live_page: LivePage, editor: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """Two flags on (the same story flagged twice, or an earlier story): switching one off or
+    deleting it left the banner up with only "updated" said, as if the switch did nothing."""
+    admin = signed_in(editor)
+    for words in ("Talks begin", "Talks end"):
+        with django_capture_on_commit_callbacks(execute=True):
+            admin.post(
+                "/admin/snippets/live/breakingnews/add/",
+                breaking_form(live_page, headline=words),
+            )
+    first, second = BreakingNews.objects.order_by("pk")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        off = admin.post(
+            f"/admin/snippets/live/breakingnews/edit/{second.pk}/",
+            breaking_form(live_page, headline="Talks end", status="cleared"),
+            follow=True,
+        )
+
+    said = " ".join(str(m) for m in off.context["messages"])
+    assert "Readers still see a breaking-news banner" in said and "‘Talks begin’" in said
+    assert "Talks begin" in client.get("/live/breaking/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        gone = admin.post(f"/admin/snippets/live/breakingnews/delete/{first.pk}/", follow=True)
+    assert "Readers still see" not in " ".join(str(m) for m in gone.context["messages"])
+    assert client.get("/live/breaking/").content.decode().strip() == ""
+
+
 def test_a_banner_that_ends_before_it_starts_is_refused_by_the_field(
     live_page: LivePage, editor: Any
 ) -> None:
