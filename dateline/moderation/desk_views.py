@@ -305,8 +305,9 @@ class DeskView(BaseListingView):
 def _card_actions(queue: str) -> list[tuple[str, str, str]]:
     if queue in ("spam", "trash"):
         names = ["restore", "approve", "spam" if queue == "trash" else "trash"]
-    elif queue == "reported":
-        names = ["approve", "hold", "spam", "trash"]
+    elif queue == "pending":
+        # Everything here is held already: "Hold" would change nothing.
+        names = ["approve", "spam", "trash"]
     else:
         names = ["approve", "hold", "spam", "trash"]
     return [(name, DESK_ACTION_LABELS[name], SHORTCUTS.get(name, "")) for name in names]

@@ -795,3 +795,24 @@ def test_workload_figures_replayed_from_the_log(moderator, article, comment_fact
     assert w.overdue_count == 0
     assert workload(12).overdue_count == 1
     assert workload(12).target_hours == 12
+
+
+def test_a_held_comment_offers_no_hold_button_in_any_queue(client, moderator, pending):
+    """ "Hold" on a comment that is held already changed nothing and said "Hold: comment by …"
+    as if it had: the Pending queue (its cards and its bulk actions) and a held card in All
+    offer it no more; an approved card in All still does."""
+    client.force_login(moderator)
+    approved = pending[1]
+    Comment.objects.filter(pk=approved.pk).update(status="approved")
+
+    def buttons(page: Any, comment: Comment) -> list[str]:
+        card = page.find(id=f"card-{comment.pk}")
+        return [b["value"] for b in card.select("button[name=action]")]
+
+    queue = soup(client.get(desk("pending")))
+    assert "hold" not in buttons(queue, pending[0])
+    bulk = [o["value"] for o in queue.select("#desk-bulk-action option")]
+    assert bulk == ["approve", "spam", "trash"]
+    everything = soup(client.get(desk("all")))
+    assert "hold" not in buttons(everything, pending[0])
+    assert "hold" in buttons(everything, approved)
