@@ -816,3 +816,27 @@ def test_a_held_comment_offers_no_hold_button_in_any_queue(client, moderator, pe
     everything = soup(client.get(desk("all")))
     assert "hold" not in buttons(everything, pending[0])
     assert "hold" in buttons(everything, approved)
+
+
+def test_a_right_to_left_comment_reads_in_its_own_direction_on_the_card(
+    client, moderator, article, comment_factory
+):
+    """An Arabic comment on the (left-to-right) desk: its text, the name and the text it
+    answers take their direction from themselves, so the full stop ends the sentence on the
+    left instead of starting it on the right (".أتفق معك")."""
+    client.force_login(moderator)
+    parent = comment_factory(article=article, author_name="ريم ع.", body="موضوع مهم جداً.")
+    comment = comment_factory(
+        article=article,
+        parent=parent,
+        author_name="خالد م.",
+        status=Comment.Status.PENDING,
+        body="أتفق معك.",
+    )
+
+    card = soup(client.get(desk("pending"))).find(id=f"card-{comment.pk}")
+
+    assert card.select_one(".desk-card__body")["dir"] == "auto"
+    assert card.select_one(".desk-card__title bdi").get_text() == "خالد م."
+    assert card.select_one(".desk-card__parent [dir=auto]").get_text(strip=True)
+    assert card.select_one(".desk-card__parent .desk-label bdi").get_text() == "ريم ع."
