@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.widgets import Button
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import (
@@ -121,11 +122,29 @@ class LiveUpdateDeleteView(DeleteView):
         live_update_delete(update=self.object, user=self.request.user)
 
 
+def yes_or_blank(name: str, label: Any) -> Column:
+    """A yes/no field as the newsroom reads a list: "Yes", or nothing (it said True/False)."""
+    return Column(
+        name,
+        label=label,
+        sort_key=name,
+        accessor=lambda row: _("Yes") if getattr(row, name) else "",
+    )
+
+
 class LiveUpdateViewSet(SnippetViewSet):
     model = LiveUpdate
     icon = "time"
     menu_label = _("Live updates")
-    list_display = ["__str__", "page", "author", "status", "pinned", "key_event", "published_at"]
+    list_display = [
+        "__str__",
+        "page",
+        "author",
+        "status",
+        yes_or_blank("pinned", _("Pinned")),
+        yes_or_blank("key_event", _("Key event")),
+        "published_at",
+    ]
     list_filter = ["page", "status", "pinned", "key_event"]
     ordering = ["-published_at", "-pk"]
     add_view_class = LiveUpdateCreateView

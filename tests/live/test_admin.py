@@ -278,3 +278,15 @@ def test_the_forms_hidden_version_has_no_heading_of_its_own(
         assert hidden, address
         assert f'value="{version}"' in hidden.group(0) or not version
         assert "Opened version" not in html and "panel-opened_version" not in html
+
+
+def test_the_updates_list_says_yes_for_pinned_and_key_events_not_true_or_false(
+    live_page: LivePage, editor: Any, file_update: Any
+) -> None:
+    file_update("Pinned and key.", pinned=True, key_event=True)
+    file_update("Neither.")
+
+    html = signed_in(editor).get("/admin/snippets/live/liveupdate/").content.decode()
+
+    cells = re.findall(r"<td[^>]*>\s*(True|False|Yes)\s*</td>", html)
+    assert sorted(cells) == ["Yes", "Yes"]
