@@ -798,7 +798,7 @@ def test_workload_figures_replayed_from_the_log(moderator, article, comment_fact
 
 
 def test_a_held_comment_offers_no_hold_button_in_any_queue(client, moderator, pending):
-    """ "Hold" on a comment that is held already changed nothing and said "Hold: comment by …"
+    """A "Hold" on a comment that is held already changed nothing and said "Hold: comment by …"
     as if it had: the Pending queue (its cards and its bulk actions) and a held card in All
     offer it no more; an approved card in All still does."""
     client.force_login(moderator)
