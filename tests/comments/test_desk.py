@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.contrib.messages import get_messages
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -840,3 +841,13 @@ def test_a_right_to_left_comment_reads_in_its_own_direction_on_the_card(
     assert card.select_one(".desk-card__title bdi").get_text() == "خالد م."
     assert card.select_one(".desk-card__parent [dir=auto]").get_text(strip=True)
     assert card.select_one(".desk-card__parent .desk-label bdi").get_text() == "ريم ع."
+
+
+def test_a_name_ending_in_a_full_stop_gets_no_second_one_in_the_message(client, moderator, pending):
+    client.force_login(moderator)
+    Comment.objects.filter(pk=pending[0].pk).update(author_name="Graham T.")
+
+    response = act(client, pending[0], "approve", next=desk("pending"))
+
+    said = [str(m) for m in get_messages(response.wsgi_request)]
+    assert said == ["Approve: comment by Graham T."]
