@@ -110,7 +110,8 @@ def live_update_edit(
     if opened_version is not None and before.updated_at != opened_version:
         raise LiveUpdateRefused(
             "Someone else changed this update while you were editing it. Your text is still "
-            "in the form: open the update again in another tab to see theirs, then save.",
+            "in the form: save again to put it in place of theirs, or open the update in "
+            "another tab to see their version first.",
             status=409,
         )
     old_page_id = before.page_id

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.widgets import Button
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import (
@@ -25,6 +26,7 @@ from dateline.core.converters import parse_id
 from dateline.core.errors import ServiceError
 
 from .models import BreakingNews, LivePage, LiveUpdate
+from .selectors import breaking_banner
 from .services import (
     BREAKING_FIELDS,
     UPDATE_FIELDS,
@@ -45,10 +47,17 @@ class RefusalAsFieldError:
         try:
             return super().form_valid(form)  # type: ignore[misc]
         except ServiceError as refused:
-            form.add_error(refused.field if refused.field in form.fields else None, refused.message)
+            # A refusal about the form as a whole is said once, in the message at the top (as
+            # a form error too, Wagtail listed it a second time under the message).
+            if refused.field in form.fields:
+                form.add_error(refused.field, refused.message)
             self.refusal_status = refused.status
             self.produced_error_message = refused.message
+            self.refused(form, refused)
             return self.form_invalid(form)
+
+    def refused(self, form: Any, refusal: ServiceError) -> None:
+        """What the form shown again carries after ``refusal`` (nothing more by default)."""
 
     def form_invalid(self, form: Any) -> HttpResponse:
         response: HttpResponse = super().form_invalid(form)  # type: ignore[misc]
@@ -88,6 +97,16 @@ class LiveUpdateCreateView(RefusalAsFieldError, CreateView):
 
 
 class LiveUpdateEditView(RefusalAsFieldError, EditView):
+    def refused(self, form: Any, refusal: ServiceError) -> None:
+        if refusal.status != 409:
+            return
+        # The form shown again is based on the version that won, so saving it again (having
+        # been told) puts this text in its place; it was refused again and again before.
+        current = LiveUpdate.objects.filter(pk=form.instance.pk).values_list("updated_at")
+        if current:
+            form.data = form.data.copy()
+            form.data["opened_version"] = current[0][0].isoformat()
+
     def save_instance(self) -> LiveUpdate:
         self.has_content_changes = self.form.has_changed()
         return live_update_edit(
@@ -103,11 +122,29 @@ class LiveUpdateDeleteView(DeleteView):
         live_update_delete(update=self.object, user=self.request.user)
 
 
+def yes_or_blank(name: str, label: Any) -> Column:
+    """A yes/no field as the newsroom reads a list: "Yes", or nothing (it said True/False)."""
+    return Column(
+        name,
+        label=label,
+        sort_key=name,
+        accessor=lambda row: _("Yes") if getattr(row, name) else "",
+    )
+
+
 class LiveUpdateViewSet(SnippetViewSet):
     model = LiveUpdate
     icon = "time"
     menu_label = _("Live updates")
-    list_display = ["__str__", "page", "author", "status", "pinned", "key_event", "published_at"]
+    list_display = [
+        "__str__",
+        "page",
+        "author",
+        "status",
+        yes_or_blank("pinned", _("Pinned")),
+        yes_or_blank("key_event", _("Key event")),
+        "published_at",
+    ]
     list_filter = ["page", "status", "pinned", "key_event"]
     ordering = ["-published_at", "-pk"]
     add_view_class = LiveUpdateCreateView
@@ -131,7 +168,22 @@ class BreakingNewsCreateView(RefusalAsFieldError, CreateView):
         )
 
 
+def _other_banner(alert_id: int | None) -> str:
+    """What to add when a flag was switched off or changed but the banner readers see comes
+    from another flag that is on (it looked as if switching off did nothing)."""
+    showing = breaking_banner().alert
+    if showing is None or showing.pk == alert_id:
+        return ""
+    return (
+        f" Readers still see a breaking-news banner, from another flag that is on: "
+        f"‘{showing}’. Switch that one off too if the banner should go."
+    )
+
+
 class BreakingNewsEditView(RefusalAsFieldError, EditView):
+    def get_success_message(self) -> str:
+        return f"{super().get_success_message()}{_other_banner(self.object.pk)}"
+
     def save_instance(self) -> BreakingNews:
         self.has_content_changes = self.form.has_changed()
         return breaking_news_edit(
@@ -142,6 +194,9 @@ class BreakingNewsEditView(RefusalAsFieldError, EditView):
 
 
 class BreakingNewsDeleteView(DeleteView):
+    def get_success_message(self) -> str:
+        return f"{super().get_success_message()}{_other_banner(None)}"
+
     def delete_action(self) -> None:
         breaking_news_delete(alert=self.object, user=self.request.user)
 

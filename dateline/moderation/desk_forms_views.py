@@ -17,7 +17,7 @@ from dateline.comments.models import BODY_MAX
 from dateline.comments.text import normalise_text
 
 from .desk import DeskError, desk_ban, desk_edit, desk_reply
-from .desk_views import comment_or_404, desk_url, next_url
+from .desk_views import comment_by, comment_or_404, desk_url, next_url
 
 
 def _body_field(label: str, *, rows: int) -> forms.CharField:
@@ -67,7 +67,7 @@ def desk_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
         except DeskError as exc:
             form.add_error("body", exc.message)
         else:
-            messages.success(request, f"Edited: comment by {comment.author_name}.")
+            messages.success(request, f"Edited: {comment_by(comment)}")
             return HttpResponseRedirect(back)
     return TemplateResponse(
         request,

@@ -60,6 +60,12 @@ ACTION_LABELS = {
 }
 
 
+def comment_by(comment: Comment) -> str:
+    """The end of the desk's sentences, with one full stop after "Graham T.", not two."""
+    name = comment.author_name
+    return f"comment by {name}" + ("" if name.endswith(".") else ".")
+
+
 def next_url(request: HttpRequest, default: str) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
     if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
@@ -83,7 +89,7 @@ def moderate_comment(request: HttpRequest, pk: int, action: str) -> HttpResponse
             )
         else:
             comment_feature(comment=comment, featured=action == "feature", actor=request.user)
-        messages.success(request, f"{ACTION_LABELS[action]}: comment by {comment.author_name}.")
+        messages.success(request, f"{ACTION_LABELS[action]}: {comment_by(comment)}")
         return HttpResponseRedirect(next_url(request, listing))
     return TemplateResponse(
         request,
@@ -305,8 +311,9 @@ class DeskView(BaseListingView):
 def _card_actions(queue: str) -> list[tuple[str, str, str]]:
     if queue in ("spam", "trash"):
         names = ["restore", "approve", "spam" if queue == "trash" else "trash"]
-    elif queue == "reported":
-        names = ["approve", "hold", "spam", "trash"]
+    elif queue == "pending":
+        # Everything here is held already: "Hold" would change nothing.
+        names = ["approve", "spam", "trash"]
     else:
         names = ["approve", "hold", "spam", "trash"]
     return [(name, DESK_ACTION_LABELS[name], SHORTCUTS.get(name, "")) for name in names]
@@ -330,7 +337,7 @@ def desk_act(request: HttpRequest, pk: int) -> HttpResponse:
             actor=request.user,
             reason=request.POST.get("reason", ""),
         )
-    messages.success(request, f"{CARD_ACTIONS[action]}: comment by {comment.author_name}.")
+    messages.success(request, f"{CARD_ACTIONS[action]}: {comment_by(comment)}")
     return HttpResponseRedirect(back)
 
 

@@ -63,6 +63,12 @@ class EmbedFigureBlock(blocks.StructBlock):
         template = "news/blocks/embed.html"
 
 
+def empty_items(block: blocks.StructBlock, count: int) -> list[dict[str, Any]]:
+    """``count`` empty items of ``block``, each field at its own default, for a list block's
+    first value (plain dicts: the migrations write them out)."""
+    return [dict(block.get_default()) for _ in range(count)]
+
+
 class GalleryImageBlock(blocks.StructBlock):
     image = ImageChooserBlock()
     alt = blocks.CharBlock(
@@ -86,7 +92,14 @@ class GalleryImageBlock(blocks.StructBlock):
                 .get_rendition_model()
                 .objects.filter(filter_spec__in=GALLERY_RENDITIONS)
             )
-            prefetch_related_objects(images, Prefetch("renditions", queryset=renditions))
+            # Into ``prefetched_renditions``, as Wagtail's own ``prefetch_renditions`` does, not
+            # into the ``renditions`` manager: filled there, the manager answers from these two
+            # sizes only, so a rendition of another size (the editor's 165 px chooser preview)
+            # looks missing, its creation meets the stored row and the edit page was a 500.
+            prefetch_related_objects(
+                images,
+                Prefetch("renditions", queryset=renditions, to_attr="prefetched_renditions"),
+            )
         return pictures
 
     class Meta:
@@ -99,6 +112,9 @@ class GalleryBlock(blocks.StructBlock):
         GalleryImageBlock(),
         min_num=GALLERY_MIN_IMAGES,
         max_num=GALLERY_MAX_IMAGES,
+        # As many empty slots as the minimum: with Wagtail's one, its script showed "The
+        # minimum number of items is 2" as soon as the block was added, before any choice.
+        default=empty_items(GalleryImageBlock(), GALLERY_MIN_IMAGES),
         label="Pictures",
         help_text=f"At least {GALLERY_MIN_IMAGES} pictures; for one, use an image block.",
     )
@@ -206,6 +222,7 @@ class TimelineBlock(blocks.StructBlock):
     events = blocks.ListBlock(
         TimelineEventBlock(),
         min_num=TIMELINE_MIN_EVENTS,
+        default=empty_items(TimelineEventBlock(), TIMELINE_MIN_EVENTS),  # as the gallery's
         help_text="In the order they happened, earliest first.",
     )
 

@@ -221,3 +221,17 @@ def test_complete_blocks_are_published(
         ["Bread", "1.10"],
     ]
     assert [item["image"] for item in live.body[1].value["images"]] == images[:2]
+
+
+def test_an_article_with_a_gallery_opens_in_the_editor_again_and_again(
+    admin_client: Client, rich_article: ArticlePage
+) -> None:
+    """The gallery's pictures carry their sizes for the page read with them; the editor's
+    chooser asks for a size of its own (its preview), made on the first opening. The second
+    opening was a 500 (IntegrityError: that preview was looked for among the gallery's sizes
+    only, then created again)."""
+    url = reverse("wagtailadmin_pages:edit", args=[rich_article.pk])
+
+    assert admin_client.get(url).status_code == 200
+    assert admin_client.get(url).status_code == 200
+    assert admin_client.get(rich_article.url).status_code == 200

@@ -130,3 +130,28 @@ def test_editor_who_publishes_a_table_without_caption_sees_why_by_the_field(
     live = ArticlePage.objects.get(pk=article.pk)
     table = next(block for block in live.body if block.block_type == "table")
     assert table.value["table"].caption == HEATWAVE_TABLE_CAPTION
+
+
+def test_a_new_gallery_and_timeline_open_with_empty_slots_and_no_error(
+    blocks_site: LiveServer, reader: Page
+) -> None:
+    """A gallery needs two pictures and a timeline two events: added to a new article, each
+    opens with two empty places to fill and nothing in red (Wagtail's script showed "The
+    minimum number of items is 2" under a single empty picture as the block appeared)."""
+    page = reader
+    section = ArticlePage.objects.get(slug=HEATWAVE["slug"]).get_parent()
+    sign_in(page, blocks_site.url, "reporter")
+    page.goto(f"{blocks_site.url}/admin/pages/add/news/articlepage/{section.pk}/")
+    for name in ("Gallery", "Timeline"):
+        page.get_by_role("button", name="Insert a block").last.click()
+        page.get_by_role("option", name=name, exact=True).click()
+
+    pictures = page.locator("[data-contentpath='images'] [data-contentpath='image']")
+    expect(pictures).to_have_count(2)
+    expect(page.locator("input[name*='-value-events-'][name$='-value-when']")).to_have_count(2)
+    expect(page.get_by_text("The minimum number of items")).to_have_count(0)
+    typed = page.locator(
+        "input[type=text][name*='-value-images-'], input[type=text][name*='-value-events-']"
+    )
+    expect(typed).to_have_count(2 * 3 + 2 * 2)  # alt, caption, credit; when, title
+    assert {field.input_value() for field in typed.all()} == {""}

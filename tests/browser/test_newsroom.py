@@ -237,3 +237,24 @@ def test_a_fresh_live_update_form_shows_no_error_until_a_save_without_a_body(
     assert not LiveUpdate.objects.filter(headline="Talks adjourned").exists()
     page.get_by_text(EMPTY_BODY_MESSAGE).scroll_into_view_if_needed()
     page.screenshot(path=str(SHOTS / "live-update-empty-body.png"), full_page=False)
+
+
+def test_the_previews_accessibility_checks_find_nothing_in_the_site_itself(
+    demo_lead_site: LiveServer, page: Page
+) -> None:
+    """Wagtail's checks beside the preview count what the editor should fix. The footer's
+    site name, a paragraph set large and bold, counted as "Misusing paragraphs as headings"
+    on every page's preview: one issue no editor could fix."""
+    base = demo_lead_site.url
+    article = ArticlePage.objects.live().first()
+    assert article is not None
+    sign_in(page, base, "editor")
+    page.goto(f"{base}/admin/pages/{article.pk}/edit/")
+    page.get_by_role("button", name="Toggle preview").click()
+    expect(page.frame_locator("iframe").first.locator(".site-footer")).to_be_attached()
+    page.get_by_role("button", name="Toggle checks").click()
+
+    checks = page.locator("[data-side-panel='checks']")
+    expect(checks).to_contain_text("Readability")
+    expect(checks).to_contain_text(re.compile(r"Issues found\s*0"))
+    expect(checks).not_to_contain_text("Misusing paragraphs as headings")

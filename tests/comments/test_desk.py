@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.contrib.messages import get_messages
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -795,3 +796,58 @@ def test_workload_figures_replayed_from_the_log(moderator, article, comment_fact
     assert w.overdue_count == 0
     assert workload(12).overdue_count == 1
     assert workload(12).target_hours == 12
+
+
+def test_a_held_comment_offers_no_hold_button_in_any_queue(client, moderator, pending):
+    """A "Hold" on a comment that is held already changed nothing and said "Hold: comment by …"
+    as if it had: the Pending queue (its cards and its bulk actions) and a held card in All
+    offer it no more; an approved card in All still does."""
+    client.force_login(moderator)
+    approved = pending[1]
+    Comment.objects.filter(pk=approved.pk).update(status="approved")
+
+    def buttons(page: Any, comment: Comment) -> list[str]:
+        card = page.find(id=f"card-{comment.pk}")
+        return [b["value"] for b in card.select("button[name=action]")]
+
+    queue = soup(client.get(desk("pending")))
+    assert "hold" not in buttons(queue, pending[0])
+    bulk = [o["value"] for o in queue.select("#desk-bulk-action option")]
+    assert bulk == ["approve", "spam", "trash"]
+    everything = soup(client.get(desk("all")))
+    assert "hold" not in buttons(everything, pending[0])
+    assert "hold" in buttons(everything, approved)
+
+
+def test_a_right_to_left_comment_reads_in_its_own_direction_on_the_card(
+    client, moderator, article, comment_factory
+):
+    """An Arabic comment on the (left-to-right) desk: its text, the name and the text it
+    answers take their direction from themselves, so the full stop ends the sentence on the
+    left instead of starting it on the right (".أتفق معك")."""
+    client.force_login(moderator)
+    parent = comment_factory(article=article, author_name="ريم ع.", body="موضوع مهم جداً.")
+    comment = comment_factory(
+        article=article,
+        parent=parent,
+        author_name="خالد م.",
+        status=Comment.Status.PENDING,
+        body="أتفق معك.",
+    )
+
+    card = soup(client.get(desk("pending"))).find(id=f"card-{comment.pk}")
+
+    assert card.select_one(".desk-card__body")["dir"] == "auto"
+    assert card.select_one(".desk-card__title bdi").get_text() == "خالد م."
+    assert card.select_one(".desk-card__parent [dir=auto]").get_text(strip=True)
+    assert card.select_one(".desk-card__parent .desk-label bdi").get_text() == "ريم ع."
+
+
+def test_a_name_ending_in_a_full_stop_gets_no_second_one_in_the_message(client, moderator, pending):
+    client.force_login(moderator)
+    Comment.objects.filter(pk=pending[0].pk).update(author_name="Graham T.")
+
+    response = act(client, pending[0], "approve", next=desk("pending"))
+
+    said = [str(m) for m in get_messages(response.wsgi_request)]
+    assert said == ["Approve: comment by Graham T."]

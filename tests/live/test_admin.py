@@ -123,6 +123,33 @@ def test_a_save_over_someone_elses_newer_change_is_refused_with_the_text_kept(
     assert "Twenty minutes late." in update.body_html and update.pinned is False
 
 
+def test_after_a_refused_save_saving_again_puts_the_text_in_place_and_says_so_once(
+    live_page: LivePage, reporter: Any, second_reporter: Any, file_update: Any
+) -> None:
+    """The form that comes back after "Someone else changed this update" builds on the version
+    that won: saving it again goes through (it was refused again and again, the text typed
+    stuck in the form), and the refusal is said once, not a second time as a form error."""
+    update = file_update("Ten minutes late.")
+    edit = f"/admin/snippets/live/liveupdate/edit/{update.pk}/"
+    ana, ben = signed_in(reporter), signed_in(second_reporter)
+    opened = update.updated_at.isoformat()
+    assert ana.post(edit, update_form(live_page, "Twenty minutes late.", opened_version=opened))
+    refused = ben.post(edit, update_form(live_page, "Half an hour late.", opened_version=opened))
+    assert refused.status_code == 409
+    html = refused.content.decode()
+    assert html.count("Someone else changed this update") == 1
+    carried = re.search(r'name="opened_version" value="([^"]*)"', html)
+    assert carried is not None
+
+    again = ben.post(
+        edit, update_form(live_page, "Half an hour late.", opened_version=carried.group(1))
+    )
+
+    assert again.status_code == 302
+    update.refresh_from_db()
+    assert "Half an hour late." in update.body_html
+
+
 def test_deleting_in_the_admin_takes_the_update_off_the_page(
     client: Client, live_page: LivePage, editor: Any, file_update: Any
 ) -> None:
@@ -170,6 +197,36 @@ def test_an_editor_switches_the_banner_on_and_off(
             breaking_form(live_page, status="cleared"),
         )
     assert off.status_code == 302
+    assert client.get("/live/breaking/").content.decode().strip() == ""
+
+
+def test_switching_off_a_flag_while_another_is_on_says_which_banner_readers_still_see(
+    client: Client, live_page: LivePage, editor: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """Two flags on (the same story flagged twice, or an earlier story): switching one off or
+    deleting it left the banner up with only "updated" said, as if the switch did nothing."""
+    admin = signed_in(editor)
+    for words in ("Talks begin", "Talks end"):
+        with django_capture_on_commit_callbacks(execute=True):
+            admin.post(
+                "/admin/snippets/live/breakingnews/add/",
+                breaking_form(live_page, headline=words),
+            )
+    first, second = BreakingNews.objects.order_by("pk")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        off = admin.post(
+            f"/admin/snippets/live/breakingnews/edit/{second.pk}/",
+            breaking_form(live_page, headline="Talks end", status="cleared"),
+            follow=True,
+        )
+
+    said = " ".join(str(m) for m in off.context["messages"])
+    assert "Readers still see a breaking-news banner" in said and "‘Talks begin’" in said
+    assert "Talks begin" in client.get("/live/breaking/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        gone = admin.post(f"/admin/snippets/live/breakingnews/delete/{first.pk}/", follow=True)
+    assert "Readers still see" not in " ".join(str(m) for m in gone.context["messages"])
     assert client.get("/live/breaking/").content.decode().strip() == ""
 
 
@@ -221,3 +278,15 @@ def test_the_forms_hidden_version_has_no_heading_of_its_own(
         assert hidden, address
         assert f'value="{version}"' in hidden.group(0) or not version
         assert "Opened version" not in html and "panel-opened_version" not in html
+
+
+def test_the_updates_list_says_yes_for_pinned_and_key_events_not_true_or_false(
+    live_page: LivePage, editor: Any, file_update: Any
+) -> None:
+    file_update("Pinned and key.", pinned=True, key_event=True)
+    file_update("Neither.")
+
+    html = signed_in(editor).get("/admin/snippets/live/liveupdate/").content.decode()
+
+    cells = re.findall(r"<td[^>]*>\s*(True|False|Yes)\s*</td>", html)
+    assert sorted(cells) == ["Yes", "Yes"]

@@ -124,6 +124,19 @@ def test_a_decision_later_undone_by_a_rule_does_not_count(
 # --- Never on too few decisions, never at once ---------------------------------------------------
 
 
+def test_one_decision_waiting_is_counted_in_the_singular(
+    models: Path, base: dict[str, Any], decide: Callable[[Examples], list[Comment]]
+) -> None:
+    """The filters' page said "Waiting: 1 moderators' decisions (…)"."""
+    install(base)
+    decide(comments(1, seed=2))
+
+    outcome = filter_retrain(kind="spam")
+
+    assert outcome.outcome == "waiting"
+    assert outcome.reason.startswith("1 moderator decision (")
+
+
 def test_a_tiny_decision_set_never_replaces_a_good_model(
     models: Path, base: dict[str, Any], decide: Callable[[Examples], list[Comment]]
 ) -> None:
@@ -136,11 +149,11 @@ def test_a_tiny_decision_set_never_replaces_a_good_model(
     outcome = filter_retrain(kind="spam")
 
     assert outcome.outcome == "waiting"
-    assert "12 moderators' decisions (6 spam, 6 legitimate)" in outcome.reason
+    assert "12 moderator decisions (6 spam, 6 legitimate)" in outcome.reason
     assert "needs 200, with at least 20 of each" in outcome.reason
     assert live_bytes(models) == before
     assert list(FilterVersion.objects.values_list("version", flat=True)) == [good.version]
-    assert retrain_filters.call()["spam"].startswith("waiting: 12 moderators' decisions")
+    assert retrain_filters.call()["spam"].startswith("waiting: 12 moderator decisions")
     assert live_bytes(models) == before
 
 

@@ -170,7 +170,8 @@ def retrain_readiness(
     total = counts["positive"] + counts["negative"]
     if total < minimum or min(counts["positive"], counts["negative"]) < per_class:
         return "waiting", (
-            f"{total:,} moderators' decisions ({counts['positive']:,} {kind}, "
+            f"{total:,} moderator decision{'' if total == 1 else 's'} "
+            f"({counts['positive']:,} {kind}, "
             f"{counts['negative']:,} legitimate); retraining needs {minimum:,}, with at "
             f"least {per_class:,} of each."
         )
