@@ -176,6 +176,27 @@ def test_featured_comment_shows_under_editors_picks(
     )
 
 
+def test_an_editors_pick_reads_as_its_comment_does_not_as_its_markdown(
+    client, moderator, article, comment_factory, django_capture_on_commit_callbacks
+):
+    pick = comment_factory(
+        article=article,
+        body="The **clearest** account so far, see [the minutes](https://example.org/minutes).\n\n"
+        + "More detail follows. " * 60,
+    )
+    client.force_login(moderator)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("comments_moderate", args=[pick.pk, "feature"]))
+
+    quote = soup(Client().get(article.url)).select_one(".editors-picks blockquote")
+
+    text = quote.get_text()
+    assert "**" not in text and "](" not in text
+    assert quote.find("strong").get_text() == "clearest"
+    assert quote.find("a").get_text() == "the minutes"
+    assert text.count("More detail follows.") < 60  # an excerpt, not the whole comment
+
+
 # --- Closing comments on an article ---------------------------------------------------------------
 
 
