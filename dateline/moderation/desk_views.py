@@ -316,7 +316,11 @@ def _card_actions(queue: str) -> list[tuple[str, str, str]]:
         names = ["approve", "spam", "trash"]
     else:
         names = ["approve", "hold", "spam", "trash"]
-    return [(name, DESK_ACTION_LABELS[name], SHORTCUTS.get(name, "")) for name in names]
+    labels = dict(DESK_ACTION_LABELS)
+    if queue == "reported":
+        # As its cards say: approving a reported comment keeps it up and dismisses its reports.
+        labels["approve"] = "Keep"
+    return [(name, labels[name], SHORTCUTS.get(name, "")) for name in names]
 
 
 @require_POST

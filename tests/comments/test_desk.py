@@ -320,6 +320,23 @@ def test_three_reports_move_an_approved_comment_to_reported_and_a_decision_clear
     assert comment.reported_at is None
 
 
+def test_the_reported_queues_bulk_action_says_keep_as_its_cards_do(
+    client, moderator, article, comment_factory
+):
+    comment_factory(article=article, status="approved", reported_at=timezone.now())
+    comment_factory(article=article, status="pending")
+    client.force_login(moderator)
+
+    page = soup(client.get(desk("reported")))
+
+    options = [o.get_text() for o in page.select("#desk-bulk-action option")]
+    card_buttons = [b.get_text(" ", strip=True) for b in page.select(".desk-card button")]
+    assert options[0] == "Keep" and "Approve" not in options
+    assert any(b.startswith("Keep") for b in card_buttons)
+    pending = soup(client.get(desk("pending")))
+    assert pending.select("#desk-bulk-action option")[0].get_text() == "Approve"
+
+
 def test_reported_card_says_it_is_here_for_reports_not_for_its_old_hold_reasons(
     client, moderator, article, comment_factory
 ):
