@@ -4,10 +4,13 @@ bulk path are in ``admin_views``."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -18,6 +21,7 @@ from dateline.comments.text import normalise_text
 
 from .desk import DeskError, desk_ban, desk_edit, desk_reply
 from .desk_views import comment_by, comment_or_404, desk_url, next_url
+from .models import CommentBan
 
 
 def _body_field(label: str, *, rows: int) -> forms.CharField:
@@ -124,12 +128,36 @@ class BanForm(forms.Form):
     )
     reason = forms.CharField(label="Reason (shown in the log)", max_length=300)
 
+    def __init__(self, *args: Any, network: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not network:
+            # No network was kept for this comment (erased, or never recorded): nothing to ban.
+            del self.fields["by_network"]
+
+
+def _ban_said(ban: CommentBan) -> str:
+    """What the moderator is told: who is banned, and until when."""
+    who = " and ".join(
+        part
+        for part in (
+            f"the address {ban.email_key}" if ban.email_key else "",
+            f"the network {ban.ip_prefix}" if ban.ip_prefix else "",
+        )
+        if part
+    )
+    until = (
+        f"until {timezone.localtime(ban.expires_at):%Y-%m-%d %H:%M}"
+        if ban.expires_at
+        else "until lifted"
+    )
+    return f"Banned {who}, {until}."
+
 
 @require_http_methods(["GET", "POST"])
 def desk_ban_view(request: HttpRequest, pk: int) -> HttpResponse:
     comment = comment_or_404(request, pk)
     back = next_url(request, desk_url())
-    form = BanForm(request.POST or None)
+    form = BanForm(request.POST or None, network=comment.ip_prefix)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -137,14 +165,14 @@ def desk_ban_view(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user,
                 reason=data["reason"],
                 email_key=comment.email_key if data["by_email"] else "",
-                ip_prefix=comment.ip_prefix if data["by_network"] else "",
+                ip_prefix=comment.ip_prefix if data.get("by_network") else "",
                 days=data["days"] or None,
                 comment=comment,
             )
         except DeskError as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(request, f"Banned: {ban}.")
+            messages.success(request, _ban_said(ban))
             return HttpResponseRedirect(back)
     return TemplateResponse(
         request,
