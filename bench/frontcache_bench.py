@@ -16,6 +16,11 @@ nginx with a static copy of the article's bytes, and measures with wrk, rounds i
   sent by the process that approves), with the time from each approval until the comment shows
   through Varnish.
 
+With `--page live` the page measured is a live page beside the article (render_bench.py's: 60
+updates by two reporters, 200 comments; issue 17, "the performance targets of the article page
+hold for the live page"), and the churn files a live update every second instead, timed until
+it shows through Varnish.
+
 Prints a table and writes JSON to --out. Needs `make bench-deps` (wrk, nginx) and
 `make stack-deps` (varnish, varnish-modules). Servers are always stopped, even on Ctrl+C.
 """
@@ -113,6 +118,39 @@ def internal_setup() -> dict[str, Any]:
     }
 
 
+def internal_setup_live_page() -> dict[str, Any]:
+    """The article's site (internal_setup) and render_bench's live page beside it."""
+    from bench.render_bench import internal_setup_live
+
+    site = internal_setup()
+    live = internal_setup_live()
+    from dateline.live.models import LivePage
+
+    return {**site, "url": live["url"], "id": LivePage.objects.get(slug="bench-live").pk}
+
+
+def internal_churn_live(page_id: int, every: float, seconds: float) -> None:
+    """File one live update every ``every`` seconds for ``seconds`` on the live page
+    ``page_id``; print each moment and the update's id."""
+    import django
+
+    django.setup()
+    from dateline.live.models import LivePage
+    from dateline.live.services import live_update_create
+
+    page = LivePage.objects.get(pk=page_id)
+    deadline = time.monotonic() + seconds
+    n = 0
+    while time.monotonic() < deadline:
+        started = time.monotonic()
+        n += 1
+        update = live_update_create(
+            page=page, body=[("paragraph", f"<p>Bench update {n}: the vote is still open.</p>")]
+        )
+        print(json.dumps({"approved": update.pk, "at": time.time()}), flush=True)
+        time.sleep(max(0.0, every - (time.monotonic() - started)))
+
+
 def internal_churn(held: list[int], every: float, seconds: float) -> None:
     """Approve one held comment every ``every`` seconds for ``seconds``; print each moment."""
     import django
@@ -190,8 +228,16 @@ def collect(process: subprocess.Popen[str], lines: list[str]) -> None:
         lines.append(line)
 
 
-def watch_visible(url: str, lines: list[str], found: list[float], stop: threading.Event) -> None:
-    """For each approval the churn prints, poll Varnish until the comment is on the page."""
+def watch_visible(
+    url: str,
+    lines: list[str],
+    found: list[float],
+    stop: threading.Event,
+    *,
+    marker: str = 'id="comment-{}"',
+) -> None:
+    """For each approval (or live update) the churn prints, poll Varnish until the comment (the
+    update) is on the page: ``marker`` with its id."""
     seen = 0
     while not stop.is_set():
         if seen >= len(lines):
@@ -199,10 +245,10 @@ def watch_visible(url: str, lines: list[str], found: list[float], stop: threadin
             continue
         event = json.loads(lines[seen])
         seen += 1
-        marker = f'id="comment-{event["approved"]}"'.encode()
+        wanted = marker.format(event["approved"]).encode()
         while not stop.is_set():
             _status, _headers, body = http_get(url)
-            if marker in body:
+            if wanted in body:
                 found.append(time.time() - event["at"])
                 break
             if time.time() - event["at"] > 10:
@@ -228,8 +274,14 @@ def bench(args: argparse.Namespace) -> int:
         log(f"building the site in {workdir}")
         run([str(PYTHON), "manage.py", "migrate", "--noinput", "-v0"], env=env, timeout=900)
         run([str(PYTHON), "manage.py", "collectstatic", "--noinput", "-v0"], env=env, timeout=900)
+        live = args.page == "live"
         out = run(
-            [str(PYTHON), str(Path(__file__).resolve()), "--internal", "setup"],
+            [
+                str(PYTHON),
+                str(Path(__file__).resolve()),
+                "--internal",
+                "setup-live" if live else "setup",
+            ],
             env=env,
             timeout=900,
         )
@@ -276,14 +328,17 @@ def bench(args: argparse.Namespace) -> int:
             result["varnish_gzip"] = run_wrk(front, script=gzip_script, **common)
             # With purges: a moderator approves a comment every second meanwhile.
             per_round = int(args.duration) + 2
+            what = (
+                ["churn-live", "--page-id", str(site["id"])]
+                if live
+                else ["churn", "--held", ",".join(str(i) for i in remaining[:per_round])]
+            )
             churn = subprocess.Popen(
                 [
                     str(PYTHON),
                     str(Path(__file__).resolve()),
                     "--internal",
-                    "churn",
-                    "--held",
-                    ",".join(str(i) for i in remaining[:per_round]),
+                    *what,
                     "--seconds",
                     str(args.duration),
                 ],
@@ -298,7 +353,10 @@ def bench(args: argparse.Namespace) -> int:
             stop = threading.Event()
             reader = threading.Thread(target=collect, args=(churn, lines), daemon=True)
             watcher = threading.Thread(
-                target=watch_visible, args=(front, lines, visible, stop), daemon=True
+                target=watch_visible,
+                args=(front, lines, visible, stop),
+                kwargs={"marker": 'id="update-{}"'} if live else {},
+                daemon=True,
             )
             reader.start()
             time.sleep(3)  # Django's start-up in the churn process, before wrk starts
@@ -349,6 +407,7 @@ def summarise(rounds: list[dict[str, Any]], *, args: argparse.Namespace, site: d
             "connections": args.connections,
             "threads": args.threads,
         },
+        "page": args.page,
         "article": {"comments": site["approved"], "url": site["url"]},
         "nginx_rps": nginx,
         "varnish_rps": varnish,
@@ -370,11 +429,16 @@ def summarise(rounds: list[dict[str, Any]], *, args: argparse.Namespace, site: d
 
 
 def print_table(report: dict[str, Any]) -> None:
+    churn = (
+        "a live update filed every second"
+        if report.get("page") == "live"
+        else "a comment approved every second"
+    )
     rows = [
         ("nginx static copy", report["nginx_rps"], None),
         ("through Varnish", report["varnish_rps"], report["share_of_nginx"]),
         (
-            "through Varnish, a comment approved every second",
+            f"through Varnish, {churn}",
             report["varnish_with_purges_rps"],
             report["share_of_nginx_with_purges"],
         ),
@@ -394,7 +458,8 @@ def print_table(report: dict[str, Any]) -> None:
     v = report["visible_s"]
     if v["n"]:
         print(
-            f"\nApproved comments visible through Varnish: {v['n']} measured, median "
+            f"\n{'Live updates' if report.get('page') == 'live' else 'Approved comments'} "
+            f"visible through Varnish: {v['n']} measured, median "
             f"{v['median'] * 1000:.0f} ms, worst {v['max'] * 1000:.0f} ms."
         )
     print(
@@ -411,12 +476,29 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=2, help="interleaved rounds")
     parser.add_argument("--out", default=str(REPO / "bench" / "out" / "frontcache.json"))
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
-    parser.add_argument("--internal", choices=["setup", "churn"], help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--page",
+        choices=["article", "live"],
+        default="article",
+        help="the page measured: the article, or a live page with a live update every second",
+    )
+    parser.add_argument(
+        "--internal",
+        choices=["setup", "setup-live", "churn", "churn-live"],
+        help=argparse.SUPPRESS,
+    )
     parser.add_argument("--held", help=argparse.SUPPRESS)
+    parser.add_argument("--page-id", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--seconds", type=float, default=10, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.internal == "setup":
         print(json.dumps(internal_setup()))
+        return 0
+    if args.internal == "setup-live":
+        print(json.dumps(internal_setup_live_page()))
+        return 0
+    if args.internal == "churn-live":
+        internal_churn_live(args.page_id, 1.0, args.seconds)
         return 0
     if args.internal == "churn":
         internal_churn([int(i) for i in args.held.split(",") if i], 1.0, args.seconds)
