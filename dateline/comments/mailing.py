@@ -10,14 +10,17 @@ from django.conf import settings
 from django.core import signing
 from django.utils import timezone
 
+from dateline.core.tokens import address_digest, address_matches
+
 from .models import SentMail, Subscriber
 
 CONFIRM_SALT, UNSUBSCRIBE_SALT = "comments.subscribe.confirm", "comments.subscribe.unsubscribe"
 
 
 def subscriber_token(subscriber: Subscriber, *, purpose: str) -> str:
+    """The subscriber's id and a digest of its address (never the address: core.tokens)."""
     return signing.dumps(
-        {"s": subscriber.pk, "k": subscriber.email_key}, salt=purpose, compress=True
+        {"s": subscriber.pk, "k": address_digest(subscriber.email_key)}, salt=purpose
     )
 
 
@@ -28,7 +31,12 @@ def subscriber_from_token(
         data = signing.loads(token, salt=purpose, max_age=max_age)
     except signing.BadSignature:
         return None
-    return Subscriber.objects.filter(pk=data.get("s"), email_key=data.get("k")).first()
+    if not isinstance(data, dict) or not isinstance(data.get("s"), int):
+        return None
+    subscriber = Subscriber.objects.filter(pk=data["s"]).first()
+    if subscriber is None or not address_matches(subscriber.email_key, data.get("k")):
+        return None
+    return subscriber
 
 
 def mail_budget_allows(*, email_key: str, kind: str, now: Any = None) -> bool:

@@ -1,14 +1,17 @@
 """The signed links in newsletter mail: confirm, manage, unsubscribe.
 
 Signing only (no query but the lookup), so the mail code and the services share it. Every
-token names the subscriber's id and its email key: a token for an address that was erased or
-replaced stops working."""
+token names the subscriber's id and a digest of its email key (never the address: a signed
+token can be read by anyone who sees the link, core.tokens): a token for an address that was
+erased or replaced stops working."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
 from django.core import signing
+
+from dateline.core.tokens import address_digest, address_matches
 
 from .models import Subscriber, Subscription
 
@@ -23,7 +26,9 @@ MANAGE_MAX_AGE = timedelta(days=366)
 def confirm_token(subscriber: Subscriber) -> str:
     """The double opt-in link's token. It names the address, not the newsletters: the landing
     page lists every subscription still awaiting confirmation, and the button confirms those."""
-    return signing.dumps({"s": subscriber.pk, "k": subscriber.email_key}, salt=CONFIRM_SALT)
+    return signing.dumps(
+        {"s": subscriber.pk, "k": address_digest(subscriber.email_key)}, salt=CONFIRM_SALT
+    )
 
 
 def subscriber_from_confirm_token(token: str) -> Subscriber | None:
@@ -37,11 +42,21 @@ def _subscriber(token: str, *, salt: str, max_age: timedelta) -> Subscriber | No
         subscriber_id, key = int(data["s"]), str(data["k"])
     except (signing.BadSignature, KeyError, TypeError, ValueError):
         return None
-    return Subscriber.objects.filter(pk=subscriber_id, email_key=key).first()
+    return _named(subscriber_id, key)
+
+
+def _named(subscriber_id: int, said: str) -> Subscriber | None:
+    """The subscriber ``subscriber_id`` if the token's ``said`` names its address."""
+    subscriber = Subscriber.objects.filter(pk=subscriber_id).first()
+    if subscriber is None or not address_matches(subscriber.email_key, said):
+        return None
+    return subscriber
 
 
 def manage_token(subscriber: Subscriber) -> str:
-    return signing.dumps({"s": subscriber.pk, "k": subscriber.email_key}, salt=MANAGE_SALT)
+    return signing.dumps(
+        {"s": subscriber.pk, "k": address_digest(subscriber.email_key)}, salt=MANAGE_SALT
+    )
 
 
 def subscriber_from_manage_token(token: str) -> Subscriber | None:
@@ -52,7 +67,8 @@ def unsubscribe_token(*, subscriber_id: int, email_key: str, newsletter_id: int)
     """Made for every mail of a send, from ids and the key. ``newsletter_id`` 0: every
     subscription of the address (the confirmation mail's "I did not ask for this")."""
     return signing.dumps(
-        {"s": subscriber_id, "k": email_key, "n": newsletter_id}, salt=UNSUBSCRIBE_SALT
+        {"s": subscriber_id, "k": address_digest(email_key), "n": newsletter_id},
+        salt=UNSUBSCRIBE_SALT,
     )
 
 
@@ -64,7 +80,7 @@ def subscriptions_from_unsubscribe_token(token: str) -> list[Subscription] | Non
         subscriber_id, key, newsletter_id = int(data["s"]), str(data["k"]), int(data["n"])
     except (signing.BadSignature, KeyError, TypeError, ValueError):
         return None
-    subscriber = Subscriber.objects.filter(pk=subscriber_id, email_key=key).first()
+    subscriber = _named(subscriber_id, key)
     if subscriber is None:
         return None
     found = Subscription.objects.select_related("newsletter").filter(subscriber=subscriber)
