@@ -235,3 +235,22 @@ def test_an_article_with_a_gallery_opens_in_the_editor_again_and_again(
     assert admin_client.get(url).status_code == 200
     assert admin_client.get(url).status_code == 200
     assert admin_client.get(rich_article.url).status_code == 200
+
+
+def test_a_table_with_empty_cells_is_published_and_shows_them_empty(
+    admin_client: Client, article: ArticlePage, client: Client
+) -> None:
+    # Tables have blank cells: a figure not yet known, a total that applies to one row only.
+    response = post_body(
+        admin_client, article, [("table", table(rows=[["Fish", ""], ["", "1.10"]]))]
+    )
+
+    assert response.status_code == 302, response.context and response.context["form"].errors
+    live = ArticlePage.objects.get(pk=article.pk)
+    assert [row["values"] for row in live.body[0].value["table"].row_data] == [
+        ["Fish", ""],
+        ["", "1.10"],
+    ]
+    html = client.get(live.url).content.decode()
+    assert '<td class="block-table__text">Fish</td><td class="block-table__figures"></td>' in html
+    assert "None" not in html.split('class="block-table"')[1].split("</figure>")[0]
