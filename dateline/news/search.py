@@ -293,6 +293,16 @@ def vocabulary_words(*texts: str) -> set[str]:
     return words
 
 
+def _cased_like(typed: str, word: str) -> str:
+    """The vocabulary's ``word`` (kept folded, in lower case) written as the reader wrote the
+    word it corrects: "Moscw" → "Moscow", "NATO" stays in capitals, "moscw" → "moscow"."""
+    if typed.isupper() and len(typed) > 1:
+        return word.upper()
+    if typed[:1].isupper():
+        return word[:1].upper() + word[1:]
+    return word
+
+
 def suggest(terms: list[Term], vocabulary: dict[str, list[str]]) -> str | None:
     """A corrected query, each unknown word replaced by its closest vocabulary word
     (difflib's ratio ≥ 0.75), or None when nothing changes. ``vocabulary`` maps a word's
@@ -307,7 +317,7 @@ def suggest(terms: list[Term], vocabulary: dict[str, list[str]]) -> str | None:
             continue
         close = difflib.get_close_matches(form, candidates, n=1, cutoff=0.75)
         if close:
-            words.append(close[0])
+            words.append(_cased_like(term.text, close[0]))
             changed = True
         else:
             words.append(term.text)

@@ -143,6 +143,16 @@ def test_did_you_mean_suggests_a_close_vocabulary_word(archive):
     assert results.suggestion == "reservoir"
 
 
+@pytest.mark.parametrize(
+    ("query", "suggestion"),
+    [("Moscw talks", "Moscow talks"), ("moscw", "moscow"), ("KREMLN", "KREMLIN")],
+)
+def test_did_you_mean_writes_the_word_as_the_reader_did(archive, query, suggestion):
+    search_terms_add(texts=["Leaders meet in Moscow", "Kremlin"])
+
+    assert article_search(query=query).suggestion == suggestion
+
+
 def test_count_stops_at_the_cap(section, monkeypatch):
     from dateline.news import search_backend
 
