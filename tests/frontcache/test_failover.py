@@ -26,7 +26,7 @@ class Handler(BaseHTTPRequestHandler):
     server: Backend
 
     def do_GET(self) -> None:
-        if self.path == "/healthz":
+        if self.path == "/healthz/process":
             self.server.probes += 1
         body = f"from {self.server.server_address[1]}".encode()
         self.send_response(200)

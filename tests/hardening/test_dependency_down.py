@@ -156,6 +156,19 @@ def test_healthz_says_the_database_is_unavailable(server: str) -> None:
     assert response.json()["status"] == "unavailable"
 
 
+def test_the_front_caches_probe_keeps_the_server_while_postgresql_is_down(server: str) -> None:
+    # Every app server shares the database: had the probe failed with it, Varnish would take
+    # them all out and answer its own bare 503 to every reader (no page from the page cache, no
+    # comment form with the reader's text, Retry-After: 5) until it came back and two probes
+    # passed (docs/decisions/0095).
+    response = get(f"{server}/healthz/process")
+
+    assert response.status_code == 200
+    assert response.json()["status"] == "ok"
+    assert response.json()["process"]["state"] == "ready"
+    assert "private" in response.headers["Cache-Control"]
+
+
 def sqlite_error(message: str) -> OperationalError:
     """The error Django raises for SQLite's ``message`` (its driver's error as the cause)."""
     try:
