@@ -467,10 +467,19 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "filters": {
+        # Redis down: every cache call fails; one line every 10 s says so (docs/operations.md).
+        "redis_down": {
+            "()": "dateline.core.logs.EveryFewSeconds",
+            "seconds": 10,
+            "summary": "Redis unavailable, the cache reads as empty",
+        },
+    },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "INFO"},
+        "django_redis.cache": {"filters": ["redis_down"]},
         "wagtail": {"level": env.str("WAGTAIL_LOG_LEVEL", default="WARNING")},
     },
 }
