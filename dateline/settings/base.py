@@ -474,12 +474,19 @@ LOGGING = {
             "seconds": 10,
             "summary": "Redis unavailable, the cache reads as empty",
         },
+        # The same for the comment rate limiter (each comment held says why in its reasons).
+        "limiter_down": {
+            "()": "dateline.core.logs.EveryFewSeconds",
+            "seconds": 10,
+            "summary": "comment rate limiter unavailable, comments are held",
+        },
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "INFO"},
         "django_redis.cache": {"filters": ["redis_down"]},
+        "dateline.comments.guards": {"filters": ["limiter_down"]},
         "wagtail": {"level": env.str("WAGTAIL_LOG_LEVEL", default="WARNING")},
     },
 }
