@@ -474,6 +474,8 @@ LOGGING = {
             "seconds": 10,
             "summary": "Redis unavailable, the cache reads as empty",
         },
+        # The database down or locked: every request that needs it is a 503.
+        "database_down": {"()": "dateline.core.logs.EveryFewSeconds", "seconds": 10},
         # The same for the comment rate limiter (each comment held says why in its reasons).
         "limiter_down": {
             "()": "dateline.core.logs.EveryFewSeconds",
@@ -487,6 +489,7 @@ LOGGING = {
         "django.db.backends": {"level": "INFO"},
         "django_redis.cache": {"filters": ["redis_down"]},
         "dateline.comments.guards": {"filters": ["limiter_down"]},
+        "dateline.core.middleware.unavailable": {"filters": ["database_down"]},
         "wagtail": {"level": env.str("WAGTAIL_LOG_LEVEL", default="WARNING")},
     },
 }

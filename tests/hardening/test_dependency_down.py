@@ -6,6 +6,7 @@ a page already in the page cache is still served."""
 from __future__ import annotations
 
 import html
+import logging
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -178,6 +179,32 @@ def sqlite_error(message: str) -> OperationalError:
             raise OperationalError(message) from driver_error
         except OperationalError as error:
             return error
+
+
+def test_the_database_down_is_logged_once_in_a_while_not_twice_per_request(
+    client: Any, section: Any, article_factory: Any, caplog: Any
+) -> None:
+    # With the database refusing connections for 20 s under load, each app server logged two
+    # lines per request (ours and Django's "Service Unavailable"): 6,500 in 20 s.
+    article = article_factory(parent=section)
+    client.raise_request_exception = False
+    with (
+        mock.patch(
+            "dateline.comments.views.live_article", side_effect=sqlite_error("database is locked")
+        ),
+        caplog.at_level("WARNING"),
+    ):
+        for _ in range(3):
+            response = client.post(
+                "/comments/post/",
+                {"comment": TYPED, "author": "Ines", "comment_post_ID": article.pk},
+                HTTP_ORIGIN="http://testserver",
+            )
+            assert response.status_code == 503
+
+    lines = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert len(lines) <= 1, lines
+    assert not [line for line in lines if "Service Unavailable" in line]
 
 
 @pytest.mark.parametrize(
