@@ -28,6 +28,7 @@ urlpatterns = [
     path("readership/", include("dateline.readership.urls")),
     path("api/v1/", include("dateline.api.urls")),
     path("healthz", core_views.healthz, name="healthz"),
+    path("healthz/process", core_views.healthz_process, name="healthz_process"),
     path("robots.txt", seo_views.robots_txt, name="robots_txt"),
     path("sitemap.xml", seo_views.sitemap_index, name="seo_sitemap_index"),
     path("sitemap-<slug:section>.xml", seo_views.sitemap_section, name="seo_sitemap_section"),

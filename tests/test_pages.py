@@ -369,6 +369,19 @@ def test_tag_page_lists_the_articles_with_that_tag_only(client, bylines):
     assert titles(page.select_one("main")) == ["By Tom", "By both"]
 
 
+def test_a_tag_in_arabic_links_to_its_tag_page(client, section, article_factory):
+    # The demo's Arabic articles linked their tags to /tags/مياه/, which answered 404.
+    article = article_factory(parent=section, title="Water talks", tags=["مياه"])
+    link = html(client.get(article.url)).select_one(".story__tags a")["href"]
+
+    page = html(client.get(link))
+
+    assert page.select_one("h1").get_text() == "مياه"
+    assert titles(page.select_one("main")) == ["Water talks"]
+    feed = page.select_one('link[type="application/rss+xml"][href*="/tag/"]')["href"]
+    assert "Water talks" in client.get(feed).content.decode()
+
+
 @pytest.mark.parametrize("url", ["/authors/nobody/", "/tags/nothing/", "/international/nope/"])
 def test_unknown_author_tag_or_article_is_not_found(client, bylines, url):
     assert client.get(url).status_code == 404

@@ -71,6 +71,16 @@ def test_the_shipped_backends_file_is_what_the_script_writes_for_8001_and_8002()
     assert backends_vcl("127.0.0.1:8001", "127.0.0.1:8002") == shipped
 
 
+def test_varnish_probes_the_process_not_the_database() -> None:
+    # The database is down for every app server at once; the probe asks only whether the
+    # server answers (docs/decisions/0095).
+    for vcl in (
+        backends_vcl("127.0.0.1:8001"),
+        (ROOT / "deploy" / "varnish" / "dateline-backends.vcl").read_text(),
+    ):
+        assert '.url = "/healthz/process";' in vcl
+
+
 def test_the_backends_script_refuses_no_server_and_a_malformed_address() -> None:
     for bad in ([], ["127.0.0.1:http"], ["127.0.0.1:0"], ["host name:80"]):
         ran = subprocess.run(

@@ -46,3 +46,19 @@ class IdConverter:
 
 
 register_converter(IdConverter, "id")
+
+
+class TagSlugConverter:
+    """``<tagslug:slug>``: a tag's slug, which keeps the letters of its name (taggit makes
+    "مياه" of "مياه"); Django's ``<slug:>`` takes ASCII only, and such a tag's pages were 404s."""
+
+    regex = r"[-\w]+"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(TagSlugConverter, "tagslug")

@@ -51,6 +51,8 @@ SQLITE_UNAVAILABLE = ("locked", "busy", "unable to open", "disk i/o")
 UNAVAILABLE_ANSWER = "database_unavailable_answer"
 
 log = logging.getLogger(__name__)
+# The database down fails every request: logged every few seconds (settings.LOGGING).
+unavailable_log = logging.getLogger(f"{__name__}.unavailable")
 
 V = TypeVar("V", bound=Callable[..., Any])
 
@@ -89,7 +91,7 @@ def database_unavailable_response(request: HttpRequest, exc: BaseException) -> H
     JSON under /api/, the view's own answer when it has one, a plain page elsewhere. The one
     answer to an unreachable database: views and the API do not catch it themselves. Never
     stored by any cache."""
-    log.warning("database unavailable for %s %s: %s", request.method, request.path, exc)
+    unavailable_log.warning("database unavailable for %s %s: %s", request.method, request.path, exc)
     retry_after = database_retry_after()
     match = getattr(request, "resolver_match", None)
     answer = getattr(match.func, UNAVAILABLE_ANSWER, None) if match is not None else None
@@ -115,6 +117,8 @@ def database_unavailable_response(request: HttpRequest, exc: BaseException) -> H
     response.status_code = 503
     response["Retry-After"] = str(retry_after)
     patch_cache_control(response, private=True, no_store=True)
+    # Said above (every few seconds): not again as Django's "Service Unavailable" per request.
+    response._has_been_logged = True  # type: ignore[attr-defined]
     return response
 
 

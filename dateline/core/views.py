@@ -57,6 +57,20 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@never_cache
+def healthz_process(request: HttpRequest) -> HttpResponse:
+    """For the front cache's health probe (deploy/varnish/backends.py): 200 while this process
+    answers, whatever the database does, and no query. The database is every app server's: a
+    probe that failed with it would take them all out of Varnish at once, and readers would get
+    Varnish's bare 503 instead of what the site still gives them (the page cache's pages, its own
+    503 with the comment form and the reader's text). /healthz says how the database is."""
+    ready = readiness()
+    return JsonResponse(
+        {"status": "ok", "process": {"state": ready.state, "preloaded": ready.preloaded}}
+    )
+
+
+@require_GET
 def favicon(request: HttpRequest) -> HttpResponse:
     return HttpResponsePermanentRedirect(static("dateline/favicon.svg"))
 

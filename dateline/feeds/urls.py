@@ -11,7 +11,7 @@ from django.http import HttpRequest
 from django.urls import path, register_converter
 from django.views.decorators.http import condition
 
-import dateline.core.converters  # noqa: F401 - registers <id:…>
+import dateline.core.converters  # noqa: F401 - registers <id:…> and <tagslug:…>
 from dateline.comments.models import Comment
 from dateline.news.models import ArticlePage
 
@@ -78,8 +78,12 @@ urlpatterns = [
     ),
     path("rss/", _conditional(rss, _articles_state), name="rss"),
     path("atom/", _conditional(atom, _articles_state), name="atom"),
-    path("rss/<scope:scope>/<slug:slug>/", _conditional(rss, _articles_state), name="rss_scoped"),
     path(
-        "atom/<scope:scope>/<slug:slug>/", _conditional(atom, _articles_state), name="atom_scoped"
+        "rss/<scope:scope>/<tagslug:slug>/", _conditional(rss, _articles_state), name="rss_scoped"
+    ),
+    path(
+        "atom/<scope:scope>/<tagslug:slug>/",
+        _conditional(atom, _articles_state),
+        name="atom_scoped",
     ),
 ]

@@ -467,10 +467,29 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "filters": {
+        # Redis down: every cache call fails; one line every 10 s says so (docs/operations.md).
+        "redis_down": {
+            "()": "dateline.core.logs.EveryFewSeconds",
+            "seconds": 10,
+            "summary": "Redis unavailable, the cache reads as empty",
+        },
+        # The database down or locked: every request that needs it is a 503.
+        "database_down": {"()": "dateline.core.logs.EveryFewSeconds", "seconds": 10},
+        # The same for the comment rate limiter (each comment held says why in its reasons).
+        "limiter_down": {
+            "()": "dateline.core.logs.EveryFewSeconds",
+            "seconds": 10,
+            "summary": "comment rate limiter unavailable, comments are held",
+        },
+    },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "INFO"},
+        "django_redis.cache": {"filters": ["redis_down"]},
+        "dateline.comments.guards": {"filters": ["limiter_down"]},
+        "dateline.core.middleware.unavailable": {"filters": ["database_down"]},
         "wagtail": {"level": env.str("WAGTAIL_LOG_LEVEL", default="WARNING")},
     },
 }

@@ -2,7 +2,7 @@
 
     python3 deploy/varnish/backends.py HOST:PORT [HOST:PORT ...] > DIR/dateline-backends.vcl
 
-One backend per address, each health-checked on ``/healthz``, all in the round-robin director
+One backend per address, each health-checked on ``/healthz/process``, all in the round-robin director
 ``app`` that ``dateline.vcl`` sends requests to. ``make stack`` writes one for its app servers
 (``STACK_APP_PORTS``) into ``var/stack-vcl/`` and puts that folder first on ``vcl_path``; for
 another layout write one into a folder of your own put first on the path
@@ -22,8 +22,10 @@ HEADER = """\
 # deploy/varnish/backends.py (`python3 deploy/varnish/backends.py HOST:PORT ...`); `make stack`
 # writes its own for STACK_APP_PORTS. One backend and one add_backend() line per server; Varnish
 # sends each request to the next healthy one (a server that fails its health check gets none).
+# The check asks whether the server answers, not whether the database does: the database is
+# every server's, and the site answers better without it than Varnish would (decision 0095).
 probe dateline_health {
-    .url = "/healthz";
+    .url = "/healthz/process";
     .interval = 2s;
     .timeout = 2s;
     .window = 3;

@@ -150,8 +150,12 @@ sub vcl_backend_error {
     # The server did not answer (refused, reset, timed out): an app server that just stopped
     # or was restarted for a deploy stays "healthy" until its probe fails (seconds). A GET or
     # HEAD changes nothing, so it is tried once more; the round robin sends it to the next
-    # server. A POST is not: it may have been received.
-    if (bereq.retries < 1 && bereq.method ~ "^(GET|HEAD)$") {
+    # server. A POST is not (it may have been received), but for a comment: the site stores
+    # the same commenter's same text on an article once, and answers a repeat with the comment
+    # it has, so the reader's comment is posted instead of lost on a 503 page (decision 0095;
+    # its body is still here, std.cache_req_body in vcl_recv).
+    if (bereq.retries < 1 && (bereq.method ~ "^(GET|HEAD)$"
+            || (bereq.method == "POST" && bereq.url ~ "^/comments/post/(\?|$)"))) {
         return (retry);
     }
 }

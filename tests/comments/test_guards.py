@@ -449,6 +449,23 @@ def test_redis_down_accepts_the_comment_and_holds_it_never_a_500(
     assert "rate limiter unavailable" in comment.moderation_reasons[0]["reason"]
 
 
+def test_redis_down_is_logged_once_in_a_while_not_with_a_traceback_per_comment(
+    post_comment, redis_down, comment_factory, article, caplog
+):
+    # Each comment held while Redis was down logged a 50-line traceback (the comment itself
+    # says why it was held: its moderation reasons).
+    with caplog.at_level("WARNING", logger="dateline.comments.guards"):
+        for n in range(3):
+            assert (
+                post_comment(comment=f"{TEXT} ({n})", email=f"r{n}@example.org").status_code == 303
+            )
+
+    records = [r for r in caplog.records if r.name == "dateline.comments.guards"]
+    assert len(records) <= 1
+    assert all(r.exc_info is None for r in records)
+    assert Comment.objects.filter(status=Comment.Status.PENDING).count() == 3
+
+
 def test_redis_down_through_the_api_holds_too(client, article, redis_down):
     response = api_post(client, article)
 

@@ -249,7 +249,7 @@ def task_worker(*, env: dict[str, str], logdir: Path) -> subprocess.Popen[bytes]
 def varnish(*, port: int, app_ports: list[int], workdir: Path) -> subprocess.Popen[bytes]:
     """varnishd with the shipped VCL; the backends file on its include path names our servers."""
     backends = "\n".join(
-        f'backend app{i} {{ .host = "127.0.0.1"; .port = "{p}"; .probe = {{ .url = "/healthz"; '
+        f'backend app{i} {{ .host = "127.0.0.1"; .port = "{p}"; .probe = {{ .url = "/healthz/process"; '
         f".interval = 1s; .timeout = 2s; .window = 2; .threshold = 1; .initial = 0; }} }}"
         for i, p in enumerate(app_ports)
     )

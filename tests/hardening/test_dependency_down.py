@@ -6,6 +6,7 @@ a page already in the page cache is still served."""
 from __future__ import annotations
 
 import html
+import logging
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -156,6 +157,19 @@ def test_healthz_says_the_database_is_unavailable(server: str) -> None:
     assert response.json()["status"] == "unavailable"
 
 
+def test_the_front_caches_probe_keeps_the_server_while_postgresql_is_down(server: str) -> None:
+    # Every app server shares the database: had the probe failed with it, Varnish would take
+    # them all out and answer its own bare 503 to every reader (no page from the page cache, no
+    # comment form with the reader's text, Retry-After: 5) until it came back and two probes
+    # passed (docs/decisions/0095).
+    response = get(f"{server}/healthz/process")
+
+    assert response.status_code == 200
+    assert response.json()["status"] == "ok"
+    assert response.json()["process"]["state"] == "ready"
+    assert "private" in response.headers["Cache-Control"]
+
+
 def sqlite_error(message: str) -> OperationalError:
     """The error Django raises for SQLite's ``message`` (its driver's error as the cause)."""
     try:
@@ -165,6 +179,32 @@ def sqlite_error(message: str) -> OperationalError:
             raise OperationalError(message) from driver_error
         except OperationalError as error:
             return error
+
+
+def test_the_database_down_is_logged_once_in_a_while_not_twice_per_request(
+    client: Any, section: Any, article_factory: Any, caplog: Any
+) -> None:
+    # With the database refusing connections for 20 s under load, each app server logged two
+    # lines per request (ours and Django's "Service Unavailable"): 6,500 in 20 s.
+    article = article_factory(parent=section)
+    client.raise_request_exception = False
+    with (
+        mock.patch(
+            "dateline.comments.views.live_article", side_effect=sqlite_error("database is locked")
+        ),
+        caplog.at_level("WARNING"),
+    ):
+        for _ in range(3):
+            response = client.post(
+                "/comments/post/",
+                {"comment": TYPED, "author": "Ines", "comment_post_ID": article.pk},
+                HTTP_ORIGIN="http://testserver",
+            )
+            assert response.status_code == 503
+
+    lines = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert len(lines) <= 1, lines
+    assert not [line for line in lines if "Service Unavailable" in line]
 
 
 @pytest.mark.parametrize(
