@@ -100,8 +100,12 @@
     });
     cancel.addEventListener("click", function (event) {
       event.preventDefault();
+      /* Back to the Reply link of the comment the form was under (the reader's place in the
+         thread), not the first one on the page. */
+      var parent = document.getElementById("comment-" + parentField.value);
       resetReply();
-      var opener = document.querySelector(".comment-reply-link");
+      var opener = (parent && parent.querySelector(":scope > .comment-body .comment-reply-link")) ||
+        document.querySelector(".comment-reply-link");
       if (opener) opener.focus();
     });
 
