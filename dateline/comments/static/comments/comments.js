@@ -206,7 +206,13 @@
         .catch(function () {
           status.textContent = "The site answered, but this page could not show the answer. Reload it to see whether your comment was posted.";
         })
-        .then(function () { button.disabled = false; });
+        .then(function () {
+          button.disabled = false;
+          /* Disabled while the post was on its way, the button lost the focus to the page's
+             body; when nothing above took it (a comment or a field), it gets it back, so the
+             next Tab does not start again from the top of the page. */
+          if (!document.activeElement || document.activeElement === document.body) button.focus();
+        });
     });
   }
 
