@@ -168,7 +168,7 @@
       status.textContent = "Posting your comment…";
       fetch(form.action, { method: "POST", body: new FormData(form), headers: { Accept: "application/json" }, credentials: "same-origin" })
         .then(function (response) {
-          return response.json().then(function (data) { return { response: response, data: data }; }, function () {
+          return response.json().then(function (data) { return { response: response, data: data, site: true }; }, function () {
             return { response: response, data: { ok: false, message: "The server did not answer properly. Your text is still here; please try again." } };
           });
         }, function () {
@@ -181,8 +181,11 @@
           if (!data.ok) {
             Object.keys(data.errors || {}).forEach(function (name) { showError(name, data.errors[name].join(" ")); });
             if (data.nudge) showNudge(data.nudge);
-            var retry = result.response && result.response.headers.get("Retry-After");
-            status.textContent = (data.message || "Your comment was not posted.") + (retry ? " Try again in " + retry + " seconds." : "");
+            /* The site's own refusals say when to send again ("in 11 seconds", "in a minute");
+               only another answer (a proxy's error page) gets the wait from Retry-After, when
+               it is a number of seconds. */
+            var retry = !result.site && result.response && result.response.headers.get("Retry-After");
+            status.textContent = (data.message || "Your comment was not posted.") + (retry && /^\d+$/.test(retry) ? " Try again in " + retry + " seconds." : "");
             var invalid = form.querySelector("[aria-invalid=true]");
             (invalid || form.querySelector("#comment")).focus();
             return;
