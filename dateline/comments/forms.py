@@ -298,8 +298,17 @@ class ReportForm(forms.Form):
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 3}),
         validators=[_readable],
+        error_messages={
+            "max_length": "Your note is %(show_value)d characters long; the limit is %(limit_value)d."
+        },
     )
     voter = forms.CharField(widget=forms.HiddenInput, required=False, max_length=128)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # No maxlength: a browser would cut a pasted note at the limit without a word; the
+        # server refuses it whole, with the length, and the note is there to shorten.
+        self.fields["note"].widget.attrs.pop("maxlength", None)
 
 
 class EditForm(forms.Form):
