@@ -369,6 +369,24 @@ def test_tag_page_lists_the_articles_with_that_tag_only(client, bylines):
     assert titles(page.select_one("main")) == ["By Tom", "By both"]
 
 
+def test_a_tag_in_arabic_has_its_page_and_feeds(client, section, article_factory):
+    """The Arabic article's topics linked to /tags/مياه/, which was a 404: the route took
+    ASCII slugs only."""
+    article = article_factory(parent=section, title="مؤتمر نوران", language="ar", tags=["مياه"])
+    link = html(client.get(article.url)).select_one(".story__tags a")["href"]
+
+    response = client.get(link)
+
+    assert response.status_code == 200
+    page = html(response)
+    assert page.select_one("h1").get_text() == "مياه"
+    assert titles(page.select_one("main")) == ["مؤتمر نوران"]
+    feeds = [a["href"] for a in page.select('link[rel="alternate"]')]
+    assert any("/tag/" in href for href in feeds)
+    for href in feeds:
+        assert client.get(href).status_code == 200, href
+
+
 @pytest.mark.parametrize("url", ["/authors/nobody/", "/tags/nothing/", "/international/nope/"])
 def test_unknown_author_tag_or_article_is_not_found(client, bylines, url):
     assert client.get(url).status_code == 404

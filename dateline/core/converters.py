@@ -46,3 +46,21 @@ class IdConverter:
 
 
 register_converter(IdConverter, "id")
+
+
+class WordSlugConverter:
+    """``<wslug:slug>``: a slug of letters of any script, digits, ``-`` and ``_`` (what
+    ``django.utils.text.slugify(allow_unicode=True)`` makes: Arabic topics are "مياه", not
+    ASCII). Django's ``<slug:…>`` takes ASCII only, so such a page was a 404 and reversing its
+    address an error."""
+
+    regex = r"[-\w]+"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(WordSlugConverter, "wslug")
