@@ -99,3 +99,26 @@ def test_an_answer_that_is_not_the_sites_gets_the_wait_from_retry_after(
         "Try again in 11 seconds."
     )
     expect(field(page, "Comment")).to_have_value(QUESTION)
+
+
+def test_a_refused_like_says_why_beside_the_button(demo_lead_site: LiveServer, page: Page) -> None:
+    """Over the network's limit, Like did nothing at all: no count, no word, for the eye or
+    for a screen reader."""
+    message = "Too many likes and reports from your network; try again later."
+    answer = json.dumps({"ok": False, "message": message})
+    page.route(
+        "**/comments/*/like/",
+        lambda route: _refuse(route, status=429, body=answer, content_type="application/json"),
+    )
+    page.goto(demo_lead_site.url + ARTICLE_PATH)
+    first = page.locator("#comments li.comment").first
+    button = first.locator("> article .comment-like button")
+    count = button.locator(".like-count").inner_text()
+    button.focus()
+    page.keyboard.press("Enter")
+
+    status = first.locator("> article .comment-actions [role=status]")
+    expect(status).to_have_text(message)
+    expect(button).to_be_focused()
+    expect(button.locator(".like-count")).to_have_text(count)
+    expect(button).to_have_attribute("aria-pressed", "false")

@@ -278,6 +278,24 @@
     });
   }
   markLikes(section);
+  /* A like the site refused (too many from one network) or could not take: said beside the
+     button, in a status the screen reader reads out; the next press clears it. */
+  var LIKE_FAILED = "Your like could not be counted just now; please try again.";
+  function likeStatus(like, message) {
+    var actions = like.parentNode;
+    var box = actions.querySelector(":scope > .like-status");
+    if (!box) {
+      if (!message) return;
+      box = document.createElement("span");
+      box.className = "like-status";
+      box.setAttribute("role", "status");
+      actions.appendChild(box);  // under the row of actions, which stays as it was
+      // Filled a moment after it is in the page, so that it is announced.
+      setTimeout(function () { box.textContent = message; }, 50);
+      return;
+    }
+    box.textContent = message;
+  }
   section.addEventListener("submit", function (event) {
     var like = event.target.closest(".comment-like");
     if (!like) return;
@@ -289,9 +307,11 @@
     body.append("voter", voterToken());
     if (undo) body.append("undo", "1");
     button.setAttribute("aria-busy", "true");
+    likeStatus(like, "");
     fetch(like.action, { method: "POST", body: body, headers: { Accept: "application/json" }, credentials: "same-origin" })
       .then(function (r) { return r.json(); })
       .then(function (data) {
+        if (!data.ok) likeStatus(like, data.message || LIKE_FAILED);
         if (data.ok) {
           var id = likeId(like);
           like.querySelector(".like-count").textContent = data.likes;
@@ -307,7 +327,7 @@
           }
         }
       })
-      .catch(function () {})
+      .catch(function () { likeStatus(like, LIKE_FAILED); })
       .then(function () { button.removeAttribute("aria-busy"); });
   });
 
