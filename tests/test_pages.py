@@ -369,17 +369,22 @@ def test_tag_page_lists_the_articles_with_that_tag_only(client, bylines):
     assert titles(page.select_one("main")) == ["By Tom", "By both"]
 
 
-def test_a_tag_in_arabic_links_to_its_tag_page(client, section, article_factory):
-    # The demo's Arabic articles linked their tags to /tags/مياه/, which answered 404.
-    article = article_factory(parent=section, title="Water talks", tags=["مياه"])
+def test_a_tag_in_arabic_has_its_page_and_feeds(client, section, article_factory):
+    """The Arabic article's topics linked to /tags/مياه/, which was a 404: the route took
+    ASCII slugs only."""
+    article = article_factory(parent=section, title="مؤتمر نوران", language="ar", tags=["مياه"])
     link = html(client.get(article.url)).select_one(".story__tags a")["href"]
 
-    page = html(client.get(link))
+    response = client.get(link)
 
+    assert response.status_code == 200
+    page = html(response)
     assert page.select_one("h1").get_text() == "مياه"
-    assert titles(page.select_one("main")) == ["Water talks"]
-    feed = page.select_one('link[type="application/rss+xml"][href*="/tag/"]')["href"]
-    assert "Water talks" in client.get(feed).content.decode()
+    assert titles(page.select_one("main")) == ["مؤتمر نوران"]
+    feeds = [a["href"] for a in page.select('link[rel="alternate"]')]
+    assert any("/tag/" in href for href in feeds)
+    for href in feeds:
+        assert client.get(href).status_code == 200, href
 
 
 @pytest.mark.parametrize("url", ["/authors/nobody/", "/tags/nothing/", "/international/nope/"])

@@ -56,7 +56,8 @@ class StoredLength:
     """The length check on the text as it will be stored (normalised): a few characters grow
     under NFC (U+0958 becomes two, U+FB2C three), so a text within the limit as typed can be
     over it as stored, and the database would refuse the row. The field's own ``max_length``
-    still checks the text as typed first."""
+    (which every field with this check has) checks the text as typed, and alone says so when
+    that is over already."""
 
     def __init__(self, *, limit: int, normalise: Callable[[str], str], message: str) -> None:
         self.limit = limit
@@ -64,6 +65,8 @@ class StoredLength:
         self.message = message
 
     def __call__(self, value: str) -> None:
+        if len(value) > self.limit:
+            return  # too long as typed: the field's max_length says so, and only that
         stored = len(self.normalise(value))
         if stored > self.limit:
             raise ValidationError(
@@ -298,8 +301,17 @@ class ReportForm(forms.Form):
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 3}),
         validators=[_readable],
+        error_messages={
+            "max_length": "Your note is %(show_value)d characters long; the limit is %(limit_value)d."
+        },
     )
     voter = forms.CharField(widget=forms.HiddenInput, required=False, max_length=128)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # No maxlength: a browser would cut a pasted note at the limit without a word; the
+        # server refuses it whole, with the length, and the note is there to shorten.
+        self.fields["note"].widget.attrs.pop("maxlength", None)
 
 
 class EditForm(forms.Form):

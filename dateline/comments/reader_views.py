@@ -15,7 +15,7 @@ from dateline.core.net import client_ip, ip_prefix, same_origin
 
 from .errors import CommentError
 from .forms import EditForm, ReportForm
-from .models import Comment
+from .models import Comment, Subscriber
 from .ownership import own_comment_id
 from .responses import error_response, refused_response, wants_json, with_params
 from .selectors import access_comment, comment_permalink
@@ -281,11 +281,18 @@ def subscription_confirm_view(request: HttpRequest, token: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def unsubscribe_view(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "GET":
-        valid = subscriber_from_token(token, purpose=UNSUBSCRIBE_SALT) is not None
+        subscriber = subscriber_from_token(token, purpose=UNSUBSCRIBE_SALT)
+        valid = subscriber is not None
         return render(
             request,
             "comments/subscription.html",
-            {"action": "unsubscribe", "valid": valid},
+            {
+                "action": "unsubscribe",
+                "valid": valid,
+                # Opened again after the button: nothing left to stop, no button to press.
+                "stopped": subscriber is not None
+                and subscriber.status == Subscriber.Status.UNSUBSCRIBED,
+            },
             status=200 if valid else 400,
         )
     if subscriber_unsubscribe(token=token) is None:

@@ -48,9 +48,11 @@ class IdConverter:
 register_converter(IdConverter, "id")
 
 
-class TagSlugConverter:
-    """``<tagslug:slug>``: a tag's slug, which keeps the letters of its name (taggit makes
-    "مياه" of "مياه"); Django's ``<slug:>`` takes ASCII only, and such a tag's pages were 404s."""
+class WordSlugConverter:
+    """``<wslug:slug>``: a slug of letters of any script, digits, ``-`` and ``_`` (what
+    ``django.utils.text.slugify(allow_unicode=True)`` makes: Arabic topics are "مياه", not
+    ASCII). Django's ``<slug:…>`` takes ASCII only, so such a page was a 404 and reversing its
+    address an error."""
 
     regex = r"[-\w]+"
 
@@ -61,4 +63,4 @@ class TagSlugConverter:
         return value
 
 
-register_converter(TagSlugConverter, "tagslug")
+register_converter(WordSlugConverter, "wslug")

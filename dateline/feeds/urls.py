@@ -11,7 +11,7 @@ from django.http import HttpRequest
 from django.urls import path, register_converter
 from django.views.decorators.http import condition
 
-import dateline.core.converters  # noqa: F401 - registers <id:…> and <tagslug:…>
+import dateline.core.converters  # noqa: F401 - registers <id:…> and <wslug:…>
 from dateline.comments.models import Comment
 from dateline.news.models import ArticlePage
 
@@ -78,12 +78,8 @@ urlpatterns = [
     ),
     path("rss/", _conditional(rss, _articles_state), name="rss"),
     path("atom/", _conditional(atom, _articles_state), name="atom"),
+    path("rss/<scope:scope>/<wslug:slug>/", _conditional(rss, _articles_state), name="rss_scoped"),
     path(
-        "rss/<scope:scope>/<tagslug:slug>/", _conditional(rss, _articles_state), name="rss_scoped"
-    ),
-    path(
-        "atom/<scope:scope>/<tagslug:slug>/",
-        _conditional(atom, _articles_state),
-        name="atom_scoped",
+        "atom/<scope:scope>/<wslug:slug>/", _conditional(atom, _articles_state), name="atom_scoped"
     ),
 ]

@@ -38,7 +38,7 @@ from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 from wagtail.url_routing import RouteResult
 
-import dateline.core.converters  # noqa: F401 - registers <tagslug:…> for the tag pages
+import dateline.core.converters  # noqa: F401 - registers <wslug:…>
 from dateline.core.pagecache import page_cache_depends
 
 from .admin_forms import ArticlePageForm
@@ -191,7 +191,7 @@ class HomePage(ArrangedPageMixin, RoutablePageMixin, Page):
             request, context_overrides={"listing": listing}, template="news/author_page.html"
         )
 
-    @path("tags/<tagslug:slug>/", name="tag")  # "مياه" too (dateline.core.converters)
+    @path("tags/<wslug:slug>/", name="tag")
     def tag_view(self, request: HttpRequest, slug: str) -> HttpResponse:
         listing = PageReads.selectors.tag_page(slug=slug, page_number=request.GET.get("page"))
         if listing is None:

@@ -72,6 +72,8 @@ class Item:
     url: str
     section: str
     published: Any
+    language: str = "en"
+    direction: str = "ltr"
 
 
 def issue_items(issue: NewsletterIssue) -> list[Item]:
@@ -84,6 +86,8 @@ def issue_items(issue: NewsletterIssue) -> list[Item]:
             url=page_absolute_url(row.article),
             section=row.article.section.title if row.article.section else "",
             published=row.article.first_published_at,
+            language=row.article.language,
+            direction=row.article.text_direction,
         )
         for row in rows
     ]

@@ -26,7 +26,7 @@ from dateline.core.frontcache import private_view as private
 from dateline.core.net import client_ip, ip_prefix, same_origin
 
 from .forms import BounceEvent, ManageLinkForm, PreferencesForm, SubscribeForm
-from .models import Subscriber
+from .models import Subscriber, Subscription
 from .selectors import pending_newsletters, subscriber_for_email, subscriber_preferences
 from .services import (
     PreferencesChange,
@@ -175,6 +175,9 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
                 else "",
             },
         )
+    # Opened again after the button: what is already stopped is not offered again.
+    running = (Subscription.Status.PENDING, Subscription.Status.CONFIRMED)
+    names = [s.newsletter.name for s in subscriptions if s.status in running]
     return render(request, "newsletters/unsubscribe.html", {"names": names})
 
 

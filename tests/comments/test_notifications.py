@@ -222,6 +222,25 @@ def test_unsubscribe_link_opened_in_a_browser_asks_first(
     assert Subscriber.objects.get().status == Subscriber.Status.CONFIRMED
 
 
+def test_unsubscribe_page_says_what_the_button_stops_and_not_again_once_stopped(
+    confirmed, client, submission_factory, mailoutbox, django_capture_on_commit_callbacks
+):
+    """The page was a heading and a button, and the same again after unsubscribing, as if
+    the first press had not worked."""
+    reply(submission_factory, confirmed, django_capture_on_commit_callbacks)
+    url = unsubscribe_url(mailoutbox[0])
+
+    first = client.get(url).content.decode()
+    client.post(url, {}, HTTP_ORIGIN="https://testserver")
+    again = client.get(url)
+
+    assert "Press the button to stop the emails about replies to your comments." in first
+    assert again.status_code == 200
+    text = again.content.decode()
+    assert "We no longer email this address about replies." in text
+    assert "Unsubscribe</button>" not in text
+
+
 def test_reply_mail_is_limited_per_recipient_per_hour(
     confirmed, submission_factory, mailoutbox, settings, django_capture_on_commit_callbacks
 ):

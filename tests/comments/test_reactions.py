@@ -287,3 +287,24 @@ def test_cross_site_report_is_refused(client, liked):
 
     assert response.status_code == 403
     assert not CommentReport.objects.exists()
+
+
+def test_a_report_note_over_the_limit_is_kept_whole_with_its_message_beside_it(client, liked):
+    """The page said "Please correct the marked fields." and marked nothing: the note's message
+    was not shown (its aria-describedby named an element that was not there), and the
+    textarea's maxlength let a browser cut a pasted note at 500 characters without a word."""
+    note = ("The same link was posted under three other articles today. " * 12).strip()
+    response = client.post(
+        f"/comments/{liked.pk}/report/", {"reason": "spam", "note": note}, HTTP_ORIGIN=ORIGIN
+    )
+
+    assert response.status_code == 400
+    page = soup(response)
+    textarea = page.select_one('textarea[name="note"]')
+    assert textarea.get_text().strip() == note
+    assert textarea.get("maxlength") is None
+    assert textarea["aria-invalid"] == "true"
+    message = page.select_one(f"#{textarea['aria-describedby']}")
+    assert message is not None
+    assert message.get_text() == f"Your note is {len(note)} characters long; the limit is 500."
+    assert not CommentReport.objects.exists()

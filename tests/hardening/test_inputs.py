@@ -279,3 +279,25 @@ def test_api_email_growing_past_the_limit_when_normalised_is_a_400_at_the_field(
 
     assert response.status_code == 400
     assert set(response.json()) == {"email"}
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        (
+            "email",
+            "a" * 95 + "@example.net",
+            f"The email address is 107 characters long; the limit is {EMAIL_MAX}.",
+        ),
+        ("author", "N" * 300, f"Your name is 300 characters long; the limit is {NAME_MAX}."),
+    ],
+)
+def test_a_field_too_long_as_typed_gets_one_message_that_says_so(
+    post_comment, field, value, message
+):
+    """Two messages came back for one address: the length, and the same length "once some of
+    its characters are written in their standard form", though none had changed."""
+    response = post_comment(json=True, **{field: value})
+
+    assert response.status_code == 400
+    assert response.json()["errors"][field] == [message]

@@ -9,6 +9,7 @@ from io import StringIO
 
 import pytest
 import time_machine
+from bs4 import BeautifulSoup
 from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
@@ -269,3 +270,34 @@ def test_a_reporter_may_not_send_issues(client, article, newsletter, django_user
     assert issue.status == NewsletterIssue.Status.DRAFT
     assert not SendLog.objects.exists()
     assert not mail.outbox
+
+
+def test_an_article_in_arabic_keeps_its_language_and_direction_in_the_issue(newsletter, section):
+    """An issue is written left to right in the site's language; an Arabic headline and
+    standfirst in it were laid out left to right too, with the full stop on the wrong side."""
+    from dateline.newsletters.mail import render_issue
+
+    now = timezone.now()
+    ArticlePageFactory(
+        parent=section,
+        title="مؤتمر في نوران عن شح المياه",
+        standfirst="خبراء يبحثون تحلية المياه.",
+        language="ar",
+        first_published_at=now - timedelta(hours=1),
+    )
+    ArticlePageFactory(
+        parent=section,
+        title="Ferry crews agree a new timetable",
+        first_published_at=now - timedelta(hours=2),
+    )
+    issue = issue_prepare(newsletter=newsletter, now=now)
+
+    html_body, _text = render_issue(issue)
+
+    page = BeautifulSoup(html_body, "html.parser")
+    headline = page.find("a", string="مؤتمر في نوران عن شح المياه").find_parent(lang=True)
+    standfirst = page.find(string="خبراء يبحثون تحلية المياه.").find_parent(lang=True)
+    for arabic in (headline, standfirst):
+        assert (arabic["lang"], arabic.get("dir")) == ("ar", "rtl")
+    english = page.find("a", string="Ferry crews agree a new timetable").find_parent(lang=True)
+    assert (english["lang"], english.get("dir")) in {("en", "ltr"), ("en", None)}

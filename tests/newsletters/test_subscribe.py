@@ -218,6 +218,31 @@ def test_one_click_unsubscribe_needs_no_login_and_no_csrf_token(newsletter, subs
     assert status_of("reader0@mail.example", newsletter) == "unsubscribed"
 
 
+def test_the_unsubscribe_link_opened_again_says_nothing_is_left_to_stop(
+    client, newsletter, subscribe_confirmed
+):
+    """Opened again after unsubscribing, the page still said "Press the button to stop
+    International daily." and offered the button, as if the first press had not worked."""
+    (subscriber,) = subscribe_confirmed(1)
+    from dateline.newsletters.mail import unsubscribe_url
+
+    url = unsubscribe_url(
+        subscriber_id=subscriber.pk, email_key=subscriber.email_key, newsletter_id=newsletter.pk
+    ).removeprefix("https://news.example")
+    before = client.get(url).content.decode()
+    assert "Press the button to stop International daily." in before
+    client.post(url, {}, HTTP_ORIGIN="https://news.example")
+    assert status_of("reader0@mail.example", newsletter) == "unsubscribed"
+
+    again = client.get(url)
+
+    assert again.status_code == 200
+    text = again.content.decode()
+    assert "This address gets no newsletter from us any more." in text
+    assert "Press the button" not in text
+    assert "<button" not in text.split('<main id="main"')[1].split("</main>")[0]
+
+
 def test_manage_link_changes_newsletters_and_a_confirmed_address_starts_at_once(
     client, newsletter, subscribe_confirmed
 ):

@@ -100,8 +100,12 @@
     });
     cancel.addEventListener("click", function (event) {
       event.preventDefault();
+      /* Back to the Reply link of the comment the form was under (the reader's place in the
+         thread), not the first one on the page. */
+      var parent = document.getElementById("comment-" + parentField.value);
       resetReply();
-      var opener = document.querySelector(".comment-reply-link");
+      var opener = (parent && parent.querySelector(":scope > .comment-body .comment-reply-link")) ||
+        document.querySelector(".comment-reply-link");
       if (opener) opener.focus();
     });
 
@@ -164,7 +168,7 @@
       status.textContent = "Posting your comment…";
       fetch(form.action, { method: "POST", body: new FormData(form), headers: { Accept: "application/json" }, credentials: "same-origin" })
         .then(function (response) {
-          return response.json().then(function (data) { return { response: response, data: data }; }, function () {
+          return response.json().then(function (data) { return { response: response, data: data, site: true }; }, function () {
             return { response: response, data: { ok: false, message: "The server did not answer properly. Your text is still here; please try again." } };
           });
         }, function () {
@@ -177,8 +181,11 @@
           if (!data.ok) {
             Object.keys(data.errors || {}).forEach(function (name) { showError(name, data.errors[name].join(" ")); });
             if (data.nudge) showNudge(data.nudge);
-            var retry = result.response && result.response.headers.get("Retry-After");
-            status.textContent = (data.message || "Your comment was not posted.") + (retry ? " Try again in " + retry + " seconds." : "");
+            /* The site's own refusals say when to send again ("in 11 seconds", "in a minute");
+               only another answer (a proxy's error page) gets the wait from Retry-After, when
+               it is a number of seconds. */
+            var retry = !result.site && result.response && result.response.headers.get("Retry-After");
+            status.textContent = (data.message || "Your comment was not posted.") + (retry && /^\d+$/.test(retry) ? " Try again in " + retry + " seconds." : "");
             var invalid = form.querySelector("[aria-invalid=true]");
             (invalid || form.querySelector("#comment")).focus();
             return;
@@ -202,7 +209,13 @@
         .catch(function () {
           status.textContent = "The site answered, but this page could not show the answer. Reload it to see whether your comment was posted.";
         })
-        .then(function () { button.disabled = false; });
+        .then(function () {
+          button.disabled = false;
+          /* Disabled while the post was on its way, the button lost the focus to the page's
+             body; when nothing above took it (a comment or a field), it gets it back, so the
+             next Tab does not start again from the top of the page. */
+          if (!document.activeElement || document.activeElement === document.body) button.focus();
+        });
     });
   }
 
@@ -265,6 +278,24 @@
     });
   }
   markLikes(section);
+  /* A like the site refused (too many from one network) or could not take: said beside the
+     button, in a status the screen reader reads out; the next press clears it. */
+  var LIKE_FAILED = "Your like could not be counted just now; please try again.";
+  function likeStatus(like, message) {
+    var actions = like.parentNode;
+    var box = actions.querySelector(":scope > .like-status");
+    if (!box) {
+      if (!message) return;
+      box = document.createElement("span");
+      box.className = "like-status";
+      box.setAttribute("role", "status");
+      actions.appendChild(box);  // under the row of actions, which stays as it was
+      // Filled a moment after it is in the page, so that it is announced.
+      setTimeout(function () { box.textContent = message; }, 50);
+      return;
+    }
+    box.textContent = message;
+  }
   section.addEventListener("submit", function (event) {
     var like = event.target.closest(".comment-like");
     if (!like) return;
@@ -276,9 +307,11 @@
     body.append("voter", voterToken());
     if (undo) body.append("undo", "1");
     button.setAttribute("aria-busy", "true");
+    likeStatus(like, "");
     fetch(like.action, { method: "POST", body: body, headers: { Accept: "application/json" }, credentials: "same-origin" })
       .then(function (r) { return r.json(); })
       .then(function (data) {
+        if (!data.ok) likeStatus(like, data.message || LIKE_FAILED);
         if (data.ok) {
           var id = likeId(like);
           like.querySelector(".like-count").textContent = data.likes;
@@ -294,7 +327,7 @@
           }
         }
       })
-      .catch(function () {})
+      .catch(function () { likeStatus(like, LIKE_FAILED); })
       .then(function () { button.removeAttribute("aria-busy"); });
   });
 
