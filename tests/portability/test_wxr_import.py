@@ -291,3 +291,21 @@ def test_comment_html_becomes_our_text() -> None:
     ) == ("Hi *there*\n\nLine\ntwo")
     assert comment_text_from_html('<a href="javascript:x">click</a>') == "click"
     assert comment_text_from_html("<blockquote>quoted</blockquote>reply") == "> quoted\n\nreply"
+
+
+def test_preformatted_block_keeps_its_line_breaks_written_as_br() -> None:
+    # The block editor writes a preformatted block's lines with <br>, not newlines.
+    html = (
+        '<!-- wp:preformatted --><pre class="wp-block-preformatted">The Road Not Taken<br><br>'
+        "Two roads diverged in a yellow wood,<br>And sorry I could not travel both<br></pre>"
+        "<!-- /wp:preformatted --><pre>Classic\nlines</pre>"
+    )
+    result = html_to_blocks(html, image_for=lambda src, alt: None)
+    assert result.blocks == [
+        (
+            "paragraph",
+            "<p>The Road Not Taken<br/><br/>Two roads diverged in a yellow wood,<br/>"
+            "And sorry I could not travel both</p>",
+        ),
+        ("paragraph", "<p>Classic<br/>lines</p>"),
+    ]
