@@ -12,6 +12,7 @@ from wagtail.models import Page
 
 from dateline.comments.bodies import comment_bodies_refresh
 from dateline.comments.models import BODY_MAX, Comment
+from dateline.comments.text import render_comment_body
 from dateline.news.models import ArticlePage, HomePage, SectionPage
 from dateline.portability.comment_text import comment_text_from_html
 from dateline.portability.html import html_to_blocks
@@ -309,3 +310,21 @@ def test_preformatted_block_keeps_its_line_breaks_written_as_br() -> None:
         ),
         ("paragraph", "<p>Classic<br/>lines</p>"),
     ]
+
+
+def test_indented_comment_lines_read_as_text_and_preformatted_stays_code() -> None:
+    # WordPress shows a comment's indented lines as ordinary text (HTML ignores the indent);
+    # in our Markdown a line indented by a tab after a blank line would be a code block.
+    text = comment_text_from_html(
+        "Trying to be anonymous.\n\n\n\tNo <a href='https://a.example/'>avatar</a> for me.\n"
+        "\tNo website either.\n<pre>\tkept   as typed\n  <b>x</b><br>y</pre>"
+    )
+    assert text == (
+        "Trying to be anonymous.\n\n"
+        "No [avatar](https://a.example/) for me.\nNo website either.\n\n"
+        "```\n\tkept   as typed\n  x\ny\n```"
+    )
+    html = render_comment_body(text)
+    assert html.count("<pre>") == 1
+    assert "<p>No <a" in html
+    assert "<code>\tkept   as typed\n  x\ny\n</code>" in html
