@@ -328,3 +328,44 @@ def test_indented_comment_lines_read_as_text_and_preformatted_stays_code() -> No
     assert html.count("<pre>") == 1
     assert "<p>No <a" in html
     assert "<code>\tkept   as typed\n  x\ny\n</code>" in html
+
+
+def test_wordpress_archive_and_feed_addresses_lead_to_sections_tags_authors_and_feeds(
+    tmp_path: Path, home: HomePage, client: Any
+) -> None:
+    # What readers, search engines and feed readers kept from the old site: its category, tag
+    # and author archives and the feeds of each, at WordPress's default permalinks.
+    child = (
+        "<wp:category><wp:term_id>5</wp:term_id><wp:category_nicename>ferry-desk"
+        "</wp:category_nicename><wp:category_parent>harbour</wp:category_parent>"
+        "<wp:cat_name><![CDATA[Ferry desk]]></wp:cat_name></wp:category>\n"
+    )
+    path = tmp_path / "export.xml"
+    path.write_text(
+        WXR_HEAD + child + wxr_item(post_id=10, category="ferry-desk") + WXR_TAIL,
+        encoding="utf-8",
+    )
+    summary = wxr_import(path=path, home=home)
+    expected = {
+        "/feed/": "/feeds/rss/",
+        "/feed/atom/": "/feeds/atom/",
+        "/category/harbour/": "/harbour/",
+        "/category/harbour/feed/": "/feeds/rss/section/harbour/",
+        "/category/harbour/ferry-desk/": "/ferry-desk/",
+        "/category/ferry-desk/": "/ferry-desk/",
+        "/category/harbour/ferry-desk/feed/": "/feeds/rss/section/ferry-desk/",
+        "/category/media/": "/media-section/",
+        "/tag/ferries/": "/tags/ferries/",
+        "/tag/ferries/feed/": "/feeds/rss/tag/ferries/",
+        "/author/mara/": "/authors/mara/",
+        "/author/mara/feed/": "/feeds/rss/author/mara/",
+    }
+    for old, new in expected.items():
+        response = client.get(old)
+        assert (old, response.status_code, response.get("Location")) == (old, 301, new)
+        assert client.get(new).status_code == 200, new
+    assert summary.skipped["redirects already taken"] == 0
+
+    again = wxr_import(path=path, home=home)
+    assert not again.created.get("redirects")
+    assert again.existing["redirects"] == summary.created["redirects"]

@@ -7,9 +7,10 @@ from pathlib import Path
 from urllib.parse import parse_qsl, urlparse
 
 from django.db import transaction
+from django.urls import reverse
 from taggit.models import Tag
 from wagtail.contrib.redirects.models import Redirect
-from wagtail.models import Site
+from wagtail.models import Page, Site
 
 from dateline.comments.models import Comment
 from dateline.comments.services import comment_counts_refresh
@@ -299,24 +300,90 @@ class _WxrWriter:
     def redirects_create(self, item: WxrItem, article: ArticlePage) -> None:
         own = Redirect.normalise_path("/" + article.url_path[len(self.home.url_path) :])
         for old_path in self._old_paths(item):
-            if old_path == own:
-                continue
-            if len(old_path) > 255:
-                self.summary.counts["old addresses too long for a redirect"] += 1
-                continue
-            existing = Redirect.objects.filter(old_path=old_path, site=self.site).first()
-            if existing is None:
-                Redirect.objects.create(
-                    old_path=old_path, site=self.site, redirect_page=article, is_permanent=True
-                )
-                self.summary.created["redirects"] += 1
-            elif existing.redirect_page_id == article.pk:
-                self.summary.existing["redirects"] += 1
-            else:
-                self.summary.note(
-                    f"{self.path.name}, line {item.line}: {old_path} already redirects elsewhere; left as it was."
-                )
-                self.summary.skipped["redirects already taken"] += 1
+            if old_path != own:
+                self._redirect(old_path, page=article, where=f"line {item.line}")
+
+    def _redirect(
+        self,
+        old_path: str,
+        *,
+        page: Page | None = None,
+        route: str = "",
+        link: str = "",
+        where: str,
+    ) -> None:
+        """A permanent redirect from ``old_path`` to ``page`` (and its ``route``, a path the
+        page answers itself: ``/tags/harbour/`` on the front page) or to ``link``, unless the
+        old path already redirects elsewhere."""
+        old_path = Redirect.normalise_path(old_path)
+        if len(old_path) > 255:
+            self.summary.counts["old addresses too long for a redirect"] += 1
+            return
+        existing = Redirect.objects.filter(old_path=old_path, site=self.site).first()
+        if existing is None:
+            Redirect.objects.create(
+                old_path=old_path,
+                site=self.site,
+                redirect_page=page,
+                redirect_page_route_path=route,
+                redirect_link=link,
+                is_permanent=True,
+            )
+            self.summary.created["redirects"] += 1
+        elif (
+            existing.redirect_page_id,
+            existing.redirect_page_route_path,
+            existing.redirect_link,
+        ) == (
+            page.pk if page is not None else None,
+            route,
+            link,
+        ):
+            self.summary.existing["redirects"] += 1
+        else:
+            self.summary.note(
+                f"{self.path.name}, {where}: {old_path} already redirects elsewhere; left as it was."
+            )
+            self.summary.skipped["redirects already taken"] += 1
+
+    def archive_redirects_create(self) -> None:
+        """WordPress's archive addresses (its default permalinks) to the section, tag or author
+        page readers now find there: ``/category/parent/child/`` (and ``/category/child/``),
+        ``/tag/…``, ``/author/…``; their feeds, and the site's ``/feed/``, to our RSS feeds, so
+        feed readers and syndication partners keep receiving the news."""
+        root = self.blog.path.rstrip("/")
+        for feed, ours in (("feed", "rss"), ("feed/rss2", "rss"), ("feed/atom", "atom")):
+            self._redirect(f"{root}/{feed}", link=reverse(f"feeds:{ours}"), where="feeds")
+        for nicename, section in self.sections.items():
+            feed = reverse("feeds:rss_scoped", args=["section", section.slug])
+            for path in dict.fromkeys((self._category_path(nicename), nicename)):
+                self._redirect(f"{root}/category/{path}", page=section, where="categories")
+                self._redirect(f"{root}/category/{path}/feed", link=feed, where="categories")
+        for slug, tag in self.tags.items():
+            feed = reverse("feeds:rss_scoped", args=["tag", tag.slug])
+            route = f"/tags/{tag.slug}/"
+            self._redirect(f"{root}/tag/{slug}", page=self.home, route=route, where="tags")
+            self._redirect(f"{root}/tag/{slug}/feed", link=feed, where="tags")
+        # WordPress's author addresses use the login made into a slug ("nicename", roughly).
+        nicenames = {
+            slug_of(login, fallback="author", max_length=120): author
+            for login, author in self.authors.items()
+        }
+        for nicename, author in nicenames.items():
+            feed = reverse("feeds:rss_scoped", args=["author", author.slug])
+            route = f"/authors/{author.slug}/"
+            self._redirect(
+                f"{root}/author/{nicename}", page=self.home, route=route, where="authors"
+            )
+            self._redirect(f"{root}/author/{nicename}/feed", link=feed, where="authors")
+
+    def _category_path(self, nicename: str) -> str:
+        path = [nicename]
+        parent = self.index.category_parents.get(nicename)
+        while parent and parent not in path and parent in self.index.categories:
+            path.insert(0, parent)
+            parent = self.index.category_parents.get(parent)
+        return "/".join(path)
 
     def comments_import(self, item: WxrItem, article: ArticlePage) -> None:
         incoming = []
@@ -387,6 +454,7 @@ def wxr_import(
             writer.sections_import()
             writer.tags_import()
             writer.items_import(progress)
+            writer.archive_redirects_create()
             for article_id in writer.touched:
                 comment_counts_refresh(article_id=article_id)
             if dry_run:

@@ -22,6 +22,7 @@ class WxrIndex:
     categories: dict[str, tuple[str, str]] = field(
         default_factory=dict
     )  # slug → (name, description)
+    category_parents: dict[str, str] = field(default_factory=dict)  # slug → parent's slug
     tags: dict[str, str] = field(default_factory=dict)  # slug → name
     attachments: dict[str, Attachment] = field(default_factory=dict)
     items: int = 0
@@ -38,6 +39,8 @@ def wxr_index(path: Path, progress: Progress) -> WxrIndex:
         elif isinstance(record, WxrTerm):
             if record.taxonomy == "category":
                 index.categories.setdefault(record.slug, (record.name, record.description))
+                if record.parent_slug:
+                    index.category_parents.setdefault(record.slug, record.parent_slug)
             else:
                 index.tags.setdefault(record.slug, record.name)
         elif isinstance(record, WxrItem):
