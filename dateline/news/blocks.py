@@ -138,10 +138,12 @@ class FiguresCellBlock(blocks.CharBlock):
 
 
 class ArticleTableBlock(TypedTableBlock):
-    text = blocks.CharBlock(label="Text", max_length=300)
-    figures = FiguresCellBlock(max_length=60)
+    # A cell may be empty (a figure not in yet, nothing to say): a table's rows and columns,
+    # its headings and caption are what it needs (``clean``).
+    text = blocks.CharBlock(label="Text", max_length=300, required=False)
+    figures = FiguresCellBlock(max_length=60, required=False)
     rich_text = blocks.RichTextBlock(
-        label="Text with links", features=["bold", "italic", "link"], max_length=600
+        label="Text with links", features=["bold", "italic", "link"], max_length=600, required=False
     )
 
     def clean(self, table: TypedTable) -> TypedTable:

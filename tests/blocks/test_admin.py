@@ -125,6 +125,18 @@ def test_table_without_a_caption_or_headings_is_refused(
     assert "Write a caption" in messages and "Give every column a heading" in messages
 
 
+def test_table_with_an_empty_cell_is_published(admin_client: Client, article: ArticlePage) -> None:
+    # A stall with no price posted, a result not in yet: an empty cell is part of the table.
+    response = post_body(
+        admin_client, article, [("table", table(rows=[["Fish", "4.20"], ["Bread", ""]]))]
+    )
+
+    assert response.status_code == 302, body_errors(response).block_errors
+    article.refresh_from_db()
+    html = admin_client.get(article.url).content.decode()
+    assert "Bread" in html and html.count("<td") >= 3
+
+
 def test_gallery_without_pictures_is_refused_by_the_field(
     admin_client: Client, article: ArticlePage
 ) -> None:
