@@ -56,5 +56,17 @@ def test_a_page_moved_away_and_back_then_unpublished_is_not_found(
     article = ArticlePage.objects.get(pk=article.pk)
     article.unpublish()
     assert client.get(f"/{first.slug}/ferry/").status_code == 404
-    response = client.get(f"/{second.slug}/ferry/")
-    assert response.status_code == 301  # to the page's address, where readers find it is gone
+    # Nor from the other section's address: it would only lead to the page that is gone.
+    assert client.get(f"/{second.slug}/ferry/").status_code == 404
+
+
+def test_an_old_address_of_an_unpublished_story_does_not_give_away_its_new_one(
+    client, section, article_factory, django_capture_on_commit_callbacks
+):
+    article = article_factory(parent=section, title="Minister to resign", slug="minister")
+    with django_capture_on_commit_callbacks(execute=True):
+        article = _publish(article, slug="minister-resigns-over-contracts")
+    article.unpublish()
+    response = client.get(f"/{section.slug}/minister/")
+    assert response.status_code == 404
+    assert b"resigns-over-contracts" not in response.content

@@ -200,6 +200,13 @@ def test_statuses_dates_and_comments_of_a_small_export(
     # Old addresses.
     assert client.get("/2021/03/04/a-ferry-runs-late/")["Location"].endswith(published.url)
     assert client.get("/?p=1")["Location"].endswith(published.url)
+    # A draft's or a scheduled story's old address does not give away where (and under which
+    # words) it will appear: an embargoed story's slug is news.
+    for old in ("/2021/03/04/new-pier/", "/?p=2", "/2021/03/04/regatta/", "/?p=3"):
+        response = client.get(old)
+        assert response.status_code in (200, 404), old
+        assert b"/harbour/new-pier/" not in response.content
+        assert b"/harbour/regatta/" not in response.content
 
 
 def test_dry_run_writes_nothing(tmp_path: Path, home: HomePage) -> None:
