@@ -376,3 +376,26 @@ def test_wordpress_archive_and_feed_addresses_lead_to_sections_tags_authors_and_
     again = wxr_import(path=path, home=home)
     assert not again.created.get("redirects")
     assert again.existing["redirects"] == summary.created["redirects"]
+
+
+def test_the_newest_sticky_post_leads_the_front_page(tmp_path: Path, home: HomePage) -> None:
+    sticky = "<wp:is_sticky>1</wp:is_sticky>\n"
+    path = write_wxr(
+        tmp_path / "export.xml",
+        wxr_item(post_id=1, slug="older-pinned", date="2021-03-01 09:00:00", extra=sticky),
+        wxr_item(post_id=2, slug="pinned", date="2021-03-02 09:00:00", extra=sticky),
+        wxr_item(post_id=3, slug="newest", date="2021-03-03 09:00:00"),
+        wxr_item(post_id=4, slug="draft-pinned", status="draft", extra=sticky),
+    )
+    summary = wxr_import(path=path, home=home)
+
+    home = HomePage.objects.get(pk=home.pk)
+    assert home.lead_article_id == ArticlePage.objects.get(slug="pinned").pk
+    assert not home.has_unpublished_changes
+    assert any("leads the front page" in line for line in summary.lines())
+
+    # The editors' choice stays, on a later run too.
+    home.lead_article = ArticlePage.objects.get(slug="newest")
+    home.save_revision().publish()
+    wxr_import(path=path, home=home)
+    assert HomePage.objects.get(pk=home.pk).lead_article.slug == "newest"

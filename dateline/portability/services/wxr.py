@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import parse_qsl, urlparse
 
@@ -71,6 +72,7 @@ class _WxrWriter:
         self.tags: dict[str, Tag] = {}
         self.section_slugs: dict[int, set[str]] = {}
         self.touched: set[int] = set()
+        self.sticky: list[tuple[datetime, int]] = []  # (published at, pk) of live sticky posts
 
     # Authors, sections, tags ---------------------------------------------------------------------
     def authors_import(self) -> None:
@@ -170,6 +172,29 @@ class _WxrWriter:
                 remember(self.source, Kind.POST, record.post_id, article)
             self.redirects_create(record, article)
             self.comments_import(record, article)
+            published = record.status == "publish" and not record.password
+            if record.sticky and published and record.published_at is not None:
+                self.sticky.append((record.published_at, article.pk))
+
+    def sticky_lead(self) -> None:
+        """WordPress kept its sticky posts above the others on its front page: the newest one
+        leads ours (the front page's "Lead article"), unless the editors chose a lead already
+        or have unpublished changes to the front page waiting."""
+        home = HomePage.objects.get(pk=self.home.pk)
+        if not self.sticky or home.lead_article_id is not None:
+            return
+        _, pk = max(self.sticky)
+        article = ArticlePage.objects.get(pk=pk)
+        if home.has_unpublished_changes:
+            self.summary.note(
+                f"The sticky post “{article.title}” could lead the front page; the front page has unpublished changes, so it was left as it was: choose its “Lead article” there."
+            )
+            return
+        home.lead_article = article
+        home.save_revision().publish(skip_permission_checks=True)
+        self.summary.note(
+            f"The sticky post “{article.title}” leads the front page (its “Lead article”)."
+        )
 
     def _unique_slug(self, section: SectionPage, wanted: str) -> str:
         taken = self.section_slugs.get(section.pk)
@@ -455,6 +480,7 @@ def wxr_import(
             writer.tags_import()
             writer.items_import(progress)
             writer.archive_redirects_create()
+            writer.sticky_lead()
             for article_id in writer.touched:
                 comment_counts_refresh(article_id=article_id)
             if dry_run:
