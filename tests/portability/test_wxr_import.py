@@ -349,7 +349,11 @@ def test_wordpress_archive_and_feed_addresses_lead_to_sections_tags_authors_and_
     )
     path = tmp_path / "export.xml"
     path.write_text(
-        WXR_HEAD + child + wxr_item(post_id=10, category="ferry-desk") + WXR_TAIL,
+        WXR_HEAD
+        + child
+        + wxr_item(post_id=10, category="ferry-desk")
+        + wxr_item(post_id=11, slug="media-column", category="media")
+        + WXR_TAIL,
         encoding="utf-8",
     )
     summary = wxr_import(path=path, home=home)
@@ -399,3 +403,23 @@ def test_the_newest_sticky_post_leads_the_front_page(tmp_path: Path, home: HomeP
     home.save_revision().publish()
     wxr_import(path=path, home=home)
     assert HomePage.objects.get(pk=home.pk).lead_article.slug == "newest"
+
+
+def test_a_category_no_post_lives_in_waits_unpublished(
+    tmp_path: Path, home: HomePage, client: Any
+) -> None:
+    unused = (
+        "<wp:category><wp:term_id>6</wp:term_id><wp:category_nicename>lighthouses"
+        "</wp:category_nicename><wp:category_parent></wp:category_parent>"
+        "<wp:cat_name><![CDATA[Lighthouses]]></wp:cat_name></wp:category>\n"
+    )
+    path = tmp_path / "export.xml"
+    path.write_text(WXR_HEAD + unused + wxr_item(post_id=1) + WXR_TAIL, encoding="utf-8")
+    summary = wxr_import(path=path, home=home)
+
+    sections = {s.slug: s.live for s in SectionPage.objects.all()}
+    assert sections == {"harbour": True, "media-section": False, "lighthouses": False}
+    assert summary.counts["sections left unpublished (no post in them)"] == 2
+    nav = client.get("/").content.decode()
+    assert "/harbour/" in nav and "/lighthouses/" not in nav and "/media-section/" not in nav
+    assert client.get("/lighthouses/").status_code == 404

@@ -98,6 +98,10 @@ class _WxrWriter:
     def sections_import(self) -> None:
         known = mapped_ids(self.source, Kind.CATEGORY)
         children = {s.slug: s for s in SectionPage.objects.child_of(self.home).specific()}
+        # WordPress's archive of a category lists its child categories' posts too.
+        used = {
+            part for n in self.index.sections_used for part in self._category_path(n).split("/")
+        }
         for nicename, (name, description) in self.index.categories.items():
             section = SectionPage.objects.filter(pk=known.get(nicename)).first()
             if section is not None:
@@ -111,18 +115,29 @@ class _WxrWriter:
                     slug = f"{slug}-section"
                 section = children.get(slug)
                 if section is None:
+                    # A category no post lives in would be an empty section in every page's
+                    # navigation: it waits, unpublished, until the editors publish it.
                     section = SectionPage(
                         title=(name or nicename)[:255],
                         slug=slug,
                         description=html_to_text(description)[:300],
+                        live=nicename in used,
                     )
                     self.home.add_child(instance=section)
-                    section.save_revision().publish(skip_permission_checks=True)
+                    revision = section.save_revision()
+                    if nicename in used:
+                        revision.publish(skip_permission_checks=True)
+                    else:
+                        self.summary.counts["sections left unpublished (no post in them)"] += 1
                     children[slug] = section
                     self.summary.created["sections"] += 1
                 else:
                     self.summary.existing["sections"] += 1
                 remember(self.source, Kind.CATEGORY, nicename, section)
+            if not section.live and nicename in used:
+                self.summary.note(
+                    f"The section “{section.title}” (/{section.slug}/) gets posts but is not published: publish it in the newsroom."
+                )
             self.sections[nicename] = section
 
     def tags_import(self) -> None:

@@ -23,6 +23,8 @@ class WxrIndex:
         default_factory=dict
     )  # slug → (name, description)
     category_parents: dict[str, str] = field(default_factory=dict)  # slug → parent's slug
+    # The categories some post's first category names: the sections articles will live in.
+    sections_used: set[str] = field(default_factory=set)
     tags: dict[str, str] = field(default_factory=dict)  # slug → name
     attachments: dict[str, Attachment] = field(default_factory=dict)
     items: int = 0
@@ -71,6 +73,7 @@ def wxr_index(path: Path, progress: Progress) -> WxrIndex:
                 index.categories.setdefault(slug, (name or slug, ""))
             if not categories:
                 index.categories.setdefault(DEFAULT_CATEGORY[0], (DEFAULT_CATEGORY[1], ""))
+            index.sections_used.add(categories[0][1] if categories else DEFAULT_CATEGORY[0])
             for domain, slug, name in record.terms:
                 if domain == "post_tag" and slug:
                     index.tags.setdefault(slug, name or slug)
