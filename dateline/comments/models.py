@@ -51,8 +51,10 @@ class Comment(models.Model):
     article = models.ForeignKey(
         "news.ArticlePage", on_delete=models.CASCADE, related_name="comments", db_index=False
     )
+    # RESTRICT, not PROTECT: a comment with replies is never deleted on its own (it is trashed,
+    # its replies keep their place), but deleting its article deletes the whole thread.
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="replies"
+        "self", null=True, blank=True, on_delete=models.RESTRICT, related_name="replies"
     )
     # The comment the reader answered. Usually the parent; higher up the tree when the site's
     # depth limit attached the reply to an ancestor. Notifications go to its author.

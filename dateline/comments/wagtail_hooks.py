@@ -7,11 +7,37 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
+from django.http import HttpRequest
+from django.utils.translation import ngettext
 from wagtail import hooks
 from wagtail.log_actions import LogFormatter
+from wagtail.models import Page
 
 from .avatars import avatar_data_url
+from .models import Comment
 from .services import WAGTAIL_ACTIONS, email_key_for
+
+
+@hooks.register("before_delete_page")
+def comments_go_with_the_page(request: HttpRequest, page: Page) -> None:
+    """Wagtail's "Delete" page says how many pages go with a page; the readers' conversation
+    goes too (every status, the pages below it included), and unpublishing would keep it."""
+    if request.method != "GET":
+        return
+    count = Comment.objects.filter(article__path__startswith=page.path).count()
+    if count:
+        messages.warning(
+            request,
+            ngettext(
+                "Its reader comment will be deleted with it, for good. Unpublish it instead "
+                "to keep the comment.",
+                "Its %(count)s reader comments will be deleted with it, for good. Unpublish it "
+                "instead to keep them.",
+                count,
+            )
+            % {"count": count},
+        )
 
 
 @hooks.register("get_avatar_url")

@@ -138,7 +138,8 @@ class FiguresCellBlock(blocks.CharBlock):
 
 
 class ArticleTableBlock(TypedTableBlock):
-    # A cell may be empty: tables have blank cells (a figure not yet known, a corner).
+    # A cell may be empty (a figure not in yet, nothing to say): a table's rows and columns,
+    # its headings and caption are what it needs (``clean``).
     text = blocks.CharBlock(label="Text", max_length=300, required=False)
     figures = FiguresCellBlock(max_length=60, required=False)
     rich_text = blocks.RichTextBlock(

@@ -16,6 +16,8 @@ from lxml import etree
 from .html import DROPPED_TAGS, HEADING_TAGS, is_element, parse_fragment, safe_href
 
 _MANY_NEWLINES = re.compile(r"\n{3,}")
+_BACKTICKS = re.compile(r"`+")
+_FENCE = re.compile(r"^`{3,}(?=[^`]*$)")
 
 
 def _comment_walk(element: Any, out: list[str]) -> None:
@@ -40,7 +42,9 @@ def _comment_element(element: Any, out: list[str]) -> None:
         return
     if tag == "br":
         out.append("\n")
-    elif tag in ("p", "div", "ul", "ol", "pre", "table", "tr") or tag in HEADING_TAGS:
+    elif tag == "pre":
+        out.append(_fenced(element))
+    elif tag in ("p", "div", "ul", "ol", "table", "tr") or tag in HEADING_TAGS:
         out.append("\n\n" + _comment_inner(element).strip("\n") + "\n\n")
     elif tag == "li":
         out.append("\n- " + _comment_inner(element).strip())
@@ -70,6 +74,35 @@ def _comment_element(element: Any, out: list[str]) -> None:
         _comment_walk(element, out)
 
 
+def _fenced(element: Any) -> str:
+    """Preformatted text as a fenced code block: kept as typed, indents and all."""
+    for br in element.iter("br"):
+        br.tail = "\n" + (br.tail or "")
+    code = "".join(element.itertext()).strip("\n")
+    if not code.strip():
+        return "\n\n"
+    fence = "`" * max(3, 1 + max((len(run) for run in _BACKTICKS.findall(code)), default=0))
+    return f"\n\n{fence}\n{code}\n{fence}\n\n"
+
+
+def _unindented(text: str) -> str:
+    """Every line outside a fenced block without its indent: HTML shows none, and in Markdown
+    an indented line after a blank one would start a code block."""
+    lines: list[str] = []
+    fence = ""
+    for line in text.split("\n"):
+        if fence:
+            lines.append(line.rstrip())
+            if line.strip() == fence:
+                fence = ""
+            continue
+        line = line.strip()
+        if (opening := _FENCE.match(line)) is not None:
+            fence = opening.group(0)
+        lines.append(line)
+    return "\n".join(lines)
+
+
 def comment_text_from_html(html: str) -> str:
     """Our stored comment text from a comment written in WordPress's or Disqus's HTML.
 
@@ -83,8 +116,7 @@ def comment_text_from_html(html: str) -> str:
     except (etree.ParserError, ValueError):
         return html.strip()
     text = _comment_inner(root)
-    text = "\n".join(line.rstrip() for line in text.split("\n"))
-    return _MANY_NEWLINES.sub("\n\n", text).strip()
+    return _MANY_NEWLINES.sub("\n\n", _unindented(text)).strip()
 
 
 def comment_html_for_export(body: str) -> str:

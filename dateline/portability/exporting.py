@@ -27,7 +27,7 @@ from wagtail.rich_text import expand_db_html
 
 from dateline.comments.models import Comment
 from dateline.core.links import base_url, page_absolute_url
-from dateline.news.models import ArticlePage, Author, SectionPage
+from dateline.news.models import ArticlePage, Author, HomePage, SectionPage
 
 from . import wp_blocks
 from .comment_text import comment_html_for_export
@@ -168,6 +168,12 @@ class _Writer:
         self.image_ids: set[int] = set()
         self.offset = (Page.objects.aggregate(m=Max("pk"))["m"] or 0) + 1
         self.body = _Body(self.site_url, self.image_ids, self.attachment_id)
+        # The front page's lead travels as WordPress's sticky flag (the import reads it back).
+        self.leads = set(
+            HomePage.objects.filter(lead_article__isnull=False).values_list(
+                "lead_article_id", flat=True
+            )
+        )
 
     def attachment_id(self, image_pk: int) -> int:
         # Post ids are shared by posts and attachments: images count on from the last page.
@@ -261,7 +267,7 @@ class _Writer:
         _add(item, "wp:menu_order", 0)
         _add(item, "wp:post_type", "post")
         _add(item, "wp:post_password", "")
-        _add(item, "wp:is_sticky", 0)
+        _add(item, "wp:is_sticky", 1 if article.pk in self.leads else 0)
         parent = article.get_parent()
         section = parent.specific if parent is not None else None
         if isinstance(section, SectionPage):

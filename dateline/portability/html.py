@@ -302,6 +302,9 @@ class _BodyBuilder:
             self.image(element, "")
         elif tag == "pre":
             self.flush()
+            # The block editor ends a preformatted block's lines with <br>, not a newline.
+            for br in element.iter("br"):
+                br.tail = "\n" + (br.tail or "")
             text = "".join(element.itertext()).strip("\n")
             if text.strip():
                 lines = "<br/>".join(escape(line, quote=False) for line in text.split("\n"))

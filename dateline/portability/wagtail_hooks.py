@@ -14,6 +14,8 @@ from wagtail import hooks
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.models import Page, Site
 
+from dateline.core.redirects import redirect_followable
+
 WORDPRESS_ID_PARAMS = {"p", "page_id", "attachment_id"}
 
 
@@ -26,6 +28,7 @@ def follow_wordpress_id_address(
     site = Site.find_for_request(request)
     old_path = Redirect.normalise_path(request.get_full_path())
     redirect = Redirect.get_for_site(site).filter(old_path=old_path).first()
-    if redirect is None or not redirect.link:
+    # Not to a draft or scheduled story: its address is not for readers yet (core.redirects).
+    if redirect is None or not redirect_followable(redirect) or not redirect.link:
         return None
     return HttpResponsePermanentRedirect(redirect.link)

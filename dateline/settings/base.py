@@ -109,7 +109,8 @@ MIDDLEWARE = [
     # Signed-in readers by their own cookie, only where pages are never shared (dateline.readers).
     "dateline.readers.middleware.ReaderMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Wagtail's redirects, never one to the address asked for (dateline.core.redirects).
+    "dateline.core.redirects.RedirectMiddleware",
     # Innermost but for the splice: turns a throttled sign-in into the sign-in page with the
     # reason (dateline.core.signin).
     "axes.middleware.AxesMiddleware",

@@ -222,6 +222,8 @@ def newsroom(home: HomePage, article_factory: type, author_factory: type) -> Non
     _comment(storm, name="Lee", body="Removed by its author", status="trash", minutes=4)
     storm.comment_count = 3
     ArticlePage.objects.filter(pk=storm.pk).update(comment_count=3)
+    home.lead_article = storm
+    home.save_revision().publish()
 
 
 def test_export_then_import_into_an_empty_site_keeps_everything(
@@ -259,6 +261,8 @@ def test_export_then_import_into_an_empty_site_keeps_everything(
         for name, value in facts.items():
             assert (key, name, after["articles"][key][name]) == (key, name, value)
     assert ImportedObject.objects.filter(kind="post").count() == 4
+    # The front page's lead, carried as WordPress's sticky flag.
+    assert HomePage.objects.get(pk=home.pk).lead_article.slug == "storm"
 
 
 def test_export_command_writes_the_file(newsroom: None, tmp_path: Path) -> None:

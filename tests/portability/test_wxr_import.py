@@ -12,6 +12,7 @@ from wagtail.models import Page
 
 from dateline.comments.bodies import comment_bodies_refresh
 from dateline.comments.models import BODY_MAX, Comment
+from dateline.comments.text import render_comment_body
 from dateline.news.models import ArticlePage, HomePage, SectionPage
 from dateline.portability.comment_text import comment_text_from_html
 from dateline.portability.html import html_to_blocks
@@ -199,6 +200,13 @@ def test_statuses_dates_and_comments_of_a_small_export(
     # Old addresses.
     assert client.get("/2021/03/04/a-ferry-runs-late/")["Location"].endswith(published.url)
     assert client.get("/?p=1")["Location"].endswith(published.url)
+    # A draft's or a scheduled story's old address does not give away where (and under which
+    # words) it will appear: an embargoed story's slug is news.
+    for old in ("/2021/03/04/new-pier/", "/?p=2", "/2021/03/04/regatta/", "/?p=3"):
+        response = client.get(old)
+        assert response.status_code in (200, 404), old
+        assert b"/harbour/new-pier/" not in response.content
+        assert b"/harbour/regatta/" not in response.content
 
 
 def test_dry_run_writes_nothing(tmp_path: Path, home: HomePage) -> None:
@@ -291,3 +299,127 @@ def test_comment_html_becomes_our_text() -> None:
     ) == ("Hi *there*\n\nLine\ntwo")
     assert comment_text_from_html('<a href="javascript:x">click</a>') == "click"
     assert comment_text_from_html("<blockquote>quoted</blockquote>reply") == "> quoted\n\nreply"
+
+
+def test_preformatted_block_keeps_its_line_breaks_written_as_br() -> None:
+    # The block editor writes a preformatted block's lines with <br>, not newlines.
+    html = (
+        '<!-- wp:preformatted --><pre class="wp-block-preformatted">The Road Not Taken<br><br>'
+        "Two roads diverged in a yellow wood,<br>And sorry I could not travel both<br></pre>"
+        "<!-- /wp:preformatted --><pre>Classic\nlines</pre>"
+    )
+    result = html_to_blocks(html, image_for=lambda src, alt: None)
+    assert result.blocks == [
+        (
+            "paragraph",
+            "<p>The Road Not Taken<br/><br/>Two roads diverged in a yellow wood,<br/>"
+            "And sorry I could not travel both</p>",
+        ),
+        ("paragraph", "<p>Classic<br/>lines</p>"),
+    ]
+
+
+def test_indented_comment_lines_read_as_text_and_preformatted_stays_code() -> None:
+    # WordPress shows a comment's indented lines as ordinary text (HTML ignores the indent);
+    # in our Markdown a line indented by a tab after a blank line would be a code block.
+    text = comment_text_from_html(
+        "Trying to be anonymous.\n\n\n\tNo <a href='https://a.example/'>avatar</a> for me.\n"
+        "\tNo website either.\n<pre>\tkept   as typed\n  <b>x</b><br>y</pre>"
+    )
+    assert text == (
+        "Trying to be anonymous.\n\n"
+        "No [avatar](https://a.example/) for me.\nNo website either.\n\n"
+        "```\n\tkept   as typed\n  x\ny\n```"
+    )
+    html = render_comment_body(text)
+    assert html.count("<pre>") == 1
+    assert "<p>No <a" in html
+    assert "<code>\tkept   as typed\n  x\ny\n</code>" in html
+
+
+def test_wordpress_archive_and_feed_addresses_lead_to_sections_tags_authors_and_feeds(
+    tmp_path: Path, home: HomePage, client: Any
+) -> None:
+    # What readers, search engines and feed readers kept from the old site: its category, tag
+    # and author archives and the feeds of each, at WordPress's default permalinks.
+    child = (
+        "<wp:category><wp:term_id>5</wp:term_id><wp:category_nicename>ferry-desk"
+        "</wp:category_nicename><wp:category_parent>harbour</wp:category_parent>"
+        "<wp:cat_name><![CDATA[Ferry desk]]></wp:cat_name></wp:category>\n"
+    )
+    path = tmp_path / "export.xml"
+    path.write_text(
+        WXR_HEAD
+        + child
+        + wxr_item(post_id=10, category="ferry-desk")
+        + wxr_item(post_id=11, slug="media-column", category="media")
+        + WXR_TAIL,
+        encoding="utf-8",
+    )
+    summary = wxr_import(path=path, home=home)
+    expected = {
+        "/feed/": "/feeds/rss/",
+        "/feed/atom/": "/feeds/atom/",
+        "/category/harbour/": "/harbour/",
+        "/category/harbour/feed/": "/feeds/rss/section/harbour/",
+        "/category/harbour/ferry-desk/": "/ferry-desk/",
+        "/category/ferry-desk/": "/ferry-desk/",
+        "/category/harbour/ferry-desk/feed/": "/feeds/rss/section/ferry-desk/",
+        "/category/media/": "/media-section/",
+        "/tag/ferries/": "/tags/ferries/",
+        "/tag/ferries/feed/": "/feeds/rss/tag/ferries/",
+        "/author/mara/": "/authors/mara/",
+        "/author/mara/feed/": "/feeds/rss/author/mara/",
+    }
+    for old, new in expected.items():
+        response = client.get(old)
+        assert (old, response.status_code, response.get("Location")) == (old, 301, new)
+        assert client.get(new).status_code == 200, new
+    assert summary.skipped["redirects already taken"] == 0
+
+    again = wxr_import(path=path, home=home)
+    assert not again.created.get("redirects")
+    assert again.existing["redirects"] == summary.created["redirects"]
+
+
+def test_the_newest_sticky_post_leads_the_front_page(tmp_path: Path, home: HomePage) -> None:
+    sticky = "<wp:is_sticky>1</wp:is_sticky>\n"
+    path = write_wxr(
+        tmp_path / "export.xml",
+        wxr_item(post_id=1, slug="older-pinned", date="2021-03-01 09:00:00", extra=sticky),
+        wxr_item(post_id=2, slug="pinned", date="2021-03-02 09:00:00", extra=sticky),
+        wxr_item(post_id=3, slug="newest", date="2021-03-03 09:00:00"),
+        wxr_item(post_id=4, slug="draft-pinned", status="draft", extra=sticky),
+    )
+    summary = wxr_import(path=path, home=home)
+
+    home = HomePage.objects.get(pk=home.pk)
+    assert home.lead_article_id == ArticlePage.objects.get(slug="pinned").pk
+    assert not home.has_unpublished_changes
+    assert any("leads the front page" in line for line in summary.lines())
+
+    # The editors' choice stays, on a later run too.
+    home.lead_article = ArticlePage.objects.get(slug="newest")
+    home.save_revision().publish()
+    wxr_import(path=path, home=home)
+    assert HomePage.objects.get(pk=home.pk).lead_article.slug == "newest"
+
+
+def test_a_category_no_post_lives_in_waits_unpublished(
+    tmp_path: Path, home: HomePage, client: Any
+) -> None:
+    unused = (
+        "<wp:category><wp:term_id>6</wp:term_id><wp:category_nicename>lighthouses"
+        "</wp:category_nicename><wp:category_parent></wp:category_parent>"
+        "<wp:cat_name><![CDATA[Lighthouses]]></wp:cat_name></wp:category>\n"
+    )
+    path = tmp_path / "export.xml"
+    path.write_text(WXR_HEAD + unused + wxr_item(post_id=1) + WXR_TAIL, encoding="utf-8")
+    summary = wxr_import(path=path, home=home)
+
+    sections = {s.slug: s.live for s in SectionPage.objects.all()}
+    assert sections == {"harbour": True, "media-section": False, "lighthouses": False}
+    assert summary.counts["sections left unpublished (no post in them)"] == 2
+    nav = client.get("/").content.decode()
+    assert "/harbour/" in nav and "/lighthouses/" not in nav and "/media-section/" not in nav
+    assert client.get("/lighthouses/").status_code == 404

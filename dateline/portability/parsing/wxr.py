@@ -88,6 +88,7 @@ class WxrItem:
     terms: list[tuple[str, str, str]]  # (domain, nicename, name)
     meta: dict[str, str]
     comments: list[WxrComment] = field(default_factory=list)
+    sticky: bool = False  # kept at the top of WordPress's front page
 
 
 WxrRecord = WxrAuthor | WxrTerm | WxrItem
@@ -254,6 +255,7 @@ class WxrReader:
             ),
             comment_status=child_text(element, "wp:comment_status") or "open",
             password=child_text(element, "wp:post_password"),
+            sticky=child_text(element, "wp:is_sticky").strip() == "1",
             attachment_url=child_text(element, "wp:attachment_url"),
             terms=terms,
             meta=meta,

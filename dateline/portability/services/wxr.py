@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import time
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import parse_qsl, urlparse
 
 from django.db import transaction
+from django.urls import reverse
 from taggit.models import Tag
 from wagtail.contrib.redirects.models import Redirect
-from wagtail.models import Site
+from wagtail.models import Page, Site
 
 from dateline.comments.models import Comment
 from dateline.comments.services import comment_counts_refresh
@@ -70,6 +72,7 @@ class _WxrWriter:
         self.tags: dict[str, Tag] = {}
         self.section_slugs: dict[int, set[str]] = {}
         self.touched: set[int] = set()
+        self.sticky: list[tuple[datetime, int]] = []  # (published at, pk) of live sticky posts
 
     # Authors, sections, tags ---------------------------------------------------------------------
     def authors_import(self) -> None:
@@ -95,6 +98,10 @@ class _WxrWriter:
     def sections_import(self) -> None:
         known = mapped_ids(self.source, Kind.CATEGORY)
         children = {s.slug: s for s in SectionPage.objects.child_of(self.home).specific()}
+        # WordPress's archive of a category lists its child categories' posts too.
+        used = {
+            part for n in self.index.sections_used for part in self._category_path(n).split("/")
+        }
         for nicename, (name, description) in self.index.categories.items():
             section = SectionPage.objects.filter(pk=known.get(nicename)).first()
             if section is not None:
@@ -108,18 +115,29 @@ class _WxrWriter:
                     slug = f"{slug}-section"
                 section = children.get(slug)
                 if section is None:
+                    # A category no post lives in would be an empty section in every page's
+                    # navigation: it waits, unpublished, until the editors publish it.
                     section = SectionPage(
                         title=(name or nicename)[:255],
                         slug=slug,
                         description=html_to_text(description)[:300],
+                        live=nicename in used,
                     )
                     self.home.add_child(instance=section)
-                    section.save_revision().publish(skip_permission_checks=True)
+                    revision = section.save_revision()
+                    if nicename in used:
+                        revision.publish(skip_permission_checks=True)
+                    else:
+                        self.summary.counts["sections left unpublished (no post in them)"] += 1
                     children[slug] = section
                     self.summary.created["sections"] += 1
                 else:
                     self.summary.existing["sections"] += 1
                 remember(self.source, Kind.CATEGORY, nicename, section)
+            if not section.live and nicename in used:
+                self.summary.note(
+                    f"The section “{section.title}” (/{section.slug}/) gets posts but is not published: publish it in the newsroom."
+                )
             self.sections[nicename] = section
 
     def tags_import(self) -> None:
@@ -169,6 +187,29 @@ class _WxrWriter:
                 remember(self.source, Kind.POST, record.post_id, article)
             self.redirects_create(record, article)
             self.comments_import(record, article)
+            published = record.status == "publish" and not record.password
+            if record.sticky and published and record.published_at is not None:
+                self.sticky.append((record.published_at, article.pk))
+
+    def sticky_lead(self) -> None:
+        """WordPress kept its sticky posts above the others on its front page: the newest one
+        leads ours (the front page's "Lead article"), unless the editors chose a lead already
+        or have unpublished changes to the front page waiting."""
+        home = HomePage.objects.get(pk=self.home.pk)
+        if not self.sticky or home.lead_article_id is not None:
+            return
+        _, pk = max(self.sticky)
+        article = ArticlePage.objects.get(pk=pk)
+        if home.has_unpublished_changes:
+            self.summary.note(
+                f"The sticky post “{article.title}” could lead the front page; the front page has unpublished changes, so it was left as it was: choose its “Lead article” there."
+            )
+            return
+        home.lead_article = article
+        home.save_revision().publish(skip_permission_checks=True)
+        self.summary.note(
+            f"The sticky post “{article.title}” leads the front page (its “Lead article”)."
+        )
 
     def _unique_slug(self, section: SectionPage, wanted: str) -> str:
         taken = self.section_slugs.get(section.pk)
@@ -299,24 +340,90 @@ class _WxrWriter:
     def redirects_create(self, item: WxrItem, article: ArticlePage) -> None:
         own = Redirect.normalise_path("/" + article.url_path[len(self.home.url_path) :])
         for old_path in self._old_paths(item):
-            if old_path == own:
-                continue
-            if len(old_path) > 255:
-                self.summary.counts["old addresses too long for a redirect"] += 1
-                continue
-            existing = Redirect.objects.filter(old_path=old_path, site=self.site).first()
-            if existing is None:
-                Redirect.objects.create(
-                    old_path=old_path, site=self.site, redirect_page=article, is_permanent=True
-                )
-                self.summary.created["redirects"] += 1
-            elif existing.redirect_page_id == article.pk:
-                self.summary.existing["redirects"] += 1
-            else:
-                self.summary.note(
-                    f"{self.path.name}, line {item.line}: {old_path} already redirects elsewhere; left as it was."
-                )
-                self.summary.skipped["redirects already taken"] += 1
+            if old_path != own:
+                self._redirect(old_path, page=article, where=f"line {item.line}")
+
+    def _redirect(
+        self,
+        old_path: str,
+        *,
+        page: Page | None = None,
+        route: str = "",
+        link: str = "",
+        where: str,
+    ) -> None:
+        """A permanent redirect from ``old_path`` to ``page`` (and its ``route``, a path the
+        page answers itself: ``/tags/harbour/`` on the front page) or to ``link``, unless the
+        old path already redirects elsewhere."""
+        old_path = Redirect.normalise_path(old_path)
+        if len(old_path) > 255:
+            self.summary.counts["old addresses too long for a redirect"] += 1
+            return
+        existing = Redirect.objects.filter(old_path=old_path, site=self.site).first()
+        if existing is None:
+            Redirect.objects.create(
+                old_path=old_path,
+                site=self.site,
+                redirect_page=page,
+                redirect_page_route_path=route,
+                redirect_link=link,
+                is_permanent=True,
+            )
+            self.summary.created["redirects"] += 1
+        elif (
+            existing.redirect_page_id,
+            existing.redirect_page_route_path,
+            existing.redirect_link,
+        ) == (
+            page.pk if page is not None else None,
+            route,
+            link,
+        ):
+            self.summary.existing["redirects"] += 1
+        else:
+            self.summary.note(
+                f"{self.path.name}, {where}: {old_path} already redirects elsewhere; left as it was."
+            )
+            self.summary.skipped["redirects already taken"] += 1
+
+    def archive_redirects_create(self) -> None:
+        """WordPress's archive addresses (its default permalinks) to the section, tag or author
+        page readers now find there: ``/category/parent/child/`` (and ``/category/child/``),
+        ``/tag/…``, ``/author/…``; their feeds, and the site's ``/feed/``, to our RSS feeds, so
+        feed readers and syndication partners keep receiving the news."""
+        root = self.blog.path.rstrip("/")
+        for feed, ours in (("feed", "rss"), ("feed/rss2", "rss"), ("feed/atom", "atom")):
+            self._redirect(f"{root}/{feed}", link=reverse(f"feeds:{ours}"), where="feeds")
+        for nicename, section in self.sections.items():
+            feed = reverse("feeds:rss_scoped", args=["section", section.slug])
+            for path in dict.fromkeys((self._category_path(nicename), nicename)):
+                self._redirect(f"{root}/category/{path}", page=section, where="categories")
+                self._redirect(f"{root}/category/{path}/feed", link=feed, where="categories")
+        for slug, tag in self.tags.items():
+            feed = reverse("feeds:rss_scoped", args=["tag", tag.slug])
+            route = f"/tags/{tag.slug}/"
+            self._redirect(f"{root}/tag/{slug}", page=self.home, route=route, where="tags")
+            self._redirect(f"{root}/tag/{slug}/feed", link=feed, where="tags")
+        # WordPress's author addresses use the login made into a slug ("nicename", roughly).
+        nicenames = {
+            slug_of(login, fallback="author", max_length=120): author
+            for login, author in self.authors.items()
+        }
+        for nicename, author in nicenames.items():
+            feed = reverse("feeds:rss_scoped", args=["author", author.slug])
+            route = f"/authors/{author.slug}/"
+            self._redirect(
+                f"{root}/author/{nicename}", page=self.home, route=route, where="authors"
+            )
+            self._redirect(f"{root}/author/{nicename}/feed", link=feed, where="authors")
+
+    def _category_path(self, nicename: str) -> str:
+        path = [nicename]
+        parent = self.index.category_parents.get(nicename)
+        while parent and parent not in path and parent in self.index.categories:
+            path.insert(0, parent)
+            parent = self.index.category_parents.get(parent)
+        return "/".join(path)
 
     def comments_import(self, item: WxrItem, article: ArticlePage) -> None:
         incoming = []
@@ -387,6 +494,8 @@ def wxr_import(
             writer.sections_import()
             writer.tags_import()
             writer.items_import(progress)
+            writer.archive_redirects_create()
+            writer.sticky_lead()
             for article_id in writer.touched:
                 comment_counts_refresh(article_id=article_id)
             if dry_run:

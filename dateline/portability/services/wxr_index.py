@@ -22,6 +22,9 @@ class WxrIndex:
     categories: dict[str, tuple[str, str]] = field(
         default_factory=dict
     )  # slug → (name, description)
+    category_parents: dict[str, str] = field(default_factory=dict)  # slug → parent's slug
+    # The categories some post's first category names: the sections articles will live in.
+    sections_used: set[str] = field(default_factory=set)
     tags: dict[str, str] = field(default_factory=dict)  # slug → name
     attachments: dict[str, Attachment] = field(default_factory=dict)
     items: int = 0
@@ -38,6 +41,8 @@ def wxr_index(path: Path, progress: Progress) -> WxrIndex:
         elif isinstance(record, WxrTerm):
             if record.taxonomy == "category":
                 index.categories.setdefault(record.slug, (record.name, record.description))
+                if record.parent_slug:
+                    index.category_parents.setdefault(record.slug, record.parent_slug)
             else:
                 index.tags.setdefault(record.slug, record.name)
         elif isinstance(record, WxrItem):
@@ -68,6 +73,7 @@ def wxr_index(path: Path, progress: Progress) -> WxrIndex:
                 index.categories.setdefault(slug, (name or slug, ""))
             if not categories:
                 index.categories.setdefault(DEFAULT_CATEGORY[0], (DEFAULT_CATEGORY[1], ""))
+            index.sections_used.add(categories[0][1] if categories else DEFAULT_CATEGORY[0])
             for domain, slug, name in record.terms:
                 if domain == "post_tag" and slug:
                     index.tags.setdefault(slug, name or slug)
