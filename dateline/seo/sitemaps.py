@@ -1,5 +1,8 @@
 """Sitemaps: an index at /sitemap.xml, one sitemap per section (paged at 50,000 URLs), one for
-the front page, sections, authors and topics, and a Google News sitemap of the last 48 hours."""
+the front page, sections, authors and topics, and a Google News sitemap of the last 48 hours.
+
+Every ``<loc>`` is percent-encoded, as the sitemap protocol asks: an Arabic topic or headline
+makes an address of Arabic letters ("/tags/مياه/"), which a crawler may drop as it stands."""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ from typing import Any
 from django.contrib.sitemaps import Sitemap
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.encoding import iri_to_uri
 
 from dateline.news.models import ArticlePage, Author, SectionPage, Tag
 
@@ -35,7 +39,7 @@ class SectionArticles(Sitemap[Any]):
         )
 
     def location(self, item: ArticlePage) -> str:
-        return item.get_url() or "/"
+        return iri_to_uri(item.get_url() or "/")
 
     def lastmod(self, item: ArticlePage) -> datetime | None:
         return item.last_published_at or item.first_published_at
@@ -72,7 +76,7 @@ class Pages(Sitemap[Any]):
         return entries
 
     def location(self, item: tuple[str, datetime | None]) -> str:
-        return item[0]
+        return iri_to_uri(item[0])
 
     def lastmod(self, item: tuple[str, datetime | None]) -> datetime | None:
         return item[1]
@@ -93,7 +97,7 @@ class GoogleNews(Sitemap[Any]):
         )
 
     def location(self, item: ArticlePage) -> str:
-        return item.get_url() or "/"
+        return iri_to_uri(item.get_url() or "/")
 
     def lastmod(self, item: ArticlePage) -> datetime | None:
         return item.last_published_at

@@ -90,6 +90,29 @@ def test_pages_sitemap_lists_front_sections_authors_and_topics(client, archive):
         assert f"http://testserver{path}" in locations
 
 
+def test_sitemap_addresses_in_arabic_are_percent_encoded(client, archive):
+    # The sitemap protocol asks for escaped addresses; crawlers may drop raw non-ASCII ones.
+    world = archive["world"]
+    ArticlePageFactory(
+        parent=world,
+        title="مؤتمر المياه",
+        slug="مؤتمر-المياه",
+        tags=["مياه"],
+        first_published_at=timezone.now() - timedelta(hours=1),
+    )
+    locations = [
+        *xml(client, "/sitemap-pages.xml").xpath("//s:loc/text()", namespaces=NS),
+        *xml(client, "/sitemap-section-world.xml").xpath("//s:loc/text()", namespaces=NS),
+        *xml(client, "/sitemap-news.xml").xpath("//s:loc/text()", namespaces=NS),
+    ]
+
+    assert all(loc.isascii() for loc in locations), locations
+    assert "http://testserver/tags/%D9%85%D9%8A%D8%A7%D9%87/" in locations
+    article = "http://testserver/world/%D9%85%D8%A4%D8%AA%D9%85%D8%B1-%D8%A7%D9%84%D9%85%D9%8A%D8%A7%D9%87/"
+    assert locations.count(article) == 2  # its section's sitemap and the news sitemap
+    assert client.get(article.removeprefix("http://testserver")).status_code == 200
+
+
 def test_robots_txt_names_both_sitemaps(client, archive):
     text = client.get("/robots.txt").content.decode()
     assert "Sitemap: http://testserver/sitemap.xml" in text
