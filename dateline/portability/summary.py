@@ -2,10 +2,43 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 
 MAX_NOTES = 200
+
+# The plural nouns the importers and the exporter count with, and each one's singular: a count
+# of one reads "1 article scheduled", not "1 articles scheduled".
+_SINGULAR = {
+    "addresses": "address",
+    "articles": "article",
+    "attachments": "attachment",
+    "authors": "author",
+    "bodies": "body",
+    "categories": "category",
+    "comments": "comment",
+    "elements": "element",
+    "images": "image",
+    "items": "item",
+    "pingbacks": "pingback",
+    "posts": "post",
+    "redirects": "redirect",
+    "replies": "reply",
+    "sections": "section",
+    "slugs": "slug",
+    "tags": "tag",
+    "threads": "thread",
+    "trackbacks": "trackback",
+}
+_PLURAL = re.compile(r"\b(" + "|".join(_SINGULAR) + r")\b")
+
+
+def counted(n: int, what: str) -> str:
+    """``n`` and ``what`` (written in the plural), its first plural noun made singular for one."""
+    if n == 1:
+        what = _PLURAL.sub(lambda m: _SINGULAR[m.group(1)], what, count=1)
+    return f"{n} {what}"
 
 
 @dataclass
@@ -37,7 +70,7 @@ class Summary:
             ("Also", self.counts),
         ):
             if counter:
-                items = ", ".join(f"{n} {what}" for what, n in sorted(counter.items()))
+                items = ", ".join(counted(n, what) for what, n in sorted(counter.items()))
                 out.append(f"{title}: {items}.")
         out.extend(f"  - {note}" for note in self.notes)
         if self.notes_left_out:
