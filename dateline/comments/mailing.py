@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core import signing
 from django.utils import timezone
 
-from dateline.core.tokens import address_digest, address_matches
+from dateline.core.tokens import address_digest, named_by_link
 
 from .models import SentMail, Subscriber
 
@@ -31,12 +31,9 @@ def subscriber_from_token(
         data = signing.loads(token, salt=purpose, max_age=max_age)
     except signing.BadSignature:
         return None
-    if not isinstance(data, dict) or not isinstance(data.get("s"), int):
+    if not isinstance(data, dict):
         return None
-    subscriber = Subscriber.objects.filter(pk=data["s"]).first()
-    if subscriber is None or not address_matches(subscriber.email_key, data.get("k")):
-        return None
-    return subscriber
+    return named_by_link(Subscriber.objects.all(), data.get("s"), data.get("k"))
 
 
 def mail_budget_allows(*, email_key: str, kind: str, now: Any = None) -> bool:

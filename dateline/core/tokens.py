@@ -11,7 +11,12 @@ Links mailed before 2026-12-07 carried the normalised address itself; they keep 
 
 from __future__ import annotations
 
+from typing import Any, TypeVar
+
+from django.db.models import Model, QuerySet
 from django.utils.crypto import constant_time_compare, salted_hmac
+
+M = TypeVar("M", bound=Model)
 
 _SALT = "dateline.links.address"
 
@@ -29,3 +34,14 @@ def address_matches(email_key: str, said: object) -> bool:
     return constant_time_compare(said, address_digest(email_key)) or constant_time_compare(
         said, email_key
     )
+
+
+def named_by_link(rows: QuerySet[M], pk: Any, said: object) -> M | None:
+    """The row ``pk`` of ``rows`` (a model with an ``email_key``) if a link's ``said`` names
+    its address; None otherwise (gone, replaced, or not an id)."""
+    if not isinstance(pk, int):
+        return None
+    row = rows.filter(pk=pk).first()
+    if row is None or not address_matches(row.email_key, said):  # type: ignore[attr-defined]
+        return None
+    return row

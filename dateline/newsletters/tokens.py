@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from django.core import signing
 
-from dateline.core.tokens import address_digest, address_matches
+from dateline.core.tokens import address_digest, named_by_link
 
 from .models import Subscriber, Subscription
 
@@ -42,15 +42,7 @@ def _subscriber(token: str, *, salt: str, max_age: timedelta) -> Subscriber | No
         subscriber_id, key = int(data["s"]), str(data["k"])
     except (signing.BadSignature, KeyError, TypeError, ValueError):
         return None
-    return _named(subscriber_id, key)
-
-
-def _named(subscriber_id: int, said: str) -> Subscriber | None:
-    """The subscriber ``subscriber_id`` if the token's ``said`` names its address."""
-    subscriber = Subscriber.objects.filter(pk=subscriber_id).first()
-    if subscriber is None or not address_matches(subscriber.email_key, said):
-        return None
-    return subscriber
+    return named_by_link(Subscriber.objects.all(), subscriber_id, key)
 
 
 def manage_token(subscriber: Subscriber) -> str:
@@ -80,7 +72,7 @@ def subscriptions_from_unsubscribe_token(token: str) -> list[Subscription] | Non
         subscriber_id, key, newsletter_id = int(data["s"]), str(data["k"]), int(data["n"])
     except (signing.BadSignature, KeyError, TypeError, ValueError):
         return None
-    subscriber = _named(subscriber_id, key)
+    subscriber = named_by_link(Subscriber.objects.all(), subscriber_id, key)
     if subscriber is None:
         return None
     found = Subscription.objects.select_related("newsletter").filter(subscriber=subscriber)

@@ -14,6 +14,7 @@ from typing import Any
 from lxml import etree
 
 from .html import DROPPED_TAGS, HEADING_TAGS, is_element, parse_fragment, safe_href
+from .htmltext import preformatted_text
 
 _MANY_NEWLINES = re.compile(r"\n{3,}")
 _BACKTICKS = re.compile(r"`+")
@@ -76,9 +77,7 @@ def _comment_element(element: Any, out: list[str]) -> None:
 
 def _fenced(element: Any) -> str:
     """Preformatted text as a fenced code block: kept as typed, indents and all."""
-    for br in element.iter("br"):
-        br.tail = "\n" + (br.tail or "")
-    code = "".join(element.itertext()).strip("\n")
+    code = preformatted_text(element)
     if not code.strip():
         return "\n\n"
     fence = "`" * max(3, 1 + max((len(run) for run in _BACKTICKS.findall(code)), default=0))

@@ -23,7 +23,7 @@ from lxml import etree
 from wagtail.embeds.blocks import EmbedValue
 
 from . import wp_blocks
-from .htmltext import is_element, safe_href, text_of
+from .htmltext import is_element, preformatted_text, safe_href, text_of
 from .htmltext import squash as _squash
 
 Block = tuple[str, Any]
@@ -302,10 +302,7 @@ class _BodyBuilder:
             self.image(element, "")
         elif tag == "pre":
             self.flush()
-            # The block editor ends a preformatted block's lines with <br>, not a newline.
-            for br in element.iter("br"):
-                br.tail = "\n" + (br.tail or "")
-            text = "".join(element.itertext()).strip("\n")
+            text = preformatted_text(element)
             if text.strip():
                 lines = "<br/>".join(escape(line, quote=False) for line in text.split("\n"))
                 self.result.blocks.append(("paragraph", f"<p>{lines}</p>"))

@@ -40,5 +40,13 @@ def text_of(element: Any) -> str:
     return squash("".join(parts)).strip()
 
 
+def preformatted_text(element: Any) -> str:
+    """The text of a ``<pre>`` as typed, line by line. WordPress's block editor ends its lines
+    with ``<br>``, not a newline: each one becomes a newline (the element is changed)."""
+    for br in element.iter("br"):
+        br.tail = "\n" + (br.tail or "")
+    return "".join(element.itertext()).strip("\n")
+
+
 def classes_of(element: Any) -> list[str]:
     return (element.get("class") or "").split()
