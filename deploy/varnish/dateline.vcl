@@ -2,8 +2,9 @@
 #
 # What it does (docs/operations.md, "The front cache"):
 # - keeps what the site marks public (Cache-Control: public, s-maxage=N,
-#   stale-while-revalidate=M) for N seconds, serving it up to M seconds longer while it fetches a
-#   fresh copy; never keeps anything private, no-store, or with a Set-Cookie;
+#   stale-while-revalidate=M) for N seconds; once it has expired (or been purged), serves the old
+#   copy for half a second at most while it fetches a fresh one, and for up to M seconds when
+#   every app server is sick; never keeps anything private, no-store, or with a Set-Cookie;
 # - indexes every object under the keys of its xkey header (the page cache's dependency names:
 #   content, listings, article:<id>) and expires them on "PURGE" with an xkey header, which the
 #   site sends after every change (dateline.core.frontcache), only from the purgers ACL below;
@@ -48,8 +49,8 @@ sub vcl_recv {
         if (req.http.xkey) {
             # Soft: the objects expire now but stay in grace, so the next request fetches the
             # new page in the background while the readers of a hot page keep being answered
-            # (a hard purge would make all of them wait for one render). The change shows as
-            # soon as that fetch is done.
+            # (a hard purge would make all of them wait for one render), for half a second at
+            # most (req.grace below), and for as long as every app server is sick.
             set req.http.X-Purged = xkey.softpurge(req.http.xkey);
         } else {
             set req.http.X-Purged = "0";
@@ -94,6 +95,16 @@ sub vcl_recv {
     # benchmarks): gunzipping a 200 KB page for each of them would cost more than storing it.
     if (!req.http.Accept-Encoding) {
         set req.http.X-Dateline-Plain = "1";
+    }
+
+    # A page that expired or was purged is served stale (its grace: stale-while-revalidate)
+    # while Varnish fetches the new one, but for no longer than half a second while an app
+    # server is healthy: after that, readers wait for that one fetch (Varnish makes it once for
+    # all of them), so a change shows within a second even when the machine is too busy to
+    # finish the fetch promptly. Only when every app server is sick are stale pages served for
+    # the whole grace, instead of an error.
+    if (std.healthy(req.backend_hint)) {
+        set req.grace = 0.5s;
     }
 
     if (req.http.Cookie) {
