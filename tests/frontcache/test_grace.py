@@ -61,7 +61,7 @@ def backend() -> Backend:
 
 
 def get(url: str) -> tuple[int, str]:
-    request = urllib.request.Request(url, headers={"Accept-Encoding": "identity"})
+    request = urllib.request.Request(url, headers={"Accept-Encoding": "identity"})  # noqa: S310
     try:
         with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
             return int(response.status), response.read().decode()
@@ -70,7 +70,7 @@ def get(url: str) -> tuple[int, str]:
 
 
 def purge(url: str, keys: str) -> None:
-    request = urllib.request.Request(url + "/", method="PURGE", headers={"xkey": keys})
+    request = urllib.request.Request(url + "/", method="PURGE", headers={"xkey": keys})  # noqa: S310
     with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
         assert response.status == 200
 
@@ -80,9 +80,7 @@ def front(tmp_path: Path) -> Iterator[tuple[str, list[Backend]]]:
     skip_without_varnish()
     servers = [backend(), backend()]
     port = free_port()
-    process = varnish(
-        port=port, app_ports=[s.server_address[1] for s in servers], workdir=tmp_path
-    )
+    process = varnish(port=port, app_ports=[s.server_address[1] for s in servers], workdir=tmp_path)
     url = f"http://127.0.0.1:{port}"
     try:
         assert until(lambda: all(s.probes for s in servers), within=15)
