@@ -10,8 +10,9 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from wagtail import blocks
 from wagtail.blocks.stream_block import StreamBlockValidationError
-from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images.blocks import ImageChooserBlock
+
+from dateline.news.blocks import LinkEmbedBlock
 
 UPDATE_FEATURES = ["bold", "italic", "link", "ul", "ol"]
 
@@ -35,6 +36,17 @@ class UpdateImageBlock(blocks.StructBlock):
         template = "news/blocks/figure.html"
 
 
+class UpdateEmbedBlock(LinkEmbedBlock):
+    """An embedded post or video, shown as a link to the original as on articles: nothing is
+    fetched from its provider, when the update is saved or when it is read (Wagtail's own block
+    put the provider's player in the update, or nothing at all when the provider did not
+    answer at that moment)."""
+
+    class Meta:
+        icon = "media"
+        template = "live/blocks/embed.html"
+
+
 EMPTY_BODY_MESSAGE = "An update needs a body: add a paragraph, a quote, a picture or an embed."
 
 
@@ -45,7 +57,7 @@ class UpdateBodyBlock(blocks.StreamBlock):
     paragraph = blocks.RichTextBlock(features=UPDATE_FEATURES)
     quote = UpdateQuoteBlock()
     image = UpdateImageBlock()
-    embed = EmbedBlock(max_width=800)
+    embed = UpdateEmbedBlock(max_width=800)
 
     def clean(self, value: Any) -> Any:
         # ``required`` comes from the StreamField (blank=False).

@@ -254,3 +254,50 @@ def test_a_table_with_empty_cells_is_published_and_shows_them_empty(
     html = client.get(live.url).content.decode()
     assert '<td class="block-table__text">Fish</td><td class="block-table__figures"></td>' in html
     assert "None" not in html.split('class="block-table"')[1].split("</figure>")[0]
+
+
+def test_an_embed_is_published_without_asking_its_provider(
+    admin_client: Client, article: ArticlePage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The page shows an embed as a link to the original, so nothing is fetched to save it:
+    Wagtail's block asked the provider while validating, and with the provider unreachable (or
+    the newsroom offline) the article could not be saved at all ("Cannot find an embed")."""
+    from wagtail.embeds import embeds
+    from wagtail.embeds.exceptions import EmbedNotFoundException
+
+    asked: list[str] = []
+
+    def unreachable(url: str, *args: Any, **kwargs: Any) -> Any:
+        asked.append(url)
+        raise EmbedNotFoundException
+
+    monkeypatch.setattr(embeds, "get_embed", unreachable)
+    video = "https://video.example.org/watch/harbour-wall-at-high-tide"
+
+    response = post_body(
+        admin_client,
+        article,
+        [("embed", {"embed": video, "caption": "The wall at high tide"})],
+    )
+
+    assert response.status_code == 302, response.context and response.context["form"].errors
+    assert asked == []
+    live = ArticlePage.objects.get(pk=article.pk)
+    assert [b.value["embed"].url for b in live.body] == [video]
+    page = admin_client.get(live.url).content.decode()
+    assert f'<a href="{video}" rel="noopener">The wall at high tide</a>' in page
+
+
+def test_an_embed_address_that_is_not_one_is_refused_next_to_the_field(
+    admin_client: Client, article: ArticlePage
+) -> None:
+    response = post_body(
+        admin_client, article, [("embed", {"embed": "harbour wall video", "caption": ""})]
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Enter a valid URL" in page
+    assert "harbour wall video" in page  # what the editor typed is still there
+    live = ArticlePage.objects.get(pk=article.pk)
+    assert "embed" not in [b.block_type for b in live.body]

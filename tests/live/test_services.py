@@ -170,3 +170,50 @@ def test_a_new_update_cannot_start_deleted_and_unknown_fields_are_refused(
     update = file_update("y")
     with pytest.raises(LiveUpdateRefused):
         live_update_edit(update=update, changes={"created_by": None})
+
+
+def test_an_embed_in_an_update_is_a_link_and_nothing_is_asked_of_its_provider(
+    live_page: LivePage, reporter: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Wagtail's embed block fetched the provider's player when the update was saved, and kept
+    it in the update (a third party's frame on the page), or kept nothing when the provider did
+    not answer: the reader saw an empty update."""
+    from django.test import Client
+    from wagtail.embeds import embeds
+    from wagtail.embeds.exceptions import EmbedNotFoundException
+
+    asked: list[str] = []
+
+    def unreachable(url: str, *args: Any, **kwargs: Any) -> Any:
+        asked.append(url)
+        raise EmbedNotFoundException
+
+    monkeypatch.setattr(embeds, "get_embed", unreachable)
+    video = "https://video.example.org/watch/talks-resume"
+
+    live_update_create(page=live_page, body=[("embed", video)], user=reporter)
+
+    page = Client().get(live_page.url).content.decode()
+    assert f'<a href="{video}" rel="noopener">{video}</a>' in page
+    assert asked == []
+
+
+def test_updates_kept_with_the_providers_player_are_rendered_again_as_links(
+    live_page: LivePage, reporter: Any
+) -> None:
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module(
+        "dateline.live.migrations.0002_update_embeds_shown_as_links"
+    )
+    video = "https://video.example.org/watch/talks-resume"
+    update = live_update_create(page=live_page, body=[("embed", video)], user=reporter)
+    plain = live_update_create(page=live_page, body=body("Talks resume at noon."), user=reporter)
+    LiveUpdate.objects.filter(pk=update.pk).update(body_html='<iframe src="https://x"></iframe>')
+
+    migration.render_embeds_as_links(apps, None)
+
+    assert f'<a href="{video}" rel="noopener">' in LiveUpdate.objects.get(pk=update.pk).body_html
+    assert LiveUpdate.objects.get(pk=plain.pk).body_html == plain.body_html
