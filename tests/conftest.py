@@ -36,6 +36,23 @@ def section(home: HomePage) -> SectionPage:
 
 
 @pytest.fixture
+def embed_provider_unreachable(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every embed provider is unreachable (as offline, or when one is down); returns the
+    addresses anything asked for, so a test can check that nothing was asked."""
+    from wagtail.embeds import embeds
+    from wagtail.embeds.exceptions import EmbedNotFoundException
+
+    asked: list[str] = []
+
+    def unreachable(url: str, *args: Any, **kwargs: Any) -> Any:
+        asked.append(url)
+        raise EmbedNotFoundException
+
+    monkeypatch.setattr(embeds, "get_embed", unreachable)
+    return asked
+
+
+@pytest.fixture
 def author_factory(db: None) -> type[AuthorFactory]:
     return AuthorFactory
 

@@ -257,21 +257,12 @@ def test_a_table_with_empty_cells_is_published_and_shows_them_empty(
 
 
 def test_an_embed_is_published_without_asking_its_provider(
-    admin_client: Client, article: ArticlePage, monkeypatch: pytest.MonkeyPatch
+    admin_client: Client, article: ArticlePage, embed_provider_unreachable: list[str]
 ) -> None:
     """The page shows an embed as a link to the original, so nothing is fetched to save it:
     Wagtail's block asked the provider while validating, and with the provider unreachable (or
     the newsroom offline) the article could not be saved at all ("Cannot find an embed")."""
-    from wagtail.embeds import embeds
-    from wagtail.embeds.exceptions import EmbedNotFoundException
-
-    asked: list[str] = []
-
-    def unreachable(url: str, *args: Any, **kwargs: Any) -> Any:
-        asked.append(url)
-        raise EmbedNotFoundException
-
-    monkeypatch.setattr(embeds, "get_embed", unreachable)
+    asked = embed_provider_unreachable
     video = "https://video.example.org/watch/harbour-wall-at-high-tide"
 
     response = post_body(

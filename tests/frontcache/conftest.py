@@ -169,6 +169,16 @@ class Stack:
                 process.kill()
 
 
+def tiny_backend(server_class: type[Any], handler: type[Any]) -> Any:
+    """A small threaded HTTP server of ``server_class`` answering with ``handler``, on a free
+    port, serving until shut down: a stand-in app server for testing the VCL alone."""
+    import threading
+
+    server = server_class(("127.0.0.1", free_port()), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
 def until(check: Callable[[], Any], *, within: float, every: float = 0.02) -> Any:
     """Poll ``check`` until it returns something true or ``within`` seconds pass; returns its last
     value (the caller asserts on it)."""

@@ -6,7 +6,6 @@ Varnish here runs in front of two tiny HTTP servers, not the site: what is check
 
 from __future__ import annotations
 
-import threading
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -15,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import free_port, skip_without_varnish, until, varnish
+from .conftest import free_port, skip_without_varnish, tiny_backend, until, varnish
 
 
 class Backend(ThreadingHTTPServer):
@@ -50,9 +49,7 @@ class Handler(BaseHTTPRequestHandler):
 
 
 def backend() -> Backend:
-    server = Backend(("127.0.0.1", free_port()), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
+    return tiny_backend(Backend, Handler)
 
 
 def status(url: str) -> int:

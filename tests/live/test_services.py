@@ -173,22 +173,14 @@ def test_a_new_update_cannot_start_deleted_and_unknown_fields_are_refused(
 
 
 def test_an_embed_in_an_update_is_a_link_and_nothing_is_asked_of_its_provider(
-    live_page: LivePage, reporter: Any, monkeypatch: pytest.MonkeyPatch
+    live_page: LivePage, reporter: Any, embed_provider_unreachable: list[str]
 ) -> None:
     """Wagtail's embed block fetched the provider's player when the update was saved, and kept
     it in the update (a third party's frame on the page), or kept nothing when the provider did
     not answer: the reader saw an empty update."""
     from django.test import Client
-    from wagtail.embeds import embeds
-    from wagtail.embeds.exceptions import EmbedNotFoundException
 
-    asked: list[str] = []
-
-    def unreachable(url: str, *args: Any, **kwargs: Any) -> Any:
-        asked.append(url)
-        raise EmbedNotFoundException
-
-    monkeypatch.setattr(embeds, "get_embed", unreachable)
+    asked = embed_provider_unreachable
     video = "https://video.example.org/watch/talks-resume"
 
     live_update_create(page=live_page, body=[("embed", video)], user=reporter)
