@@ -64,7 +64,7 @@ demo: migrate
 	@echo "Serving Dateline on http://$(HOST):$(PORT)/ (newsroom: http://$(HOST):$(PORT)/admin/; mail sent: http://$(HOST):$(PORT)/demo/mailbox/) - Ctrl+C stops"
 	@trap 'kill 0' EXIT INT TERM; \
 	  while :; do DEBUG=$${DEBUG:-0} $(BIN)/python manage.py run_worker --interval 2; sleep 5; done >>var/worker.log 2>&1 & \
-	  DEBUG=$${DEBUG:-0} $(BIN)/python manage.py run_scheduler >var/scheduler.log 2>&1 & \
+	  while :; do DEBUG=$${DEBUG:-0} $(BIN)/python manage.py run_scheduler; sleep 5; done >>var/scheduler.log 2>&1 & \
 	  DEBUG=$${DEBUG:-0} $(BIN)/python manage.py runserver --insecure $(HOST):$(PORT)
 
 # The production server. The first run writes a .env for a plain-HTTP local run (with a new
@@ -92,7 +92,7 @@ serve: install var .env
 	DJANGO_SETTINGS_MODULE=dateline.settings.production $(BIN)/python manage.py collectstatic --noinput -v0
 	@trap 'kill 0' EXIT INT TERM; \
 	  while :; do DJANGO_SETTINGS_MODULE=dateline.settings.production $(BIN)/python manage.py run_worker --interval 2; sleep 5; done >>var/worker.log 2>&1 & \
-	  DJANGO_SETTINGS_MODULE=dateline.settings.production $(BIN)/python manage.py run_scheduler >var/scheduler.log 2>&1 & \
+	  while :; do DJANGO_SETTINGS_MODULE=dateline.settings.production $(BIN)/python manage.py run_scheduler; sleep 5; done >>var/scheduler.log 2>&1 & \
 	  DJANGO_SETTINGS_MODULE=dateline.settings.production $(call app_server,$(HOST):$(PORT),$(WORKERS))
 
 worker: install
@@ -189,7 +189,7 @@ stack: stack-ports install var .env stack-deps
 	@echo "Dateline through Varnish on http://$(HOST):$(STACK_PORT)/ (app servers $(stack_app_addresses); logs in var/) - Ctrl+C stops"
 	@trap 'kill 0' EXIT INT TERM; \
 	  while :; do $(BIN)/python manage.py run_worker --interval 0.25; sleep 5; done >>var/worker.log 2>&1 & \
-	  $(BIN)/python manage.py run_scheduler >var/scheduler.log 2>&1 & \
+	  while :; do $(BIN)/python manage.py run_scheduler; sleep 5; done >>var/scheduler.log 2>&1 & \
 	  for port in $(STACK_APP_PORTS); do \
 	    while :; do \
 	      GRANIAN_ACCESS_LOG=0 GUNICORN_ACCESS_LOG=/dev/null GRANIAN_BLOCKING_THREADS=$(STACK_THREADS) \

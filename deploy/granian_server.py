@@ -31,6 +31,10 @@ Why a launcher and not granian's command line (docs/decisions/0085-granian.md):
   within a second, gracefully, instead of serving on unwatched beside the next server.
 - **Graceful stop.** SIGTERM or SIGINT: the workers stop accepting, finish the requests in
   flight and exit; one still busy after ``GRANIAN_GRACEFUL_TIMEOUT`` seconds (30) is killed.
+  Whether a worker still runs is read from ``/proc``: granian asked multiprocessing, which
+  called a worker that had already exited "alive" when granian's own watcher thread had reaped
+  it first, and logged "Killing worker-1 after it refused to gracefully stop" seconds after
+  SIGTERM for a worker that had stopped as asked (``worker_class``).
   SIGHUP replaces the workers one by one, forked again from this process: code is not reloaded,
   a deploy restarts the server.
 - **Limits.** A request head (request line and headers) still incomplete once hyper's read
@@ -147,6 +151,35 @@ def is_child(pid: int) -> bool:
     return int(stat.rsplit(")", 1)[1].split()[1]) == os.getpid()
 
 
+def running_child(pid: int) -> bool:
+    """Whether ``pid`` is a child of this process that has not exited (a zombie has)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    state, ppid = stat.rsplit(")", 1)[1].split()[:2]
+    return int(ppid) == os.getpid() and state != "Z"
+
+
+def worker_class() -> type:
+    """Granian's worker process, told alive or stopped by the kernel, not by multiprocessing.
+
+    Granian joins each worker twice: a thread per worker waits for it to exit (to respawn one
+    that dies), and the graceful stop joins it again. Whichever reaps the exited worker first
+    wins; the other's ``waitpid`` fails with ECHILD, which multiprocessing reads as "still
+    running" until the first has written the exit code down. Granian's stop then logged
+    "Killing worker-1 after it refused to gracefully stop" for a worker that had finished its
+    requests and exited with 0, often under load (the reaping thread not scheduled within the
+    millisecond granian waits), and sent SIGKILL to a process id that was no longer its own."""
+    from granian.server.mp import WorkerProcess
+
+    class Worker(WorkerProcess):  # type: ignore[misc]
+        def is_alive(self) -> bool:
+            return running_child(self.inner.pid)
+
+    return Worker
+
+
 def watch_heartbeats(folder: Path, timeout: int) -> None:
     """In the server's main process: kill a worker whose heartbeat is older than ``timeout``
     seconds (granian starts another); forget the files of workers that are gone."""
@@ -215,8 +248,16 @@ def main(argv: list[str] | None = None) -> None:
         heartbeat(heartbeats)
         return without_environment(dateline.wsgi.application, list(os.environ))
 
+    worker = worker_class()
+
+    class DatelineServer(Server):  # type: ignore[misc]
+        def _spawn_worker(self, idx: int, target: Any, callback_loader: Any) -> Any:
+            spawned = super()._spawn_worker(idx, target, callback_loader)
+            spawned.__class__ = worker
+            return spawned
+
     workers_lifetime = env_int("GRANIAN_WORKERS_LIFETIME", 0) or None
-    server = Server(
+    server = DatelineServer(
         TARGET,
         address=host.strip("[]") or "127.0.0.1",
         port=int(port),

@@ -46,7 +46,7 @@ class RejectNulBytesMiddleware:
 
 
 # SQLite's operational errors that mean "not now" rather than "not this query".
-SQLITE_UNAVAILABLE = ("locked", "busy", "unable to open", "disk i/o")
+SQLITE_UNAVAILABLE = ("locked", "busy", "unable to open", "disk i/o", "disk is full")
 # The attribute a view carries when it answers an unreachable database itself (its form, kept).
 UNAVAILABLE_ANSWER = "database_unavailable_answer"
 

@@ -145,9 +145,14 @@ def page_cache_depends(
     """Called by a page before it renders: what it depends on, at the versions current now, and
     the moment it changes by itself, if any (it is not kept past that)."""
     if is_shared_request(request):
+        try:
+            versions = _versions(deps)
+        except Exception:  # a cache that cannot be written (a full disk): the page, not kept
+            log.warning("page cache unavailable", exc_info=True)
+            return
         request._page_cache_keys = list(deps)  # type: ignore[attr-defined]
         request._page_cache_expires = expires_at  # type: ignore[attr-defined]
-        request._page_cache_deps = _versions(deps)  # type: ignore[attr-defined]
+        request._page_cache_deps = versions  # type: ignore[attr-defined]
 
 
 def page_cache_private(request: HttpRequest) -> None:
@@ -164,7 +169,16 @@ def invalidate(deps: Iterable[str]) -> None:
     (call after commit: the front cache's purge is queued after the current transaction)."""
     deps = list(deps)
     now = time.time_ns()
-    _cache().set_many({f"v:{d}": now for d in deps}, timeout=None)
+    try:
+        _cache().set_many({f"v:{d}": now for d in deps}, timeout=None)
+    except Exception:
+        # A full disk takes no new version, but lets one be deleted: a page stored under the
+        # old one is then never served (its versions are read anew, and fail), nor kept again.
+        log.error("page cache unavailable: versions of %s deleted instead", deps, exc_info=True)
+        try:
+            _cache().delete_many([f"v:{d}" for d in deps])
+        except Exception:
+            log.error("page cache unavailable: %s may be served stale", deps, exc_info=True)
     memo = _request_versions.get()
     if memo is not None:  # what this request renders after the change is keyed by it
         memo.update({d: now for d in deps})

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib.util
+import multiprocessing
 import os
 import signal
 import socket
@@ -164,6 +165,61 @@ def test_sigterm_lets_a_request_in_flight_finish_and_takes_no_new_one(
     # Answered, whatever the answer (this site has no tables: 503).
     assert answer.startswith(b"HTTP/1.1 ")
     assert process.wait(timeout=PATIENCE) == 0
+
+
+# Longer than the 4 s after which granian seemed to kill a worker on SIGTERM; well inside
+# GRANIAN_GRACEFUL_TIMEOUT (30 s).
+SLOW_REQUEST_SECONDS = 10
+
+
+def test_a_slow_request_in_flight_is_answered_during_a_graceful_stop(
+    server: tuple[str, subprocess.Popen[bytes], Path],
+) -> None:
+    url, process, log = server
+    parts = urlsplit(url)
+    with socket.create_connection((parts.hostname, parts.port), timeout=PATIENCE) as sock:
+        sock.sendall(
+            b"POST /comments/post/ HTTP/1.1\r\nHost: 127.0.0.1\r\nOrigin: http://127.0.0.1\r\n"
+            b"Cookie: csrftoken=" + b"a" * 32 + b"\r\n"
+            b"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 20\r\n\r\n"
+            b"comment=half"
+        )
+        time.sleep(1)
+        process.send_signal(signal.SIGTERM)
+        wait_for(lambda: not accepts(parts.hostname, parts.port), "the listener closed")
+        time.sleep(SLOW_REQUEST_SECONDS)
+        assert process.poll() is None, "the server stopped with a request in flight"
+
+        sock.sendall(b"&author=")
+        answer = sock.recv(100)
+
+    assert answer.startswith(b"HTTP/1.1 ")
+    assert process.wait(timeout=PATIENCE) == 0
+    # The idle worker stopped at once; granian told it from one that refused to stop wrongly.
+    assert "refused to gracefully stop" not in log.read_text()
+
+
+def test_a_worker_that_has_exited_is_not_taken_for_one_that_refuses_to_stop() -> None:
+    """Granian's watcher thread may reap an exited worker before its stop loop asks whether
+    the worker is alive (multiprocessing then says it is): the launcher asks the kernel."""
+    worker_class = launcher().worker_class()
+    fork = multiprocessing.get_context("fork")
+    busy = fork.Process(target=time.sleep, args=(PATIENCE,))
+    done = fork.Process(target=time.sleep, args=(0,))
+    workers = []
+    for process in (busy, done):
+        process.start()
+        worker = object.__new__(worker_class)
+        worker.inner = process
+        workers.append(worker)
+    try:
+        os.waitpid(done.pid, 0)  # as granian's watcher thread does, unknown to multiprocessing
+
+        assert workers[0].is_alive()
+        assert not workers[1].is_alive()
+    finally:
+        busy.kill()
+        busy.join()
 
 
 def accepts(host: str | None, port: int | None) -> bool:

@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import Envelope
 from django.contrib.auth.models import Permission
 from django.db import connection
 from django.utils import timezone
@@ -22,8 +24,8 @@ from django_tasks_db.models import DBTaskResult
 from dateline.core.health import worker_beat
 from dateline.core.models import WorkerHeartbeat
 
-from .processes import database_url_for_subprocesses, manage, site_env, wait_for
-from .worker_tasks import QUEUE, leave_a_mark, locked_the_first_time
+from .processes import database_url_for_subprocesses, free_port, manage, site_env, wait_for
+from .worker_tasks import QUEUE, leave_a_mark, locked_the_first_time, mail_a_note
 
 sqlite_only = pytest.mark.skipif(
     connection.vendor != "sqlite", reason="the lock taken here is SQLite's (the file's write lock)"
@@ -178,6 +180,60 @@ def test_a_task_that_met_a_locked_database_runs_again(
         worker.wait(timeout=30)
     assert mark.read_text() == "done"
     assert len(DBTaskResult.objects.get(pk=result.id).worker_ids) == 2
+
+
+def test_mail_the_mail_server_refused_is_sent_once_it_is_back(
+    database_tasks: None,
+    transactional_db: None,
+    django_db_serialized_rollback: None,
+    tmp_path: Path,
+    worker_env: dict[str, str],
+) -> None:
+    port = free_port()
+    worker_env["EMAIL_URL"] = f"smtp://127.0.0.1:{port}"
+    result = mail_a_note.using(queue_name=QUEUE).enqueue("reader@example.test")
+    log = tmp_path / "worker.log"
+    worker = manage(
+        ["run_worker", "--interval", "0.2", "--heartbeat", "1", "--queue-name", QUEUE],
+        worker_env,
+        log,
+    )
+    received: list[Envelope] = []
+    server = Controller(Inbox(received), hostname="127.0.0.1", port=port)
+    try:
+        # The mail server is down: the task is tried, and waits in the queue (it failed for
+        # good before, the mail lost).
+        wait_for(lambda: tried(result.id), "a first try", log=log)
+        assert DBTaskResult.objects.get(pk=result.id).status == "READY", log.read_text()
+
+        server.start()
+
+        wait_for(lambda: bool(received), "the mail once the server is back", log=log)
+        wait_for(
+            lambda: DBTaskResult.objects.get(pk=result.id).status == "SUCCESSFUL",
+            "the task's outcome",
+            log=log,
+        )
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
+        if received:
+            server.stop()
+    assert [envelope.rcpt_tos for envelope in received] == [["reader@example.test"]]
+
+
+def tried(result_id: str) -> bool:
+    task = DBTaskResult.objects.get(pk=result_id)
+    return bool(task.worker_ids) and task.status != "RUNNING"
+
+
+class Inbox:
+    def __init__(self, received: list[Envelope]) -> None:
+        self.received = received
+
+    async def handle_DATA(self, server: object, session: object, envelope: Envelope) -> str:
+        self.received.append(envelope)
+        return "250 OK"
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from django.core.mail import send_mail
 from django.db import OperationalError
 from django_tasks import task
 
@@ -29,3 +30,9 @@ def locked_the_first_time(path: str) -> str:
         raise OperationalError("database is locked")
     mark.write_text("done", encoding="utf-8")
     return "done"
+
+
+@task()
+def mail_a_note(to: str) -> int:
+    """Mails as the site's tasks do (sign-in links, reply notices), through EMAIL_URL."""
+    return send_mail("A note", "Sent by the task worker.", None, [to])

@@ -8,7 +8,10 @@ query hits the lock is recorded as failed for ever. This command runs the same w
   (1 s, doubling up to 60 s) and starts the loop again, until stopped (SIGINT or SIGTERM);
 - stores a task's outcome again until the database takes it (instead of leaving it "running");
 - puts a task that failed on an unreachable or locked database back in the queue, to run again
-  after the same backoff (at most ``MAX_ATTEMPTS`` runs in all);
+  after the same backoff (at most ``MAX_ATTEMPTS`` runs in all), and one that could not reach
+  the mail server (connection refused, no such host, a 4xx greeting) too, for longer
+  (``MAX_ATTEMPTS_UNREACHABLE`` runs, about seven minutes): nothing was sent, so nothing is sent
+  twice, and a sign-in link or a reply notice is not lost to a mail server restarting;
 - writes a heartbeat row every ``DATELINE_WORKER_HEARTBEAT`` seconds from a thread of its own
   (so a long task does not look like a dead worker), read by /healthz and the admin's dashboard.
 
@@ -21,6 +24,8 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import smtplib
+import socket
 import threading
 import time
 from datetime import timedelta
@@ -46,6 +51,15 @@ BACKOFF_MAX = 60.0
 BACKOFF_RESET_AFTER = 300.0
 # A task is run at most this many times when the database fails under it.
 MAX_ATTEMPTS = 5
+# ... and when a server it sends to (the mail server) cannot be reached: 2, 4, 8, 16, 32 s, then
+# a minute apart, about seven minutes in all.
+MAX_ATTEMPTS_UNREACHABLE = 12
+
+
+def is_server_unreachable(exc: BaseException) -> bool:
+    """The task could not open its connection (the mail server down, its name not resolving,
+    or it greeting with a temporary refusal): nothing left, so running it again is safe."""
+    return isinstance(exc, ConnectionRefusedError | socket.gaierror | smtplib.SMTPConnectError)
 
 
 class Vitals:
@@ -95,7 +109,11 @@ class SupervisedWorker(Worker):
             self._store(lambda: successful(return_value))
 
         def set_failed(exc: BaseException) -> None:
-            if is_database_unavailable(exc) and len(db_task_result.worker_ids) < MAX_ATTEMPTS:
+            attempts = len(db_task_result.worker_ids)
+            if is_database_unavailable(exc) and attempts < MAX_ATTEMPTS:
+                self.vitals.error(exc)
+                self._store(lambda: self._requeue(db_task_result, exc))
+            elif is_server_unreachable(exc) and attempts < MAX_ATTEMPTS_UNREACHABLE:
                 self._store(lambda: self._requeue(db_task_result, exc))
             else:
                 self._store(lambda: failed(exc))
@@ -109,12 +127,13 @@ class SupervisedWorker(Worker):
     def _requeue(self, db_task_result: DBTaskResult, exc: BaseException) -> None:
         delay = min(BACKOFF_MAX, BACKOFF_FIRST * 2 ** len(db_task_result.worker_ids))
         log.warning(
-            "task %s met a database error (%s); queued again in %.0f s",
+            "task %s (%s) met %s (%s); queued again in %.0f s",
             db_task_result.id,
+            db_task_result.task_path,
+            "a database error" if is_database_unavailable(exc) else "an unreachable server",
             exc,
             delay,
         )
-        self.vitals.error(exc)
         DBTaskResult.objects.filter(pk=db_task_result.pk).update(
             status=TaskResultStatus.READY, run_after=timezone.now() + timedelta(seconds=delay)
         )
