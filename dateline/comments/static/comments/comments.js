@@ -1,5 +1,34 @@
 /* Dateline comments: progressive enhancement of the "Leave a Reply" form and the thread.
    Everything here also works without JavaScript through plain links and form posts. */
+/* A long comment: the stylesheet folds it to its first lines where scripts run (site.css) and
+   shows its "Show the whole comment" button; the button unfolds it, and so does the focus
+   reaching a link in the folded part. Listened for on the document, so a comment this script
+   puts on the page later works the same, and before the check for fetch below. */
+(function () {
+  "use strict";
+  function unfold(button, open) {
+    var text = document.getElementById(button.getAttribute("aria-controls"));
+    if (!text) return;
+    text.classList.toggle("is-unfolded", open);
+    button.setAttribute("aria-expanded", open ? "true" : "false");
+    var label = button.querySelector(".comment-unfold__label");
+    if (label) label.textContent = open ? "Show less" : "Show the whole comment";
+  }
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest ? event.target.closest(".comment-unfold") : null;
+    if (!button) return;
+    var open = button.getAttribute("aria-expanded") !== "true";
+    unfold(button, open);
+    /* Folding shortens the comment above the button: keep the button where the reader is. */
+    if (!open) button.scrollIntoView({ block: "nearest" });
+  });
+  document.addEventListener("focusin", function (event) {
+    var text = event.target.closest ? event.target.closest(".comment-content--long") : null;
+    if (!text || text.classList.contains("is-unfolded")) return;
+    var button = text.nextElementSibling;
+    if (button && button.classList.contains("comment-unfold")) unfold(button, true);
+  });
+})();
 (function () {
   "use strict";
   var section = document.getElementById("comments");
