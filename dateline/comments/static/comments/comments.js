@@ -110,13 +110,24 @@
       if (!li) return;
       li.querySelector(".comment-body").insertAdjacentElement("afterend", respond);
       parentField.value = commentId;
-      titleText.nodeValue = "Leave a Reply to " + name + " ";
+      /* The name in a <bdi> as the server writes it: a right-to-left name ending in a full
+         stop otherwise shows the stop on the wrong side. */
+      var slot = title.querySelector("bdi");
+      if (!slot) {
+        slot = document.createElement("bdi");
+        title.insertBefore(slot, titleText.nextSibling);
+        title.insertBefore(document.createTextNode(" "), slot.nextSibling);
+      }
+      titleText.nodeValue = "Leave a Reply to ";
+      slot.textContent = name;
       cancel.hidden = false;
       form.querySelector("#comment").focus();
     }
     function resetReply() {
       home.parentNode.insertBefore(respond, home.nextSibling);
       parentField.value = "0";
+      var slot = title.querySelector("bdi");
+      if (slot) slot.textContent = "";
       titleText.nodeValue = "Leave a Reply ";
       cancel.hidden = true;
     }
