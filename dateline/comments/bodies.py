@@ -63,6 +63,18 @@ def comment_body_render(*, comment: Comment) -> Comment:
     return comment
 
 
+# Past this, a comment shows its first lines and "Show the whole comment" (comments/nodes.html,
+# site.css, comments.js): a 10,000-character comment is a dozen screens on a phone. A line
+# break counts as the rest of a line, so a long poem folds as a long paragraph does.
+FOLD_CHARS = 1_500
+LINE_CHARS = 40
+
+
+def comment_is_long(comment: Comment) -> bool:
+    body = comment.body
+    return len(body) + LINE_CHARS * body.count("\n") > FOLD_CHARS
+
+
 def is_current(comment: Comment) -> bool:
     return bool(comment.body_html_key) and comment.body_html_key == body_html_key(comment.body)
 

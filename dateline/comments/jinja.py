@@ -16,7 +16,7 @@ from jinja2 import Environment
 from dateline.core.templatetags.dateline_tags import isotime
 
 from .avatars import avatar_svg_small
-from .bodies import comment_body_html
+from .bodies import comment_body_html, comment_is_long
 
 
 def _local_date(value: Any, fmt: str) -> str:
@@ -65,6 +65,7 @@ def environment(**options: Any) -> Environment:
         {
             # The HTML stored when the comment was written (comments.bodies).
             "comment_html": comment_body_html,
+            "comment_is_long": comment_is_long,
             "comment_avatar": lambda c: avatar_svg_small(c.email_key),
             "isotime": isotime,
             "date": _local_date,

@@ -24,8 +24,9 @@ class FullRssFeed(Rss201rev2Feed):
             handler.addQuickElement("content:encoded", item["content_html"])
         if item.get("updateddate") is not None:
             handler.addQuickElement("atom:updated", rfc3339_date(item["updateddate"]))
-        for name in item.get("creators") or []:
-            handler.addQuickElement("dc:creator", name)
+        # The byline is Django's one dc:creator (item_author_name): one more per author made
+        # readers list each name twice, and feedparser's "author" is the last dc:creator, so a
+        # shared byline showed its second writer alone.
         if item.get("image_url"):
             handler.addQuickElement(
                 "media:content",

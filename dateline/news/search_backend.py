@@ -92,7 +92,11 @@ class _Sql:
     match_ids_params: list[Any] = field(default_factory=list)
 
 
-def _tables() -> tuple[str, str, int]:
+def _tables() -> tuple[str, str, list[int]]:
+    """The index's tables, and the content types an article is indexed under: its own and
+    those of its kinds (a live page, `live.LivePage`, is indexed as a live page), found
+    without importing the apps that define them."""
+    from django.apps import apps
     from django.contrib.contenttypes.models import ContentType
     from modelsearch.conf import get_app_config
 
@@ -103,7 +107,9 @@ def _tables() -> tuple[str, str, int]:
         if connection.vendor == "sqlite"
         else ""
     )
-    return entries, fts, ContentType.objects.get_for_model(ArticlePage).pk
+    kinds = [model for model in apps.get_models() if issubclass(model, ArticlePage)]
+    types = ContentType.objects.get_for_models(*kinds)
+    return entries, fts, sorted(content_type.pk for content_type in types.values())
 
 
 def _search_sql(
@@ -116,7 +122,8 @@ def _search_sql(
 ) -> _Sql:
     """The statements of a search over Wagtail's own index tables (SQLite FTS5 or PostgreSQL
     tsvector columns). With ``candidates``, only that many full-text matches are joined."""
-    entries, fts, content_type = _tables()
+    entries, fts, content_types = _tables()
+    kinds = ", ".join(["%s"] * len(content_types))
     page, article = "wagtailcore_page", ArticlePage._meta.db_table
     recent = filters.sort == "recent"
     where: list[str] = []
@@ -158,7 +165,7 @@ def _search_sql(
         tsquery = " && ".join(parts)
         matches = (
             f"SELECT m.id AS rid FROM {entries} m, (SELECT {tsquery} AS q) mq "  # noqa: S608
-            "WHERE m.content_type_id = %s AND (m.title @@ mq.q OR m.body @@ mq.q)"
+            f"WHERE m.content_type_id IN ({kinds}) AND (m.title @@ mq.q OR m.body @@ mq.q)"
         )
         # The most recently indexed matches first (ranking reads every matching vector, so past
         # EXACT_LIMIT only these are ranked), up to `newest` (2,001) of them. A word in most
@@ -202,8 +209,8 @@ def _search_sql(
         )
         match_count = ""
         match_params = []
-    where.append("e.content_type_id = %s")
-    params.append(content_type)
+    where.append(f"e.content_type_id IN ({kinds})")
+    params.extend(content_types)
     where.append("p.live = %s")
     params.append(True)
     for path in restricted_paths:
@@ -234,7 +241,7 @@ def _search_sql(
     return _Sql(
         match_ids=match_ids if connection.vendor == "postgresql" else "",
         match_ids_params=(
-            [*query_params, content_type, *query_params, content_type, newest, newest]
+            [*query_params, *content_types, *query_params, *content_types, newest, newest]
             if connection.vendor == "postgresql"
             else []
         ),

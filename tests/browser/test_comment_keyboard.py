@@ -122,3 +122,30 @@ def test_a_refused_like_says_why_beside_the_button(demo_lead_site: LiveServer, p
     expect(button).to_be_focused()
     expect(button.locator(".like-count")).to_have_text(count)
     expect(button).to_have_attribute("aria-pressed", "false")
+
+
+def test_the_second_tab_skips_to_the_comments_and_one_more_link_to_leave_a_reply(
+    demo_lead_site: LiveServer, page: Page
+) -> None:
+    """From the top of an article, a keyboard or screen-reader reader had to pass the story,
+    its share and related links and every comment's Reply, Like and Report to reach the form."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(demo_lead_site.url + ARTICLE_PATH)
+    page.keyboard.press("Tab")
+    expect(page.locator(":focus")).to_have_text("Skip to content")
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Skip to comments")
+    expect(skip).to_be_focused()
+    expect(skip).to_be_in_viewport()
+
+    page.keyboard.press("Enter")
+    expect(page.locator("#comments")).to_be_focused()
+    expect(page.locator("#comments-title")).to_be_in_viewport()
+    page.keyboard.press("Tab")
+    jump = page.locator("#comments").get_by_role("link", name="Leave a Reply")
+    expect(jump).to_be_focused()
+
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Leave a Reply")).to_be_in_viewport()
+    page.keyboard.press("Tab")
+    expect(field(page, "Comment")).to_be_focused()

@@ -66,3 +66,19 @@ def test_article_shows_related_coverage_and_its_other_language(
     other.click()
     expect(page.locator("html link[hreflang=en]")).to_have_count(1)
     expect(page.locator("article.story")).to_have_attribute("dir", "rtl")
+
+
+def test_the_search_filters_are_big_enough_to_use_on_a_phone(
+    live_site: LiveServer, page: Page
+) -> None:
+    """The section, author, date and order controls kept the browser's 13 px text, 19 px high:
+    under the 24 px a finger needs (WCAG 2.5.8), and a phone zooms the page into text that small."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(live_site.url + "/search/?q=harbour")
+    controls = page.locator("form.search-form").locator("select, input:not([type=hidden])")
+    assert controls.count() >= 5
+    for control in controls.all():
+        box = control.bounding_box()
+        assert box is not None and box["height"] >= 24, control.get_attribute("name")
+        size = control.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
+        assert size >= 16, control.get_attribute("name")

@@ -308,3 +308,26 @@ def test_a_report_note_over_the_limit_is_kept_whole_with_its_message_beside_it(c
     assert message is not None
     assert message.get_text() == f"Your note is {len(note)} characters long; the limit is 500."
     assert not CommentReport.objects.exists()
+
+
+def test_report_page_shows_the_start_of_a_long_comment_above_the_form(client, liked):
+    """A 10,000-character comment was shown whole above the form: a dozen screens on a phone."""
+    long = Comment.objects.get(pk=liked.pk)
+    long.body = "The ferry was late again this morning. " * 250 + "Those were my last words."
+    long.save(update_fields=["body"])
+
+    page = soup(client.get(f"/comments/{long.pk}/report/"))
+
+    quoted = page.select_one("blockquote.reported-comment").get_text()
+    assert "The ferry was late again this morning." in quoted
+    assert "Those were my last words." not in quoted
+    assert len(quoted) < 1_000
+    assert page.select_one(".reported-comment__more a")["href"] == f"/comments/{long.pk}/"
+    assert page.select('input[name="reason"]')
+
+
+def test_report_page_shows_a_short_comment_whole(client, liked):
+    page = soup(client.get(f"/comments/{liked.pk}/report/"))
+
+    assert liked.body in page.select_one("blockquote.reported-comment").get_text()
+    assert page.select_one(".reported-comment__more") is None

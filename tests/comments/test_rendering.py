@@ -421,3 +421,20 @@ def test_the_edit_link_carries_the_token_quoted_as_django_quotes_it(article, com
     assert edit["href"] == f"/comments/{comment.pk}/edit/?own={quote(token, safe='/')}"
     assert html.select_one(".comment-delete input[name=own]")["value"] == token
     assert others.select_one(".comment-edit-link") is None
+
+
+def test_a_right_to_left_name_is_isolated_from_the_english_around_it(
+    client, article, comment_factory
+):
+    """ "ريم ع." showed its full stop on the wrong side of the name, as the byline's names do
+    not (they are in <bdi>): in the thread, the editors' picks and a reply's form title."""
+    from django.utils import timezone
+
+    name = "ريم ع."
+    comment = comment_factory(article=article, author_name=name, featured_at=timezone.now())
+
+    page = soup(client.get(article.url))
+    assert page.select_one(f"#comment-{comment.pk} .comment-author bdi").get_text() == name
+    assert page.select_one(".pick__author bdi").get_text() == name
+    reply = soup(client.get(f"{article.url}?replytocom={comment.pk}"))
+    assert reply.select_one("#reply-title bdi").get_text() == name

@@ -80,6 +80,23 @@ def test_article_feeds_parse_and_carry_full_articles(client, newsroom, kind, sco
     assert self_links and self_links[0].endswith(f"/feeds/{kind}/{scope}")
 
 
+@pytest.mark.parametrize("kind", ["rss", "atom"])
+def test_a_shared_byline_is_credited_whole_and_each_writer_once(client, section, kind):
+    """RSS repeated every name (Django's dc:creator and one more per author), and a reader's
+    "author" (feedparser takes the last dc:creator) showed a shared byline's second writer alone."""
+    ArticlePageFactory(
+        parent=section,
+        title="Port strike ends",
+        authors=[AuthorFactory(name="Ines Alvarado"), AuthorFactory(name="Tom Okoro")],
+    )
+    ArticlePageFactory(parent=section, title="Pier reopens", authors=[AuthorFactory(name="Li Wen")])
+    _, parsed = parse(client, f"/feeds/{kind}/")
+    entries = {entry.title: entry for entry in parsed.entries}
+    assert entries["Port strike ends"].author == "Ines Alvarado, Tom Okoro"
+    assert [a["name"] for a in entries["Port strike ends"].authors] == ["Ines Alvarado, Tom Okoro"]
+    assert [a["name"] for a in entries["Pier reopens"].authors] == ["Li Wen"]
+
+
 def test_the_correction_log_travels_with_the_article(client, newsroom):
     _, parsed = parse(client, "/feeds/rss/tag/harbours/")
     assert "The date of the talks was wrong." in parsed.entries[0].content[0].value

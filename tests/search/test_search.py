@@ -344,12 +344,12 @@ def test_postgres_recent_window_gives_the_newest_matches_of_the_whole_index(
         article = indexed(parent=section, title=f"Lighthouse story {n}" if n % 2 else f"Pier {n}")
         if n % 2:
             matching.append(article)
-    entries, _, content_type = search_backend._tables()
+    entries, _, content_types = search_backend._tables()
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT id FROM {entries} WHERE content_type_id = %s AND object_id = ANY(%s) "  # noqa: S608
+            f"SELECT id FROM {entries} WHERE content_type_id = ANY(%s) AND object_id = ANY(%s) "  # noqa: S608
             "ORDER BY id DESC",
-            [content_type, [str(a.pk) for a in matching]],
+            [content_types, [str(a.pk) for a in matching]],
         )
         newest = [row[0] for row in cursor.fetchall()][:3]
         probe = search_backend._search_sql(
@@ -393,3 +393,28 @@ def test_an_unknown_section_author_or_order_is_named_in_plain_words(client, arch
     assert "There is no author “nobody”." in text
     assert "There is no order “sideways”" in text
     assert "Select a valid choice" not in text
+
+
+def test_live_coverage_is_found_beside_the_articles(client, archive):
+    """A live page is indexed under its own kind: searching its headline's words found the
+    articles around it and never the live coverage itself."""
+    from wagtail.search.index import insert_or_update_object
+
+    from tests.live.conftest import LivePageFactory
+
+    live = LivePageFactory(
+        parent=archive["world"],
+        title="Live: the reservoir spillway opens",
+        slug="reservoir-live",
+    )
+    insert_or_update_object(live)
+
+    response = client.get("/search/", {"q": "spillway"})
+
+    titles = html.fromstring(response.content).xpath(
+        "//h2[contains(@class, 'search-result__title')]/a"
+    )
+    assert [(a.text_content(), a.get("href")) for a in titles] == [
+        ("Live: the reservoir spillway opens", live.url),
+        ("Valley reservoir reaches record level", archive["reservoir"].url),
+    ]

@@ -15,7 +15,7 @@ from dateline.core.pagecache import page_cache_private
 from dateline.core.splice import spliced
 from dateline.news.models import ArticlePage
 
-from ..bodies import comment_body_html
+from ..bodies import comment_body_html, comment_is_long
 from ..forms import CommentForm
 from ..guards import form_stamp
 from ..models import Comment
@@ -143,6 +143,11 @@ def comment_nodes(context: template.Context, nodes: list[CommentNode]) -> SafeSt
 @register.filter
 def comment_html(comment: Comment) -> SafeString:
     return comment_body_html(comment)
+
+
+# A long comment (bodies.FOLD_CHARS): its start only where a page is about something else,
+# such as the report form under it.
+register.filter("comment_is_long", comment_is_long)
 
 
 @register.filter

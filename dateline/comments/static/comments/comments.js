@@ -1,5 +1,34 @@
 /* Dateline comments: progressive enhancement of the "Leave a Reply" form and the thread.
    Everything here also works without JavaScript through plain links and form posts. */
+/* A long comment: the stylesheet folds it to its first lines where scripts run (site.css) and
+   shows its "Show the whole comment" button; the button unfolds it, and so does the focus
+   reaching a link in the folded part. Listened for on the document, so a comment this script
+   puts on the page later works the same, and before the check for fetch below. */
+(function () {
+  "use strict";
+  function unfold(button, open) {
+    var text = document.getElementById(button.getAttribute("aria-controls"));
+    if (!text) return;
+    text.classList.toggle("is-unfolded", open);
+    button.setAttribute("aria-expanded", open ? "true" : "false");
+    var label = button.querySelector(".comment-unfold__label");
+    if (label) label.textContent = open ? "Show less" : "Show the whole comment";
+  }
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest ? event.target.closest(".comment-unfold") : null;
+    if (!button) return;
+    var open = button.getAttribute("aria-expanded") !== "true";
+    unfold(button, open);
+    /* Folding shortens the comment above the button: keep the button where the reader is. */
+    if (!open) button.scrollIntoView({ block: "nearest" });
+  });
+  document.addEventListener("focusin", function (event) {
+    var text = event.target.closest ? event.target.closest(".comment-content--long") : null;
+    if (!text || text.classList.contains("is-unfolded")) return;
+    var button = text.nextElementSibling;
+    if (button && button.classList.contains("comment-unfold")) unfold(button, true);
+  });
+})();
 (function () {
   "use strict";
   var section = document.getElementById("comments");
@@ -81,13 +110,24 @@
       if (!li) return;
       li.querySelector(".comment-body").insertAdjacentElement("afterend", respond);
       parentField.value = commentId;
-      titleText.nodeValue = "Leave a Reply to " + name + " ";
+      /* The name in a <bdi> as the server writes it: a right-to-left name ending in a full
+         stop otherwise shows the stop on the wrong side. */
+      var slot = title.querySelector("bdi");
+      if (!slot) {
+        slot = document.createElement("bdi");
+        title.insertBefore(slot, titleText.nextSibling);
+        title.insertBefore(document.createTextNode(" "), slot.nextSibling);
+      }
+      titleText.nodeValue = "Leave a Reply to ";
+      slot.textContent = name;
       cancel.hidden = false;
       form.querySelector("#comment").focus();
     }
     function resetReply() {
       home.parentNode.insertBefore(respond, home.nextSibling);
       parentField.value = "0";
+      var slot = title.querySelector("bdi");
+      if (slot) slot.textContent = "";
       titleText.nodeValue = "Leave a Reply ";
       cancel.hidden = true;
     }
