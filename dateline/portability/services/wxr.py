@@ -70,6 +70,7 @@ class _WxrWriter:
         self.authors: dict[str, Author] = {}
         self.sections: dict[str, SectionPage] = {}
         self.tags: dict[str, Tag] = {}
+        self.category_tags: dict[str, Tag] = {}  # category slug → its tag (not a first category)
         self.section_slugs: dict[int, set[str]] = {}
         self.touched: set[int] = set()
         self.sticky: list[tuple[datetime, int]] = []  # (published at, pk) of live sticky posts
@@ -165,6 +166,20 @@ class _WxrWriter:
                 remember(self.source, Kind.TAG, slug, tag)
             self.tags[slug] = tag
 
+    def category_tags_import(self) -> None:
+        """A post lives in one section, its first category's: every other category it names
+        becomes one of its tags, named and slugged as that category's section, so its stories
+        are still listed together (the export writes these tags back as categories)."""
+        for nicename in sorted(self.index.categories_as_tags):
+            section = self.sections[nicename]
+            slug, name = section.slug[:100], section.title[:100]
+            tag = Tag.objects.filter(slug=slug).first() or Tag.objects.filter(name=name).first()
+            if tag is None:
+                tag = Tag.objects.create(name=name, slug=slug)
+                self.summary.created["tags"] += 1
+                self.summary.counts["tags made from categories (a post's second or later)"] += 1
+            self.category_tags[nicename] = tag
+
     # Items --------------------------------------------------------------------------------------
     def items_import(self, progress: Progress) -> None:
         known = mapped_ids(self.source, Kind.POST)
@@ -226,8 +241,10 @@ class _WxrWriter:
     def article_create(self, item: WxrItem) -> ArticlePage:
         categories = [slug for domain, slug, _ in item.terms if domain == "category" and slug]
         section = self.sections[categories[0] if categories else DEFAULT_CATEGORY[0]]
-        if len(categories) > 1:
-            self.summary.counts["posts in several categories (the first is the section)"] += 1
+        if len(set(categories)) > 1:
+            self.summary.counts[
+                "posts in several categories (the first is the section, the others tags)"
+            ] += 1
         title = item.title.strip()
         if not title:
             title = "Untitled"
@@ -271,8 +288,10 @@ class _WxrWriter:
             live=False,
         )
         tag_slugs = [slug for domain, slug, _ in item.terms if domain == "post_tag" and slug]
-        if tag_slugs:
-            article.tags.add(*[self.tags[s] for s in dict.fromkeys(tag_slugs)])
+        tags = [self.tags[s] for s in dict.fromkeys(tag_slugs)]
+        tags += [self.category_tags[c] for c in dict.fromkeys(categories[1:]) if c != categories[0]]
+        if tags:
+            article.tags.add(*dict.fromkeys(tags))
         publish = item.status == "publish" and not item.password
         if item.status == "future":
             article.go_live_at = item.published_at
@@ -395,9 +414,17 @@ class _WxrWriter:
         for feed, ours in (("feed", "rss"), ("feed/rss2", "rss"), ("feed/atom", "atom")):
             self._redirect(f"{root}/{feed}", link=reverse(f"feeds:{ours}"), where="feeds")
         for nicename, section in self.sections.items():
+            page, route = section, ""
             feed = reverse("feeds:rss_scoped", args=["section", section.slug])
+            tag = self.category_tags.get(nicename)
+            if tag is not None and not section.live:
+                # No post lives in its section: its posts are listed under its tag.
+                page, route = self.home, f"/tags/{tag.slug}/"
+                feed = reverse("feeds:rss_scoped", args=["tag", tag.slug])
             for path in dict.fromkeys((self._category_path(nicename), nicename)):
-                self._redirect(f"{root}/category/{path}", page=section, where="categories")
+                self._redirect(
+                    f"{root}/category/{path}", page=page, route=route, where="categories"
+                )
                 self._redirect(f"{root}/category/{path}/feed", link=feed, where="categories")
         for slug, tag in self.tags.items():
             feed = reverse("feeds:rss_scoped", args=["tag", tag.slug])
@@ -493,6 +520,7 @@ def wxr_import(
             writer.authors_import()
             writer.sections_import()
             writer.tags_import()
+            writer.category_tags_import()
             writer.items_import(progress)
             writer.archive_redirects_create()
             writer.sticky_lead()
