@@ -6,9 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..media import Attachment
-from ..parsing import ExportFileError, WxrAuthor, WxrItem, WxrReader, WxrTerm
-from .common import Progress
+from ...media import Attachment
+from ...parsing import ExportFileError, WxrAuthor, WxrItem, WxrReader, WxrTerm
+from ..common import Progress
 
 DEFAULT_CATEGORY = ("uncategorized", "Uncategorized")
 
