@@ -15,7 +15,7 @@ from wagtail.models import WorkflowState
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 from wagtail.users.models import UserProfile
 
-from dateline.news.models import ArticlePage
+from dateline.news.models import ArticlePage, Author
 from dateline.news.selectors import newsroom_desk
 from dateline.news.services import ADMINISTRATOR, EDITOR, MODERATOR, REPORTER, WORKFLOW_NAME
 
@@ -572,6 +572,59 @@ def test_a_new_article_starts_with_the_reporters_own_author_in_the_byline(
     client.force_login(staff[EDITOR])
     byline = client.get(add_url).context["form"].formsets["byline"]
     assert [form["author"].value() for form in byline.forms] == [None]
+
+
+def _save_new_draft(client, section, **byline: str):
+    """The reporter's "Save draft" of a new article, the byline as the add form posts it."""
+    add_url = reverse("wagtailadmin_pages:add", args=["news", "articlepage", section.pk])
+    data = _add_form_data(client.get(add_url).content.decode(), title="Quay fire", slug="quay-fire")
+    data.update(
+        nested_form_data(
+            {"body": streamfield([("paragraph", rich_text("<p>Smoke over the quay.</p>"))])}
+        )
+    )
+    data.update({f"byline-0-{name}": value for name, value in byline.items()})
+    return client.post(add_url, data, follow=True)
+
+
+def test_a_reporter_without_an_author_profile_saves_a_draft_under_their_own_name(
+    client, section, author_factory, staff
+):
+    reporter = staff[REPORTER]
+    reporter.first_name, reporter.last_name = "Noor", "Haddad"
+    reporter.save()
+    someone = author_factory(name="Noor Haddad", slug="noor-haddad")  # another writer's byline
+    client.force_login(reporter)
+
+    response = _save_new_draft(client, section)
+
+    assert response.redirect_chain, form_errors(response)
+    article = ArticlePage.objects.get(slug="quay-fire")
+    assert not article.live
+    author = article.get_latest_revision_as_object().byline.get().author
+    assert (author.name, author.slug, author.user) == ("Noor Haddad", "noor-haddad-2", reporter)
+    assert author != someone
+    assert any("Your byline reads “Noor Haddad”" in m for m in messages_after(response))
+    # The next article is theirs too, with the same profile; nothing new is made.
+    ArticlePage.objects.filter(pk=article.pk).delete()
+    _save_new_draft(client, section)
+    byline = ArticlePage.objects.get(slug="quay-fire").get_latest_revision_as_object().byline
+    assert [entry.author for entry in byline.all()] == [author]
+    assert Author.objects.filter(user=reporter).count() == 1
+
+
+def test_a_byline_the_reporter_chose_is_kept_and_makes_no_profile(
+    client, section, author_factory, staff
+):
+    wire = author_factory(name="Wire Desk", slug="wire-desk")
+    client.force_login(staff[REPORTER])
+
+    response = _save_new_draft(client, section, author=str(wire.pk))
+
+    assert response.redirect_chain, form_errors(response)
+    byline = ArticlePage.objects.get(slug="quay-fire").get_latest_revision_as_object().byline
+    assert [entry.author for entry in byline.all()] == [wire]
+    assert not Author.objects.filter(user=staff[REPORTER]).exists()
 
 
 # --- Autosave and the publishing schedule ------------------------------------------------------

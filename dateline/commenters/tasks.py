@@ -24,6 +24,7 @@ from dateline.comments.services import (
 )
 from dateline.core.links import absolute_url, page_absolute_url
 from dateline.moderation.desk_selectors import moderatable_comments
+from dateline.news.selectors import live_article
 
 from .models import PrivacyRequest
 from .selectors import commenter_settings
@@ -56,9 +57,13 @@ def send_privacy_link(request_id: int) -> bool:
 
 @task()
 def send_outcome_notice(comment_id: int, to_status: str, reason: str = "") -> bool:
-    """Tell a commenter what became of a held comment, if their address is confirmed."""
+    """Tell a commenter what became of a held comment, if their address is confirmed and the
+    article is one readers may see."""
     comment = Comment.objects.select_related("article").filter(pk=comment_id).first()
     if comment is None or comment.status != to_status:
+        return False
+    if live_article(comment.article_id) is None:
+        # Unpublished or restricted since: "is published" would be untrue, its links dead.
         return False
     subscriber = Subscriber.objects.filter(
         email_key=comment.email_key, status=Subscriber.Status.CONFIRMED

@@ -11,6 +11,7 @@ from django.template.loader import render_to_string
 from django_tasks import task
 
 from dateline.core.links import absolute_url
+from dateline.news.selectors import live_article
 
 from .mailing import (
     CONFIRM_SALT,
@@ -72,7 +73,8 @@ def send_confirmation(subscriber_id: int) -> bool:
 
 @task()
 def notify_reply(comment_id: int) -> int:
-    """Tell the confirmed subscribers of the parent comment about an approved reply."""
+    """Tell the confirmed subscribers of the parent comment about an approved reply on an
+    article readers may see."""
     reply = (
         Comment.objects.select_related("article")
         .filter(pk=comment_id, status=Comment.Status.APPROVED)
@@ -80,6 +82,9 @@ def notify_reply(comment_id: int) -> int:
     )
     answered = (reply.in_reply_to_id or reply.parent_id) if reply is not None else None
     if reply is None or answered is None:
+        return 0
+    if live_article(reply.article_id) is None:
+        # Unpublished or restricted since: its headline and a link readers cannot open.
         return 0
     parent_id: int = answered
     sent = 0

@@ -15,6 +15,7 @@ from wagtail.log_actions import log
 from dateline.core.errors import ServiceError
 from dateline.core.pagecache import invalidate
 from dateline.news.models import ArticlePage, Author
+from dateline.news.services import author_profile_ensure
 
 from .models import BreakingNews, LivePage, LiveUpdate, live_dependency
 from .signals import breaking_news
@@ -45,7 +46,9 @@ def _purge_live(*page_ids: int) -> None:
 
 
 def _writer(user: Any) -> Author | None:
-    return getattr(user, "author_profile", None) if user is not None and user.pk else None
+    """The newsroom user's own author profile, made for them when they have none (as for an
+    article's byline)."""
+    return author_profile_ensure(user=user)[0] if user is not None and user.pk else None
 
 
 @transaction.atomic

@@ -368,6 +368,8 @@ class ArticlePage(CachedPageMixin, Page):
     body_text = models.TextField(blank=True, default="", editable=False)
 
     base_form_class = ArticlePageForm
+    # A copy (the admin's "Copy") starts with none of the original's comments: not their count.
+    exclude_fields_in_copy = ["comment_count"]
 
     content_panels = [
         # Fills the slug (Promote tab) from the headline until the article is first published,

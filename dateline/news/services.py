@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
@@ -146,6 +147,27 @@ def newsroom_setup(*, verbose: bool = False) -> None:
         WorkflowPage.objects.update_or_create(page=home, defaults={"workflow": workflow})
         if verbose:
             log.info("Created the %s workflow on %s", WORKFLOW_NAME, home)
+
+
+def author_profile_ensure(*, user: Any) -> tuple[Author, bool]:
+    """The writer's own author profile (``Author.user``), made from their account's name when
+    they have none yet; returns it and whether it was made now. Its slug is new (``-2``, …
+    when the name's is taken): an existing author of the same name is someone else's byline."""
+    author = Author.objects.filter(user=user).first()
+    if author is not None:
+        return author, False
+    name = (user.get_full_name().strip() or user.get_username())[:120]
+    base = (
+        slugify(name)[:110].strip("-")
+        or slugify(user.get_username())[:110].strip("-")
+        or f"author-{user.pk}"
+    )
+    taken = set(Author.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+    slug, n = base, 1
+    while slug in taken:
+        n += 1
+        slug = f"{base}-{n}"
+    return Author.objects.create(name=name, slug=slug, user=user), True
 
 
 def article_sections_sync(*, page: Page) -> int:

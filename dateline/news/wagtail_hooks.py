@@ -21,7 +21,9 @@ from wagtail.admin.ui.components import Component
 from wagtail.admin.views.home import UserObjectsInWorkflowModerationPanel
 from wagtail.admin.widgets import AdminDateTimeInput
 
+from .models import ArticlePage
 from .selectors import NewsroomDesk, newsroom_desk, page_scheduled_go_live
+from .services import author_profile_ensure
 
 # The site's own date format (news/includes/time.html), so the newsroom reads one format.
 NEWSROOM_DATETIME_FORMAT = "j F Y, H:i T"
@@ -102,6 +104,51 @@ def autosave_of_a_new_page_schedules_nothing(
     """The first autosave of a new page creates it: with no schedule, whatever the dialog holds
     (see autosave_keeps_the_confirmed_schedule)."""
     autosave_keeps_the_confirmed_schedule(request, None)
+
+
+BYLINE = "byline"  # the article editor's byline formset (InlinePanel "byline")
+
+
+def _deleted(value: str | None) -> bool:
+    return (value or "").strip().lower() not in ("", "0", "false", "off")
+
+
+@hooks.register("before_create_page")
+def a_new_articles_empty_byline_is_the_writers_own(
+    request: HttpRequest, parent_page: Any, page_class: Any
+) -> None:
+    """A new article saved with nobody in its byline carries its writer's own author profile,
+    made for them from their account's name when they have none: a reporter who was never given
+    one could otherwise not save a draft at all (the byline needs an author, and only editors
+    may make authors). A byline the writer filled in is left as it is."""
+    if request.method != "POST" or not issubclass(page_class, ArticlePage):
+        return
+    total = request.POST.get(f"{BYLINE}-TOTAL_FORMS", "")
+    if not total.isascii() or not total.isdigit() or int(total) > 1000:
+        return  # the formset says what is wrong with its management form
+    kept = [i for i in range(int(total)) if not _deleted(request.POST.get(f"{BYLINE}-{i}-DELETE"))]
+    if any(request.POST.get(f"{BYLINE}-{i}-author", "").strip() for i in kept):
+        return
+    author, created = author_profile_ensure(user=request.user)
+    post = request.POST.copy()
+    if kept:
+        index = kept[0]
+    else:
+        index = int(total)
+        post[f"{BYLINE}-TOTAL_FORMS"] = str(index + 1)
+        post[f"{BYLINE}-{index}-id"] = ""
+        post[f"{BYLINE}-{index}-ORDER"] = str(index + 1)
+    post[f"{BYLINE}-{index}-author"] = str(author.pk)
+    request.POST = post  # type: ignore[assignment]
+    if created and request.accepts("text/html"):
+        messages.info(
+            request,
+            _(
+                "Your byline reads “%(name)s”: an author profile was made for you. An editor "
+                "can change its name, role and photo under Snippets, Authors."
+            )
+            % {"name": author.name},
+        )
 
 
 class DeskPanel(Component):

@@ -12,6 +12,7 @@ from html import escape
 from typing import Any
 
 from lxml import etree
+from markdown_it import MarkdownIt
 
 from .html import DROPPED_TAGS, HEADING_TAGS, is_element, parse_fragment, safe_href
 from .htmltext import preformatted_text
@@ -85,8 +86,9 @@ def _fenced(element: Any) -> str:
 
 
 def _unindented(text: str) -> str:
-    """Every line outside a fenced block without its indent: HTML shows none, and in Markdown
-    an indented line after a blank one would start a code block."""
+    """Every line outside a fenced block without its indent (HTML shows none, and in Markdown
+    an indented line after a blank one would start a code block), and no more than one blank
+    line in a row there; a fenced block's lines as they are, blank ones included."""
     lines: list[str] = []
     fence = ""
     for line in text.split("\n"):
@@ -98,7 +100,8 @@ def _unindented(text: str) -> str:
         line = line.strip()
         if (opening := _FENCE.match(line)) is not None:
             fence = opening.group(0)
-        lines.append(line)
+        if line or (lines and lines[-1]):
+            lines.append(line)
     return "\n".join(lines)
 
 
@@ -114,10 +117,29 @@ def comment_text_from_html(html: str) -> str:
         root = parse_fragment(html.replace("\r\n", "\n"))
     except (etree.ParserError, ValueError):
         return html.strip()
-    text = _comment_inner(root)
-    return _MANY_NEWLINES.sub("\n\n", _unindented(text)).strip()
+    return _unindented(_comment_inner(root)).strip()
+
+
+# The block rules of the comment renderer (comments.text): where its code blocks are.
+_blocks = MarkdownIt("zero").enable(["blockquote", "fence", "code"])
 
 
 def comment_html_for_export(body: str) -> str:
-    """Our comment text as WordPress stores a comment: escaped text; WordPress adds paragraphs."""
-    return escape(body, quote=False)
+    """Our comment text as WordPress stores a comment: escaped text (WordPress adds paragraphs
+    and line breaks), with each code block, fenced or indented, as ``<pre><code>``: WordPress
+    shows it as code, and the import reads it back as a fenced block, blank lines and indents
+    kept (an indent outside ``<pre>`` is only HTML's white space)."""
+    lines = body.split("\n")
+    parts: list[str] = []
+    done = 0
+    for token in _blocks.parse(body):
+        if token.level != 0 or token.type not in ("fence", "code_block") or not token.map:
+            continue
+        start, end = token.map
+        parts.extend(escape(line, quote=False) for line in lines[done:start])
+        parts.append(
+            f"<pre><code>{escape(token.content.rstrip(chr(10)), quote=False)}</code></pre>"
+        )
+        done = end
+    parts.extend(escape(line, quote=False) for line in lines[done:])
+    return "\n".join(parts)

@@ -168,6 +168,9 @@ class _Writer:
         self.image_ids: set[int] = set()
         self.offset = (Page.objects.aggregate(m=Max("pk"))["m"] or 0) + 1
         self.body = _Body(self.site_url, self.image_ids, self.attachment_id)
+        # A tag named as a section files the story under that section too: WordPress's
+        # second category (the import makes it a tag again).
+        self.section_names = dict(SectionPage.objects.values_list("slug", "title"))
         # The front page's lead travels as WordPress's sticky flag (the import reads it back).
         self.leads = set(
             HomePage.objects.filter(lead_article__isnull=False).values_list(
@@ -275,8 +278,12 @@ class _Writer:
             category.set("domain", "category")
             category.set("nicename", section.slug)
         for tag in content.tags.all():
-            element = _add(item, "category", tag.name, cdata=True)
-            element.set("domain", "post_tag")
+            if tag.slug in self.section_names and not (section and tag.slug == section.slug):
+                element = _add(item, "category", self.section_names[tag.slug], cdata=True)
+                element.set("domain", "category")
+            else:
+                element = _add(item, "category", tag.name, cdata=True)
+                element.set("domain", "post_tag")
             element.set("nicename", tag.slug)
         meta = {
             "_dateline_place": content.dateline_place,

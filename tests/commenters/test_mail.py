@@ -76,6 +76,17 @@ def test_approval_notice(held: Comment, django_capture_on_commit_callbacks: Any)
     assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
 
 
+def test_no_notice_once_the_article_is_unpublished(
+    held: Comment, article: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """A story pulled from the site: "Your comment … is published" would be untrue, and its
+    links lead nowhere."""
+    _site_settings(outcome_notices=True)
+    article.unpublish()
+    _decide(held, "approve", django_capture_on_commit_callbacks)
+    assert mail.outbox == []
+
+
 def test_rejection_notice_gives_the_reason(
     held: Comment, django_capture_on_commit_callbacks: Any
 ) -> None:

@@ -1,4 +1,4 @@
-"""An article deleted in the newsroom takes its conversation with it."""
+"""An article deleted in the newsroom takes its conversation with it; a copy takes none of it."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from django.contrib.auth.models import Group
 from django.db import IntegrityError
 
 from dateline.comments.models import Comment
+from dateline.comments.services import comment_counts_refresh
 from dateline.news.models import ArticlePage
 from dateline.news.services import EDITOR
 
@@ -58,3 +59,26 @@ def test_a_comment_with_replies_still_cannot_be_deleted_on_its_own(threaded):
     with pytest.raises(IntegrityError):  # RestrictedError
         threaded[0].delete()
     assert Comment.objects.count() == 4
+
+
+def test_a_copy_of_an_article_starts_with_none_of_its_comments(client, editor, article, threaded):
+    """The admin's "Copy" makes a new article: the original's comments stay with the original,
+    and so does their count (readers saw "3 comments" over an empty conversation)."""
+    comment_counts_refresh(article_id=article.pk)
+    assert "3 comments" in client.get(article.url).content.decode()
+
+    response = client.post(
+        f"/admin/pages/{article.pk}/copy/",
+        {
+            "new_title": "Sea wall: the council's second vote",
+            "new_slug": "sea-wall-second-vote",
+            "new_parent_page": str(article.get_parent().pk),
+            "publish_copies": "on",
+        },
+    )
+
+    assert response.status_code == 302
+    copy = ArticlePage.objects.get(slug="sea-wall-second-vote")
+    assert copy.live and copy.comment_count == 0
+    assert "3 comments" not in client.get(copy.url).content.decode()
+    assert ArticlePage.objects.get(pk=article.pk).comment_count == 3

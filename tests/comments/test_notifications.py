@@ -187,6 +187,25 @@ def test_held_reply_sends_nothing_until_it_is_approved(
     assert len(mailoutbox) == 1
 
 
+def test_a_reply_approved_after_the_article_was_unpublished_sends_nothing(
+    confirmed, article, submission_factory, mailoutbox, django_capture_on_commit_callbacks
+):
+    """A story pulled from the site (unpublished) keeps its queue on the desk; approving a reply
+    there mailed its headline and a link readers can no longer open."""
+    with django_capture_on_commit_callbacks(execute=True):
+        held = comment_post(
+            submission=submission_factory(
+                parent_id=confirmed.pk, email="new@example.org", name="Cy"
+            )
+        ).comment
+    article.unpublish()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        comment_moderate(comment=held, action="approve")
+
+    assert mailoutbox == []
+
+
 def test_own_reply_sends_no_notification(
     confirmed, submission_factory, mailoutbox, django_capture_on_commit_callbacks
 ):

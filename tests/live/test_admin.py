@@ -54,6 +54,22 @@ def test_a_reporter_files_an_update_under_their_own_name(
     assert "The delegations sit down." in update.body_html and update.published_at
 
 
+def test_a_reporter_with_no_author_profile_files_an_update_under_their_own_name(
+    live_page: LivePage, reporter: Any
+) -> None:
+    reporter.author_profile.delete()
+    reporter.first_name, reporter.last_name = "Ana", "Lima"
+    reporter.save()
+    client = signed_in(reporter)
+
+    response = client.post(ADD, update_form(live_page, "Talks break for lunch."))
+
+    assert response.status_code == 302
+    author = LiveUpdate.objects.get().author
+    assert author is not None and (author.name, author.user) == ("Ana Lima", reporter)
+    assert "Ana Lima" in client.get(live_page.url).content.decode()
+
+
 def test_file_an_update_from_a_live_page_opens_the_form_with_that_page_chosen(
     live_page: LivePage, reporter: Any
 ) -> None:

@@ -21,7 +21,7 @@ from wagtail.images import get_image_model
 
 from dateline.comments.models import Comment
 from dateline.comments.services import email_key_for, path_segment
-from dateline.comments.text import body_fingerprint
+from dateline.comments.text import body_fingerprint, render_comment_body
 from dateline.news.models import ArticlePage, Author, HomePage, SectionPage
 from dateline.portability.models import ImportedObject
 from dateline.portability.services import wxr_export, wxr_import
@@ -226,6 +226,20 @@ def newsroom(home: HomePage, article_factory: type, author_factory: type) -> Non
     home.save_revision().publish()
 
 
+def _empty_site() -> None:
+    """Everything the export wrote removed (replies first: a parent is protected while it has
+    replies)."""
+    for depth in reversed(range(10)):
+        Comment.objects.filter(depth=depth).delete()
+    for section in SectionPage.objects.all():
+        section.delete()
+    Author.objects.all().delete()
+    Tag.objects.all().delete()
+    get_image_model().objects.all().delete()
+    Redirect.objects.all().delete()
+    assert not ArticlePage.objects.exists() and not Comment.objects.exists()
+
+
 def test_export_then_import_into_an_empty_site_keeps_everything(
     newsroom: None, home: HomePage, tmp_path: Path
 ) -> None:
@@ -239,16 +253,7 @@ def test_export_then_import_into_an_empty_site_keeps_everything(
     media_copy = tmp_path / "media-copy"
     shutil.copytree(settings.MEDIA_ROOT, media_copy)
 
-    # An empty site (replies first: a parent is protected while it has replies).
-    for depth in reversed(range(10)):
-        Comment.objects.filter(depth=depth).delete()
-    for section in SectionPage.objects.all():
-        section.delete()
-    Author.objects.all().delete()
-    Tag.objects.all().delete()
-    get_image_model().objects.all().delete()
-    Redirect.objects.all().delete()
-    assert not ArticlePage.objects.exists() and not Comment.objects.exists()
+    _empty_site()
 
     result = wxr_import(path=export, home=home, media_dir=media_copy)
 
@@ -271,3 +276,39 @@ def test_export_command_writes_the_file(newsroom: None, tmp_path: Path) -> None:
     assert "6 comments" in out.getvalue()
     assert "@" not in out.getvalue()
     assert (tmp_path / "out.xml").read_text(encoding="utf-8").count("<item") == 6
+
+
+CODE_COMMENTS = {
+    "Fenced": (
+        "The timetable script breaks here:\n\n"
+        "```\nfor ferry in ferries:\n\n\n    if ferry.late:\n        print(ferry)\n```\n\n"
+        "Any idea why?"
+    ),
+    "Indented": "Try this:\n\n    ferries.sort(key=by_time)\n        # then print\n\nWorked for me.",
+    "Tildes": "~~~\n<script>x</script> & <b>not bold</b>\n  indented\n~~~\nThat is all.",
+}
+
+
+def test_a_comment_holding_code_keeps_its_formatting_through_export_and_import(
+    newsroom: None, home: HomePage, tmp_path: Path
+) -> None:
+    storm = ArticlePage.objects.get(slug="storm")
+    for minutes, (name, body) in enumerate(CODE_COMMENTS.items(), start=20):
+        _comment(storm, name=name, body=body, minutes=minutes)
+    before = {
+        c.author_name: render_comment_body(c.body)
+        for c in Comment.objects.filter(author_name__in=CODE_COMMENTS)
+    }
+    assert all("<pre><code>" in html for html in before.values())
+    export = tmp_path / "dateline.xml"
+    wxr_export(path=export)
+    # WordPress shows a comment's text as HTML: its code is preformatted there too.
+    assert export.read_text(encoding="utf-8").count("<pre><code>") == 3
+    _empty_site()
+
+    wxr_import(path=export, home=home)
+
+    after = {
+        c.author_name: c.body_html for c in Comment.objects.filter(author_name__in=CODE_COMMENTS)
+    }
+    assert after == {name: html.strip() for name, html in before.items()}

@@ -40,7 +40,11 @@ def expected_from_file(path: Path) -> dict[str, Any]:
     wp = _wp_namespace(root)
     channel = root.find("channel")
     assert channel is not None
-    categories = {c.findtext(f"{wp}category_nicename") for c in channel.findall(f"{wp}category")}
+    category_names = {
+        c.findtext(f"{wp}category_nicename"): c.findtext(f"{wp}cat_name")
+        for c in channel.findall(f"{wp}category")
+    }
+    categories = set(category_names)
     # A tag is its slug, named as first seen; two slugs with one name are one tag (taggit's
     # names are unique).
     tag_names = {
@@ -64,6 +68,11 @@ def expected_from_file(path: Path) -> dict[str, Any]:
         ]
         for slug, name in own_tags:
             tag_names.setdefault(slug, name)
+        # A post's categories after its first are its tags, named as their sections.
+        for element in item.findall("category"):
+            if element.get("domain") == "category":
+                category_names.setdefault(element.get("nicename"), element.text)
+        also_in = [c for c in dict.fromkeys(own_categories[1:]) if c != own_categories[0]]
         posts[post_id] = {
             "status": item.findtext(f"{wp}status"),
             "password": item.findtext(f"{wp}post_password") or "",
@@ -72,6 +81,7 @@ def expected_from_file(path: Path) -> dict[str, Any]:
             "link": item.findtext("link"),
             "section": own_categories[0] if own_categories else "uncategorized",
             "tags": own_tags,
+            "also_in": also_in,
         }
         for comment in item.findall(f"{wp}comment"):
             if (comment.findtext(f"{wp}comment_type") or "comment") != "comment":
@@ -83,10 +93,12 @@ def expected_from_file(path: Path) -> dict[str, Any]:
                 "status": STATUS[comment.findtext(f"{wp}comment_approved") or "0"],
                 "date": comment.findtext(f"{wp}comment_date_gmt"),
             }
+    category_tags = {category_names[c] for p in posts.values() for c in p["also_in"]}
     return {
         "authors": len(channel.findall(f"{wp}author")),
         "categories": categories,
-        "tags": set(tag_names.values()),
+        "category_names": category_names,
+        "tags": set(tag_names.values()) | category_tags,
         "posts": posts,
         "tag_names": tag_names,
         "comments": comments,
@@ -147,7 +159,7 @@ def test_theme_unit_test_export_is_imported_whole(theme_file: Path, home: HomePa
         article = ArticlePage.objects.get(pk=articles[post_id])
         assert set(article.tags.values_list("name", flat=True)) == {
             expected["tag_names"][slug] for slug, _ in facts["tags"]
-        }
+        } | {expected["category_names"][slug] for slug in facts["also_in"]}
         assert article.get_parent().slug == facts["section"]
         assert article.section is not None and article.section.slug == facts["section"]
         assert article.title == (facts["title"] or "Untitled")

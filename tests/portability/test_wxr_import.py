@@ -1,12 +1,14 @@
 from __future__ import annotations
 
 import io
+import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
 from PIL import Image as PILImage
+from taggit.models import Tag
 from wagtail.images import get_image_model
 from wagtail.models import Page
 
@@ -18,7 +20,7 @@ from dateline.portability.comment_text import comment_text_from_html
 from dateline.portability.html import html_to_blocks
 from dateline.portability.models import ImportedObject
 from dateline.portability.parsing import ExportFileError
-from dateline.portability.services import wxr_import
+from dateline.portability.services import wxr_export, wxr_import
 
 from .conftest import WXR_HEAD, WXR_TAIL, write_wxr, wxr_comment, wxr_item
 
@@ -423,3 +425,72 @@ def test_a_category_no_post_lives_in_waits_unpublished(
     nav = client.get("/").content.decode()
     assert "/harbour/" in nav and "/lighthouses/" not in nav and "/media-section/" not in nav
     assert client.get("/lighthouses/").status_code == 404
+
+
+def test_a_post_in_several_categories_keeps_them_all_and_exports_them_back(
+    tmp_path: Path, home: HomePage, client: Any
+) -> None:
+    # WordPress files a post under several categories; an article lives in one section. The
+    # first category is its section, every other one a tag named as that category's section.
+    politics = (
+        "<wp:category><wp:term_id>7</wp:term_id><wp:category_nicename>politics"
+        "</wp:category_nicename><wp:category_parent></wp:category_parent>"
+        "<wp:cat_name><![CDATA[Politics]]></wp:cat_name></wp:category>\n"
+    )
+    also = (
+        '<category domain="category" nicename="politics"><![CDATA[Politics]]></category>\n'
+        '<category domain="category" nicename="weather"><![CDATA[Weather]]></category>\n'
+        '<category domain="category" nicename="harbour"><![CDATA[Harbour]]></category>\n'
+    )
+    path = tmp_path / "export.xml"
+    path.write_text(
+        WXR_HEAD
+        + politics
+        + wxr_item(post_id=1, extra=also)
+        + wxr_item(post_id=2, slug="council-vote", category="politics")
+        + WXR_TAIL,
+        encoding="utf-8",
+    )
+    summary = wxr_import(path=path, home=home)
+
+    article = ArticlePage.objects.get(slug="a-ferry-runs-late")
+    assert article.get_parent().slug == "harbour"
+    assert sorted(article.tags.values_list("slug", "name")) == [
+        ("ferries", "Ferries"),
+        ("politics", "Politics"),
+        ("weather", "Weather"),
+    ]
+    assert (
+        summary.counts["posts in several categories (the first is the section, the others tags)"]
+        == 1
+    )
+    # The stories of a category that is no article's section are found under its tag.
+    assert not SectionPage.objects.get(slug="weather").live
+    response = client.get("/category/weather/")
+    assert (response.status_code, response["Location"]) == (301, "/tags/weather/")
+    assert "A ferry runs late" in client.get("/tags/weather/").content.decode()
+
+    # The export files the story under those categories again, and a Dateline that imports
+    # the file gets the same section and tags back.
+    export = tmp_path / "dateline.xml"
+    wxr_export(path=export)
+    root = ET.parse(export).getroot()  # noqa: S314 - our own file
+    item = next(i for i in root.iter("item") if i.findtext("title") == article.title)
+    assert [(c.get("domain"), c.get("nicename")) for c in item.findall("category")] == [
+        ("category", "harbour"),
+        ("post_tag", "ferries"),
+        ("category", "politics"),
+        ("category", "weather"),
+    ]
+    ArticlePage.objects.all().delete()
+    SectionPage.objects.all().delete()
+    Tag.objects.all().delete()
+    wxr_import(path=export, home=home)
+    again = ArticlePage.objects.get(slug="a-ferry-runs-late")
+    assert again.get_parent().slug == "harbour"
+    assert sorted(again.tags.values_list("slug", "name")) == [
+        ("ferries", "Ferries"),
+        ("politics", "Politics"),
+        ("weather", "Weather"),
+    ]
+    assert list(ArticlePage.objects.get(slug="council-vote").tags.names()) == ["Ferries"]

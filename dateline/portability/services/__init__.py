@@ -6,8 +6,9 @@ file raises :class:`~dateline.portability.parsing.ExportFileError` before anythi
 Every imported thing is recorded in :class:`~dateline.portability.models.ImportedObject`, so a
 second run of the same file finds it and changes nothing.
 
-``wxr_index`` is the WordPress import's first pass, ``wxr`` its second and ``wxr_import``;
-``disqus`` the Disqus import; ``common`` what they share. The export is ``..exporting``.
+``wxr`` is the WordPress import (its first pass in ``wxr.index``, its second in ``wxr.terms``,
+``wxr.writing`` and ``wxr.redirects``); ``disqus`` the Disqus import; ``common`` what they
+share. The export is ``..exporting``.
 """
 
 from ..exporting import wxr_export

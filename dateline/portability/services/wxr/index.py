@@ -6,9 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..media import Attachment
-from ..parsing import ExportFileError, WxrAuthor, WxrItem, WxrReader, WxrTerm
-from .common import Progress
+from ...media import Attachment
+from ...parsing import ExportFileError, WxrAuthor, WxrItem, WxrReader, WxrTerm
+from ..common import Progress
 
 DEFAULT_CATEGORY = ("uncategorized", "Uncategorized")
 
@@ -25,6 +25,8 @@ class WxrIndex:
     category_parents: dict[str, str] = field(default_factory=dict)  # slug → parent's slug
     # The categories some post's first category names: the sections articles will live in.
     sections_used: set[str] = field(default_factory=set)
+    # The categories some post names after its first: each becomes a tag too (one section each).
+    categories_as_tags: set[str] = field(default_factory=set)
     tags: dict[str, str] = field(default_factory=dict)  # slug → name
     attachments: dict[str, Attachment] = field(default_factory=dict)
     items: int = 0
@@ -74,6 +76,9 @@ def wxr_index(path: Path, progress: Progress) -> WxrIndex:
             if not categories:
                 index.categories.setdefault(DEFAULT_CATEGORY[0], (DEFAULT_CATEGORY[1], ""))
             index.sections_used.add(categories[0][1] if categories else DEFAULT_CATEGORY[0])
+            index.categories_as_tags.update(
+                slug for _domain, slug, _name in categories[1:] if slug != categories[0][1]
+            )
             for domain, slug, name in record.terms:
                 if domain == "post_tag" and slug:
                     index.tags.setdefault(slug, name or slug)
