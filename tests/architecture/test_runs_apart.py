@@ -65,7 +65,8 @@ def test_two_runs_and_two_workers_use_their_own_database_and_keys(tmp_path: Path
     assert len(set(prefixes)) == len(prefixes) == 8
     assert "dateline-test-0b0b0b0b-gw1:pages" in prefixes
     # One Redis database for all (15 unless DATELINE_TEST_REDIS_DB says), kept apart by prefix.
-    assert {s["redis"] for s in seen} == {"redis://127.0.0.1:6379/15"}
+    db = int(os.environ.get("DATELINE_TEST_REDIS_DB", "15"))
+    assert {s["redis"] for s in seen} == {f"redis://127.0.0.1:6379/{db}"}
 
 
 def test_a_run_without_an_id_makes_one(tmp_path: Path) -> None:
