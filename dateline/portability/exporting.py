@@ -27,6 +27,7 @@ from wagtail.rich_text import expand_db_html
 
 from dateline.comments.models import Comment
 from dateline.core.links import base_url, page_absolute_url
+from dateline.live.models import LivePage, LiveUpdate
 from dateline.news.models import ArticlePage, Author, HomePage, SectionPage
 
 from . import wp_blocks
@@ -177,6 +178,9 @@ class _Writer:
                 "lead_article_id", flat=True
             )
         )
+        # WordPress has no live coverage: a live page goes as a post whose content carries its
+        # key points and its published updates, newest first, as its readers last saw them.
+        self.live_ids = set(LivePage.objects.values_list("pk", flat=True))
 
     def attachment_id(self, image_pk: int) -> int:
         # Post ids are shared by posts and attachments: images count on from the last page.
@@ -253,7 +257,10 @@ class _Writer:
         guid = _add(item, "guid", link)
         guid.set("isPermaLink", "false")
         _add(item, "description", "")
-        _add(item, "content:encoded", self.body.html(content.body), cdata=True)
+        html = self.body.html(content.body)
+        if article.pk in self.live_ids:
+            html += self.live_coverage(article.pk)
+        _add(item, "content:encoded", html, cdata=True)
         _add(item, "excerpt:encoded", content.standfirst, cdata=True)
         _add(item, "wp:post_id", article.pk)
         draft_date = article.latest_revision_created_at if status == "draft" else date
@@ -303,6 +310,35 @@ class _Writer:
             self.comment(item, comment)
         self.write(item)
         self.summary.created[f"articles ({status})"] += 1
+
+    def live_coverage(self, page_id: int) -> str:
+        """A live page's key points and published updates as HTML after its body: each update
+        a heading with its time (and headline), its writer, and its body as the page shows it."""
+        page = LivePage.objects.get(pk=page_id)
+        parts = []
+        if page.key_points:
+            parts.append(
+                f"<h2>Key points</h2>{self.body.rich_text(expand_db_html(page.key_points))}"
+            )
+        updates = (
+            LiveUpdate.objects.published()
+            .filter(page_id=page_id)
+            .select_related("author")
+            .order_by("-published_at", "-id")
+        )
+        for n, update in enumerate(updates.iterator()):
+            if n == 0:
+                parts.append("<h2>Updates</h2>")
+            moment = timezone.localtime(update.published_at)
+            heading = escape(moment.strftime("%-d %B %Y, %H:%M"), quote=False)
+            if update.headline:
+                heading += " – " + escape(update.headline, quote=False)
+            parts.append(f"<h3>{heading}</h3>")
+            if update.author is not None:
+                parts.append(f"<p><em>{escape(update.author.name, quote=False)}</em></p>")
+            parts.append(update.body_html)
+            self.summary.counts["live updates written into their page's post"] += 1
+        return "".join(parts)
 
     def comment(self, item: Any, comment: Comment) -> None:
         element = _add(item, "wp:comment")
