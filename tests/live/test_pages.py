@@ -350,3 +350,19 @@ def test_the_feed_says_live_once_and_cuts_a_headless_update_between_words(
         "Officials said the talks would go on late…"
     )
     assert f"<title>{cut}</title>" in feed
+
+
+def test_the_live_page_lists_its_conversations_feeds(client: Client, live_page: LivePage) -> None:
+    """A live page has a conversation under it, as an article does, but only the article page
+    told a feed reader where its comments' feeds were."""
+    from lxml import html
+
+    page = html.fromstring(client.get(live_page.url).content)
+    feeds = {
+        link.get("href"): link.get("type") for link in page.xpath("//head/link[@rel='alternate']")
+    }
+
+    for kind, mime in (("rss", "application/rss+xml"), ("atom", "application/atom+xml")):
+        href = f"/feeds/{kind}/comments/{live_page.pk}/"
+        assert feeds.get(href) == mime
+        assert client.get(href).status_code == 200
