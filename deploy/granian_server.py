@@ -34,7 +34,8 @@ Why a launcher and not granian's command line (docs/decisions/0085-granian.md):
   Whether a worker still runs is read from ``/proc``: granian asked multiprocessing, which
   called a worker that had already exited "alive" when granian's own watcher thread had reaped
   it first, and logged "Killing worker-1 after it refused to gracefully stop" seconds after
-  SIGTERM for a worker that had stopped as asked (``worker_class``).
+  SIGTERM for a worker that had stopped as asked (``worker_class``). The signal handlers take
+  no lock, so Ctrl+C's SIGINT and a SIGTERM at once cannot deadlock it (``server_class``).
   SIGHUP replaces the workers one by one, forked again from this process: code is not reloaded,
   a deploy restarts the server.
 - **Limits.** A request head (request line and headers) still incomplete once hyper's read
@@ -180,6 +181,70 @@ def worker_class() -> type:
     return Worker
 
 
+def server_class() -> type:
+    """Granian's server, whose signal handlers take no lock.
+
+    Granian's handlers set a ``threading.Event`` (the main process's) or call one through a
+    callback (each worker's), which takes the event's lock. A handler runs between two
+    bytecodes of whatever the main thread was doing: a second signal landing while the first
+    one's handler held the lock (Ctrl+C on ``make stack`` sends SIGINT to every process, and
+    its recipe's trap SIGTERM right after) waited for that lock for ever. The main process
+    then never stopped, and a worker never began its graceful stop (tried: one of two app
+    servers hung, its worker killed by the heartbeat watch after 30 s, its main process
+    still there a minute later). Here the handlers only write a byte to a pipe; a thread
+    reads it and sets the event."""
+    from granian.server import Server
+
+    class DatelineServer(Server):  # type: ignore[misc]
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self._wake_read, self._wake_write = os.pipe()
+            os.set_blocking(self._wake_write, False)
+            threading.Thread(target=self._wake, name="dateline-signals", daemon=True).start()
+
+        def _wake(self) -> None:
+            while os.read(self._wake_read, 1):
+                self.main_loop_interrupt.set()
+
+        def _signalled(self) -> None:
+            with contextlib.suppress(BlockingIOError):  # a wake-up is already waiting
+                os.write(self._wake_write, b"!")
+
+        def signal_handler_interrupt(self, *args: Any, **kwargs: Any) -> None:
+            self.interrupt_signal = True
+            self._signalled()
+
+        def signal_handler_reload(self, *args: Any, **kwargs: Any) -> None:
+            self.reload_signal = True
+            self._signalled()
+
+        def _spawn_worker(self, idx: int, target: Any, callback_loader: Any) -> Any:
+            spawned = super()._spawn_worker(idx, target, callback_loader)
+            spawned.__class__ = worker_class()
+            return spawned
+
+    return DatelineServer
+
+
+def set_sync_signals_once() -> Any:
+    """Granian's worker signals (``granian._signals.set_sync_signals``), acted on once: the
+    first SIGINT or SIGTERM starts the graceful stop; a later one, which could land inside the
+    first one's handler and wait for its lock for ever, changes nothing."""
+    from granian._granian import WorkerSignal
+    from granian._signals import set_main_signals
+
+    signal_event = WorkerSignal()
+    received: list[int] = []
+
+    def handler(signum: int, frame: Any) -> None:
+        if not received:
+            received.append(signum)
+            signal_event.set()
+
+    set_main_signals(handler)
+    return signal_event
+
+
 def watch_heartbeats(folder: Path, timeout: int) -> None:
     """In the server's main process: kill a worker whose heartbeat is older than ``timeout``
     seconds (granian starts another); forget the files of workers that are gone."""
@@ -236,7 +301,6 @@ def main(argv: list[str] | None = None) -> None:
     from granian.constants import HTTPModes, Interfaces
     from granian.http import HTTP1Settings
     from granian.log import LogLevels
-    from granian.server import Server
 
     import dateline.wsgi
 
@@ -248,16 +312,12 @@ def main(argv: list[str] | None = None) -> None:
         heartbeat(heartbeats)
         return without_environment(dateline.wsgi.application, list(os.environ))
 
-    worker = worker_class()
+    import granian._signals
 
-    class DatelineServer(Server):  # type: ignore[misc]
-        def _spawn_worker(self, idx: int, target: Any, callback_loader: Any) -> Any:
-            spawned = super()._spawn_worker(idx, target, callback_loader)
-            spawned.__class__ = worker
-            return spawned
-
+    # Read by each worker when it starts (granian imports it from the module then).
+    granian._signals.set_sync_signals = set_sync_signals_once
     workers_lifetime = env_int("GRANIAN_WORKERS_LIFETIME", 0) or None
-    server = DatelineServer(
+    server = server_class()(
         TARGET,
         address=host.strip("[]") or "127.0.0.1",
         port=int(port),

@@ -12,6 +12,7 @@ import os
 import signal
 import socket
 import subprocess
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -220,6 +221,43 @@ def test_a_worker_that_has_exited_is_not_taken_for_one_that_refuses_to_stop() ->
     finally:
         busy.kill()
         busy.join()
+
+
+def test_ctrl_c_and_the_stacks_sigterm_at_once_stop_the_server(
+    server: tuple[str, subprocess.Popen[bytes], Path],
+) -> None:
+    """Ctrl+C on make stack sends SIGINT to every process, and the recipe's trap SIGTERM right
+    after: a signal landing while granian's handler for the previous one held its event's
+    lock deadlocked the process (the main process waited for ever, a worker went silent)."""
+    _url, process, log = server
+    workers(process)
+    for _ in range(20):
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signum)
+
+    try:
+        process.wait(timeout=PATIENCE)
+    except subprocess.TimeoutExpired:
+        raise AssertionError(f"the server did not stop:\n{log.read_text()}") from None
+
+
+def test_a_signal_landing_inside_the_previous_ones_handler_does_not_hang_the_server() -> None:
+    """The deterministic half of the test above: the next signal's handler runs while the
+    main thread holds the main loop's event lock (inside the previous handler's set())."""
+    server = launcher().server_class()("dateline.wsgi:application", workers=1)
+    event = server.main_loop_interrupt
+    event.clear()
+    with event._cond:  # the previous handler, inside Event.set()
+        handler = threading.Thread(
+            target=server.signal_handler_interrupt, args=(signal.SIGTERM, None)
+        )
+        handler.start()
+        handler.join(timeout=PATIENCE)
+        assert not handler.is_alive(), "the handler waited for the lock"
+
+    assert event.wait(timeout=PATIENCE)
+    assert server.interrupt_signal
 
 
 def accepts(host: str | None, port: int | None) -> bool:
