@@ -143,22 +143,31 @@ def test_the_workers_stop_when_the_main_process_is_killed_outright(
         requests.get(f"{url}/healthz", timeout=5)
 
 
+def _stop_during_half_a_comment(
+    sock: socket.socket, process: subprocess.Popen[bytes], url: str
+) -> None:
+    """Send half a comment's POST on ``sock`` (Django reads this form: a CSRF cookie and a
+    matching Origin, and waits for the rest of its body), then SIGTERM the server and wait until
+    it takes no new connection."""
+    parts = urlsplit(url)
+    sock.sendall(
+        b"POST /comments/post/ HTTP/1.1\r\nHost: 127.0.0.1\r\nOrigin: http://127.0.0.1\r\n"
+        b"Cookie: csrftoken=" + b"a" * 32 + b"\r\n"
+        b"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 20\r\n\r\n"
+        b"comment=half"
+    )
+    time.sleep(1)
+    process.send_signal(signal.SIGTERM)
+    wait_for(lambda: not accepts(parts.hostname, parts.port), "the listener closed")
+
+
 def test_sigterm_lets_a_request_in_flight_finish_and_takes_no_new_one(
     server: tuple[str, subprocess.Popen[bytes], Path],
 ) -> None:
     url, process, _log = server
     parts = urlsplit(url)
     with socket.create_connection((parts.hostname, parts.port), timeout=PATIENCE) as sock:
-        # Django reads this form (a CSRF cookie and a matching Origin) and waits for its body.
-        sock.sendall(
-            b"POST /comments/post/ HTTP/1.1\r\nHost: 127.0.0.1\r\nOrigin: http://127.0.0.1\r\n"
-            b"Cookie: csrftoken=" + b"a" * 32 + b"\r\n"
-            b"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 20\r\n\r\n"
-            b"comment=half"
-        )
-        time.sleep(1)
-        process.send_signal(signal.SIGTERM)
-        wait_for(lambda: not accepts(parts.hostname, parts.port), "the listener closed")
+        _stop_during_half_a_comment(sock, process, url)
 
         sock.sendall(b"&author=")
         answer = sock.recv(100)
@@ -179,15 +188,7 @@ def test_a_slow_request_in_flight_is_answered_during_a_graceful_stop(
     url, process, log = server
     parts = urlsplit(url)
     with socket.create_connection((parts.hostname, parts.port), timeout=PATIENCE) as sock:
-        sock.sendall(
-            b"POST /comments/post/ HTTP/1.1\r\nHost: 127.0.0.1\r\nOrigin: http://127.0.0.1\r\n"
-            b"Cookie: csrftoken=" + b"a" * 32 + b"\r\n"
-            b"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 20\r\n\r\n"
-            b"comment=half"
-        )
-        time.sleep(1)
-        process.send_signal(signal.SIGTERM)
-        wait_for(lambda: not accepts(parts.hostname, parts.port), "the listener closed")
+        _stop_during_half_a_comment(sock, process, url)
         time.sleep(SLOW_REQUEST_SECONDS)
         assert process.poll() is None, "the server stopped with a request in flight"
 
