@@ -26,6 +26,8 @@ from wagtail.models import (
     WorkflowTask,
 )
 
+from dateline.core.slugs import first_free_slug
+
 from .models import (
     RESERVED_SECTION_SLUGS,
     ArticleAuthor,
@@ -149,6 +151,11 @@ def newsroom_setup(*, verbose: bool = False) -> None:
             log.info("Created the %s workflow on %s", WORKFLOW_NAME, home)
 
 
+def _taken_in(used: set[tuple[int, str]], section_id: int) -> Callable[[str], bool]:
+    """Whether a slug is taken in the section ``section_id``, given its (section, slug) pairs."""
+    return lambda slug: (section_id, slug) in used
+
+
 def author_profile_ensure(*, user: Any) -> tuple[Author, bool]:
     """The writer's own author profile (``Author.user``), made from their account's name when
     they have none yet; returns it and whether it was made now. Its slug is new (``-2``, …
@@ -163,10 +170,7 @@ def author_profile_ensure(*, user: Any) -> tuple[Author, bool]:
         or f"author-{user.pk}"
     )
     taken = set(Author.objects.filter(slug__startswith=base).values_list("slug", flat=True))
-    slug, n = base, 1
-    while slug in taken:
-        n += 1
-        slug = f"{base}-{n}"
+    slug = first_free_slug(base, taken.__contains__)
     return Author.objects.create(name=name, slug=slug, user=user), True
 
 
@@ -324,11 +328,10 @@ def articles_import_csv(
             if (section.pk, row.headline) in existing:
                 summary.skipped += 1
             else:
-                base = slugify(row.headline)[:70] or "article"
-                slug, n = base, 1
-                while (section.pk, slug) in used_slugs:
-                    n += 1
-                    slug = f"{base}-{n}"
+                slug = first_free_slug(
+                    slugify(row.headline)[:70] or "article",
+                    _taken_in(used_slugs, section.pk),
+                )
                 paragraphs = _paragraphs(row.body)
                 standfirst = row.standfirst or paragraphs[0][:300]
                 article = ArticlePage(

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from datetime import date, datetime
 from datetime import time as clock
 from typing import Any
@@ -72,9 +73,15 @@ class Command(BaseCommand):
             first_pass = False
             time.sleep(options["interval"])
 
-    def _job(self, name: str, options: dict[str, Any]) -> bool:
+    def _job(
+        self, name: str, options: dict[str, Any], run: Callable[[], Any] | None = None
+    ) -> bool:
+        """Run the command ``name`` (or ``run``, under that name); False when it failed."""
         try:
-            call_command(name, verbosity=0)
+            if run is None:
+                call_command(name, verbosity=0)
+            else:
+                run()
         except Exception:
             if options["once"]:
                 raise
@@ -92,13 +99,7 @@ class Command(BaseCommand):
             purged = self._job("purge_comment_metadata", options)
             # Readers' expired sessions and sign-in links (by name: core imports no app).
             purged = self._job("readers_purge", options) and purged
-            try:
-                database_analyze()
-            except Exception:
-                if options["once"]:
-                    raise
-                log.exception("ANALYZE failed; again on the next pass")
-                purged = False
+            purged = self._job("ANALYZE", options, database_analyze) and purged
             if purged:
                 self.last_purge = time.monotonic()
         # Nightly, after DATELINE_RETRAIN_HOUR (site time): queue the filters' retraining.

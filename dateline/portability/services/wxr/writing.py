@@ -7,6 +7,7 @@ from datetime import datetime
 from pathlib import Path
 
 from dateline.comments.models import Comment
+from dateline.core.slugs import first_free_slug
 from dateline.news.models import ArticleAuthor, ArticlePage, HomePage, SectionPage
 
 from ...comment_text import comment_text_from_html
@@ -114,10 +115,7 @@ class ItemWriter:
         if taken is None:
             taken = set(section.get_children().values_list("slug", flat=True))
             self.section_slugs[section.pk] = taken
-        slug, n = wanted, 1
-        while slug in taken:
-            n += 1
-            slug = f"{wanted[:240]}-{n}"
+        slug = first_free_slug(wanted, taken.__contains__)
         taken.add(slug)
         return slug
 
