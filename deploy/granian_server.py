@@ -143,23 +143,26 @@ def heartbeat(folder: Path) -> None:
     threading.Thread(target=beat, name="dateline-heartbeat", daemon=True).start()
 
 
-def is_child(pid: int) -> bool:
+def _state_and_parent(pid: int) -> tuple[str, int] | None:
+    """A process's state letter and parent, from the kernel; None once it is gone."""
     try:
         stat = Path(f"/proc/{pid}/stat").read_text()
     except OSError:
-        return False
+        return None
     # pid (comm) state ppid ...: comm may hold spaces, so read after its closing parenthesis.
-    return int(stat.rsplit(")", 1)[1].split()[1]) == os.getpid()
+    state, ppid = stat.rsplit(")", 1)[1].split()[:2]
+    return state, int(ppid)
+
+
+def is_child(pid: int) -> bool:
+    found = _state_and_parent(pid)
+    return found is not None and found[1] == os.getpid()
 
 
 def running_child(pid: int) -> bool:
     """Whether ``pid`` is a child of this process that has not exited (a zombie has)."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return False
-    state, ppid = stat.rsplit(")", 1)[1].split()[:2]
-    return int(ppid) == os.getpid() and state != "Z"
+    found = _state_and_parent(pid)
+    return found is not None and found[1] == os.getpid() and found[0] != "Z"
 
 
 def worker_class() -> type:
