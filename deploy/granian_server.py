@@ -34,8 +34,10 @@ Why a launcher and not granian's command line (docs/decisions/0085-granian.md):
   Whether a worker still runs is read from ``/proc``: granian asked multiprocessing, which
   called a worker that had already exited "alive" when granian's own watcher thread had reaped
   it first, and logged "Killing worker-1 after it refused to gracefully stop" seconds after
-  SIGTERM for a worker that had stopped as asked (``worker_class``). The signal handlers take
-  no lock, so Ctrl+C's SIGINT and a SIGTERM at once cannot deadlock it (``server_class``).
+  SIGTERM for a worker that had stopped as asked (``worker_class``). Signals reach a thread
+  that waits for them, whichever of the process's threads the kernel hands them to, and no
+  handler takes a lock: Ctrl+C's SIGINT and a SIGTERM at once stop it at once
+  (``signals_to_thread``).
   SIGHUP replaces the workers one by one, forked again from this process: code is not reloaded,
   a deploy restarts the server.
 - **Limits.** A request head (request line and headers) still incomplete once hyper's read
@@ -184,42 +186,74 @@ def worker_class() -> type:
     return Worker
 
 
-def server_class() -> type:
-    """Granian's server, whose signal handlers take no lock.
+def signals_to_thread(handle: Callable[[int], None], signums: Iterable[int]) -> None:
+    """Call ``handle(signum)`` from a thread of its own for each of ``signums`` this process
+    receives. Call it in the main thread.
 
-    Granian's handlers set a ``threading.Event`` (the main process's) or call one through a
-    callback (each worker's), which takes the event's lock. A handler runs between two
-    bytecodes of whatever the main thread was doing: a second signal landing while the first
-    one's handler held the lock (Ctrl+C on ``make stack`` sends SIGINT to every process, and
-    its recipe's trap SIGTERM right after) waited for that lock for ever. The main process
-    then never stopped, and a worker never began its graceful stop (tried: one of two app
-    servers hung, its worker killed by the heartbeat watch after 30 s, its main process
-    still there a minute later). Here the handlers only write a byte to a pipe; a thread
-    reads it and sets the event."""
+    The kernel hands a signal sent to a process to any of its threads, and Python runs a
+    signal's handler only in the main thread, between two bytecodes. Granian's main thread
+    waits on a lock (the main process for its event, a worker for its own) and its Rust threads
+    take signals too: a signal landing on one of them set Python's flag and woke nobody, so the
+    handler never ran. Ctrl+C on ``make stack`` (SIGINT to every process, then the recipe's trap
+    SIGTERM) left one worker or both serving on until the graceful timeout killed them, 30 s
+    later ("Killing worker-2 after it refused to gracefully stop"). Here the handlers do
+    nothing; the interpreter's own C handler writes the signal's number to a pipe
+    (``signal.set_wakeup_fd``) whichever thread it lands on, and a thread reads it. No
+    handler takes a lock, so a signal landing inside another's handler cannot deadlock it
+    either (the first cause of that hang)."""
+    read_end, write_end = os.pipe()
+    os.set_blocking(write_end, False)
+    signal.set_wakeup_fd(write_end, warn_on_full_buffer=False)
+    for signum in signums:
+        signal.signal(signum, _ignore_in_main_thread)
+
+    def forward() -> None:
+        while received := os.read(read_end, 64):
+            for signum in received:
+                handle(signum)
+
+    threading.Thread(target=forward, name="dateline-signals", daemon=True).start()
+
+    def forget_in_child() -> None:
+        # A forked worker must not write its signals into this process's pipe before it
+        # routes its own.
+        with contextlib.suppress(ValueError):
+            signal.set_wakeup_fd(-1)
+        os.close(read_end)
+        os.close(write_end)
+
+    os.register_at_fork(after_in_child=forget_in_child)
+
+
+def _ignore_in_main_thread(signum: int, frame: Any) -> None:
+    """The Python handler: the signal is acted on by ``signals_to_thread``'s thread."""
+
+
+def server_class() -> type:
+    """Granian's server, told of its signals by ``signals_to_thread``."""
     from granian.server import Server
 
     class DatelineServer(Server):  # type: ignore[misc]
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            super().__init__(*args, **kwargs)
-            self._wake_read, self._wake_write = os.pipe()
-            os.set_blocking(self._wake_write, False)
-            threading.Thread(target=self._wake, name="dateline-signals", daemon=True).start()
+        def route_signals(self) -> None:
+            signals_to_thread(self._signalled, (signal.SIGINT, signal.SIGTERM, signal.SIGHUP))
 
-        def _wake(self) -> None:
-            while os.read(self._wake_read, 1):
-                self.main_loop_interrupt.set()
+        def _signalled(self, signum: int) -> None:
+            if signum == signal.SIGHUP:
+                self.reload_signal = True
+            else:
+                self.interrupt_signal = True
+            self.main_loop_interrupt.set()
 
-        def _signalled(self) -> None:
-            with contextlib.suppress(BlockingIOError):  # a wake-up is already waiting
-                os.write(self._wake_write, b"!")
+        def startup(self, spawn_target: Any, target_loader: Any) -> Any:
+            # Granian's startup installs its handlers (below, doing nothing), then forks.
+            self.route_signals()
+            return super().startup(spawn_target, target_loader)
 
         def signal_handler_interrupt(self, *args: Any, **kwargs: Any) -> None:
-            self.interrupt_signal = True
-            self._signalled()
+            """Granian's handler: the signal is acted on by ``_signalled``."""
 
         def signal_handler_reload(self, *args: Any, **kwargs: Any) -> None:
-            self.reload_signal = True
-            self._signalled()
+            """Granian's handler: the signal is acted on by ``_signalled``."""
 
         def _spawn_worker(self, idx: int, target: Any, callback_loader: Any) -> Any:
             spawned = super()._spawn_worker(idx, target, callback_loader)
@@ -230,21 +264,20 @@ def server_class() -> type:
 
 
 def set_sync_signals_once() -> Any:
-    """Granian's worker signals (``granian._signals.set_sync_signals``), acted on once: the
-    first SIGINT or SIGTERM starts the graceful stop; a later one, which could land inside the
-    first one's handler and wait for its lock for ever, changes nothing."""
+    """Granian's worker signals (``granian._signals.set_sync_signals``), told by
+    ``signals_to_thread`` and acted on once: the first SIGINT or SIGTERM starts the graceful
+    stop; a later one changes nothing."""
     from granian._granian import WorkerSignal
-    from granian._signals import set_main_signals
 
     signal_event = WorkerSignal()
     received: list[int] = []
 
-    def handler(signum: int, frame: Any) -> None:
+    def stop(signum: int) -> None:
         if not received:
             received.append(signum)
             signal_event.set()
 
-    set_main_signals(handler)
+    signals_to_thread(stop, (signal.SIGINT, signal.SIGTERM))
     return signal_event
 
 
