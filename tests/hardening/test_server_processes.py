@@ -180,7 +180,7 @@ def test_sigterm_lets_a_request_in_flight_finish_and_takes_no_new_one(
 
 # Longer than the 4 s after which granian seemed to kill a worker on SIGTERM; well inside
 # GRANIAN_GRACEFUL_TIMEOUT (30 s).
-SLOW_REQUEST_SECONDS = 10
+SLOW_REQUEST_SECONDS = 6
 
 
 def test_a_slow_request_in_flight_is_answered_during_a_graceful_stop(
