@@ -8,10 +8,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import cast
 
-from django.db.models import F, Q, Window
+from django.db.models import F, Q, QuerySet, Subquery, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext as _
 from wagtail.images import get_image_model
 
 from dateline.core.converters import parse_id
@@ -225,11 +226,7 @@ def breaking_banner(*, now: datetime | None = None) -> Banner:
     story. Two queries, whatever the number of flags."""
     now = now or timezone.now()
     alert = (
-        BreakingNews.objects.showing(now)
-        .select_related("page")
-        .defer("page__body", "page__body_text")
-        .order_by("-starts_at", "-pk")
-        .first()
+        _showing_first(now).select_related("page").defer("page__body", "page__body_text").first()
     )
     upcoming = (
         BreakingNews.objects.filter(status=BreakingNews.Status.ACTIVE, starts_at__gt=now)
@@ -241,3 +238,49 @@ def breaking_banner(*, now: datetime | None = None) -> Banner:
     if alert is None:
         return Banner(alert=None, until=min(ends) if ends else None)
     return Banner(alert=alert, until=min(ends))
+
+
+def _showing_first(now: datetime) -> QuerySet[BreakingNews]:
+    return BreakingNews.objects.showing(now).order_by("-starts_at", "-pk")
+
+
+def breaking_flags_listed(*, now: datetime | None = None) -> QuerySet[BreakingNews]:
+    """Every flag, with its story and ``showing_pk``: the flag the banner shows at ``now``
+    (chosen as ``breaking_banner`` chooses it), read in the list's own statement."""
+    now = now or timezone.now()
+    return BreakingNews.objects.select_related("page").annotate(
+        showing_pk=Subquery(_showing_first(now).values("pk")[:1])
+    )
+
+
+@dataclass(frozen=True)
+class FlagState:
+    """Whether readers see a flag's banner, and in the newsroom's words why not."""
+
+    showing: bool
+    words: str
+
+    def __str__(self) -> str:
+        return self.words
+
+
+def breaking_flag_state(alert: BreakingNews, *, now: datetime | None = None) -> FlagState:
+    """What readers see of ``alert``: a flag that is "On" may still show nothing (set for
+    later, expired, its story unpublished, or another flag's banner in front of it). ``alert``
+    comes from ``breaking_flags_listed`` (else this costs one query)."""
+    now = now or timezone.now()
+    if alert.status != BreakingNews.Status.ACTIVE:
+        return FlagState(False, _("Not shown: cleared"))
+    if not alert.page.live:
+        return FlagState(False, _("Not shown: the story is not published"))
+    if alert.expires_at <= now:
+        return FlagState(False, _("Not shown: expired"))
+    if alert.starts_at > now:
+        return FlagState(False, _("Not shown yet: it starts later"))
+    if hasattr(alert, "showing_pk"):
+        showing = alert.showing_pk
+    else:
+        showing = _showing_first(now).values_list("pk", flat=True).first()
+    if showing == alert.pk:
+        return FlagState(True, _("Showing now"))
+    return FlagState(False, _("Not shown: a newer flag's banner is showing"))

@@ -26,7 +26,7 @@ from dateline.core.converters import parse_id
 from dateline.core.errors import ServiceError
 
 from .models import BreakingNews, LivePage, LiveUpdate
-from .selectors import breaking_banner
+from .selectors import breaking_banner, breaking_flag_state, breaking_flags_listed
 from .services import (
     BREAKING_FIELDS,
     UPDATE_FIELDS,
@@ -155,7 +155,20 @@ class LiveUpdateViewSet(SnippetViewSet):
         return LiveUpdate.objects.select_related("page", "author")
 
 
+def _not_shown(alert: BreakingNews) -> str:
+    """What to add when a flag was saved "On" but readers see no banner from it (set for later,
+    already expired, its story unpublished, or behind a newer flag): the save looked as if it
+    had put the banner up."""
+    if alert.status != BreakingNews.Status.ACTIVE:
+        return ""
+    state = breaking_flag_state(alert)
+    return "" if state.showing else f" It is on, but readers see no banner from it. {state}."
+
+
 class BreakingNewsCreateView(RefusalAsFieldError, CreateView):
+    def get_success_message(self, instance: BreakingNews) -> str:
+        return f"{super().get_success_message(instance)}{_not_shown(instance)}"
+
     def save_instance(self) -> BreakingNews:
         data = self.form.cleaned_data
         return breaking_news_flag(
@@ -182,7 +195,10 @@ def _other_banner(alert_id: int | None) -> str:
 
 class BreakingNewsEditView(RefusalAsFieldError, EditView):
     def get_success_message(self) -> str:
-        return f"{super().get_success_message()}{_other_banner(self.object.pk)}"
+        alert = self.object
+        on = alert.status == BreakingNews.Status.ACTIVE
+        extra = _not_shown(alert) if on else _other_banner(alert.pk)
+        return f"{super().get_success_message()}{extra}"
 
     def save_instance(self) -> BreakingNews:
         self.has_content_changes = self.form.has_changed()
@@ -205,14 +221,27 @@ class BreakingNewsViewSet(SnippetViewSet):
     model = BreakingNews
     icon = "warning"
     menu_label = _("Breaking news")
-    list_display = ["__str__", "page", "status", "starts_at", "expires_at"]
+    list_display = [
+        "__str__",
+        "page",
+        "status",
+        # "On" alone said nothing of whether readers see the banner (a flag set for later, an
+        # expired one, one behind a newer flag all read "On").
+        Column(
+            "readers_see",
+            label=_("Readers see"),
+            accessor=lambda row: str(breaking_flag_state(row)),
+        ),
+        "starts_at",
+        "expires_at",
+    ]
     list_filter = ["status"]
     add_view_class = BreakingNewsCreateView
     edit_view_class = BreakingNewsEditView
     delete_view_class = BreakingNewsDeleteView
 
     def get_queryset(self, request: Any) -> Any:
-        return BreakingNews.objects.select_related("page")
+        return breaking_flags_listed()
 
 
 class LiveCoverageGroup(SnippetViewSetGroup):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -130,3 +131,15 @@ def test_readers_cannot_open_the_report(client):
 
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+def test_the_most_read_report_has_its_title_as_the_pages_heading(client, editor):
+    """The title was passed to Wagtail's header as ``heading``, a name that header reads as
+    "replace the heading with this": the report had no <h1>, only the words in small type."""
+    client.force_login(editor)
+
+    html = client.get("/admin/most-read/").content.decode()
+
+    heading = re.search(r"<h1[^>]*>(.*?)</h1>", html, re.S)
+    assert heading, "no <h1> on the report"
+    assert "Most read" in heading.group(1)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from html import unescape
 from typing import Any
 
 import pytest
@@ -306,3 +307,60 @@ def test_the_updates_list_says_yes_for_pinned_and_key_events_not_true_or_false(
 
     cells = re.findall(r"<td[^>]*>\s*(True|False|Yes)\s*</td>", html)
     assert sorted(cells) == ["Yes", "Yes"]
+
+
+def test_the_flags_list_says_which_banner_readers_see_not_just_on_or_cleared(
+    live_page: LivePage, editor: Any, django_assert_max_num_queries: Any
+) -> None:
+    """Five flags read "On" or "Cleared" in the list, and the editor could not tell which one
+    put the banner up (or why a flag that is on showed nothing)."""
+    now = timezone.now()
+    hour = timedelta(hours=1)
+    for words, status, starts, expires in (
+        ("Earlier flag", "active", now - 2 * hour, now + hour),
+        ("Newest flag", "active", now - hour, now + hour),
+        ("Later flag", "active", now + hour, now + 2 * hour),
+        ("Old flag", "active", now - 3 * hour, now - 2 * hour),
+        ("Switched off", "cleared", now - hour, now + hour),
+    ):
+        BreakingNews.objects.create(
+            page=live_page, headline=words, status=status, starts_at=starts, expires_at=expires
+        )
+
+    with django_assert_max_num_queries(30):
+        html = signed_in(editor).get("/admin/snippets/live/breakingnews/").content.decode()
+
+    assert "Readers see" in html
+    rows = {
+        words: unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", row)))
+        for row in re.findall(r"<tr.*?</tr>", html, re.S)
+        for words in re.findall(r"(\w+ flag|Switched off)", row)[:1]
+    }
+    assert "Showing now" in rows["Newest flag"]
+    assert "a newer flag's banner is showing" in rows["Earlier flag"]
+    assert "starts later" in rows["Later flag"]
+    assert "expired" in rows["Old flag"]
+    assert "cleared" in rows["Switched off"]
+    assert sum("Showing now" in row for row in rows.values()) == 1
+
+
+def test_a_flag_saved_for_later_says_readers_see_no_banner_yet(
+    live_page: LivePage, editor: Any
+) -> None:
+    later = timezone.localtime() + timedelta(hours=1)
+    response = signed_in(editor).post(
+        "/admin/snippets/live/breakingnews/add/",
+        breaking_form(
+            live_page,
+            starts_at=later.strftime("%Y-%m-%d %H:%M"),
+            expires_at=(later + timedelta(hours=1)).strftime("%Y-%m-%d %H:%M"),
+        ),
+        follow=True,
+    )
+
+    said = " ".join(str(m) for m in response.context["messages"])
+    assert "readers see no banner from it" in said and "starts later" in said
+    now_on = signed_in(editor).post(
+        "/admin/snippets/live/breakingnews/add/", breaking_form(live_page), follow=True
+    )
+    assert "readers see no banner" not in " ".join(str(m) for m in now_on.context["messages"])

@@ -5,11 +5,14 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import extruct
 import pytest
+import time_machine
+from bs4 import BeautifulSoup
 from django.conf import settings
 from django.db import connection
 from django.test import Client
@@ -366,3 +369,28 @@ def test_the_live_page_lists_its_conversations_feeds(client: Client, live_page: 
         href = f"/feeds/{kind}/comments/{live_page.pk}/"
         assert feeds.get(href) == mime
         assert client.get(href).status_code == 200
+
+
+def test_an_update_from_another_day_shows_its_day_not_only_its_time(
+    client: Client, live_page: LivePage, file_update: Any
+) -> None:
+    """Coverage that runs past midnight listed "23:50" under "00:10" with the day only for
+    screen readers: a sighted reader could not tell yesterday's updates from today's."""
+    with time_machine.travel(datetime(2026, 3, 4, 23, 50, tzinfo=UTC), tick=False):
+        file_update("Late at night.", headline="Talks adjourn", key_event=True)
+    with time_machine.travel(datetime(2026, 3, 5, 0, 10, tzinfo=UTC), tick=False):
+        file_update("Just after midnight.")
+
+    page = BeautifulSoup(client.get(live_page.url).content, "html.parser")
+    shown = []
+    for link in page.select(".live-update__time"):
+        for hidden in link.select(".visually-hidden"):
+            hidden.decompose()
+        shown.append(link.get_text(" ", strip=True))
+    assert len(shown) == 2
+    assert "00:10" in shown[0] and "5 Mar" in shown[0]
+    assert "23:50" in shown[1] and "4 Mar" in shown[1]
+    key_event = page.select_one(".live__key-events li").get_text(" ", strip=True)
+    assert "4 Mar" in key_event
+    json_html = client.get(f"/live/{live_page.pk}/updates/").json()["updates"][0]["html"]
+    assert "5 Mar" in json_html
