@@ -143,3 +143,19 @@ def test_the_most_read_report_has_its_title_as_the_pages_heading(client, editor)
     heading = re.search(r"<h1[^>]*>(.*?)</h1>", html, re.S)
     assert heading, "no <h1> on the report"
     assert "Most read" in heading.group(1)
+
+
+def test_the_most_read_report_says_how_reads_are_counted_in_the_sites_own_limits(
+    client, editor, settings
+):
+    """The report sent editors to "docs/frontpage.md", a file of the repository they never see,
+    for what "a limited number of reads" meant."""
+    settings.DATELINE_READERSHIP_PAGE_LIMIT = 7
+    settings.DATELINE_READERSHIP_NETWORK_LIMIT = 70
+    settings.DATELINE_READERSHIP_WINDOW = 900
+    client.force_login(editor)
+
+    html = client.get("/admin/most-read/").content.decode()
+
+    assert "docs/" not in html
+    assert "at most 7 reads of an article and 70 reads in all every 15 minutes" in html
