@@ -221,6 +221,13 @@ def sign_out(*, session_key: str) -> None:
         ReaderSession.objects.filter(key_hash=session_key_hash(session_key)).delete()
 
 
+def sign_out_everywhere(*, reader: Reader) -> int:
+    """End every session of the account (a phone lost, a shared computer left signed in):
+    each browser is asked to sign in again. Returns how many were ended."""
+    ended, _ = ReaderSession.objects.filter(reader=reader).delete()
+    return ended
+
+
 def reader_profile_update(
     *, reader: Reader, display_name: str, website: str, bio: str, notify_replies: bool
 ) -> Reader:

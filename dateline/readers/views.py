@@ -61,6 +61,7 @@ from .services import (
     sign_in_complete,
     sign_in_link_request,
     sign_out,
+    sign_out_everywhere,
 )
 from .tokens import COOKIE, HINT_COOKIE, session_max_age
 
@@ -235,8 +236,15 @@ def _clear_cookies(response: HttpResponse) -> None:
 @private
 @require_POST
 def sign_out_view(request: HttpRequest) -> HttpResponse:
-    sign_out(session_key=request.COOKIES.get(COOKIE, ""))
-    response = render(request, "readers/signed_out.html")
+    """This browser's session ends; with ``everywhere=1`` (the reader's page), every session of
+    the account does."""
+    everywhere = request.POST.get("everywhere") == "1"
+    reader = request_reader(request) if everywhere else None
+    if reader is not None:
+        sign_out_everywhere(reader=reader)
+    else:
+        sign_out(session_key=request.COOKIES.get(COOKIE, ""))
+    response = render(request, "readers/signed_out.html", {"everywhere": reader is not None})
     _clear_cookies(response)
     return response
 
