@@ -228,6 +228,7 @@ def sign_out_everywhere(*, reader: Reader) -> int:
     return ended
 
 
+@transaction.atomic
 def reader_profile_update(
     *, reader: Reader, display_name: str, website: str, bio: str, notify_replies: bool
 ) -> Reader:
@@ -237,7 +238,22 @@ def reader_profile_update(
     reader.bio = bio.strip()
     reader.notify_replies = notify_replies
     reader.save(update_fields=["display_name", "website", "bio", "notify_replies"])
+    if notify_replies:
+        # Ticked again after a mail's "stop them": the account proved the address, and the
+        # reader asked for the mail back here, so it needs no new confirmation.
+        Subscriber.objects.filter(
+            email_key=reader.email_key,
+            status__in=[Subscriber.Status.UNSUBSCRIBED, Subscriber.Status.PENDING],
+        ).update(status=Subscriber.Status.CONFIRMED, confirmed_at=timezone.now())
     return reader
+
+
+def reader_replies_stopped(*, email_key: str) -> int:
+    """The address stopped reply notifications from a mail's link: the account with that
+    address no longer asks for them (its page and its comment form show the box unticked)."""
+    return Reader.objects.filter(email_key=email_key, notify_replies=True).update(
+        notify_replies=False
+    )
 
 
 def reader_export(*, reader: Reader) -> dict[str, Any]:
