@@ -16,6 +16,7 @@ from dateline.commenters.services import Erasure, commenter_erase
 from dateline.comments.models import Subscriber
 from dateline.comments.ratelimit import Limit, LimiterUnavailable, duration_text, hit
 from dateline.comments.selectors import comments_liked_by_account
+from dateline.comments.services import comments_author_renamed
 from dateline.comments.text import normalise_email, normalise_name
 from dateline.core.net import ip_prefix
 
@@ -232,12 +233,16 @@ def sign_out_everywhere(*, reader: Reader) -> int:
 def reader_profile_update(
     *, reader: Reader, display_name: str, website: str, bio: str, notify_replies: bool
 ) -> Reader:
-    """Save what the reader typed on their page (validated by ``forms.ProfileForm``)."""
+    """Save what the reader typed on their page (validated by ``forms.ProfileForm``). A new
+    display name goes on every comment the account wrote, as on the next one."""
+    renamed = display_name_clean(display_name) != reader.display_name
     reader.display_name = display_name_clean(display_name)
     reader.website = website.strip()
     reader.bio = bio.strip()
     reader.notify_replies = notify_replies
     reader.save(update_fields=["display_name", "website", "bio", "notify_replies"])
+    if renamed:
+        comments_author_renamed(user_id=reader.user_id, name=reader.display_name)
     if notify_replies:
         # Ticked again after a mail's "stop them": the account proved the address, and the
         # reader asked for the mail back here, so it needs no new confirmation.

@@ -383,3 +383,25 @@ def test_ticking_replies_again_on_the_readers_page_starts_them_without_a_confirm
         Subscriber.Status.CONFIRMED
     )
     assert not mail.outbox
+
+
+def test_a_new_display_name_shows_on_the_readers_earlier_comments(
+    reader_client, post_comment, comment_factory, article, django_capture_on_commit_callbacks
+):
+    client, _reader = reader_client
+    post_comment(client=client, comment="Written under my real name.", author="", email="")
+    mine = Comment.objects.get()
+    Comment.objects.filter(pk=mine.pk).update(status=Comment.Status.APPROVED)
+    namesake = comment_factory(article=article, author_name="Ada Lovelock", body="Not hers.")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/readers/me/", {"display_name": "Harbour Owl"}, HTTP_ORIGIN=ORIGIN)
+    public = Client().get(article.url).content.decode()
+
+    assert response.status_code == 303
+    mine.refresh_from_db()
+    namesake.refresh_from_db()
+    assert mine.author_name == "Harbour Owl"
+    assert namesake.author_name == "Ada Lovelock"  # someone else's comment, not the account's
+    # Each name as often as one comment shows it: the namesake's, never the reader's old one.
+    assert public.count("Harbour Owl") == public.count("Ada Lovelock") > 0
