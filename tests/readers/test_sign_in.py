@@ -287,3 +287,21 @@ def test_the_readers_page_offers_to_sign_out_everywhere(reader_client):
 
     assert 'id="sign-out-everywhere"' in page
     assert 'name="everywhere" value="1"' in page
+
+
+def test_a_used_link_opened_again_in_the_browser_it_signed_in_says_so(client):
+    ask_for_link(client, "again@example.org", display_name="Twice Tapped")
+    link = last_link_path()
+    assert client.post(link, {}, HTTP_ORIGIN=ORIGIN).status_code == 303
+
+    tapped_again = client.get(link).content.decode()
+    pressed_again = client.post(link, {}, HTTP_ORIGIN=ORIGIN).content.decode()
+    elsewhere = Client().get(link).content.decode()
+
+    for page in (tapped_again, pressed_again):
+        assert "You are signed in" in page
+        assert "Twice Tapped" in page
+        assert 'id="link-continue"' in page
+        assert "Ask for a new link" not in page
+    assert "cannot be used" in elsewhere
+    assert ReaderSession.objects.count() == 1
