@@ -7,3 +7,8 @@ from django.dispatch import Signal
 # comment that keeps its status included); ``held_ids``: those that were pending before.
 # Arguments: comment_ids, held_ids, to_status, actor (None for a rule or the commenter), reason.
 comments_moderated = Signal()
+
+# Sent by ``services.subscriber_unsubscribe`` when an address stops reply notifications from a
+# mail's link (a reader account with that address unticks its "email me replies").
+# Arguments: email_key.
+replies_stopped = Signal()

@@ -13,7 +13,12 @@ class ReadersConfig(AppConfig):
     def ready(self) -> None:
         from django.core import checks
 
+        from dateline.comments.signals import replies_stopped
+
         from .checks import mail_delivery_check, oidc_providers_check
+        from .signal_handlers import replies_stopped_receiver
+
+        replies_stopped.connect(replies_stopped_receiver, dispatch_uid="readers.replies_stopped")
 
         checks.register(oidc_providers_check)
         checks.register(mail_delivery_check, deploy=True)

@@ -16,6 +16,7 @@ from dateline.commenters.services import Erasure, commenter_erase
 from dateline.comments.models import Subscriber
 from dateline.comments.ratelimit import Limit, LimiterUnavailable, duration_text, hit
 from dateline.comments.selectors import comments_liked_by_account
+from dateline.comments.services import comments_author_renamed
 from dateline.comments.text import normalise_email, normalise_name
 from dateline.core.net import ip_prefix
 
@@ -221,16 +222,43 @@ def sign_out(*, session_key: str) -> None:
         ReaderSession.objects.filter(key_hash=session_key_hash(session_key)).delete()
 
 
+def sign_out_everywhere(*, reader: Reader) -> int:
+    """End every session of the account (a phone lost, a shared computer left signed in):
+    each browser is asked to sign in again. Returns how many were ended."""
+    ended, _ = ReaderSession.objects.filter(reader=reader).delete()
+    return ended
+
+
+@transaction.atomic
 def reader_profile_update(
     *, reader: Reader, display_name: str, website: str, bio: str, notify_replies: bool
 ) -> Reader:
-    """Save what the reader typed on their page (validated by ``forms.ProfileForm``)."""
+    """Save what the reader typed on their page (validated by ``forms.ProfileForm``). A new
+    display name goes on every comment the account wrote, as on the next one."""
+    renamed = display_name_clean(display_name) != reader.display_name
     reader.display_name = display_name_clean(display_name)
     reader.website = website.strip()
     reader.bio = bio.strip()
     reader.notify_replies = notify_replies
     reader.save(update_fields=["display_name", "website", "bio", "notify_replies"])
+    if renamed:
+        comments_author_renamed(user_id=reader.user_id, name=reader.display_name)
+    if notify_replies:
+        # Ticked again after a mail's "stop them": the account proved the address, and the
+        # reader asked for the mail back here, so it needs no new confirmation.
+        Subscriber.objects.filter(
+            email_key=reader.email_key,
+            status__in=[Subscriber.Status.UNSUBSCRIBED, Subscriber.Status.PENDING],
+        ).update(status=Subscriber.Status.CONFIRMED, confirmed_at=timezone.now())
     return reader
+
+
+def reader_replies_stopped(*, email_key: str) -> int:
+    """The address stopped reply notifications from a mail's link: the account with that
+    address no longer asks for them (its page and its comment form show the box unticked)."""
+    return Reader.objects.filter(email_key=email_key, notify_replies=True).update(
+        notify_replies=False
+    )
 
 
 def reader_export(*, reader: Reader) -> dict[str, Any]:

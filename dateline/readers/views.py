@@ -61,6 +61,7 @@ from .services import (
     sign_in_complete,
     sign_in_link_request,
     sign_out,
+    sign_out_everywhere,
 )
 from .tokens import COOKIE, HINT_COOKIE, session_max_age
 
@@ -200,7 +201,7 @@ def link_view(request: HttpRequest, token: str) -> HttpResponse:
     presses the button, which signs them in."""
     link = sign_in_link_usable(token)
     if link is None:
-        return render(request, "readers/link_invalid.html", {"form": SignInForm()}, status=400)
+        return _link_invalid(request)
     if request.method == "GET":
         return render(request, "readers/link.html", {"link": link, "form": LinkForm()})
     form = LinkForm(request.POST)
@@ -210,12 +211,20 @@ def link_view(request: HttpRequest, token: str) -> HttpResponse:
         signed_in = sign_in_complete(link=link, display_name=form.cleaned_data["display_name"])
     except LinkNotUsable:
         # Pressed twice, or in two browsers: the first one signed in.
-        return render(request, "readers/link_invalid.html", {"form": SignInForm()}, status=400)
+        return _link_invalid(request)
     # Back to what they were doing (the article they wanted to comment on), else their page.
     target = safe_next(request, signed_in.next_url) or reverse("readers:account")
     response = HttpResponseRedirect(target, status=303)
     _set_cookies(request, response, signed_in)
     return response
+
+
+def _link_invalid(request: HttpRequest) -> HttpResponse:
+    """A used or expired link. Opened again in a browser it signed in (the mail's link tapped
+    a second time, the button pressed twice), the page says so and leads on, rather than
+    asking for a new link the reader does not need."""
+    context = {"form": SignInForm(), "reader": request_reader(request)}
+    return render(request, "readers/link_invalid.html", context, status=400)
 
 
 def _set_cookies(request: HttpRequest, response: HttpResponse, signed_in: SignedIn) -> None:
@@ -235,8 +244,15 @@ def _clear_cookies(response: HttpResponse) -> None:
 @private
 @require_POST
 def sign_out_view(request: HttpRequest) -> HttpResponse:
-    sign_out(session_key=request.COOKIES.get(COOKIE, ""))
-    response = render(request, "readers/signed_out.html")
+    """This browser's session ends; with ``everywhere=1`` (the reader's page), every session of
+    the account does."""
+    everywhere = request.POST.get("everywhere") == "1"
+    reader = request_reader(request) if everywhere else None
+    if reader is not None:
+        sign_out_everywhere(reader=reader)
+    else:
+        sign_out(session_key=request.COOKIES.get(COOKIE, ""))
+    response = render(request, "readers/signed_out.html", {"everywhere": reader is not None})
     _clear_cookies(response)
     return response
 

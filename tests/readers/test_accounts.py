@@ -329,3 +329,79 @@ def test_an_address_that_unsubscribed_stays_unsubscribed_after_signing_in(sign_i
     sign_in(Client(), "gone@example.org")
 
     assert Subscriber.objects.get().status == Subscriber.Status.UNSUBSCRIBED
+
+
+def _stop_replies_from_the_mail(client: Client, email_key: str) -> None:
+    """The one-click "stop them" of a reply notification, as a mail client POSTs it."""
+    from dateline.comments.mailing import UNSUBSCRIBE_SALT, subscriber_token
+    from dateline.comments.models import Subscriber
+
+    subscriber = Subscriber.objects.get(email_key=email_key)
+    token = subscriber_token(subscriber, purpose=UNSUBSCRIBE_SALT)
+    response = client.post(f"/comments/unsubscribe/{token}/", {"List-Unsubscribe": "One-Click"})
+    assert response.status_code == 200
+
+
+def test_stopping_replies_from_a_mail_unticks_them_on_the_readers_page(
+    reader_client, post_comment, django_capture_on_commit_callbacks
+):
+    client, reader = reader_client
+    with django_capture_on_commit_callbacks(execute=True):
+        post_comment(client=client, comment="Tell me when they answer.", subscribe="yes")
+
+    _stop_replies_from_the_mail(Client(), reader.email_key)
+    page = client.get("/readers/me/").content.decode()
+    state = client.get("/readers/state/").json()
+
+    assert 'id="id_notify_replies" value="on" checked' not in page
+    assert 'id="id_notify_replies" value="on">' in page
+    assert state["notify_replies"] is False
+
+
+def test_ticking_replies_again_on_the_readers_page_starts_them_without_a_confirmation_mail(
+    reader_client, post_comment, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    from dateline.comments.models import Subscriber
+
+    client, reader = reader_client
+    with django_capture_on_commit_callbacks(execute=True):
+        post_comment(client=client, comment="Tell me when they answer.", subscribe="yes")
+    _stop_replies_from_the_mail(Client(), reader.email_key)
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/readers/me/",
+            {"display_name": "Ada Lovelock", "notify_replies": "on"},
+            HTTP_ORIGIN=ORIGIN,
+        )
+
+    assert response.status_code == 303
+    assert Subscriber.objects.get(email_key=reader.email_key).status == (
+        Subscriber.Status.CONFIRMED
+    )
+    assert not mail.outbox
+
+
+def test_a_new_display_name_shows_on_the_readers_earlier_comments(
+    reader_client, post_comment, comment_factory, article, django_capture_on_commit_callbacks
+):
+    client, _reader = reader_client
+    post_comment(client=client, comment="Written under my real name.", author="", email="")
+    mine = Comment.objects.get()
+    Comment.objects.filter(pk=mine.pk).update(status=Comment.Status.APPROVED)
+    namesake = comment_factory(article=article, author_name="Ada Lovelock", body="Not hers.")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/readers/me/", {"display_name": "Harbour Owl"}, HTTP_ORIGIN=ORIGIN)
+    public = Client().get(article.url).content.decode()
+
+    assert response.status_code == 303
+    mine.refresh_from_db()
+    namesake.refresh_from_db()
+    assert mine.author_name == "Harbour Owl"
+    assert namesake.author_name == "Ada Lovelock"  # someone else's comment, not the account's
+    # Each name as often as one comment shows it: the namesake's, never the reader's old one.
+    assert public.count("Harbour Owl") == public.count("Ada Lovelock") > 0

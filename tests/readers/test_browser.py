@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import time
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -153,3 +154,31 @@ def test_a_reader_signs_up_by_link_comments_and_sees_it_on_their_page(
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert story.title in sent[0].body  # the plain-text part
     assert [kind for _, kind in sent[0].alternatives] == ["text/html"]
+
+
+def test_the_buttons_of_the_readers_page_stand_apart_on_a_phone(
+    live_site: Any, browser: Any, settings: Any
+) -> None:
+    from playwright.sync_api import expect
+
+    settings.DATELINE_BASE_URL = live_site.url
+
+    context = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True)
+    phone = context.new_page()
+    phone.goto(live_site.url + "/readers/sign-in/")
+    phone.fill("#id_email", "thumb@example.org")
+    phone.click("#sign-in-form button[type=submit]")
+    expect(phone.locator("#sign-in-sent")).to_be_visible()
+    phone.goto(LINK.findall(mail.outbox[-1].body)[0])
+    phone.click("#link-submit")
+    expect(phone.locator("#reader-account")).to_be_visible()
+
+    boxes = [
+        phone.locator(f"#{name}").bounding_box()
+        for name in ("export-account", "sign-out", "sign-out-everywhere")
+    ]
+    context.close()
+
+    for upper, lower in pairwise(boxes):
+        assert upper and lower
+        assert lower["y"] - (upper["y"] + upper["height"]) >= 8  # px between two buttons

@@ -263,3 +263,45 @@ def test_a_second_browser_session_survives_signing_out_in_the_first(sign_in):
     first.post("/readers/sign-out/", HTTP_ORIGIN=ORIGIN)
 
     assert second.get("/readers/state/").json()["signed_in"] is True
+
+
+def test_signing_out_everywhere_ends_every_browsers_session(sign_in):
+    phone, laptop, someone_else = Client(), Client(), Client()
+    sign_in(phone, "lost.phone@example.org")
+    sign_in(laptop, "lost.phone@example.org")
+    sign_in(someone_else, "other.reader@example.org")
+
+    response = laptop.post("/readers/sign-out/", {"everywhere": "1"}, HTTP_ORIGIN=ORIGIN)
+
+    assert response.status_code == 200
+    assert "No browser is signed in" in response.content.decode()
+    assert phone.get("/readers/state/").json()["signed_in"] is False
+    assert laptop.get("/readers/state/").json()["signed_in"] is False
+    assert someone_else.get("/readers/state/").json()["signed_in"] is True
+
+
+def test_the_readers_page_offers_to_sign_out_everywhere(reader_client):
+    client, _reader = reader_client
+
+    page = client.get("/readers/me/").content.decode()
+
+    assert 'id="sign-out-everywhere"' in page
+    assert 'name="everywhere" value="1"' in page
+
+
+def test_a_used_link_opened_again_in_the_browser_it_signed_in_says_so(client):
+    ask_for_link(client, "again@example.org", display_name="Twice Tapped")
+    link = last_link_path()
+    assert client.post(link, {}, HTTP_ORIGIN=ORIGIN).status_code == 303
+
+    tapped_again = client.get(link).content.decode()
+    pressed_again = client.post(link, {}, HTTP_ORIGIN=ORIGIN).content.decode()
+    elsewhere = Client().get(link).content.decode()
+
+    for page in (tapped_again, pressed_again):
+        assert "You are signed in" in page
+        assert "Twice Tapped" in page
+        assert 'id="link-continue"' in page
+        assert "Ask for a new link" not in page
+    assert "cannot be used" in elsewhere
+    assert ReaderSession.objects.count() == 1

@@ -35,6 +35,7 @@ from .editing import (
     comment_delete_by_author,
     comment_edit_by_author,
     comment_feature,
+    comments_author_renamed,
     edit_window_open,
 )
 from .effects import article_changed, comment_counts_refresh, comment_counts_refresh_many
@@ -96,6 +97,7 @@ __all__ = [
     "comment_settings_for",
     "comment_text_stored",
     "comment_unlike",
+    "comments_author_renamed",
     "comments_decide",
     "edit_window_open",
     "email_key_for",

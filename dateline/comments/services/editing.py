@@ -18,8 +18,8 @@ from ..screening import REFUSE, ScreenContext, Submission, screen
 from ..text import body_fingerprint, normalise_text
 from .audit import comment_event, comment_log
 from .decisions import STATUS_ACTION, comment_moderate, comments_decide
-from .effects import article_changed
-from .posting import scores_of
+from .effects import article_changed, articles_changed
+from .posting import comment_name_stored, scores_of
 from .site import comment_policy_for, comment_settings_for
 
 
@@ -155,3 +155,18 @@ def comment_delete_by_author(*, comment: Comment) -> Comment:
     if not edit_window_open(comment):
         raise NotAllowed("The time for deleting this comment has passed.")
     return comment_moderate(comment=comment, action="trash", reason="Deleted by its author.")
+
+
+def comments_author_renamed(*, user_id: int, name: str) -> int:
+    """The account ``user_id`` now goes by ``name``: every comment it wrote shows it (a reader
+    who swaps their real name for a pseudonym leaves it on no earlier comment). Erased
+    comments belong to no account and keep their placeholder. Their articles' pages are purged
+    after commit. Returns how many comments changed."""
+    stored = comment_name_stored(name)
+    with transaction.atomic():
+        renamed = Comment.objects.filter(user_id=user_id).exclude(author_name=stored)
+        article_ids = set(renamed.values_list("article_id", flat=True).distinct())
+        count = renamed.update(author_name=stored)
+        # Listings too: the comment feeds and "latest comments" show names.
+        articles_changed(article_ids=article_ids, listings=True)
+    return count

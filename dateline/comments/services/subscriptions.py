@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from ..mailing import CONFIRM_SALT, UNSUBSCRIBE_SALT, subscriber_from_token
 from ..models import Comment, ReplySubscription, Subscriber
+from ..signals import replies_stopped
 from ..tasks import send_confirmation
 from ..text import normalise_email
 
@@ -42,9 +43,12 @@ def subscriber_confirm(*, token: str) -> Subscriber | None:
     return subscriber
 
 
+@transaction.atomic
 def subscriber_unsubscribe(*, token: str) -> Subscriber | None:
+    """Stop every reply notification to the link's address; sends ``replies_stopped``."""
     subscriber = subscriber_from_token(token, purpose=UNSUBSCRIBE_SALT)
     if subscriber is not None:
         subscriber.status = Subscriber.Status.UNSUBSCRIBED
         subscriber.save(update_fields=["status"])
+        replies_stopped.send(sender=Subscriber, email_key=subscriber.email_key)
     return subscriber
