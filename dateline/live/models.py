@@ -18,7 +18,8 @@ from typing import Any, ClassVar
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
+from django.db.models.functions import Length, Substr
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -30,7 +31,7 @@ from wagtail.admin.panels import (
     TitleFieldPanel,
 )
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import PageManager
+from wagtail.models import PageManager, PageViewRestriction
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
@@ -276,13 +277,27 @@ class LiveUpdate(models.Model):
 
 class BreakingNewsQuerySet(models.QuerySet["BreakingNews"]):
     def showing(self, now: datetime) -> BreakingNewsQuerySet:
-        """Flags the banner shows at ``now``: set, started, not expired, on a live page."""
+        """Flags the banner shows at ``now``: set, started, not expired, on a live page that
+        every reader may read (a story behind a password or a login, or under a section that
+        is, would put its headline in front of everyone)."""
         return self.filter(
             status=BreakingNews.Status.ACTIVE,
             starts_at__lte=now,
             expires_at__gt=now,
             page__live=True,
-        )
+        ).exclude(Exists(view_restrictions_over_the_page()))
+
+    def with_restricted(self) -> BreakingNewsQuerySet:
+        """Each flag with ``restricted``: whether its story is closed to some readers."""
+        return self.annotate(restricted=Exists(view_restrictions_over_the_page()))
+
+
+def view_restrictions_over_the_page() -> models.QuerySet[PageViewRestriction]:
+    """The view restrictions (password, login, groups) on a flag's page or one of its
+    ancestors: those whose page's tree path begins the flag's page's path. For ``Exists``."""
+    return PageViewRestriction.objects.annotate(
+        over=Substr(OuterRef("page__path"), 1, Length("page__path"))
+    ).filter(page__path=F("over"))
 
 
 def default_expiry() -> datetime:

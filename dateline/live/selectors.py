@@ -248,8 +248,10 @@ def breaking_flags_listed(*, now: datetime | None = None) -> QuerySet[BreakingNe
     """Every flag, with its story and ``showing_pk``: the flag the banner shows at ``now``
     (chosen as ``breaking_banner`` chooses it), read in the list's own statement."""
     now = now or timezone.now()
-    return BreakingNews.objects.select_related("page").annotate(
-        showing_pk=Subquery(_showing_first(now).values("pk")[:1])
+    return (
+        BreakingNews.objects.select_related("page")
+        .with_restricted()
+        .annotate(showing_pk=Subquery(_showing_first(now).values("pk")[:1]))
     )
 
 
@@ -266,13 +268,18 @@ class FlagState:
 
 def breaking_flag_state(alert: BreakingNews, *, now: datetime | None = None) -> FlagState:
     """What readers see of ``alert``: a flag that is "On" may still show nothing (set for
-    later, expired, its story unpublished, or another flag's banner in front of it). ``alert``
-    comes from ``breaking_flags_listed`` (else this costs one query)."""
+    later, expired, its story unpublished or private, or another flag's banner in front of
+    it). ``alert`` comes from ``breaking_flags_listed`` (else this costs two queries)."""
     now = now or timezone.now()
     if alert.status != BreakingNews.Status.ACTIVE:
         return FlagState(False, _("Not shown: cleared"))
     if not alert.page.live:
         return FlagState(False, _("Not shown: the story is not published"))
+    restricted = getattr(alert, "restricted", None)
+    if restricted is None:
+        restricted = BreakingNews.objects.with_restricted().get(pk=alert.pk).restricted
+    if restricted:
+        return FlagState(False, _("Not shown: the story is private (password or sign-in)"))
     if alert.expires_at <= now:
         return FlagState(False, _("Not shown: expired"))
     if alert.starts_at > now:

@@ -173,6 +173,19 @@ def _announce(alert: BreakingNews) -> None:
     transaction.on_commit(send)
 
 
+def _check_story(page: Any) -> None:
+    """A banner is for every reader: its story must be published and open to all (a story
+    behind a password or a sign-in would show its headline to everyone, and its alert would
+    go to every subscriber)."""
+    if not page.live:
+        raise BreakingNewsRefused("Only a published story can be breaking news.", "page")
+    if page.get_view_restrictions():
+        raise BreakingNewsRefused(
+            "This story is private (behind a password or a sign-in): it cannot be breaking news.",
+            "page",
+        )
+
+
 def _purge_banner() -> None:
     transaction.on_commit(lambda: invalidate([BREAKING]))
 
@@ -192,8 +205,7 @@ def breaking_news_flag(
     ``breaking_news`` signal is sent after commit. Raises BreakingNewsRefused for a story
     readers can't see or an expiry that is not later than the start and now."""
     now = timezone.now()
-    if not page.live:
-        raise BreakingNewsRefused("Only a published story can be breaking news.", "page")
+    _check_story(page)
     alert = BreakingNews(page=page, headline=headline, status=status, created_at=now)
     alert.starts_at = starts_at or now
     if expires_at is not None:
@@ -220,8 +232,8 @@ def breaking_news_edit(
     before = BreakingNews.objects.select_for_update().get(pk=alert.pk)
     for name, value in changes.items():
         setattr(alert, name, value)
-    if "page" in changes and not alert.page.live:
-        raise BreakingNewsRefused("Only a published story can be breaking news.", "page")
+    if "page" in changes:
+        _check_story(alert.page)
     if {"starts_at", "expires_at", "status"} & set(changes) and alert.status == "active":
         _check_times(alert.starts_at, alert.expires_at, now=timezone.now())
     alert.save(update_fields=sorted(changes))

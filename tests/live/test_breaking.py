@@ -13,6 +13,7 @@ from django.test import Client
 from django.utils import timezone
 
 from dateline.live.models import BreakingNews, LivePage
+from dateline.live.selectors import breaking_flag_state
 from dateline.live.services import (
     BreakingNewsRefused,
     breaking_news_clear,
@@ -182,3 +183,32 @@ def test_every_page_has_the_banners_slot_and_no_banner_in_its_own_html(
         html = client.get(url).content.decode()
         assert 'data-breaking-src="/live/breaking/"' in html
         assert "Not in the page itself" not in html
+
+
+@pytest.mark.parametrize("closed", ["story", "section"])
+def test_a_private_story_puts_no_headline_in_front_of_everyone(
+    client: Client,
+    live_page: LivePage,
+    closed: str,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    """A story behind a password (or under a section that is) kept its banner: its headline
+    in front of every reader, and its alert to every subscriber. It is refused as breaking
+    news, and a flag set before the story was closed stops showing."""
+    from wagtail.models import PageViewRestriction
+
+    alert = breaking_news_flag(page=live_page, headline="Embargoed until noon")
+    assert "Embargoed until noon" in client.get(BANNER).content.decode()
+
+    page = live_page if closed == "story" else live_page.get_parent()
+    with django_capture_on_commit_callbacks(execute=True):
+        PageViewRestriction.objects.create(
+            page=page, restriction_type=PageViewRestriction.PASSWORD, password="noon"
+        )
+
+    assert "Embargoed until noon" not in client.get(BANNER).content.decode()
+    assert "private" in str(breaking_flag_state(alert))
+    with pytest.raises(BreakingNewsRefused) as refused:
+        breaking_news_flag(page=LivePage.objects.get(pk=live_page.pk), headline="Again")
+    assert refused.value.field == "page"
+    assert "private" in str(refused.value)
