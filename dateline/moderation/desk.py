@@ -40,7 +40,7 @@ from dateline.comments.services import (
 from dateline.comments.submissions import account_name_clean
 from dateline.comments.text import body_fingerprint, normalise_text
 
-from .desk_selectors import moderatable_comments
+from .desk_selectors import commenter_standing_comments, moderatable_comments
 from .models import CommentBan, DeskBulkJob
 
 CHUNK_SIZE = 500
@@ -247,6 +247,30 @@ def desk_ban(
             )
         log(instance=ban, action="comments.ban", user=ban.created_by, data={"reason": reason})
     return ban
+
+
+def desk_ban_sweep(
+    *, actor: Any, email_key: str, action: str, reason: str
+) -> DeskBulkJob | BulkResult:
+    """With a ban: mark as spam or trash (``action``) the commenter's comments still published
+    or held, among those ``actor`` may moderate, through the bulk path (logged with "Commenter
+    banned: <reason>"; a background job past ``INLINE_LIMIT``). Raises KeyError for another
+    action than spam or trash."""
+    if action not in ("spam", "trash"):
+        raise KeyError(action)
+    ids = list(
+        commenter_standing_comments(user=actor, email_key=email_key)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    why = f"Commenter banned: {normalise_text(reason)}"
+    return desk_bulk_start(
+        comment_ids=ids,
+        action=action,
+        actor=actor,
+        reason=why,
+        description=f"{why} ({len(ids):,} earlier comments)",
+    )
 
 
 def desk_ban_lift(*, ban: CommentBan, actor: Any, at: datetime | None = None) -> CommentBan:
