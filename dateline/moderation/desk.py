@@ -22,10 +22,11 @@ from wagtail.log_actions import log
 
 from dateline.comments.bodies import comment_body_render
 from dateline.comments.errors import DeskError
-from dateline.comments.models import Comment, CommentRevision
+from dateline.comments.models import Comment, CommentEvent, CommentRevision
 from dateline.comments.screening import Submission
 from dateline.comments.services import (
     DECISIONS,
+    STATUS_ACTION,
     CommentRefused,
     PostResult,
     article_changed,
@@ -39,7 +40,7 @@ from dateline.comments.services import (
 from dateline.comments.submissions import account_name_clean
 from dateline.comments.text import body_fingerprint, normalise_text
 
-from .desk_selectors import moderatable_comments
+from .desk_selectors import commenter_standing_comments, moderatable_comments
 from .models import CommentBan, DeskBulkJob
 
 CHUNK_SIZE = 500
@@ -71,6 +72,57 @@ def desk_decide(*, comment: Comment, action: str, actor: Any, reason: str = "") 
     )
     comment.refresh_from_db()
     return comment
+
+
+def _latest_status_event(comment: Comment) -> CommentEvent | None:
+    """The comment's latest logged decision (edits and bans log no status reached)."""
+    return (
+        CommentEvent.objects.filter(comment_id=comment.pk)
+        .exclude(to_status="")
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
+def desk_last_decision(*, comment: Comment) -> CommentEvent | None:
+    """The comment's latest decision, if it changed its status (what "Undo" would take back)."""
+    latest = _latest_status_event(comment)
+    if latest is None or latest.from_status in ("", latest.to_status):
+        return None
+    return latest
+
+
+UNDO_REASON = "Undo: the previous decision was a mistake."
+
+
+def desk_undo(*, comment: Comment, event_id: int, actor: Any) -> Comment:
+    """Put ``comment`` back to the status it had before the decision logged as ``event_id``
+    (the moderator's "Undo" after a decision): a decision of its own, logged, purged and
+    recounted like any other. Only the comment's latest change of status can be undone, and
+    only while the comment still has the status it gave.
+
+    Raises DeskError when the comment was decided on again since (by anyone, a rule included),
+    or when ``event_id`` is not a change of this comment's status."""
+    with transaction.atomic():
+        # Locked first, so a decision made meanwhile waits and is seen below.
+        status = (
+            Comment.objects.select_for_update()
+            .filter(pk=comment.pk)
+            .values_list("status", flat=True)
+            .first()
+        )
+        latest = desk_last_decision(comment=comment)
+        if latest is None or latest.pk != event_id or status != latest.to_status:
+            raise DeskError(
+                "This comment was decided on again since, so that decision can no longer be "
+                "undone; nothing was changed. Its moderation log shows who changed it."
+            )
+        return desk_decide(
+            comment=comment,
+            action=STATUS_ACTION[latest.from_status],
+            actor=actor,
+            reason=UNDO_REASON,
+        )
 
 
 def desk_feature(*, comment: Comment, featured: bool, actor: Any) -> Comment:
@@ -195,6 +247,30 @@ def desk_ban(
             )
         log(instance=ban, action="comments.ban", user=ban.created_by, data={"reason": reason})
     return ban
+
+
+def desk_ban_sweep(
+    *, actor: Any, email_key: str, action: str, reason: str
+) -> DeskBulkJob | BulkResult:
+    """With a ban: mark as spam or trash (``action``) the commenter's comments still published
+    or held, among those ``actor`` may moderate, through the bulk path (logged with "Commenter
+    banned: <reason>"; a background job past ``INLINE_LIMIT``). Raises KeyError for another
+    action than spam or trash."""
+    if action not in ("spam", "trash"):
+        raise KeyError(action)
+    ids = list(
+        commenter_standing_comments(user=actor, email_key=email_key)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    why = f"Commenter banned: {normalise_text(reason)}"
+    return desk_bulk_start(
+        comment_ids=ids,
+        action=action,
+        actor=actor,
+        reason=why,
+        description=f"{why} ({len(ids):,} earlier comments)",
+    )
 
 
 def desk_ban_lift(*, ban: CommentBan, actor: Any, at: datetime | None = None) -> CommentBan:

@@ -10,6 +10,7 @@ from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.views.decorators.http import require_http_methods, require_POST
@@ -19,9 +20,10 @@ from dateline.comments.forms import StoredLength
 from dateline.comments.models import BODY_MAX
 from dateline.comments.text import normalise_text
 
-from .desk import DeskError, desk_ban, desk_edit, desk_reply
+from .desk import DeskError, desk_ban, desk_ban_sweep, desk_edit, desk_reply
+from .desk_selectors import commenter_standing_counts
 from .desk_views import comment_by, comment_or_404, desk_url, next_url
-from .models import CommentBan
+from .models import CommentBan, DeskBulkJob
 
 
 def _body_field(label: str, *, rows: int) -> forms.CharField:
@@ -127,6 +129,17 @@ class BanForm(forms.Form):
         initial=7,
     )
     reason = forms.CharField(label="Reason (shown in the log)", max_length=300)
+    earlier = forms.ChoiceField(
+        label="Their comments already posted",
+        choices=[
+            ("", "Leave them as they are"),
+            ("spam", "Mark them as spam"),
+            ("trash", "Move them to the trash"),
+        ],
+        required=False,
+        initial="",
+        widget=forms.Select(attrs={"aria-describedby": "ban-earlier-help"}),
+    )
 
     def __init__(self, *args: Any, network: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -172,11 +185,29 @@ def desk_ban_view(request: HttpRequest, pk: int) -> HttpResponse:
         except DeskError as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(request, _ban_said(ban))
+            said = _ban_said(ban)
+            if data["earlier"]:
+                swept = desk_ban_sweep(
+                    actor=request.user,
+                    email_key=comment.email_key,
+                    action=data["earlier"],
+                    reason=data["reason"],
+                )
+                if isinstance(swept, DeskBulkJob):
+                    messages.success(request, said)
+                    return HttpResponseRedirect(reverse("comments_desk_job", args=[swept.pk]))
+                done = "marked as spam" if data["earlier"] == "spam" else "moved to the trash"
+                said += f" {swept.changed:,} of their comments {done}."
+            messages.success(request, said)
             return HttpResponseRedirect(back)
     return TemplateResponse(
         request,
         "moderation/desk/desk_ban.html",
-        {"comment": comment, "form": form, "next": back},
+        {
+            "comment": comment,
+            "form": form,
+            "next": back,
+            "standing": commenter_standing_counts(user=request.user, email_key=comment.email_key),
+        },
         status=400 if form.errors else 200,
     )

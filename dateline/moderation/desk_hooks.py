@@ -337,6 +337,11 @@ def comment_admin_urls() -> list[Any]:
         ),
         path("comments/desk/comment/<id:pk>/", desk_views.desk_act, name="comments_desk_act"),
         path(
+            "comments/desk/comment/<id:pk>/undo/",
+            desk_views.desk_undo_view,
+            name="comments_desk_undo",
+        ),
+        path(
             "comments/desk/comment/<id:pk>/edit/",
             desk_forms_views.desk_edit_view,
             name="comments_desk_edit",

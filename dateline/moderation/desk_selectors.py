@@ -73,6 +73,30 @@ def moderatable_comments(*, user: Any) -> QuerySet[Comment]:
     return Comment.objects.filter(article__section_id__in=sections)
 
 
+# A ban can also sweep the commenter's comments still up or waiting: these statuses.
+STANDING = (Comment.Status.PENDING, Comment.Status.APPROVED)
+
+
+def commenter_standing_comments(*, user: Any, email_key: str) -> QuerySet[Comment]:
+    """The commenter's comments still published or held that ``user`` may moderate (what a ban
+    can send to spam or trash with it)."""
+    if not email_key:
+        return Comment.objects.none()
+    return moderatable_comments(user=user).filter(email_key=email_key, status__in=STANDING)
+
+
+def commenter_standing_counts(*, user: Any, email_key: str) -> dict[str, int]:
+    """{"pending": n, "approved": m} for :func:`commenter_standing_comments`, in one query."""
+    found = dict(
+        commenter_standing_comments(user=user, email_key=email_key)
+        .order_by()
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .values_list("status", "n")
+    )
+    return {str(status): found.get(status, 0) for status in STANDING}
+
+
 def access_comment_for_moderator(*, user: Any, comment_id: Any) -> Comment | None:
     """The comment, if ``user`` may moderate it; None otherwise (callers answer 404, so nobody
     learns which ids exist in other sections)."""

@@ -12,6 +12,7 @@ from django.db.models import Q, QuerySet, TextField
 from django.db.models.functions import Cast
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -32,9 +33,12 @@ from dateline.news.models import ArticlePage, SectionPage
 from .desk import (
     CHUNK_SIZE,
     INLINE_LIMIT,
+    DeskError,
     desk_bulk_start,
     desk_decide,
     desk_feature,
+    desk_last_decision,
+    desk_undo,
 )
 from .desk_selectors import (
     QUEUES,
@@ -81,12 +85,17 @@ def moderate_comment(request: HttpRequest, pk: int, action: str) -> HttpResponse
     listing = reverse("wagtailsnippets_comments_comment:list")
     if request.method == "POST":
         if action in MODERATION_ACTIONS:
+            before = comment.status
             desk_decide(
                 comment=comment,
                 action=action,
                 actor=request.user,
                 reason=request.POST.get("reason", "")[:500],
             )
+            back = next_url(request, listing)
+            text = f"{ACTION_LABELS[action]}: {comment_by(comment)}"
+            decided_message(request, comment, text, back, before=before)
+            return HttpResponseRedirect(back)
         else:
             comment_feature(comment=comment, featured=action == "feature", actor=request.user)
         messages.success(request, f"{ACTION_LABELS[action]}: {comment_by(comment)}")
@@ -335,13 +344,72 @@ def desk_act(request: HttpRequest, pk: int) -> HttpResponse:
     if action in ("feature", "unfeature"):
         desk_feature(comment=comment, featured=action == "feature", actor=request.user)
     else:
+        before = comment.status
         desk_decide(
             comment=comment,
             action=action,
             actor=request.user,
             reason=request.POST.get("reason", ""),
         )
+        text = f"{CARD_ACTIONS[action]}: {comment_by(comment)}"
+        decided_message(request, comment, text, back, before=before)
+        return HttpResponseRedirect(back)
     messages.success(request, f"{CARD_ACTIONS[action]}: {comment_by(comment)}")
+    return HttpResponseRedirect(back)
+
+
+def decided_message(
+    request: HttpRequest, comment: Comment, text: str, back: str, *, before: str
+) -> None:
+    """The message after a decision on one comment, with "Undo" when the decision changed the
+    comment's status from ``before`` (a click on a stale card may change nothing: then there is
+    nothing of this moderator's to take back)."""
+    event = desk_last_decision(comment=comment)
+    if (
+        event is None
+        or comment.status == before
+        or event.actor_id != request.user.pk
+        or event.from_status != before
+        or event.created_at != comment.moderated_at
+    ):
+        messages.success(request, text)
+        return
+    html = render_to_string(
+        "moderation/desk/undo_message.html",
+        # Back to the comment's own card: after the undo it is where it was.
+        {"message": text, "comment": comment, "event": event, "next": _at_card(back, comment)},
+        request=request,
+    )
+    messages.success(request, html)
+
+
+# After "Undone: comment by Graham T." — where the comment is now.
+UNDONE: dict[str, str] = {
+    Comment.Status.PENDING: "It is held again.",
+    Comment.Status.APPROVED: "It is published again.",
+    Comment.Status.SPAM: "It is back in Spam.",
+    Comment.Status.TRASH: "It is back in Trash.",
+}
+
+
+def _at_card(url: str, comment: Comment) -> str:
+    return f"{url.split('#', 1)[0]}#card-{comment.pk}"
+
+
+@require_POST
+def desk_undo_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Take back a decision just made on one comment (the "Undo" in the message after it)."""
+    comment = comment_or_404(request, pk)
+    back = next_url(request, _at_card(desk_url(), comment))
+    event_id = _positive_int(request.POST.get("event"), default=None, high=2**63 - 1)
+    try:
+        if event_id is None:
+            raise DeskError("Nothing to undo; nothing was changed.")
+        desk_undo(comment=comment, event_id=event_id, actor=request.user)
+    except DeskError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"Undone: {comment_by(comment)} {UNDONE[comment.status]}")
     return HttpResponseRedirect(back)
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.dateparse import parse_datetime
 
 from .classifier import KINDS, get_scorer
 from .classifier.registry import LEVELS, describe_base, validation_path
@@ -62,7 +63,7 @@ def filter_states() -> list[FilterState]:
         live = live_rows.get(kind)
         unrecorded = None
         if metadata is not None and (live is None or metadata.get("version") != live.version):
-            unrecorded, live = metadata, None
+            unrecorded, live = _readable(metadata), None
         if unrecorded is not None:
             state, reason = _unrecorded_readiness(unrecorded)
         else:
@@ -86,6 +87,17 @@ def filter_states() -> list[FilterState]:
             )
         )
     return states
+
+
+def _readable(metadata: dict[str, Any]) -> dict[str, Any]:
+    """The file's metadata as the page shows it: the training time as a datetime (the file keeps
+    ISO text), the validation figures under the name the history uses (``figures``)."""
+    trained = metadata.get("trained_at")
+    return {
+        **metadata,
+        "trained_at": parse_datetime(trained) if isinstance(trained, str) else trained,
+        "figures": metadata.get("holdout") or {},
+    }
 
 
 def _unrecorded_readiness(metadata: dict[str, Any]) -> tuple[str, str]:

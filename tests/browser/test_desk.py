@@ -92,6 +92,16 @@ def test_moderator_approves_and_marks_spam_with_the_keyboard(
         page.keyboard.press("s")
         expect(page.get_by_text("Mark as spam: comment by Watch Deskcheck.")).to_be_visible()
         expect(page.locator("li.desk-card")).to_have_count(0)
+        # A mistake: z takes it back, and the card is there again with the focus.
+        page.keyboard.press("z")
+        expect(
+            page.get_by_text("Undone: comment by Watch Deskcheck. It is held again.")
+        ).to_be_visible()
+        expect(page.locator("li.desk-card")).to_have_count(1)
+        expect(page.locator("li.desk-card").first).to_be_focused()
+        page.keyboard.press("s")
+        expect(page.get_by_text("Mark as spam: comment by Watch Deskcheck.")).to_be_visible()
+        expect(page.locator("li.desk-card")).to_have_count(0)
 
         page.keyboard.press("?")
         dialog = page.locator("#keyboard-shortcuts-dialog")

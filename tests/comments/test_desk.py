@@ -6,6 +6,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from bs4 import BeautifulSoup
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.messages import get_messages
@@ -908,5 +909,60 @@ def test_a_name_ending_in_a_full_stop_gets_no_second_one_in_the_message(client, 
 
     response = act(client, pending[0], "approve", next=desk("pending"))
 
-    said = [str(m) for m in get_messages(response.wsgi_request)]
-    assert said == ["Approve: comment by Graham T."]
+    # The message's text, less the Undo button that follows it.
+    said = [
+        BeautifulSoup(str(m), "html.parser").get_text(" ", strip=True)
+        for m in get_messages(response.wsgi_request)
+    ]
+    assert said == ["Approve: comment by Graham T. Undo z"]
+
+
+@pytest.mark.parametrize("earlier", ["spam", "trash"])
+def test_a_ban_can_take_the_commenters_earlier_comments_down_with_it(
+    client, moderator, article, comment_factory, earlier
+):
+    """Banning a spammer left their twenty comments up and in the queue, each to be found and
+    marked by hand; the ban form now offers to mark them as spam or trash them."""
+    held = comment_factory(
+        article=article, author_email="flood@example.org", status=Comment.Status.PENDING
+    )
+    up = comment_factory(
+        article=article, author_email="flood@example.org", status=Comment.Status.APPROVED
+    )
+    other = comment_factory(article=article, author_email="reader@example.org")
+    client.force_login(moderator)
+    url = reverse("comments_desk_ban", args=[held.pk])
+
+    page = soup(client.get(url))
+    assert "1 held, 1 published" in page.find(id="ban-earlier-help").get_text()
+    response = client.post(
+        url, {"by_email": "on", "days": "7", "reason": "Link farm", "earlier": earlier}, follow=True
+    )
+
+    said = [str(m) for m in response.context["messages"]]
+    done = "marked as spam" if earlier == "spam" else "moved to the trash"
+    assert said[0].endswith(f"2 of their comments {done}.")
+    for comment in (held, up, other):
+        comment.refresh_from_db()
+    assert held.status == up.status == earlier
+    assert other.status == Comment.Status.APPROVED
+    event = held.events.order_by("-pk").first()
+    assert (event.actor, event.reason) == (moderator, "Commenter banned: Link farm")
+
+
+def test_a_ban_leaves_the_earlier_comments_alone_unless_asked(
+    client, moderator, article, comment_factory
+):
+    held = comment_factory(
+        article=article, author_email="flood@example.org", status=Comment.Status.PENDING
+    )
+    client.force_login(moderator)
+
+    client.post(
+        reverse("comments_desk_ban", args=[held.pk]),
+        {"by_email": "on", "days": "7", "reason": "Link farm", "earlier": ""},
+    )
+
+    held.refresh_from_db()
+    assert held.status == Comment.Status.PENDING
+    assert CommentBan.objects.count() == 1

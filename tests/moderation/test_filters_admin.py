@@ -3,6 +3,7 @@ that only administrators can do, logged with their name."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -10,9 +11,11 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils.html import escape
 
 from dateline.moderation.classifier import get_scorer
 from dateline.moderation.models import FilterEvent, FilterVersion
+from dateline.moderation.templatetags.filter_figures import score
 
 from .retraining import install, member
 
@@ -139,3 +142,24 @@ def test_reporters_do_not_see_the_filters(models: Path) -> None:
     reporter = member("Reporter", "reporter")
     assert refused(signed_in(reporter).get(PAGE))
     assert signed_in(reporter).get("/admin/").content.decode().count(PAGE) == 0
+
+
+def test_a_live_model_not_yet_in_the_history_shows_its_thresholds_and_figures(
+    models: Path, base: dict[str, Any], moderator: Any
+) -> None:
+    """A fresh site whose models were trained elsewhere (make demo on a new database: the
+    history is empty) showed the editor-in-chief only when and on what the model was trained, the
+    time as raw ISO text: not the limits it holds comments at nor how it did on the validation
+    set, which the file records."""
+    version = install(base)
+    FilterEvent.objects.all().delete()
+    FilterVersion.objects.all().delete()
+    metadata = get_scorer("spam").metadata
+
+    html = signed_in(moderator).get(PAGE).content.decode()
+
+    assert "Not in the history yet" in html
+    assert re.search(r"<dt>Trained</dt>\s*<dd>\d{1,2} \w{3} \d{4} \d\d:\d\d on ", html)
+    assert f"limit {escape(score(metadata['thresholds']['high']))}" in html
+    assert f"AUC <strong>{metadata['holdout']['auc']:.4f}</strong>" in html
+    assert f"legitimate held: <strong>{100 * version.figures['legitimate_over_low']:.1f} %" in html

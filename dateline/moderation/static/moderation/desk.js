@@ -1,7 +1,7 @@
 /* Keyboard shortcuts for the comment desk. Every action is a plain form button, so the desk
    works without this file; the keys only press those buttons. j/k move between cards, a/h/s/t/u
    decide (approve, hold, spam, trash, restore), e edits, r opens the reply box, x ticks the
-   card for a bulk action. They are listed in Wagtail's own shortcuts dialog (?). */
+   card for a bulk action, z presses "Undo" in the message after a decision. They are listed in Wagtail's own shortcuts dialog (?). */
 (function () {
   'use strict';
 
@@ -17,6 +17,7 @@
     ['Edit', 'e'],
     ['Reply as staff', 'r'],
     ['Tick for a bulk action', 'x'],
+    ['Undo the decision just made', 'z'],
   ];
 
   function cards() {
@@ -112,6 +113,14 @@
     if (key === 'j' || key === 'k') {
       event.preventDefault();
       move(key === 'j' ? 1 : -1);
+      return;
+    }
+    if (key === 'z') {
+      var undo = document.querySelector('[data-desk-undo]');
+      if (undo) {
+        event.preventDefault();
+        undo.click();
+      }
       return;
     }
     var card = current();
