@@ -613,6 +613,42 @@ def test_a_reporter_without_an_author_profile_saves_a_draft_under_their_own_name
     assert Author.objects.filter(user=reporter).count() == 1
 
 
+def test_autosave_of_a_new_article_makes_no_author_profile_and_submitting_it_does(
+    client, section, staff
+):
+    reporter = staff[REPORTER]
+    reporter.first_name, reporter.last_name = "Noor", "Haddad"
+    reporter.save()
+    client.force_login(reporter)
+    add_url = reverse("wagtailadmin_pages:add", args=["news", "articlepage", section.pk])
+    data = _add_form_data(client.get(add_url).content.decode(), title="Quay fire", slug="quay-fire")
+    data.update(
+        nested_form_data(
+            {"body": streamfield([("paragraph", rich_text("<p>Smoke over the quay.</p>"))])}
+        )
+    )
+
+    # Wagtail's autosave: the first one creates the page, the next ones edit it.
+    response = client.post(add_url, data, HTTP_ACCEPT="application/json")
+    assert response.status_code == 200 and response.json()["success"] is True, response.content
+    article = ArticlePage.objects.get(slug="quay-fire")
+    edit_url = reverse("wagtailadmin_pages:edit", args=[article.pk])
+    edited = edit_form_data(article, title="Quay fire spreads", action="")
+    response = client.post(edit_url, edited, HTTP_ACCEPT="application/json")
+    assert response.json()["success"] is True, response.content
+    assert not Author.objects.filter(user=reporter).exists()
+    assert not article.get_latest_revision_as_object().byline.exists()
+
+    # Saving it themselves (here: submitting it for review) puts their own name in the byline.
+    response = client.post(edit_url, {**edited, "action-submit": "submit"}, follow=True)
+
+    assert response.redirect_chain, form_errors(response)
+    author = Author.objects.get(user=reporter)
+    byline = ArticlePage.objects.get(pk=article.pk).get_latest_revision_as_object().byline
+    assert [entry.author for entry in byline.all()] == [author]
+    assert any("Your byline reads “Noor Haddad”" in m for m in messages_after(response))
+
+
 def test_a_byline_the_reporter_chose_is_kept_and_makes_no_profile(
     client, section, author_factory, staff
 ):

@@ -29,6 +29,7 @@ from django.conf import settings
 from django.core.cache import caches
 
 from . import pagecache
+from .media import pictures_left_out
 from .memo import SizedLRU
 from .release import code_release
 from .splice import not_spliced
@@ -111,7 +112,10 @@ def fragment(name: str, deps: Sequence[str], build: Callable[[], T], *, ttl: int
         if memory is not None:
             memory.put(key, value)
         return value
+    left_out = pictures_left_out()
     value = _build(build)
+    if pictures_left_out() != left_out:
+        return value  # without a picture the disk could not take: made again next time
     try:
         store.set(key, (value,), ttl)
     except Exception:

@@ -35,6 +35,7 @@ from django.template.response import SimpleTemplateResponse
 from django.utils import timezone
 
 from . import frontcache, tasks
+from .media import pictures_left_out
 from .release import code_release
 
 log = logging.getLogger(__name__)
@@ -226,6 +227,7 @@ class PageCacheMiddleware:
             hit = self._hit(request)
             if hit is not None:
                 return hit
+        left_out = pictures_left_out()
         response = self.get_response(request)
         keys = getattr(request, "_page_cache_keys", None)
         if keys is None or response.status_code != 200 or response.streaming or response.cookies:
@@ -235,6 +237,11 @@ class PageCacheMiddleware:
                 frontcache.headers_private(response)
             return response
         versions = getattr(request, "_page_cache_deps", {})
+        if pictures_left_out() != left_out:
+            # A picture it shows could not be made (MEDIA_ROOT refused the write: core.media):
+            # kept, it would stay without it after the disk is fixed.
+            frontcache.headers_private(response)
+            return response
         if _changed(versions):
             # Something it shows changed while it rendered: its purge may reach the front cache
             # before this page does, which would then keep the old page. Nobody keeps this one.

@@ -13,6 +13,7 @@ from django.utils.feedgenerator import Enclosure, SyndicationFeed
 
 from dateline.comments.bodies import comment_body_html
 from dateline.comments.models import Comment
+from dateline.core.media import rendition_or_none
 from dateline.news.models import ArticleCorrection, ArticlePage, Author, SectionPage, Tag
 from dateline.news.rendering import absolute, body_html
 from dateline.news.selectors import article_cards
@@ -156,7 +157,9 @@ class ArticleFeed(Feed):
     def item_enclosures(self, item: ArticlePage) -> list[Enclosure]:
         if item.lead_image is None:
             return []
-        rendition = item.lead_image.get_rendition(ENCLOSURE_SPEC)
+        rendition = rendition_or_none(item.lead_image, ENCLOSURE_SPEC)
+        if rendition is None:
+            return []
         try:
             length = rendition.file.size
         except (OSError, ValueError):

@@ -10,6 +10,7 @@ from typing import Any
 from django.utils.html import strip_tags
 from django.utils.safestring import SafeString, mark_safe
 
+from dateline.core.media import rendition_or_none
 from dateline.news.rendering import absolute, publisher
 
 from .models import LivePage, LiveUpdate
@@ -86,8 +87,9 @@ def live_structured_data(
         data["coverageEndTime"] = _stamp(newest)
     if page.section is not None:
         data["articleSection"] = page.section.title
-    if page.lead_image is not None:
-        data["image"] = [absolute(base, page.lead_image.get_rendition(IMAGE_SPEC).url)]
+    rendition = None if page.lead_image is None else rendition_or_none(page.lead_image, IMAGE_SPEC)
+    if rendition is not None:
+        data["image"] = [absolute(base, rendition.url)]
     return {k: v for k, v in data.items() if v is not None}
 
 

@@ -24,6 +24,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from dateline.core.fragments import fragment
+from dateline.core.media import renditions_or_none
 from dateline.readership.selectors import pages_most_read, reads_since
 
 from .models import ArticlePage, HomePage, SectionPage
@@ -334,9 +335,9 @@ def _make_renditions(slots: list[Slot]) -> None:
         if not slot.articles or slot.articles[0].lead_image is None:
             continue
         if slot.kind == "lead":
-            slot.articles[0].lead_image.get_renditions(*FRONT_LEAD_RENDITIONS)
+            renditions_or_none(slot.articles[0].lead_image, *FRONT_LEAD_RENDITIONS)
         elif slot.kind in ("stories", "section", "live"):
-            slot.articles[0].lead_image.get_renditions(*CARD_RENDITIONS)
+            renditions_or_none(slot.articles[0].lead_image, *CARD_RENDITIONS)
 
 
 @dataclass

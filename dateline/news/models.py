@@ -368,8 +368,9 @@ class ArticlePage(CachedPageMixin, Page):
     body_text = models.TextField(blank=True, default="", editable=False)
 
     base_form_class = ArticlePageForm
-    # A copy (the admin's "Copy") starts with none of the original's comments: not their count.
-    exclude_fields_in_copy = ["comment_count"]
+    # A copy (the admin's "Copy") is a new article: none of the original's comments (not their
+    # count), nor its corrections and updates log (in the page and in its revisions).
+    exclude_fields_in_copy = ["comment_count", "corrections"]
 
     content_panels = [
         # Fills the slug (Promote tab) from the headline until the article is first published,

@@ -10,6 +10,8 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from wagtail.rich_text import expand_db_html
 
+from dateline.core.media import rendition_or_none
+
 
 def absolute(base: str, url: str) -> str:
     return url if url.startswith(("http://", "https://")) else base.rstrip("/") + url
@@ -52,7 +54,9 @@ def body_html(article: Any, *, base: str, corrections: list[Any] | None = None) 
                 )
             )
         elif kind == "image" and value.get("image") is not None:
-            rendition = value["image"].get_rendition("width-1200")
+            rendition = rendition_or_none(value["image"], "width-1200")
+            if rendition is None:
+                continue
             parts.append(
                 format_html(
                     '<figure><img src="{}" width="{}" height="{}" alt="{}"><figcaption>{}</figcaption></figure>',
@@ -91,7 +95,9 @@ def _gallery(value: Any, base: str) -> str:
         image = item["image"]
         if image is None:
             continue
-        rendition = image.get_rendition("width-800")
+        rendition = rendition_or_none(image, "width-800")
+        if rendition is None:
+            continue
         caption = " ".join(p for p in (item["caption"], item["credit"]) if p)
         pictures.append(
             format_html(

@@ -21,7 +21,7 @@ from wagtail.admin.ui.components import Component
 from wagtail.admin.views.home import UserObjectsInWorkflowModerationPanel
 from wagtail.admin.widgets import AdminDateTimeInput
 
-from .models import ArticlePage
+from .models import ArticlePage, Author
 from .selectors import NewsroomDesk, newsroom_desk, page_scheduled_go_live
 from .services import author_profile_ensure
 
@@ -119,18 +119,54 @@ def a_new_articles_empty_byline_is_the_writers_own(
 ) -> None:
     """A new article saved with nobody in its byline carries its writer's own author profile,
     made for them from their account's name when they have none: a reporter who was never given
-    one could otherwise not save a draft at all (the byline needs an author, and only editors
-    may make authors). A byline the writer filled in is left as it is."""
+    one could otherwise not publish nor submit it (the byline needs an author, and only editors
+    may make authors). A byline the writer filled in is left as it is.
+
+    A profile is made only by a save the writer makes (Save draft, Publish, Submit for review).
+    Wagtail's autosave (a script request asking for JSON) puts in the profile the writer has,
+    and when they have none stores the draft with its byline empty (a draft needs none): the
+    first autosave of a new article used to make one, silently, for an article the writer may
+    then abandon (docs/decisions/0096-an-author-profile-on-the-first-real-save.md)."""
     if request.method != "POST" or not issubclass(page_class, ArticlePage):
         return
+    _the_writers_own_byline(request)
+
+
+@hooks.register("before_edit_page")
+def a_never_published_articles_empty_byline_is_the_writers_own(
+    request: HttpRequest, page: Any
+) -> None:
+    """The same for an article an autosave created (its later saves go through the edit view),
+    until it is first published: a published article's byline is the editors' to change."""
+    if (
+        request.method != "POST"
+        or not isinstance(page, ArticlePage)
+        or page.first_published_at is not None
+    ):
+        return
+    _the_writers_own_byline(request)
+
+
+def _the_writers_own_byline(request: HttpRequest) -> None:
     total = request.POST.get(f"{BYLINE}-TOTAL_FORMS", "")
     if not total.isascii() or not total.isdigit() or int(total) > 1000:
         return  # the formset says what is wrong with its management form
     kept = [i for i in range(int(total)) if not _deleted(request.POST.get(f"{BYLINE}-{i}-DELETE"))]
     if any(request.POST.get(f"{BYLINE}-{i}-author", "").strip() for i in kept):
         return
-    author, created = author_profile_ensure(user=request.user)
     post = request.POST.copy()
+    autosave = not request.accepts("text/html")
+    if autosave:
+        author = Author.objects.filter(user=request.user).first()
+        created = False
+        if author is None:
+            # The empty row the editor shows is left out of this draft, not an error.
+            for i in kept:
+                post[f"{BYLINE}-{i}-DELETE"] = "on"
+            request.POST = post  # type: ignore[assignment]
+            return
+    else:
+        author, created = author_profile_ensure(user=request.user)
     if kept:
         index = kept[0]
     else:
@@ -140,7 +176,7 @@ def a_new_articles_empty_byline_is_the_writers_own(
         post[f"{BYLINE}-{index}-ORDER"] = str(index + 1)
     post[f"{BYLINE}-{index}-author"] = str(author.pk)
     request.POST = post  # type: ignore[assignment]
-    if created and request.accepts("text/html"):
+    if created:
         messages.info(
             request,
             _(

@@ -41,11 +41,16 @@ def text_of(element: Any) -> str:
 
 
 def preformatted_text(element: Any) -> str:
-    """The text of a ``<pre>`` as typed, line by line. WordPress's block editor ends its lines
-    with ``<br>``, not a newline: each one becomes a newline (the element is changed)."""
+    """The text of a ``<pre>`` as typed, line by line, a blank first line included (code often
+    starts with one). WordPress's block editor ends its lines with ``<br>``, not a newline: each
+    one becomes a newline (the element is changed). A newline right after ``<pre>``'s start tag
+    is not text (HTML ignores it; lxml keeps it); a newline anywhere else is, and only the
+    trailing ones are dropped."""
+    leading = element.tag == "pre" and (element.text or "").startswith("\n")
     for br in element.iter("br"):
         br.tail = "\n" + (br.tail or "")
-    return "".join(element.itertext()).strip("\n")
+    text = "".join(element.itertext())
+    return (text[1:] if leading else text).rstrip("\n")
 
 
 def classes_of(element: Any) -> list[str]:

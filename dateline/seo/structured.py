@@ -7,6 +7,7 @@ from typing import Any
 
 from django.utils.safestring import SafeString, mark_safe
 
+from dateline.core.media import rendition_or_none
 from dateline.news.models import ArticlePage
 from dateline.news.rendering import absolute, publisher
 
@@ -46,9 +47,8 @@ def article_structured_data(
     if article.dateline_place:
         data["dateline"] = article.dateline_place
     if article.lead_image is not None:
-        data["image"] = [
-            absolute(base, article.lead_image.get_rendition(spec).url) for spec in IMAGE_SPECS
-        ]
+        renditions = (rendition_or_none(article.lead_image, spec) for spec in IMAGE_SPECS)
+        data["image"] = [absolute(base, r.url) for r in renditions if r is not None] or None
     if corrections:
         data["correction"] = [
             {"@type": "CorrectionComment", "text": c.text, "datePublished": c.noted_at.isoformat()}
@@ -66,4 +66,5 @@ def json_ld(data: dict[str, Any]) -> SafeString:
 def share_image(*, article: ArticlePage, base: str) -> str | None:
     if article.lead_image is None:
         return None
-    return absolute(base, article.lead_image.get_rendition(SHARE_SPEC).url)
+    rendition = rendition_or_none(article.lead_image, SHARE_SPEC)
+    return None if rendition is None else absolute(base, rendition.url)

@@ -443,6 +443,9 @@ WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILEMBEDS_RESPONSIVE_HTML = True
 WAGTAIL_WORKFLOW_REQUIRE_APPROVAL_TO_PUBLISH = False
 WAGTAIL_AUTOSAVE_INTERVAL = env.int("WAGTAIL_AUTOSAVE_INTERVAL", default=500)
+# Renditions are made on a reader's page view; a write MEDIA_ROOT refuses (a full disk) shows the
+# page without the picture instead of a 500, logged once (dateline.core.media).
+WAGTAILIMAGES_RENDITION_STORAGE = "dateline.core.media.RenditionStorage"
 WAGTAILIMAGES_FORMAT_CONVERSIONS = {"avif": "webp", "bmp": "jpeg", "gif": "gif", "webp": "webp"}
 
 # --- Dateline --------------------------------------------------------------------------------

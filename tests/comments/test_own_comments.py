@@ -44,8 +44,9 @@ def test_author_can_open_the_edit_form_with_the_token(client, mine):
     assert "no-store" in response["Cache-Control"]
 
 
-def test_author_edit_changes_the_text_and_marks_it_edited(client, mine):
+def test_author_edit_of_a_published_comment_changes_the_text_and_marks_it_edited(client, mine):
     comment, token = mine
+    comment_moderate(comment=comment, action="approve")
 
     response = client.post(
         f"/comments/{comment.pk}/edit/", {"comment": FIXED, "own": token}, HTTP_ORIGIN=ORIGIN
@@ -57,6 +58,38 @@ def test_author_edit_changes_the_text_and_marks_it_edited(client, mine):
     assert comment.edited_at is not None
     shown = soup(client.get(response["Location"])).find(id=f"comment-{comment.pk}")
     assert FIXED in shown.get_text()
+    assert shown.select_one(".comment-edited").get_text() == "Edited"
+
+
+def test_a_held_comment_edited_before_it_was_published_is_not_marked_edited(client, mine, article):
+    comment, token = mine
+    comment_moderate(comment=comment, action="hold")
+
+    client.post(
+        f"/comments/{comment.pk}/edit/", {"comment": FIXED, "own": token}, HTTP_ORIGIN=ORIGIN
+    )
+    comment.refresh_from_db()
+    comment_moderate(comment=comment, action="approve")
+
+    comment.refresh_from_db()
+    assert comment.body == FIXED and comment.edited_at is None
+    shown = soup(Client().get(article.url)).find(id=f"comment-{comment.pk}")
+    assert FIXED in shown.get_text() and shown.select_one(".comment-edited") is None
+
+
+def test_a_comment_edited_while_held_after_it_was_published_is_marked_edited(client, mine, article):
+    comment, token = mine
+    comment_moderate(comment=comment, action="approve")
+    comment.refresh_from_db()
+    comment_moderate(comment=comment, action="hold")
+
+    client.post(
+        f"/comments/{comment.pk}/edit/", {"comment": FIXED, "own": token}, HTTP_ORIGIN=ORIGIN
+    )
+    comment.refresh_from_db()
+    comment_moderate(comment=comment, action="approve")
+
+    shown = soup(Client().get(article.url)).find(id=f"comment-{comment.pk}")
     assert shown.select_one(".comment-edited").get_text() == "Edited"
 
 

@@ -321,6 +321,21 @@ def test_preformatted_block_keeps_its_line_breaks_written_as_br() -> None:
     ]
 
 
+def test_a_code_blocks_blank_first_line_is_kept() -> None:
+    # HTML ignores one newline right after <pre>; the next one, or one inside <code>, is a line.
+    assert comment_text_from_html("<pre><code>\nafter a blank line</code></pre>") == (
+        "```\n\nafter a blank line\n```"
+    )
+    assert comment_text_from_html("<pre>\n\nafter a blank line</pre>") == (
+        "```\n\nafter a blank line\n```"
+    )
+    assert comment_text_from_html("<pre>\nno blank line</pre>") == "```\nno blank line\n```"
+    result = html_to_blocks(
+        "<pre>\n\nferries.sort()\nprint(ferries)</pre>", image_for=lambda s, a: None
+    )
+    assert result.blocks == [("paragraph", "<p><br/>ferries.sort()<br/>print(ferries)</p>")]
+
+
 def test_indented_comment_lines_read_as_text_and_preformatted_stays_code() -> None:
     # WordPress shows a comment's indented lines as ordinary text (HTML ignores the indent);
     # in our Markdown a line indented by a tab after a blank line would be a code block.

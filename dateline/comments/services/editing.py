@@ -67,6 +67,12 @@ def edit_window_open(comment: Comment, *, now: Any = None) -> bool:
     return (now or timezone.now()) <= comment.created_at + timedelta(minutes=window)
 
 
+def _was_published(comment: Comment, *, status: str) -> bool:
+    if status == Comment.Status.APPROVED or comment.edited_at is not None:
+        return True
+    return comment.events.filter(to_status=Comment.Status.APPROVED).exists()
+
+
 def comment_edit_by_author(*, comment: Comment, body: str) -> Comment:
     """Change the text of one's own comment within the edit window; it is screened again, so an
     approved comment that now breaks a rule goes back to the queue, and its learned-filter
@@ -103,7 +109,10 @@ def comment_edit_by_author(*, comment: Comment, body: str) -> Comment:
         comment.body = body
         comment.body_hash = body_fingerprint(body)
         comment_body_render(comment=comment)
-        comment.edited_at = timezone.now()
+        if _was_published(comment, status=old_status):
+            # "Edited" tells readers the text changed after they could have read it; a comment
+            # nobody else has seen yet is only being corrected by its author.
+            comment.edited_at = timezone.now()
         # The earlier scores were the earlier text's (none when no filter scored this one).
         comment.scores = scores_of(context)
         # A published comment whose new text breaks a rule goes back to the desk: that is a
