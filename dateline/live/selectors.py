@@ -269,7 +269,7 @@ class FlagState:
 def breaking_flag_state(alert: BreakingNews, *, now: datetime | None = None) -> FlagState:
     """What readers see of ``alert``: a flag that is "On" may still show nothing (set for
     later, expired, its story unpublished or private, or another flag's banner in front of
-    it). ``alert`` comes from ``breaking_flags_listed`` (else this costs two queries)."""
+    it). ``alert`` comes from ``breaking_flags_listed`` (else this costs a query or two)."""
     now = now or timezone.now()
     if alert.status != BreakingNews.Status.ACTIVE:
         return FlagState(False, _("Not shown: cleared"))
@@ -277,7 +277,7 @@ def breaking_flag_state(alert: BreakingNews, *, now: datetime | None = None) -> 
         return FlagState(False, _("Not shown: the story is not published"))
     restricted = getattr(alert, "restricted", None)
     if restricted is None:
-        restricted = BreakingNews.objects.with_restricted().get(pk=alert.pk).restricted
+        restricted = bool(alert.page.get_view_restrictions())
     if restricted:
         return FlagState(False, _("Not shown: the story is private (password or sign-in)"))
     if alert.expires_at <= now:
