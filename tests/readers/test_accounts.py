@@ -342,14 +342,24 @@ def _stop_replies_from_the_mail(client: Client, email_key: str) -> None:
     assert response.status_code == 200
 
 
-def test_stopping_replies_from_a_mail_unticks_them_on_the_readers_page(
+def _replies_asked_then_stopped_from_the_mail(
     reader_client, post_comment, django_capture_on_commit_callbacks
-):
+) -> Client:
+    """The signed-in reader comments asking for replies, then stops them from a reply mail (in
+    another browser); their own browser's client."""
     client, reader = reader_client
     with django_capture_on_commit_callbacks(execute=True):
         post_comment(client=client, comment="Tell me when they answer.", subscribe="yes")
-
     _stop_replies_from_the_mail(Client(), reader.email_key)
+    return client
+
+
+def test_stopping_replies_from_a_mail_unticks_them_on_the_readers_page(
+    reader_client, post_comment, django_capture_on_commit_callbacks
+):
+    client = _replies_asked_then_stopped_from_the_mail(
+        reader_client, post_comment, django_capture_on_commit_callbacks
+    )
     page = client.get("/readers/me/").content.decode()
     state = client.get("/readers/state/").json()
 
@@ -365,10 +375,10 @@ def test_ticking_replies_again_on_the_readers_page_starts_them_without_a_confirm
 
     from dateline.comments.models import Subscriber
 
-    client, reader = reader_client
-    with django_capture_on_commit_callbacks(execute=True):
-        post_comment(client=client, comment="Tell me when they answer.", subscribe="yes")
-    _stop_replies_from_the_mail(Client(), reader.email_key)
+    client = _replies_asked_then_stopped_from_the_mail(
+        reader_client, post_comment, django_capture_on_commit_callbacks
+    )
+    reader = reader_client[1]
     mail.outbox.clear()
 
     with django_capture_on_commit_callbacks(execute=True):
