@@ -480,6 +480,11 @@ def article_search(
     )
 
 
+def author_profile_of(*, user: Any) -> Author | None:
+    """The writer's own author profile (``Author.user``), if they have one."""
+    return Author.objects.filter(user=user).first()
+
+
 def page_scheduled_go_live(*, page_id: int) -> datetime | None:
     """When the page's newest revision is approved to go live later (scheduled by "Publish" or
     "Approve and Publish" with a go-live time to come), that time; otherwise None. One query."""

@@ -36,6 +36,7 @@ from .models import (
     HomePage,
     SectionPage,
 )
+from .selectors import author_profile_of
 
 log = logging.getLogger(__name__)
 
@@ -160,7 +161,7 @@ def author_profile_ensure(*, user: Any) -> tuple[Author, bool]:
     """The writer's own author profile (``Author.user``), made from their account's name when
     they have none yet; returns it and whether it was made now. Its slug is new (``-2``, …
     when the name's is taken): an existing author of the same name is someone else's byline."""
-    author = Author.objects.filter(user=user).first()
+    author = author_profile_of(user=user)
     if author is not None:
         return author, False
     name = (user.get_full_name().strip() or user.get_username())[:120]

@@ -21,8 +21,8 @@ from wagtail.admin.ui.components import Component
 from wagtail.admin.views.home import UserObjectsInWorkflowModerationPanel
 from wagtail.admin.widgets import AdminDateTimeInput
 
-from .models import ArticlePage, Author
-from .selectors import NewsroomDesk, newsroom_desk, page_scheduled_go_live
+from .models import ArticlePage
+from .selectors import NewsroomDesk, author_profile_of, newsroom_desk, page_scheduled_go_live
 from .services import author_profile_ensure
 
 # The site's own date format (news/includes/time.html), so the newsroom reads one format.
@@ -157,7 +157,7 @@ def _the_writers_own_byline(request: HttpRequest) -> None:
     post = request.POST.copy()
     autosave = not request.accepts("text/html")
     if autosave:
-        author = Author.objects.filter(user=request.user).first()
+        author = author_profile_of(user=request.user)
         created = False
         if author is None:
             # The empty row the editor shows is left out of this draft, not an error.

@@ -235,8 +235,9 @@ def reader_profile_update(
 ) -> Reader:
     """Save what the reader typed on their page (validated by ``forms.ProfileForm``). A new
     display name goes on every comment the account wrote, as on the next one."""
-    renamed = display_name_clean(display_name) != reader.display_name
-    reader.display_name = display_name_clean(display_name)
+    name = display_name_clean(display_name)
+    renamed = name != reader.display_name
+    reader.display_name = name
     reader.website = website.strip()
     reader.bio = bio.strip()
     reader.notify_replies = notify_replies
